@@ -1,0 +1,8 @@
+"""Legacy data kinds (generators, iterators, Sequences) as ``tf.data`` pipelines."""
+
+from .batches import BatchError
+from .loading import make_source
+from .processes import WorkerDiedError
+from .sequence import Sequence
+
+__all__ = ["BatchError", "Sequence", "WorkerDiedError", "make_source"]

@@ -1,0 +1,50 @@
+"""``kfitcompat.Sequence``: the Keras 2 ``keras.utils.Sequence``, usable as a Keras 3 ``PyDataset``.
+
+Keras 3 made ``keras.utils.Sequence`` an alias of ``PyDataset``, which warns
+when a subclass skips ``super().__init__()`` (Keras 2 Sequences never called
+it). This class gives the loading attributes class-level defaults, so legacy
+subclasses work unchanged wherever a ``PyDataset`` does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+
+__all__ = ["Sequence"]
+
+
+class Sequence(keras.utils.PyDataset):
+    """Base class for index-based datasets (Keras 2 ``keras.utils.Sequence``).
+
+    Implement ``__getitem__(index)`` (one batch) and ``__len__()`` (batches per
+    pass); optionally ``on_epoch_end()``. Calling ``super().__init__()`` is
+    optional; ``workers``, ``use_multiprocessing`` and ``max_queue_size`` given
+    there are used when this Sequence is passed to Keras 3 ``fit`` directly.
+    """
+
+    _workers = 1
+    _use_multiprocessing = False
+    _max_queue_size = 10
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+
+    def __getitem__(self, index: int) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must implement __getitem__(index)")
+
+    def __len__(self) -> int:
+        raise NotImplementedError(f"{type(self).__name__} must implement __len__()")
+
+    @property
+    def num_batches(self) -> int:
+        return len(self)
+
+    def on_epoch_end(self) -> None:
+        """Called after every full pass over the Sequence."""
+
+    def __iter__(self) -> Any:
+        """Keras 2: iterate over every batch once, in order."""
+        for i in range(len(self)):
+            yield self[i]

@@ -1,0 +1,306 @@
+"""Legacy data sources (generators, iterators, Sequences) as ``tf.data`` pipelines.
+
+Separation of concerns:
+
+* :mod:`.batches` owns what one batch may look like.
+* A *source* (this module) owns the legacy stream: which batch comes next,
+  across epochs (one continuous stream, as in Keras 2), ``on_epoch_end`` of a
+  ``Sequence`` after each full pass, and ``workers`` / ``max_queue_size``.
+* The entry points own steps, epochs, validation and callbacks.
+
+Every source remembers the first error raised by the user's code, with the step
+or index it happened at, so the caller can re-raise the original exception
+instead of TensorFlow's wrapper.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import threading
+from collections import deque
+from typing import Any, Callable, Iterator, Mapping
+
+import tensorflow as tf
+
+from .batches import apply_class_weight, batch_size_of, standardize_batch
+from .producers import ThreadProducer
+from .spec import check_against, flat_dtypes, spec_of
+
+__all__ = ["Source", "GeneratorSource", "SequenceSource"]
+
+_OPTIONS = tf.data.Options()
+_OPTIONS.experimental_optimization.inject_prefetch = False
+_OPTIONS.experimental_optimization.map_parallelization = False
+_OPTIONS.deterministic = True
+
+
+class Source:
+    """Base: a legacy batch stream with error capture and clean shutdown."""
+
+    def __init__(self, mode: str, class_weight: Mapping[Any, float] | None) -> None:
+        self.mode = mode
+        self.class_weight = class_weight
+        self.error: BaseException | None = None
+        self.exhausted = False
+        self.spec: Any = None
+        self.first_batch_size: int | None = None
+        self._warned_class_weight = [False]
+        self._error_lock = threading.Lock()
+
+    # -- batch preparation -------------------------------------------------
+    def _prepare(self, out: Any, step: int) -> tuple[Any, ...]:
+        parts = standardize_batch(out, step, self.mode)
+        if self.mode != "predict":
+            parts = apply_class_weight(parts, self.class_weight, step, self._warned_class_weight)
+        return parts
+
+    def _record(self, exc: BaseException, where: str) -> None:
+        with self._error_lock:
+            if self.error is None:
+                try:
+                    exc.add_note(f"kfitcompat: raised {where}.")
+                except AttributeError:  # pragma: no cover - Python < 3.11
+                    pass
+                self.error = exc
+
+    def dataset(self) -> tf.data.Dataset:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Stop every thread or process this source started."""
+
+    def __enter__(self) -> "Source":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class GeneratorSource(Source):
+    """A plain generator or any iterator (``zip``, a class with ``__next__``, ...).
+
+    ``workers <= 1``: batches are drawn by ``tf.data`` (``workers=0``: no
+    read-ahead; ``1``: up to ``max_queue_size`` ahead). ``workers > 1``: that
+    many threads draw from the one generator under a lock, so generators that
+    are not thread-safe are safe, into a queue of ``max_queue_size`` batches.
+    """
+
+    def __init__(
+        self,
+        generator: Any,
+        mode: str,
+        *,
+        workers: int = 1,
+        max_queue_size: int = 10,
+        class_weight: Mapping[Any, float] | None = None,
+    ) -> None:
+        super().__init__(mode, class_weight)
+        self._iterator: Iterator[Any] = iter(generator)
+        self.workers = workers
+        self.max_queue_size = max_queue_size
+        self._step = itertools.count()
+        self._producer: ThreadProducer | None = None
+        self._pushback: deque[tuple[Any, ...]] = deque()
+        self._gen_lock = threading.Lock()
+        first = self._draw()
+        if first is None:
+            raise ValueError(
+                "The generator passed to kfitcompat yielded no batch at all. "
+                "Check that it is not already exhausted (a generator can be used only once)."
+            )
+        self._pushback.append(first)
+        self.spec = spec_of(first)
+        self.first_batch_size = batch_size_of(first[0])
+
+    def _draw(self) -> tuple[Any, ...] | None:
+        """Next standardised batch, or None at exhaustion (thread-safe)."""
+        with self._gen_lock:
+            if self.exhausted:
+                return None
+            step = next(self._step)
+            try:
+                out = next(self._iterator)
+            except StopIteration:
+                self.exhausted = True
+                return None
+            except BaseException as exc:
+                self._record(exc, f"by the generator at step {step}")
+                raise
+        try:
+            return self._prepare(out, step)
+        except Exception as exc:
+            self._record(exc, f"while reading the batch of step {step}")
+            raise
+
+    def _flat(self, batch: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(check_against(batch, self.spec, -1))
+
+    def _iterate(self) -> Iterator[tuple[Any, ...]]:
+        while self._pushback:
+            yield self._pushback.popleft()
+        if self.workers > 1:
+            if self._producer is None:
+                self._producer = ThreadProducer(self._draw, self.workers, self.max_queue_size)
+            yield from self._producer
+        else:
+            while True:
+                batch = self._draw()
+                if batch is None:
+                    return
+                yield batch
+
+    def _checked(self) -> Iterator[tuple[Any, ...]]:
+        for step, batch in enumerate(self._iterate()):
+            try:
+                yield tf.nest.pack_sequence_as(self.spec, check_against(batch, self.spec, step))
+            except Exception as exc:
+                self._record(exc, f"while checking the batch of step {step}")
+                raise
+
+    def dataset(self) -> tf.data.Dataset:
+        ds = tf.data.Dataset.from_generator(self._checked, output_signature=self.spec)
+        if self.workers == 1 and self.max_queue_size > 0:
+            ds = ds.prefetch(self.max_queue_size)
+        return ds.with_options(_OPTIONS)
+
+    def close(self) -> None:
+        if self._producer is not None:
+            self._producer.close()
+
+
+class SequenceSource(Source):
+    """An index-based dataset (anything with ``__len__`` and ``__getitem__``).
+
+    The index stream is continuous across epochs and wraps around, as in Keras 2:
+    each pass serves every index once (shuffled per pass with Python's
+    ``random.shuffle`` when ``shuffle``), and ``on_epoch_end()`` is called after
+    every batch of the pass has been loaded. Loading is a ``tf.data`` map with
+    ``workers`` parallel calls, ordered, at most ``max_queue_size`` batches ahead.
+    """
+
+    def __init__(
+        self,
+        sequence: Any,
+        mode: str,
+        *,
+        shuffle: bool = False,
+        workers: int = 1,
+        max_queue_size: int = 10,
+        class_weight: Mapping[Any, float] | None = None,
+        loader: Callable[[int], Any] | None = None,
+    ) -> None:
+        super().__init__(mode, class_weight)
+        self.sequence = sequence
+        self.length = len(sequence)
+        if self.length == 0:
+            raise ValueError(f"The Sequence {type(sequence).__name__} has length 0: no batches.")
+        self.shuffle = shuffle
+        self.workers = max(int(workers), 0)
+        self.max_queue_size = max(int(max_queue_size), 0)
+        self._getitem = loader or sequence.__getitem__
+        self._cond = threading.Condition()
+        self._issued = 0
+        self._done = 0
+        self._closed = False
+        self.passes = 0
+        self._order = self._new_order()
+        first_index = self._order[0]
+        self._peeked: tuple[int, tuple[Any, ...]] | None = (
+            first_index, self._load_index(first_index)
+        )
+        self.spec = spec_of(self._peeked[1])
+        self.first_batch_size = batch_size_of(self._peeked[1][0])
+
+    def _new_order(self) -> list[int]:
+        order = list(range(self.length))
+        if self.shuffle:
+            random.shuffle(order)
+        return order
+
+    def _load_index(self, index: int) -> tuple[Any, ...]:
+        try:
+            return self._prepare(self._getitem(index), index)
+        except Exception as exc:
+            self._record(exc, f"while loading batch index {index} (pass {self.passes + 1})")
+            raise
+
+    def _indices(self) -> Iterator[int]:
+        """Infinite index stream; ``on_epoch_end`` once a pass is fully loaded."""
+        while True:
+            for index in self._order:
+                with self._cond:
+                    self._issued += 1
+                yield index
+            with self._cond:
+                self._cond.wait_for(lambda: self._done >= self._issued or self._closed)
+                if self._closed or self.error is not None:
+                    return
+            self.passes += 1
+            on_epoch_end = getattr(self.sequence, "on_epoch_end", None)
+            if on_epoch_end is not None:
+                try:
+                    on_epoch_end()
+                except Exception as exc:
+                    self._record(exc, f"by on_epoch_end() after pass {self.passes}")
+                    raise
+            refresh = getattr(self._getitem, "refresh", None)
+            if refresh is not None:
+                refresh()
+            length = len(self.sequence)
+            if length != self.length:
+                self.length = length
+            self._order = self._new_order()
+
+    def _load_flat(self, index: Any) -> list[Any]:
+        index = int(index)
+        try:
+            peeked = self._peeked
+            if peeked is not None and peeked[0] == index:
+                self._peeked = None
+                batch = peeked[1]
+            else:
+                batch = self._load_index(index)
+            try:
+                return check_against(batch, self.spec, index)
+            except Exception as exc:
+                self._record(exc, f"while checking batch index {index}")
+                raise
+        finally:
+            with self._cond:
+                self._done += 1
+                self._cond.notify_all()
+
+    def _restore(self, *flat: tf.Tensor) -> Any:
+        tensors = []
+        for t, s in zip(flat, tf.nest.flatten(self.spec)):
+            t.set_shape(s.shape)
+            tensors.append(t)
+        return tf.nest.pack_sequence_as(self.spec, tensors)
+
+    def dataset(self) -> tf.data.Dataset:
+        indices = tf.data.Dataset.from_generator(
+            self._indices, output_signature=tf.TensorSpec((), tf.int64)
+        )
+        dtypes = flat_dtypes(self.spec)
+        parallel = min(self.workers, self.max_queue_size) if self.max_queue_size else self.workers
+
+        def load(i: tf.Tensor) -> Any:
+            return self._restore(*tf.numpy_function(self._load_flat, [i], dtypes, stateful=True))
+
+        if parallel > 1:
+            ds = indices.map(load, num_parallel_calls=parallel, deterministic=True)
+        else:
+            ds = indices.map(load)
+        ahead = self.max_queue_size - max(parallel, 1)
+        if self.workers > 0 and ahead > 0:
+            ds = ds.prefetch(ahead)
+        return ds.with_options(_OPTIONS)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        close = getattr(self._getitem, "close", None)
+        if close is not None:
+            close()

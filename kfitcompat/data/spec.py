@@ -1,0 +1,65 @@
+"""The ``tf.data`` element signature of a stream of standardised batches.
+
+The signature comes from the first batch (batch dimension left open); every
+later batch is checked against it, so a shape mistake is reported in Python
+with the step number instead of deep inside TensorFlow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import tensorflow as tf
+
+from .batches import BatchError, describe
+
+__all__ = ["spec_of", "check_against", "flat_dtypes"]
+
+
+def spec_of(batch: Any) -> Any:
+    """``tf.TensorSpec`` structure for ``batch`` with the batch dimension ``None``."""
+    return tf.nest.map_structure(
+        lambda a: tf.TensorSpec((None,) + tuple(a.shape[1:]), tf.as_dtype(a.dtype)), batch
+    )
+
+
+def flat_dtypes(spec: Any) -> list[tf.DType]:
+    return [s.dtype for s in tf.nest.flatten(spec)]
+
+
+def check_against(batch: Any, spec: Any, step: int) -> list[np.ndarray]:
+    """Flatten ``batch`` after checking it has the structure, dtypes and shapes of ``spec``."""
+    try:
+        tf.nest.assert_same_structure(batch, spec)
+    except (ValueError, TypeError):
+        raise BatchError(
+            f"Batch at step {step} has structure {describe(batch)}, but the first batch "
+            f"had {_describe_spec(spec)}. Every batch must have the same structure."
+        ) from None
+    flat = tf.nest.flatten(batch)
+    for arr, s in zip(flat, tf.nest.flatten(spec)):
+        if arr.dtype != s.dtype.as_numpy_dtype:
+            if np.can_cast(arr.dtype, s.dtype.as_numpy_dtype, casting="same_kind"):
+                continue
+            raise BatchError(
+                f"Batch at step {step} has dtype {arr.dtype} where the first batch had "
+                f"{s.dtype.name}: {describe(batch)}."
+            )
+        if tuple(arr.shape[1:]) != tuple(s.shape[1:]):
+            raise BatchError(
+                f"Batch at step {step} has shapes {describe(batch)}, but the first batch "
+                f"had {_describe_spec(spec)} (the batch dimension may vary, the others "
+                f"may not). Pad or resize your batches to one shape."
+            )
+    return [a.astype(s.dtype.as_numpy_dtype, copy=False) for a, s in zip(flat, tf.nest.flatten(spec))]
+
+
+def _describe_spec(spec: Any) -> str:
+    return describe(tf.nest.map_structure(lambda s: _Shaped(s), spec))
+
+
+class _Shaped:
+    def __init__(self, s: tf.TensorSpec) -> None:
+        self.shape = tuple("None" if d is None else d for d in s.shape)
+        self.dtype = s.dtype.as_numpy_dtype

@@ -1,0 +1,175 @@
+"""``install()``: the legacy methods on ``keras.Model``, reversibly.
+
+After ``kfitcompat.install()``:
+
+* ``Model.fit_generator``, ``evaluate_generator`` and ``predict_generator`` exist;
+* ``Model.fit`` / ``evaluate`` / ``predict`` accept the legacy keyword arguments
+  (``nb_epoch``, ``workers``, ``use_multiprocessing``, ``max_queue_size``) and
+  the legacy data kinds (any iterator, Keras 2 Sequences, ``class_weight`` with
+  generators); calls that use none of these go to Keras 3 untouched;
+* ``model.metrics_names`` lists ``['loss', 'accuracy', ...]`` as Keras 2 did
+  (Keras 3: ``['loss', 'compile_metrics']``).
+
+``import kfitcompat`` alone patches nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+import keras
+
+from .data.dispatch import is_legacy_stream
+from .data.loading import check_loading_args, make_source
+from .training import entry_points
+from .training.legacy_args import EVALUATE, PREDICT
+from .training.metrics import metrics_names as _legacy_metrics_names
+from .training.streams import resolve_steps, run_with_sources
+
+__all__ = ["install", "uninstall", "is_installed"]
+
+_ORIGINALS: dict[str, Any] = {}
+_LOADING = ("workers", "use_multiprocessing", "max_queue_size")
+
+
+def _as_method(func: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return func(self, *args, **kwargs)
+
+    return method
+
+
+def _patched_fit(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def fit(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
+        legacy = set(kwargs) - set(_k3_params(original))
+        if legacy or is_legacy_stream(x) and not _is_plain_k3(x, kwargs):
+            return entry_points.fit(self, x, *args, **kwargs)
+        return original(self, x, *args, **kwargs)
+
+    return fit
+
+
+def _is_plain_k3(x: Any, kwargs: dict[str, Any]) -> bool:
+    """Data Keras 3 handles itself: a PyDataset that is not a kfitcompat/legacy one."""
+    from .data.sequence import Sequence
+
+    return isinstance(x, keras.utils.PyDataset) and not isinstance(x, Sequence)
+
+
+def _patched_eval_or_predict(original: Callable[..., Any], mode: str) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def method(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
+        loading = {k: kwargs.pop(k) for k in _LOADING if k in kwargs}
+        if not loading and not (is_legacy_stream(x) and not _is_plain_k3(x, kwargs)):
+            return original(self, x, *args, **kwargs)
+        if not is_legacy_stream(x):
+            return original(self, x, *args, **kwargs)  # arrays: loading options do not apply
+        return _run_legacy(self, original, mode, x, args, kwargs, loading)
+
+    return method
+
+
+def _run_legacy(model: Any, original: Callable[..., Any], mode: str, x: Any,
+                args: tuple, kwargs: dict[str, Any], loading: dict[str, Any]) -> Any:
+    if args:
+        raise TypeError(f"{mode}() with a generator takes the other arguments by keyword")
+    opts = dict(workers=1, use_multiprocessing=False, max_queue_size=10, **loading)
+    check_loading_args(**opts)
+    steps = resolve_steps(kwargs.pop("steps", None), "steps", x, mode)
+    source = make_source(x, EVALUATE if mode == EVALUATE else PREDICT, **opts)
+    with run_with_sources(source):
+        return original(model, source.dataset(), steps=steps, **kwargs)
+
+
+@functools.lru_cache(maxsize=None)
+def _k3_params_cached(func: Callable[..., Any]) -> frozenset[str]:
+    import inspect
+
+    return frozenset(inspect.signature(func).parameters)
+
+
+def _k3_params(func: Callable[..., Any]) -> frozenset[str]:
+    return _k3_params_cached(func)
+
+
+def _metrics_names_property(original: Any) -> property:
+    def getter(self: Any) -> list[str]:
+        return _legacy_metrics_names(self, fallback=original.fget(self))
+
+    return property(getter, doc="Keras 2 metric names, e.g. ['loss', 'accuracy'].")
+
+
+class _Installed:
+    """Returned by :func:`install`; ``with kfitcompat.install(): ...`` uninstalls on exit."""
+
+    def __init__(self, changed: bool) -> None:
+        self.changed = changed
+
+    def __enter__(self) -> "_Installed":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.changed:
+            uninstall()
+
+
+def install() -> _Installed:
+    """Add the legacy methods to ``keras.Model`` (idempotent; undo with :func:`uninstall`)."""
+    if _ORIGINALS:
+        return _Installed(changed=False)
+    model = keras.Model
+    for name in ("fit", "evaluate", "predict", "metrics_names", "fit_generator",
+                 "evaluate_generator", "predict_generator"):
+        _ORIGINALS[name] = model.__dict__.get(name, _MISSING)
+    model.fit = _patched_fit(model.fit)  # type: ignore[method-assign]
+    model.evaluate = _patched_eval_or_predict(model.evaluate, EVALUATE)  # type: ignore
+    model.predict = _patched_eval_or_predict(model.predict, PREDICT)  # type: ignore
+    model.metrics_names = _metrics_names_property(_find_property(model, "metrics_names"))
+    model.fit_generator = _as_method(entry_points.fit_generator)  # type: ignore[attr-defined]
+    model.evaluate_generator = _as_method(entry_points.evaluate_generator)  # type: ignore
+    model.predict_generator = _as_method(entry_points.predict_generator)  # type: ignore
+    from .surface import install_surface
+
+    _ORIGINALS["__surface__"] = install_surface()
+    return _Installed(changed=True)
+
+
+def uninstall() -> None:
+    """Restore ``keras.Model`` and the legacy import paths as they were before :func:`install`."""
+    if not _ORIGINALS:
+        return
+    model = keras.Model
+    surface = _ORIGINALS.pop("__surface__", None)
+    for name, value in _ORIGINALS.items():
+        if value is _MISSING:
+            if name in model.__dict__:
+                delattr(model, name)
+        else:
+            setattr(model, name, value)
+    _ORIGINALS.clear()
+    if surface is not None:
+        from .surface import uninstall_surface
+
+        uninstall_surface(surface)
+
+
+def is_installed() -> bool:
+    """Whether :func:`install` is in effect."""
+    return bool(_ORIGINALS)
+
+
+class _Missing:
+    pass
+
+
+_MISSING = _Missing()
+
+
+def _find_property(cls: type, name: str) -> Any:
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            return klass.__dict__[name]
+    raise AttributeError(name)

@@ -1,0 +1,147 @@
+"""``fit`` on arrays with Keras 2 semantics, forwarded to Keras 3 ``Model.fit``.
+
+Kept from Keras 2: ``validation_split`` takes the *last* ``1 - int(n * (1 - v))``
+samples before any shuffling and silently ignores values outside ``(0, 1)``;
+``shuffle='batch'`` permutes the order of full batch-sized chunks and keeps the
+remainder last; ``class_weight`` must name every class present;
+``class_weight`` beside ``sample_weight`` is ignored with a warning.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping
+
+import numpy as np
+import tensorflow as tf
+
+from .._warnings import warn_at_caller
+from ..data.batches import class_weight_to_sample_weight
+from .history import legacy_history
+
+__all__ = ["fit_arrays", "check_validation_tuple", "split_last_fraction", "BatchShuffledArrays"]
+
+
+def check_validation_tuple(validation_data: Any) -> tuple[Any, ...]:
+    """Keras 2 check: ``validation_data`` is ``(x, y)`` or ``(x, y, sample_weight)``."""
+    if isinstance(validation_data, tf.data.Dataset):
+        return validation_data  # type: ignore[return-value]
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+        n = len(validation_data) if hasattr(validation_data, "__len__") else "no"
+        raise ValueError(
+            "When passing validation_data, it must contain 2 (x_val, y_val) or 3 (x_val, "
+            f"y_val, val_sample_weights) items, however it contains {n} items"
+        )
+    return tuple(validation_data)
+
+
+def _num_samples(x: Any) -> int:
+    leaves = [leaf for leaf in tf.nest.flatten(x) if leaf is not None]
+    return int(np.shape(leaves[0])[0])
+
+
+def _slice(obj: Any, sl: slice) -> Any:
+    if obj is None:
+        return None
+    if isinstance(obj, Mapping):
+        return {k: _slice(v, sl) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)) and obj and hasattr(obj[0], "shape"):
+        return type(obj)(_slice(v, sl) for v in obj)
+    return np.asarray(obj)[sl]
+
+
+def split_last_fraction(x: Any, y: Any, sample_weight: Any, validation_split: float) -> tuple:
+    """Keras 2 ``validation_split``: train on ``[:split_at]``, validate on ``[split_at:]``."""
+    split_at = int(_num_samples(x) * (1.0 - validation_split))
+    train = tuple(_slice(a, slice(0, split_at)) for a in (x, y, sample_weight))
+    val = tuple(_slice(a, slice(split_at, None)) for a in (x, y, sample_weight))
+    return train, val if sample_weight is not None else val[:2]
+
+
+class BatchShuffledArrays:
+    """Arrays served in batch-sized chunks whose order is shuffled each pass
+    (Keras 2 ``shuffle='batch'``; the partial chunk stays last)."""
+
+    def __init__(self, x: Any, y: Any, sample_weight: Any, batch_size: int) -> None:
+        self.x, self.y, self.sample_weight = x, y, sample_weight
+        self.batch_size = batch_size
+        self.n = _num_samples(x)
+        self._shuffle()
+
+    def _shuffle(self) -> None:
+        full = self.n // self.batch_size
+        chunks = np.arange(full * self.batch_size).reshape(full, self.batch_size)
+        np.random.shuffle(chunks)
+        rest = np.arange(full * self.batch_size, self.n)
+        self.index = np.concatenate([chunks.reshape(-1), rest])
+
+    def __len__(self) -> int:
+        return math.ceil(self.n / self.batch_size)
+
+    def __getitem__(self, i: int) -> tuple[Any, ...]:
+        idx = self.index[i * self.batch_size:(i + 1) * self.batch_size]
+        parts = [_take(self.x, idx), _take(self.y, idx)]
+        if self.sample_weight is not None:
+            parts.append(_take(self.sample_weight, idx))
+        return tuple(parts)
+
+    def on_epoch_end(self) -> None:
+        self._shuffle()
+
+
+def _take(obj: Any, idx: np.ndarray) -> Any:
+    if isinstance(obj, Mapping):
+        return {k: _take(v, idx) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)) and obj and hasattr(obj[0], "shape"):
+        return [_take(v, idx) for v in obj]
+    return np.asarray(obj)[idx]
+
+
+def _check_class_weight(y: Any, class_weight: Mapping[Any, float]) -> None:
+    if isinstance(y, np.ndarray) and y.ndim <= 2:
+        class_weight_to_sample_weight(y, class_weight, step=0)
+
+
+def fit_arrays(model: Any, x: Any, y: Any, **kw: Any) -> Any:
+    """Keras 2 ``fit(x, y, ...)`` on arrays or a ``tf.data.Dataset``."""
+    if isinstance(x, tf.data.Dataset):
+        return legacy_history(model.fit(x, y, **kw))
+    if kw["validation_data"] is not None:
+        kw["validation_data"] = check_validation_tuple(kw["validation_data"])
+    elif kw["validation_split"] and 0.0 < kw["validation_split"] < 1.0:
+        (x, y, sw), kw["validation_data"] = split_last_fraction(
+            x, y, kw["sample_weight"], kw["validation_split"]
+        )
+        kw["sample_weight"] = sw
+    kw["validation_split"] = 0.0
+    if kw["class_weight"] and kw["sample_weight"] is not None:
+        warn_at_caller(
+            "Found both `sample_weight` and `class_weight`: `class_weight` argument will be "
+            "ignored (Keras 2 behaviour; Keras 3 raises). Fold the class weights into "
+            "`sample_weight` to use both.",
+            UserWarning,
+        )
+        kw["class_weight"] = None
+    if kw["class_weight"]:
+        _check_class_weight(np.asarray(y) if not isinstance(y, (list, dict)) else y,
+                            kw["class_weight"])
+    if kw["shuffle"] == "batch":
+        return _fit_batch_shuffled(model, x, y, kw)
+    return legacy_history(model.fit(x, y, **kw))
+
+
+def _fit_batch_shuffled(model: Any, x: Any, y: Any, kw: dict[str, Any]) -> Any:
+    from .entry_points import _fit_stream
+
+    if kw["steps_per_epoch"] is not None:
+        raise ValueError(
+            "`shuffle='batch'` batches the arrays itself: leave `steps_per_epoch=None`."
+        )
+    seq = BatchShuffledArrays(x, y, kw["sample_weight"], kw["batch_size"] or 32)
+    return _fit_stream(
+        model, seq, steps_per_epoch=None, epochs=kw["epochs"], verbose=kw["verbose"],
+        callbacks=kw["callbacks"], validation_data=kw["validation_data"],
+        validation_steps=kw["validation_steps"], validation_freq=kw["validation_freq"],
+        class_weight=kw["class_weight"], max_queue_size=10, workers=1, use_multiprocessing=False,
+        shuffle=False, initial_epoch=kw["initial_epoch"], method="fit",
+    )

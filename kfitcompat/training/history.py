@@ -1,0 +1,50 @@
+"""``History`` keys as legacy scripts read them: ``acc`` and ``accuracy`` both work.
+
+Keras 2.2.4 logged ``metrics=['accuracy']`` as ``acc``/``val_acc``; tf.keras 2.x
+and Keras 3 log the string as passed. :class:`AliasDict` answers either
+spelling without adding keys, so code that iterates the dict is unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["AliasDict", "legacy_history", "ALIASES"]
+
+ALIASES: dict[str, str] = {"acc": "accuracy", "accuracy": "acc"}
+
+
+def _alias(key: Any) -> Any:
+    if not isinstance(key, str):
+        return None
+    prefix = "val_" if key.startswith("val_") else ""
+    name = key[len(prefix):]
+    other = ALIASES.get(name)
+    return prefix + other if other else None
+
+
+class AliasDict(dict):
+    """A dict whose ``acc``/``accuracy`` (and ``val_`` twins) keys answer for each other."""
+
+    def __missing__(self, key: Any) -> Any:
+        other = _alias(key)
+        if other is not None and dict.__contains__(self, other):
+            return dict.__getitem__(self, other)
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        if dict.__contains__(self, key):
+            return True
+        other = _alias(key)
+        return other is not None and dict.__contains__(self, other)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+
+def legacy_history(history: Any) -> Any:
+    """Give ``history.history`` the ``acc``/``accuracy`` aliases; returns ``history``."""
+    if history is not None and not isinstance(getattr(history, "history", None), AliasDict):
+        history.history = AliasDict(getattr(history, "history", None) or {})
+    return history
+

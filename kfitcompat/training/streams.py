@@ -1,0 +1,126 @@
+"""Running Keras 3 ``fit``/``evaluate``/``predict`` over legacy sources.
+
+Owns what happens around the call: the exhaustion policy (tf.keras 2.x: warn
+and stop training, keep the History), re-raising the user's original exception
+instead of TensorFlow's wrapper, and closing every source.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import warnings
+from typing import Any, Iterator
+
+import keras
+
+from .._warnings import warn_at_caller
+from ..data.dispatch import GENERATOR, SEQUENCE, kind_of
+from ..data.sources import Source
+
+__all__ = ["resolve_steps", "run_with_sources", "ExhaustionGuard"]
+
+_K3_RAN_OUT = "Your input ran out of data"
+
+
+def resolve_steps(value: Any, name: str, data: Any, method: str) -> int:
+    """Legacy step rules: a float means ``ceil``; ``None`` means ``len(Sequence)``.
+
+    Raises:
+        ValueError: ``None`` for a plain generator (Keras 2 text), or a value < 1.
+    """
+    if value is None:
+        if kind_of(data) == SEQUENCE:
+            return len(data)
+        raise ValueError(
+            f"`{name}=None` is only valid for a generator based on the "
+            f"`keras.utils.Sequence` class. Please specify `{name}` or use the "
+            f"`keras.utils.Sequence` class. (in `{method}`)"
+        )
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError(
+            f"Invalid value for argument `{name}`. Expected a positive number of "
+            f"batches. Received: {name}={value!r}"
+        )
+    return int(math.ceil(value))
+
+
+class ExhaustionGuard(keras.callbacks.Callback):
+    """Stops training, as tf.keras 2.x did, once a finite training stream runs dry.
+
+    An epoch that ran fewer than ``steps_per_epoch`` batches means the input
+    ended: training stops after that epoch (its logs are kept), with tf.keras'
+    warning. An epoch that got no batch at all is removed from the History.
+    """
+
+    def __init__(self, source: Source, steps: int, total_batches: int,
+                 val_source: Source | None) -> None:
+        super().__init__()
+        self.source = source
+        self.steps = steps
+        self.total_batches = total_batches
+        self.val_source = val_source
+        self.empty_epoch: int | None = None
+        self._batches = 0
+        self._val_warned = False
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._batches = 0
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        self._batches = batch + 1
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if self.val_source is not None and self.val_source.exhausted and not self._val_warned:
+            self._val_warned = True
+            warn_at_caller(
+                "Your validation generator ran out of data; validation used the batches it "
+                "had. Make sure it can generate at least `validation_steps * epochs` batches, "
+                "or pass a `keras.utils.Sequence`.",
+                UserWarning,
+            )
+        if self._batches < self.steps:
+            if self._batches == 0:
+                self.empty_epoch = epoch
+            self.model.stop_training = True
+            warn_at_caller(
+                "Your input ran out of data; interrupting training. Make sure that your "
+                "dataset or generator can generate at least `steps_per_epoch * epochs` "
+                f"batches (in this case, {self.total_batches} batches). You may need to use "
+                "the repeat() function when building your dataset.",
+                UserWarning,
+            )
+
+    def clean_history(self, history: Any) -> Any:
+        """Drop the record of an epoch that got no batch (tf.keras never started it)."""
+        if history is not None and self.empty_epoch is not None and history.epoch:
+            if history.epoch[-1] == self.empty_epoch:
+                history.epoch.pop()
+                for values in history.history.values():
+                    if len(values) > len(history.epoch):
+                        values.pop()
+        return history
+
+
+@contextlib.contextmanager
+def run_with_sources(*sources: Source | None) -> Iterator[None]:
+    """Close ``sources`` afterwards; re-raise the user's original error if one failed."""
+    live = [s for s in sources if s is not None]
+    try:
+        with warnings.catch_warnings():
+            # Keras 3's own text; kfitcompat reports exhaustion with the legacy one.
+            warnings.filterwarnings("ignore", message=_K3_RAN_OUT)
+            yield
+    except BaseException as exc:
+        for source in live:
+            original = source.error
+            if original is not None and original is not exc:
+                raise original.with_traceback(original.__traceback__) from None
+        raise
+    finally:
+        for source in live:
+            source.close()
+
+
+def is_stream(data: Any) -> bool:
+    return kind_of(data) in (SEQUENCE, GENERATOR)

@@ -1,0 +1,75 @@
+"""Shared fixtures: small deterministic data and twin models (Keras 3 / tf_keras)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np
+import pytest
+
+N, FEATURES, BATCH = 96, 8, 16
+
+
+@pytest.fixture(scope="session")
+def data() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(1234)
+    x = rng.normal(size=(N, FEATURES)).astype("float32")
+    y = (x[:, :4].sum(axis=1) > 0).astype("float32")[:, None]
+    return x, y
+
+
+def initial_weights(seed: int = 7) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [
+        rng.normal(scale=0.5, size=(FEATURES, 6)).astype("float32"),
+        np.zeros(6, "float32"),
+        rng.normal(scale=0.5, size=(6, 1)).astype("float32"),
+        np.zeros(1, "float32"),
+    ]
+
+
+def build(lib, metrics=("accuracy",), lr: float = 0.1):
+    """The same small model in ``keras`` (3) or ``tf_keras`` (2), same weights."""
+    model = lib.Sequential([
+        lib.Input((FEATURES,)),
+        lib.layers.Dense(6, activation="tanh"),
+        lib.layers.Dense(1, activation="sigmoid"),
+    ])
+    model.set_weights(initial_weights())
+    model.compile(lib.optimizers.SGD(learning_rate=lr), "binary_crossentropy",
+                  metrics=list(metrics))
+    return model
+
+
+def cyclic_batches(x, y, batch=BATCH, with_list=False):
+    """An infinite plain generator over fixed batches, in order."""
+    n = len(x) // batch
+    i = 0
+    while True:
+        s = slice((i % n) * batch, (i % n + 1) * batch)
+        i += 1
+        yield [x[s], y[s]] if with_list else (x[s], y[s])
+
+
+class ArraySequenceMixin:
+    """Batches of fixed arrays by index; records every index served."""
+
+    def __init__(self, x, y, batch=BATCH, sw=None):
+        self.x, self.y, self.batch, self.sw = x, y, batch, sw
+        self.served: list[int] = []
+        self.epoch_ends = 0
+
+    def __len__(self):
+        return int(np.ceil(len(self.x) / self.batch))
+
+    def __getitem__(self, i):
+        self.served.append(i)
+        s = slice(i * self.batch, (i + 1) * self.batch)
+        if self.sw is not None:
+            return self.x[s], self.y[s], self.sw[s]
+        return self.x[s], self.y[s]
+
+    def on_epoch_end(self):
+        self.epoch_ends += 1
