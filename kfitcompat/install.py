@@ -76,7 +76,7 @@ def _run_legacy(model: Any, original: Callable[..., Any], mode: str, x: Any,
                 args: tuple, kwargs: dict[str, Any], loading: dict[str, Any]) -> Any:
     if args:
         raise TypeError(f"{mode}() with a generator takes the other arguments by keyword")
-    opts = dict(workers=1, use_multiprocessing=False, max_queue_size=10, **loading)
+    opts = {"workers": 1, "use_multiprocessing": False, "max_queue_size": 10, **loading}
     check_loading_args(**opts)
     steps = resolve_steps(kwargs.pop("steps", None), "steps", x, mode)
     source = make_source(x, EVALUATE if mode == EVALUATE else PREDICT, **opts)

@@ -20,7 +20,7 @@ from ..data.sources import Source
 
 __all__ = ["resolve_steps", "run_with_sources", "ExhaustionGuard"]
 
-_K3_RAN_OUT = "Your input ran out of data"
+_K3_RAN_OUT = r"Your input ran out of data.*batches\. You may need"
 
 
 def resolve_steps(value: Any, name: str, data: Any, method: str) -> int:

@@ -1,0 +1,5 @@
+"""``python -m kfitcompat``."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,139 @@
+"""The data engine: exactly-once, order, bounded queue, threads and processes, shutdown."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+
+import keras
+import numpy as np
+import pytest
+
+import kfitcompat
+from engine_helpers import IndexSequence, PidSequence
+from kfitcompat.data.loading import make_source
+
+
+def _drain(source, n):
+    it = iter(source.dataset())
+    return [next(it) for _ in range(n)]
+
+
+def _first_values(batches):
+    return [int(b[0].numpy()[0, 0]) % 1000 for b in batches]
+
+
+@pytest.mark.parametrize("workers", [0, 1, 4, 8])
+def test_threads_serve_every_index_once_per_pass_in_order(workers):
+    seq = IndexSequence(length=16)
+    with make_source(seq, "fit", workers=workers, max_queue_size=4) as source:
+        batches = _drain(source, 32)
+    assert _first_values(batches) == list(range(16)) * 2
+    # Loads finish in any order with several threads, but each pass serves each index once
+    # and the next pass starts only after the whole pass was loaded.
+    assert sorted(seq.served[:16]) == list(range(16))
+    assert sorted(seq.served[16:32]) == list(range(16))
+    assert seq.epoch_ends >= 1
+
+
+@pytest.mark.parametrize("workers", [1, 4])
+def test_shuffle_is_a_permutation_per_pass(workers):
+    seq = IndexSequence(length=16)
+    with make_source(seq, "fit", workers=workers, shuffle=True) as source:
+        values = _first_values(_drain(source, 32))
+    assert sorted(values[:16]) == list(range(16)) and sorted(values[16:]) == list(range(16))
+    assert values[:16] != list(range(16)) or values[16:] != list(range(16))
+
+
+def test_on_epoch_end_runs_after_the_whole_pass_was_loaded():
+    seq = IndexSequence(length=8)
+    with make_source(seq, "fit", workers=4, max_queue_size=8) as source:
+        values = [int(b[0].numpy()[0, 0]) for b in _drain(source, 16)]
+    # The second pass sees the state on_epoch_end set, the first never does.
+    assert values[:8] == list(range(8))
+    assert values[8:] == [1000 + i for i in range(8)]
+
+
+@pytest.mark.parametrize("workers, max_queue_size", [(1, 3), (2, 3), (4, 2), (8, 10)])
+def test_loading_never_runs_more_than_max_queue_size_ahead(workers, max_queue_size):
+    seq = IndexSequence(length=64, delay=0.001)
+    seen = []
+
+    class Probe(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            time.sleep(0.01)  # a slow model step: loading gets ahead
+
+        def on_train_batch_end(self, batch, logs=None):
+            seen.append(len(seq.served) - (batch + 1))
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    kfitcompat.fit_generator(model, seq, steps_per_epoch=40, workers=workers,
+                             max_queue_size=max_queue_size, shuffle=False, verbose=0,
+                             callbacks=[Probe()])
+    assert max(seen) <= max_queue_size, seen
+    assert max(seen) >= 1  # it did read ahead
+
+
+def test_non_thread_safe_generator_under_eight_workers_yields_every_batch_once():
+    served = []
+
+    def gen():  # a plain generator: concurrent next() raises "generator already executing"
+        for i in range(200):
+            served.append(i)
+            yield np.full((2, 3), i, "float32"), np.zeros((2, 1), "float32")
+
+    with make_source(gen(), "fit", workers=8, max_queue_size=5) as source:
+        values = sorted(int(b[0].numpy()[0, 0]) for b in source.dataset())
+    assert values == list(range(200))
+    assert served == list(range(200))
+
+
+def test_no_thread_left_after_fit_returns_or_raises():
+    before = set(threading.enumerate())
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+
+    def gen():
+        for i in range(100):
+            yield np.ones((2, 3), "float32"), np.ones((2, 1), "float32")
+
+    kfitcompat.fit_generator(model, gen(), steps_per_epoch=5, workers=4, verbose=0)
+    with pytest.raises(KeyError):
+        kfitcompat.fit_generator(model, IndexSequence(fail_at=3), workers=4, verbose=0)
+    assert set(threading.enumerate()) <= before
+
+
+@pytest.mark.slow
+def test_processes_serve_in_order_from_other_processes_and_see_on_epoch_end():
+    seq = PidSequence(length=6)
+    with make_source(seq, "fit", workers=2, use_multiprocessing=True) as source:
+        batches = _drain(source, 12)
+    values = [int(b[0].numpy()[0, 0]) for b in batches]
+    pids = {int(b[0].numpy()[0, 1]) for b in batches}
+    assert values == list(range(6)) + [1000 + i for i in range(6)]
+    assert os.getpid() not in pids - {int(batches[0][0].numpy()[0, 1])}
+    assert len(pids - {os.getpid()}) >= 1
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.slow
+def test_fit_generator_with_processes_and_an_error_in_a_worker():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    h = kfitcompat.fit_generator(model, IndexSequence(length=8), epochs=2, workers=2,
+                                 use_multiprocessing=True, verbose=0)
+    assert h.epoch == [0, 1]
+    with pytest.raises(KeyError, match="bad index 5"):
+        kfitcompat.fit_generator(model, IndexSequence(length=8, fail_at=5), workers=2,
+                                 use_multiprocessing=True, shuffle=False, verbose=0)
+    assert not multiprocessing.active_children()
+
+
+def test_unpicklable_sequence_with_processes_says_what_to_do():
+    seq = IndexSequence()
+    seq.lock = threading.Lock()
+    with pytest.raises(TypeError, match="needs a picklable Sequence"):
+        make_source(seq, "fit", workers=2, use_multiprocessing=True)
