@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from types import FrameType
 
 __all__ = ["LegacyArgumentWarning", "warn_at_caller"]
 
@@ -21,7 +22,7 @@ class LegacyArgumentWarning(UserWarning):
 
 def _caller_stacklevel() -> int:
     """Stack level of the first frame outside the kfitcompat package."""
-    frame = sys._getframe(2)  # the caller of warn_at_caller's caller
+    frame: FrameType | None = sys._getframe(2)  # the caller of warn_at_caller's caller
     level = 2
     while frame is not None:
         filename = os.path.abspath(frame.f_code.co_filename)

@@ -13,7 +13,7 @@ import argparse
 import math
 import time
 import warnings
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 

@@ -16,7 +16,8 @@ After ``kfitcompat.install()``:
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import keras
 
@@ -84,7 +85,7 @@ def _run_legacy(model: Any, original: Callable[..., Any], mode: str, x: Any,
         return original(model, source.dataset(), steps=steps, **kwargs)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _k3_params_cached(func: Callable[..., Any]) -> frozenset[str]:
     import inspect
 
@@ -108,7 +109,7 @@ class _Installed:
     def __init__(self, changed: bool) -> None:
         self.changed = changed
 
-    def __enter__(self) -> "_Installed":
+    def __enter__(self) -> _Installed:
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import threading
 
 import keras
-import numpy as np
 import pytest
+from conftest import build, cyclic_batches
 
 import kfitcompat
-from conftest import build, cyclic_batches
 
 
 @pytest.fixture

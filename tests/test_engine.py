@@ -10,9 +10,9 @@ import time
 import keras
 import numpy as np
 import pytest
+from engine_helpers import IndexSequence, PidSequence
 
 import kfitcompat
-from engine_helpers import IndexSequence, PidSequence
 from kfitcompat.data.loading import make_source
 
 
@@ -97,7 +97,7 @@ def test_no_thread_left_after_fit_returns_or_raises():
     model.compile("sgd", "mse")
 
     def gen():
-        for i in range(100):
+        for _ in range(100):
             yield np.ones((2, 3), "float32"), np.ones((2, 1), "float32")
 
     kfitcompat.fit_generator(model, gen(), steps_per_epoch=5, workers=4, verbose=0)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import keras
+from conftest import build
 
 import kfitcompat
-from conftest import build
 from kfitcompat.training.history import AliasDict
 
 

@@ -8,9 +8,9 @@ import warnings
 
 import keras
 import pytest
+from conftest import ArraySequenceMixin, build, cyclic_batches
 
 import kfitcompat
-from conftest import ArraySequenceMixin, build, cyclic_batches
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ import warnings
 import keras
 import numpy as np
 import pytest
+from conftest import ArraySequenceMixin, build, cyclic_batches
 
 import kfitcompat
-from conftest import ArraySequenceMixin, build, cyclic_batches
 
 tf_keras = pytest.importorskip("tf_keras")
 pytestmark = pytest.mark.oracle

@@ -9,7 +9,8 @@ checked, with errors that name the step and the shapes.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -175,7 +176,7 @@ def class_weight_to_sample_weight(
 def apply_class_weight(
     parts: tuple[Any, ...], class_weight: Mapping[Any, float] | None, step: int, warned: list[bool]
 ) -> tuple[Any, ...]:
-    """Add class-derived sample weights to ``(x, y)``; Keras 2 ignored them beside sample weights."""
+    """Add class-derived sample weights to ``(x, y)`` (ignored beside sample weights)."""
     if not class_weight:
         return parts
     if len(parts) == 3:

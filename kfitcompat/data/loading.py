@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .._warnings import warn_at_caller
 from .dispatch import GENERATOR, SEQUENCE, kind_of

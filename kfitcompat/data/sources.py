@@ -19,7 +19,8 @@ import itertools
 import random
 import threading
 from collections import deque
-from typing import Any, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 import tensorflow as tf
 
@@ -70,7 +71,7 @@ class Source:
     def close(self) -> None:
         """Stop every thread or process this source started."""
 
-    def __enter__(self) -> "Source":
+    def __enter__(self) -> Source:
         return self
 
     def __exit__(self, *exc: Any) -> None:

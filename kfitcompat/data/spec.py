@@ -52,7 +52,8 @@ def check_against(batch: Any, spec: Any, step: int) -> list[np.ndarray]:
                 f"had {_describe_spec(spec)} (the batch dimension may vary, the others "
                 f"may not). Pad or resize your batches to one shape."
             )
-    return [a.astype(s.dtype.as_numpy_dtype, copy=False) for a, s in zip(flat, tf.nest.flatten(spec))]
+    specs = tf.nest.flatten(spec)
+    return [a.astype(s.dtype.as_numpy_dtype, copy=False) for a, s in zip(flat, specs)]
 
 
 def _describe_spec(spec: Any) -> str:

@@ -10,7 +10,8 @@ remainder last; ``class_weight`` must name every class present;
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import tensorflow as tf

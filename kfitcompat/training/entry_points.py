@@ -9,7 +9,9 @@ pipeline.
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence as SequenceType
+from collections.abc import Mapping
+from collections.abc import Sequence as SequenceType
+from typing import Any
 
 import numpy as np
 
@@ -148,8 +150,8 @@ def _fit_stream(
         )
     check_loading_args(workers, max_queue_size, use_multiprocessing)
     steps = resolve_steps(steps_per_epoch, "steps_per_epoch", generator, method)
-    loading = dict(workers=workers, max_queue_size=max_queue_size,
-                   use_multiprocessing=use_multiprocessing)
+    loading: dict[str, Any] = dict(workers=workers, max_queue_size=max_queue_size,
+                                   use_multiprocessing=use_multiprocessing)
     val_stream = validation_data is not None and is_stream(validation_data)
     if val_stream:
         validation_steps = resolve_steps(validation_steps, "validation_steps", validation_data,
@@ -177,6 +179,15 @@ def _fit_stream(
     return legacy_history(guard.clean_history(history))
 
 
+def _inference_source(method: str, mode: str, generator: Any, steps: Any,
+                      legacy: dict[str, Any], loading: dict[str, Any]) -> tuple[Any, int]:
+    """Translate the Keras 1 spellings, resolve ``steps`` and build the source."""
+    values = _translate(method, dict(steps=steps, **loading),
+                        dict(steps=None, **_LOADING_DEFAULTS), legacy, generator)
+    n_steps = resolve_steps(values.pop("steps"), "steps", generator, method)
+    return make_source(generator, mode, **values), n_steps
+
+
 def evaluate_generator(
     model: Any,
     generator: Any,
@@ -196,14 +207,11 @@ def evaluate_generator(
         :func:`kfitcompat.install`) and of :func:`kfitcompat.metrics_names`.
         Averages are weighted by batch size, as in Keras 2.
     """
-    values = _translate(
-        EVALUATE_GENERATOR,
-        dict(steps=steps, max_queue_size=max_queue_size, workers=workers,
+    source, n_steps = _inference_source(
+        EVALUATE_GENERATOR, "evaluate", generator, steps, legacy_kwargs,
+        dict(max_queue_size=max_queue_size, workers=workers,
              use_multiprocessing=use_multiprocessing),
-        dict(steps=None, **_LOADING_DEFAULTS), legacy_kwargs, generator,
     )
-    n_steps = resolve_steps(values.pop("steps"), "steps", generator, EVALUATE_GENERATOR)
-    source = make_source(generator, "evaluate", **values)
     with run_with_sources(source):
         logs = model.evaluate(source.dataset(), steps=n_steps, callbacks=callbacks,
                               verbose=verbose, return_dict=True)
@@ -239,14 +247,11 @@ def predict_generator(
     Returns:
         The predictions stacked over all steps (a list for several outputs).
     """
-    values = _translate(
-        PREDICT_GENERATOR,
-        dict(steps=steps, max_queue_size=max_queue_size, workers=workers,
+    source, n_steps = _inference_source(
+        PREDICT_GENERATOR, "predict", generator, steps, legacy_kwargs,
+        dict(max_queue_size=max_queue_size, workers=workers,
              use_multiprocessing=use_multiprocessing),
-        dict(steps=None, **_LOADING_DEFAULTS), legacy_kwargs, generator,
     )
-    n_steps = resolve_steps(values.pop("steps"), "steps", generator, PREDICT_GENERATOR)
-    source = make_source(generator, "predict", **values)
     with run_with_sources(source):
         return model.predict(source.dataset(), steps=n_steps, callbacks=callbacks,
                              verbose=verbose)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import contextlib
 import math
 import warnings
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import keras
 
