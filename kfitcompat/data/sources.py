@@ -296,7 +296,12 @@ class SequenceSource(Source):
         ahead = self.max_queue_size - max(parallel, 1)
         if self.workers > 0 and ahead > 0:
             ds = ds.prefetch(ahead)
-        return ds.with_options(_OPTIONS)
+        options = tf.data.Options()
+        if parallel > 1:
+            # tf.data's shared pool has one thread per core; a blocking __getitem__
+            # (I/O, sleep) needs one thread per worker to really run `workers` at once.
+            options.threading.private_threadpool_size = parallel + 1
+        return ds.with_options(_OPTIONS).with_options(options)
 
     def close(self) -> None:
         with self._cond:
