@@ -45,7 +45,7 @@ class CpuSeq(_Base):
 
     def work(self, i: int) -> None:
         acc = 0.0
-        for k in range(12000):
+        for k in range(150000):
             acc += k * 0.5
         self.x[0, 0] = acc % 1.0
 

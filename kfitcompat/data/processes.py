@@ -1,7 +1,11 @@
 """Loading ``Sequence`` batches in worker processes (``use_multiprocessing=True``).
 
-Processes are *spawned*, never forked: forking a process that holds
-TensorFlow's threads is what made Keras 2 multiprocessing hang. Workers ignore
+Workers are never forked from the training process: forking a process that
+holds TensorFlow's threads is what made Keras 2 multiprocessing hang. On POSIX
+they come from a *forkserver* started for the call, which imports the
+Sequence's module once (it has run no TensorFlow op and holds no TensorFlow
+thread), so N workers cost one import of your module instead of N, and later
+calls none. Elsewhere they are *spawned*. Workers ignore
 SIGINT, so Ctrl-C reaches the training process, which then shuts the pool down.
 The Sequence is pickled once per pass into a file the workers read, so the
 state ``on_epoch_end()`` sets in the parent reaches them (Keras 2 re-sent the
@@ -43,18 +47,53 @@ def _worker_getitem(path: str, index: int) -> Any:
     return sequence[index]
 
 
-class ProcessLoader:
-    """Callable ``index -> batch`` backed by ``workers`` spawned processes."""
+def default_start_method() -> str:
+    """``forkserver`` where the platform has it, else ``spawn``; never ``fork``."""
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
-    def __init__(self, sequence: Any, workers: int, start_method: str = "spawn") -> None:
+
+_PRELOADED: set[str] = set()  # modules the forkserver kfitcompat started has imported
+
+
+def _prepare_forkserver(module: str) -> None:
+    """Have the forkserver import ``module`` before forking workers from it.
+
+    The forkserver is started on first use and, like Python's resource tracker,
+    lives until the interpreter exits: later calls fork their workers at once
+    instead of importing TensorFlow again. A server started by someone else is
+    used as it is. Private ``multiprocessing`` API, guarded: without it, workers
+    import the module themselves (slower, same result).
+    """
+    try:
+        from multiprocessing import forkserver
+
+        server = forkserver._forkserver
+        running = getattr(server, "_forkserver_pid", None) is not None
+        if running and (not _PRELOADED or module in _PRELOADED):
+            return
+        if running:
+            server._stop()
+        _PRELOADED.update({__name__, module})
+        server.set_forkserver_preload(sorted(_PRELOADED))
+    except (ImportError, AttributeError):  # pragma: no cover - other Pythons
+        pass
+
+
+class ProcessLoader:
+    """Callable ``index -> batch`` backed by ``workers`` processes (see module doc)."""
+
+    def __init__(self, sequence: Any, workers: int, start_method: str | None = None) -> None:
         self._sequence = sequence
         self._dir = tempfile.mkdtemp(prefix="kfitcompat-seq-")
         self._version = 0
         self._path = ""
         self.refresh()
+        method = start_method or default_start_method()
+        if method == "forkserver":
+            _prepare_forkserver(type(sequence).__module__)
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=multiprocessing.get_context(start_method),
+            mp_context=multiprocessing.get_context(method),
             initializer=_init_worker,
         )
 
