@@ -42,3 +42,38 @@ class PidSequence(IndexSequence):
         x, y = super().__getitem__(i)
         x[:, 1] = os.getpid()
         return x, y
+
+
+class CountingIterator:
+    """A picklable iterator class (not a generator function): runs in a producer process."""
+
+    def __init__(self, n: int, fail_at: int | None = None):
+        self.n, self.i, self.fail_at = n, 0, fail_at
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.i >= self.n:
+            raise StopIteration
+        if self.i == self.fail_at:
+            raise ValueError(f"bad item {self.i}")
+        x = np.full((2, 3), self.i, "float32")
+        x[:, 1] = os.getpid()
+        self.i += 1
+        return x, np.zeros((2, 1), "float32")
+
+
+class SuicidalSequence(IndexSequence):
+    """Kills the worker process that loads index ``kill_at`` (never the parent)."""
+
+    def __init__(self, length: int = 16, kill_at: int = 5):
+        super().__init__(length)
+        self.parent, self.kill_at = os.getpid(), kill_at
+
+    def __getitem__(self, i: int):
+        if i == self.kill_at and os.getpid() != self.parent:
+            import signal
+
+            os.kill(os.getpid(), signal.SIGKILL)
+        return super().__getitem__(i)

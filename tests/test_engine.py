@@ -137,3 +137,39 @@ def test_unpicklable_sequence_with_processes_says_what_to_do():
     seq.lock = threading.Lock()
     with pytest.raises(TypeError, match="needs a picklable Sequence"):
         make_source(seq, "fit", workers=2, use_multiprocessing=True)
+
+
+@pytest.mark.slow
+def test_picklable_iterator_with_multiprocessing_runs_in_one_producer_process():
+    from engine_helpers import CountingIterator
+
+    with make_source(CountingIterator(30), "fit", workers=4, use_multiprocessing=True) as source:
+        batches = list(source.dataset())
+    values = [int(b[0].numpy()[0, 0]) for b in batches]
+    pids = {int(b[0].numpy()[0, 1]) for b in batches}
+    assert values == list(range(30))  # once each, in order: no duplication
+    assert len(pids) == 1 and os.getpid() not in pids
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.slow
+def test_error_in_the_producer_process_reaches_the_caller():
+    from engine_helpers import CountingIterator
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    with pytest.raises(ValueError, match="bad item 3"):
+        kfitcompat.fit_generator(model, CountingIterator(30, fail_at=3), steps_per_epoch=10,
+                                 workers=2, use_multiprocessing=True, verbose=0)
+    assert not multiprocessing.active_children()
+
+
+def test_plain_generator_with_multiprocessing_warns_and_uses_threads():
+    def gen():
+        for i in range(6):
+            yield np.full((2, 3), i, "float32"), np.zeros((2, 1), "float32")
+
+    with pytest.warns(UserWarning, match="cannot be sent to another process.*duplicated"):
+        source = make_source(gen(), "fit", workers=2, use_multiprocessing=True)
+    with source:
+        assert sorted(int(b[0].numpy()[0, 0]) for b in source.dataset()) == list(range(6))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,6 +32,26 @@ def check_loading_args(workers: Any, max_queue_size: Any, use_multiprocessing: A
         )
 
 
+def _in_a_process(generator: Any, max_queue_size: int) -> tuple[Any, Any]:
+    """Run a picklable iterator in a producer process; plain generators stay in threads."""
+    try:
+        pickle.dumps(generator)
+    except Exception as exc:
+        warn_at_caller(
+            f"`use_multiprocessing=True`, but the generator cannot be sent to another process "
+            f"({type(exc).__name__}: {exc}): kfitcompat draws from it in threads instead. "
+            "Keras 2 forked the process and gave every worker a copy of the generator, which "
+            "duplicated your data. To load in processes, write a `keras.utils.Sequence` (or a "
+            "picklable iterator class defined at the top level of a module).",
+            UserWarning,
+        )
+        return generator, None
+    from .processes import ProcessIterator
+
+    producer = ProcessIterator(generator, max_queue_size)
+    return producer, producer
+
+
 def make_source(
     data: Any,
     mode: str,
@@ -56,17 +77,16 @@ def make_source(
         )
         return source
     if kind == GENERATOR:
+        producer = None
         if use_multiprocessing and workers > 0:
-            warn_at_caller(
-                "`use_multiprocessing=True` with a plain generator: kfitcompat draws from "
-                "it in threads (a generator cannot be sent to another process; Keras 2 "
-                "forked and duplicated your data instead). To load in processes, write a "
-                "`keras.utils.Sequence`.",
-                UserWarning,
-            )
-        return GeneratorSource(
-            data, mode, workers=workers, max_queue_size=max_queue_size, class_weight=class_weight
+            data, producer = _in_a_process(data, max_queue_size)
+        source = GeneratorSource(
+            data, mode, workers=1 if producer is not None else workers,
+            max_queue_size=max_queue_size, class_weight=class_weight,
         )
+        if producer is not None:
+            source.closers.append(producer.close)
+        return source
     raise TypeError(
         f"Expected a generator, an iterator or a `keras.utils.Sequence`; received "
         f"{type(data).__name__}. Pass arrays to `fit`/`evaluate`/`predict` instead."

@@ -17,14 +17,16 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import queue
 import shutil
 import signal
 import tempfile
+import traceback
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-__all__ = ["ProcessLoader", "WorkerDiedError"]
+__all__ = ["ProcessIterator", "ProcessLoader", "WorkerDiedError", "default_start_method"]
 
 _CACHE: dict[str, Any] = {}
 
@@ -72,7 +74,7 @@ def _prepare_forkserver(module: str) -> None:
         if running and (not _PRELOADED or module in _PRELOADED):
             return
         if running:
-            server._stop()
+            server._stop()  # type: ignore[attr-defined]
         _PRELOADED.update({__name__, module})
         server.set_forkserver_preload(sorted(_PRELOADED))
     except (ImportError, AttributeError):  # pragma: no cover - other Pythons
@@ -128,3 +130,86 @@ class ProcessLoader:
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def _produce(iterator: Any, out: Any, stop: Any) -> None:
+    """Child side of :class:`ProcessIterator`: iterate and send every item."""
+    _init_worker()
+
+    def send(kind: str, value: Any) -> None:
+        while not stop.is_set():
+            try:
+                out.put((kind, value), timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    try:
+        for item in iterator:
+            if stop.is_set():
+                return
+            send("item", item)
+    except BaseException as exc:  # sent to the parent, re-raised there
+        try:
+            pickle.dumps(exc)
+            send("error", exc)
+        except Exception:
+            send("error", RuntimeError(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+        return
+    send("end", None)
+
+
+class ProcessIterator:
+    """Runs a picklable iterator in one producer process; iterate to receive its items.
+
+    At most ``max_queue_size`` items wait in the queue. An exception in the
+    producer is re-raised here; a producer that dies raises
+    :class:`WorkerDiedError`. :meth:`close` stops and joins it.
+    """
+
+    def __init__(self, iterator: Any, max_queue_size: int, start_method: str | None = None
+                 ) -> None:
+        method = start_method or default_start_method()
+        if method == "forkserver":
+            _prepare_forkserver(type(iterator).__module__)
+        ctx: Any = multiprocessing.get_context(method)
+        self._queue = ctx.Queue(maxsize=max(max_queue_size, 1))
+        self._stop = ctx.Event()
+        self._process = ctx.Process(target=_produce, args=(iterator, self._queue, self._stop),
+                                    name="kfitcompat-producer", daemon=True)
+        self._process.start()
+        self._done = False
+
+    def __iter__(self) -> ProcessIterator:
+        return self
+
+    def __next__(self) -> Any:
+        while not self._done:
+            try:
+                kind, value = self._queue.get(timeout=0.2)
+            except queue.Empty:
+                if not self._process.is_alive() and self._queue.empty():
+                    self._done = True
+                    raise WorkerDiedError(
+                        f"The producer process running your generator died (exit code "
+                        f"{self._process.exitcode}) before it finished."
+                    ) from None
+                continue
+            if kind == "item":
+                return value
+            self._done = True
+            if kind == "error":
+                raise value
+        raise StopIteration
+
+    def close(self) -> None:
+        self._stop.set()
+        while self._process.is_alive():
+            try:
+                while True:
+                    self._queue.get_nowait()
+            except queue.Empty:
+                pass
+            self._process.join(timeout=0.1)
+        self._queue.close()
+        self._queue.join_thread()

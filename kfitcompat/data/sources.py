@@ -48,6 +48,7 @@ class Source:
         self.first_batch_size: int | None = None
         self._warned_class_weight = [False]
         self._error_lock = threading.Lock()
+        self.closers: list[Callable[[], None]] = []
 
     # -- batch preparation -------------------------------------------------
     def _prepare(self, out: Any, step: int) -> tuple[Any, ...]:
@@ -70,6 +71,8 @@ class Source:
 
     def close(self) -> None:
         """Stop every thread or process this source started."""
+        for closer in self.closers:
+            closer()
 
     def __enter__(self) -> Source:
         return self
@@ -168,6 +171,7 @@ class GeneratorSource(Source):
     def close(self) -> None:
         if self._producer is not None:
             self._producer.close()
+        super().close()
 
 
 class SequenceSource(Source):
@@ -310,3 +314,4 @@ class SequenceSource(Source):
         close = getattr(self._getitem, "close", None)
         if close is not None:
             close()
+        super().close()

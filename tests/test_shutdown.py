@@ -1,0 +1,70 @@
+"""Ctrl-C and dying workers end the call cleanly: the original error, nothing left running."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import keras
+import pytest
+
+import kfitcompat
+from engine_helpers import SuicidalSequence
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+SCRIPT = textwrap.dedent("""
+    import multiprocessing, os, sys, threading, time
+    sys.path.insert(0, {here!r})
+    import keras, kfitcompat
+    from engine_helpers import IndexSequence
+
+    if __name__ == "__main__":
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        print("ready", flush=True)
+        try:
+            kfitcompat.fit_generator(model, IndexSequence(length=50, delay=0.05), epochs=100,
+                                     workers=2, use_multiprocessing={mp}, verbose=0)
+            print("finished without interrupt", flush=True)
+        except KeyboardInterrupt:
+            time.sleep(0.5)
+            print("interrupted threads=%d children=%d" % (
+                threading.active_count(), len(multiprocessing.active_children())), flush=True)
+""")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mp", [False, True], ids=["threads", "processes"])
+def test_ctrl_c_mid_epoch_raises_keyboard_interrupt_and_leaves_nothing(mp):
+    proc = subprocess.Popen([sys.executable, "-c", SCRIPT.format(here=HERE, mp=mp)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(6)  # well into training (and past the workers' start)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "interrupted threads=1 children=0" in out, err[-3000:]
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_epoch_is_reported_not_waited_on():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    before = threading.active_count()
+    start = time.monotonic()
+    with pytest.raises(kfitcompat.WorkerDiedError, match="batch index"):
+        kfitcompat.fit_generator(model, SuicidalSequence(kill_at=5), workers=2,
+                                 use_multiprocessing=True, shuffle=False, verbose=0)
+    assert time.monotonic() - start < 60
+    assert not multiprocessing.active_children()
+    assert threading.active_count() == before
