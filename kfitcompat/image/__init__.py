@@ -1,0 +1,32 @@
+"""``keras.preprocessing.image``, Keras 2 edition: ImageDataGenerator and its helpers."""
+
+from .affine import apply_affine_transform, apply_brightness_shift, apply_channel_shift, flip_axis
+from .files import DataFrameIterator, DirectoryIterator
+from .generator import ImageDataGenerator
+from .io import (
+    CorruptImageError,
+    array_to_img,
+    img_to_array,
+    list_pictures,
+    load_img,
+    save_img,
+)
+from .iterators import Iterator, NumpyArrayIterator
+
+__all__ = [
+    "CorruptImageError",
+    "DataFrameIterator",
+    "DirectoryIterator",
+    "ImageDataGenerator",
+    "Iterator",
+    "NumpyArrayIterator",
+    "apply_affine_transform",
+    "apply_brightness_shift",
+    "apply_channel_shift",
+    "array_to_img",
+    "flip_axis",
+    "img_to_array",
+    "list_pictures",
+    "load_img",
+    "save_img",
+]

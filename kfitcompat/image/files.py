@@ -1,0 +1,318 @@
+"""Iterators over image files: ``flow_from_directory`` and ``flow_from_dataframe``.
+
+File discovery is Keras 2's: white-listed extensions (case-insensitive),
+sub-folders walked recursively in sorted order, ``follow_links``, the
+``validation_split``/``subset`` split taken per class folder (directories) or
+over contiguous rows (data frames), and the same "Found N images ..." line.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from typing import Any
+
+import numpy as np
+
+from .io import load_img
+from .iterators import Iterator
+
+__all__ = ["DirectoryIterator", "DataFrameIterator", "list_valid_files"]
+
+
+def _channels(color_mode: str) -> int:
+    if color_mode not in {"rgb", "rgba", "grayscale"}:
+        raise ValueError(f"Invalid color mode: {color_mode}; expected \"rgb\", \"rgba\", or "
+                         "\"grayscale\".")
+    return {"rgb": 3, "rgba": 4, "grayscale": 1}[color_mode]
+
+
+def _split_of(generator: Any, subset: str | None) -> tuple[float, float] | None:
+    if subset is None:
+        return None
+    v = generator._validation_split if generator is not None else 0.0
+    if subset == "validation":
+        return (0.0, v)
+    if subset == "training":
+        return (v, 1.0)
+    raise ValueError(f"Invalid subset name: {subset};expected \"training\" or \"validation\"")
+
+
+def list_valid_files(directory: str, white_list: tuple[str, ...], follow_links: bool
+                     ) -> list[str]:
+    """Relative paths of the image files below ``directory``, in Keras 2's order."""
+    found = []
+    walk = sorted(os.walk(directory, followlinks=follow_links), key=lambda t: t[0])
+    seen_real: set[str] = set()
+    for root, _, files in walk:
+        if follow_links:
+            real = os.path.realpath(root)
+            if real in seen_real:
+                continue  # a symlink loop: each real folder once
+            seen_real.add(real)
+        for fname in sorted(files):
+            if fname.lower().endswith(".tiff"):
+                warnings.warn('Using ".tiff" files with multiple bands will cause distortion. '
+                              'Please verify your output.', stacklevel=4)
+            if fname.lower().endswith(white_list):
+                found.append(os.path.relpath(os.path.join(root, fname), directory))
+    return found
+
+
+class _FileIterator(Iterator):
+    """Shared by the directory and data-frame iterators: load, augment, label."""
+
+    allowed_class_modes: set[Any] = set()
+
+    def _set_processing_attrs(self, image_data_generator: Any, target_size: tuple[int, int],
+                              color_mode: str, data_format: str, save_to_dir: str | None,
+                              save_prefix: str, save_format: str, subset: str | None,
+                              interpolation: str, keep_aspect_ratio: bool) -> None:
+        self.image_data_generator = image_data_generator
+        self.target_size: tuple[int, int] = (int(target_size[0]), int(target_size[1]))
+        channels = _channels(color_mode)
+        self.color_mode = color_mode
+        self.data_format = data_format
+        self.image_shape = (self.target_size + (channels,) if data_format == "channels_last"
+                            else (channels,) + self.target_size)
+        self.save_to_dir = save_to_dir
+        self.save_prefix = save_prefix
+        self.save_format = save_format
+        self.interpolation = interpolation
+        self.keep_aspect_ratio = keep_aspect_ratio
+        self.split = _split_of(image_data_generator, subset)
+        self.subset = subset
+
+    def _check_class_mode(self, class_mode: Any) -> None:
+        if class_mode not in self.allowed_class_modes:
+            raise ValueError(f"Invalid class_mode: {class_mode}; expected one of: "
+                             f"{self.allowed_class_modes}")
+        self.class_mode = class_mode
+
+    @property
+    def filepaths(self) -> list[str]:
+        return self._filepaths
+
+    def load(self, j: int) -> np.ndarray:
+        """Image ``j`` as an array (not augmented)."""
+        from .io import img_to_array
+
+        img = load_img(self._filepaths[j], color_mode=self.color_mode,
+                       target_size=self.target_size, interpolation=self.interpolation,
+                       keep_aspect_ratio=self.keep_aspect_ratio)
+        x = img_to_array(img, data_format=self.data_format, dtype=self.dtype)
+        if hasattr(img, "close"):
+            img.close()
+        return x
+
+    def _batch(self, index_array: np.ndarray, rng: np.random.Generator) -> Any:
+        batch_x = np.zeros((len(index_array),) + self.image_shape, dtype=self.dtype)
+        for i, j in enumerate(index_array):
+            batch_x[i] = self._augment(self.load(j), rng)
+        if self.save_to_dir:
+            self._save_batch(batch_x, index_array, rng, 10**7)
+        return self._with_labels(batch_x, index_array)
+
+    def _with_labels(self, batch_x: np.ndarray, index_array: np.ndarray) -> Any:
+        mode = self.class_mode
+        if mode == "input":
+            batch_y: Any = batch_x.copy()
+        elif mode in {"binary", "sparse"}:
+            batch_y = np.asarray([self.classes[j] for j in index_array], dtype=self.dtype)
+        elif mode == "categorical":
+            batch_y = np.zeros((len(batch_x), len(self.class_indices)), dtype=self.dtype)
+            for i, j in enumerate(index_array):
+                batch_y[i, self.classes[j]] = 1.0
+        elif mode == "multi_output":
+            batch_y = [output[index_array] for output in self.labels]
+        elif mode == "raw":
+            batch_y = self.labels[index_array]
+        else:
+            return batch_x
+        if self.sample_weight is None:
+            return batch_x, batch_y
+        return batch_x, batch_y, self.sample_weight[index_array]
+
+
+class DirectoryIterator(_FileIterator):
+    """Keras 2 ``DirectoryIterator``: one sub-folder per class below ``directory``."""
+
+    allowed_class_modes = {"categorical", "binary", "sparse", "input", None}
+
+    def __init__(self, directory: str, image_data_generator: Any,
+                 target_size: tuple[int, int] = (256, 256), color_mode: str = "rgb",
+                 classes: list[str] | None = None, class_mode: str | None = "categorical",
+                 batch_size: int = 32, shuffle: bool = True, seed: int | None = None,
+                 data_format: str = "channels_last", save_to_dir: str | None = None,
+                 save_prefix: str = "", save_format: str = "png", follow_links: bool = False,
+                 subset: str | None = None, interpolation: str = "nearest",
+                 keep_aspect_ratio: bool = False, dtype: str = "float32") -> None:
+        self._set_processing_attrs(image_data_generator, target_size, color_mode, data_format,
+                                   save_to_dir, save_prefix, save_format, subset, interpolation,
+                                   keep_aspect_ratio)
+        self._check_class_mode(class_mode)
+        self.directory = directory
+        self.dtype = dtype
+        if not os.path.isdir(directory):
+            raise FileNotFoundError(f"flow_from_directory: the directory {directory!r} does "
+                                    "not exist (or is not a folder).")
+        if not classes:
+            classes = sorted(d for d in os.listdir(directory)
+                             if os.path.isdir(os.path.join(directory, d)))
+        self.num_classes = len(classes)
+        self.class_indices = dict(zip(classes, range(len(classes))))
+        self.filenames: list[str] = []
+        labels: list[int] = []
+        for name in classes:
+            files = list_valid_files(os.path.join(directory, name), self.white_list_formats,
+                                     follow_links)
+            if self.split:
+                start, stop = int(self.split[0] * len(files)), int(self.split[1] * len(files))
+                files = files[start:stop]
+            self.filenames += [os.path.join(name, f) for f in files]
+            labels += [self.class_indices[name]] * len(files)
+        self.samples = len(self.filenames)
+        self.classes = np.asarray(labels, dtype="int32")
+        print(f"Found {self.samples} images belonging to {self.num_classes} classes.")
+        if self.samples == 0:
+            warnings.warn(f"flow_from_directory found no image in {directory!r}: expected one "
+                          f"sub-folder per class holding files ending in "
+                          f"{', '.join(self.white_list_formats)}.", stacklevel=3)
+        self._filepaths = [os.path.join(directory, f) for f in self.filenames]
+        super().__init__(self.samples, batch_size, shuffle, seed)
+
+    @property
+    def labels(self) -> np.ndarray:
+        return self.classes
+
+    @property  # type: ignore[override]
+    def sample_weight(self) -> None:
+        return None
+
+
+class DataFrameIterator(_FileIterator):
+    """Keras 2 ``DataFrameIterator``: file names (and labels) from a pandas DataFrame."""
+
+    allowed_class_modes = {"binary", "categorical", "input", "multi_output", "raw", "sparse",
+                           None}
+
+    def __init__(self, dataframe: Any, directory: str | None = None,
+                 image_data_generator: Any = None, x_col: str = "filename",
+                 y_col: Any = "class", weight_col: str | None = None,
+                 target_size: tuple[int, int] = (256, 256), color_mode: str = "rgb",
+                 classes: list[str] | None = None, class_mode: str | None = "categorical",
+                 batch_size: int = 32, shuffle: bool = True, seed: int | None = None,
+                 data_format: str = "channels_last", save_to_dir: str | None = None,
+                 save_prefix: str = "", save_format: str = "png", subset: str | None = None,
+                 interpolation: str = "nearest", keep_aspect_ratio: bool = False,
+                 dtype: str = "float32", validate_filenames: bool = True) -> None:
+        self._set_processing_attrs(image_data_generator, target_size, color_mode, data_format,
+                                   save_to_dir, save_prefix, save_format, subset, interpolation,
+                                   keep_aspect_ratio)
+        df = dataframe.copy()
+        self.directory = directory or ""
+        self.dtype = dtype
+        self._check_class_mode(class_mode)
+        self._check_params(df, x_col, y_col, weight_col, classes)
+        if validate_filenames:
+            df = self._filter_valid_filepaths(df, x_col)
+        labelled = class_mode not in ["input", "multi_output", "raw", None]
+        if labelled:
+            df, classes = self._filter_classes(df, y_col, classes)
+            self.class_indices = dict(zip(classes, range(len(classes))))
+        if self.split:
+            n = len(df)
+            df = df.iloc[int(self.split[0] * n):int(self.split[1] * n), :]
+        if labelled:
+            self.classes = [self._class_ids(label) for label in df[y_col]]
+        self.filenames = df[x_col].tolist()
+        self._sample_weight = df[weight_col].values if weight_col else None
+        if class_mode == "multi_output":
+            self._targets: Any = [np.array(df[col].tolist()) for col in y_col]
+        if class_mode == "raw":
+            self._targets = df[y_col].values
+        self.samples = len(self.filenames)
+        validated = "validated" if validate_filenames else "non-validated"
+        if labelled:
+            print(f"Found {self.samples} {validated} image filenames belonging to "
+                  f"{len(self.class_indices)} classes.")
+        else:
+            print(f"Found {self.samples} {validated} image filenames.")
+        self._filepaths = [os.path.join(self.directory, f) for f in self.filenames]
+        super().__init__(self.samples, batch_size, shuffle, seed)
+
+    def _class_ids(self, label: Any) -> Any:
+        if isinstance(label, (list, tuple)):
+            return [self.class_indices[v] for v in label]
+        return self.class_indices[label]
+
+    def _check_params(self, df: Any, x_col: str, y_col: Any, weight_col: str | None,
+                      classes: Any) -> None:
+        mode = self.class_mode
+        if mode == "multi_output" and not isinstance(y_col, list):
+            raise TypeError(f'If class_mode="{mode}", y_col must be a list. Received '
+                            f"{type(y_col).__name__}.")
+        if not all(df[x_col].apply(lambda v: isinstance(v, str))):
+            raise TypeError(f"All values in column x_col={x_col} must be strings.")
+        if mode in {"binary", "sparse"} and not all(df[y_col].apply(
+                lambda v: isinstance(v, str))):
+            raise TypeError(f'If class_mode="{mode}", y_col="{y_col}" column values must be '
+                            "strings.")
+        if mode == "binary":
+            if classes:
+                if len(set(classes)) != 2:
+                    raise ValueError('If class_mode="binary" there must be 2 classes. '
+                                     f"{len(set(classes))} class/es were given.")
+            elif df[y_col].nunique() != 2:
+                raise ValueError('If class_mode="binary" there must be 2 classes. Found '
+                                 f"{df[y_col].nunique()} classes.")
+        if mode == "categorical" and not all(df[y_col].apply(
+                lambda v: isinstance(v, (str, list, tuple)))):
+            raise TypeError(f'If class_mode="{mode}", y_col="{y_col}" column values must be '
+                            "type string, list or tuple.")
+        if classes and mode in {"input", "multi_output", "raw", None}:
+            warnings.warn(f'`classes` will be ignored given the class_mode="{mode}"',
+                          stacklevel=4)
+        if weight_col and not issubclass(df[weight_col].dtype.type, np.number):
+            raise TypeError(f"Column weight_col={weight_col} must be numeric.")
+
+    @staticmethod
+    def _filter_classes(df: Any, y_col: str, classes: Any) -> tuple[Any, list[Any]]:
+        df = df.copy()
+
+        def keep(labels: Any, allowed: set[Any]) -> Any:
+            if isinstance(labels, (list, tuple)):
+                return [c for c in labels if c in allowed] or None
+            if isinstance(labels, str):
+                return labels if labels in allowed else None
+            raise TypeError(f"Expect string, list or tuple but found {type(labels)} in {y_col} "
+                            "column ")
+
+        if classes:
+            allowed = set(classes)  # keras-preprocessing 1.1.2 sorts given classes too
+            df[y_col] = df[y_col].apply(lambda v: keep(v, allowed))
+        else:
+            allowed = set()
+            for v in df[y_col]:
+                allowed.update(v) if isinstance(v, (list, tuple)) else allowed.add(v)
+        return df.dropna(subset=[y_col]), sorted(allowed)
+
+    def _filter_valid_filepaths(self, df: Any, x_col: str) -> Any:
+        paths = df[x_col].map(lambda f: os.path.join(self.directory, f))
+        mask = paths.apply(lambda p: os.path.isfile(p)
+                           and p.lower().endswith(self.white_list_formats))
+        n_invalid = int((~mask).sum())
+        if n_invalid:
+            warnings.warn(f'Found {n_invalid} invalid image filename(s) in x_col="{x_col}". '
+                          "These filename(s) will be ignored.", stacklevel=4)
+        return df[mask]
+
+    @property
+    def labels(self) -> Any:
+        if self.class_mode in {"multi_output", "raw"}:
+            return self._targets
+        return self.classes
+
+    @property  # type: ignore[override]
+    def sample_weight(self) -> Any:
+        return self._sample_weight
