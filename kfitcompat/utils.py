@@ -1,9 +1,34 @@
-"""Legacy ``keras.utils`` names (Keras 2) that kfitcompat provides."""
+"""Legacy ``keras.utils`` names (Keras 2) that Keras 3 dropped or changed.
+
+After :func:`kfitcompat.install`, ``from keras.utils import X`` finds each name in
+:data:`LEGACY_UTILS`.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+import keras
+import numpy as np
+
+from .data.enqueuers import GeneratorEnqueuer, OrderedEnqueuer, SequenceEnqueuer
 from .data.sequence import Sequence
 
-__all__ = ["Sequence", "LEGACY_UTILS"]
+__all__ = [
+    "GeneratorEnqueuer",
+    "LEGACY_UTILS",
+    "OrderedEnqueuer",
+    "Sequence",
+    "SequenceEnqueuer",
+    "to_categorical",
+]
 
-LEGACY_UTILS: tuple[str, ...] = ("Sequence",)
+
+def to_categorical(y: Any, num_classes: int | None = None, dtype: str = "float32") -> np.ndarray:
+    """Keras 2 ``to_categorical`` (float32, ``dtype=`` accepted); Keras 3 dropped ``dtype``."""
+    return np.asarray(keras.utils.to_categorical(y, num_classes), dtype=dtype)
+
+
+LEGACY_UTILS: tuple[str, ...] = (
+    "Sequence", "SequenceEnqueuer", "OrderedEnqueuer", "GeneratorEnqueuer", "to_categorical",
+)

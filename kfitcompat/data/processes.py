@@ -116,9 +116,13 @@ class ProcessLoader:
             f.write(payload)
         self._path = path
 
+    def submit(self, index: int) -> Any:
+        """A ``Future`` of batch ``index`` (read from the current Sequence state)."""
+        return self._pool.submit(_worker_getitem, self._path, index)
+
     def __call__(self, index: int) -> Any:
         try:
-            return self._pool.submit(_worker_getitem, self._path, index).result()
+            return self.submit(index).result()
         except BrokenProcessPool as exc:
             raise WorkerDiedError(
                 f"A worker process died while loading batch index {index} (killed, out of "

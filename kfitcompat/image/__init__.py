@@ -2,6 +2,14 @@
 
 from .affine import apply_affine_transform, apply_brightness_shift, apply_channel_shift, flip_axis
 from .files import DataFrameIterator, DirectoryIterator
+from .functional import (
+    random_brightness,
+    random_channel_shift,
+    random_rotation,
+    random_shear,
+    random_shift,
+    random_zoom,
+)
 from .generator import ImageDataGenerator
 from .io import (
     CorruptImageError,
@@ -28,5 +36,11 @@ __all__ = [
     "img_to_array",
     "list_pictures",
     "load_img",
+    "random_brightness",
+    "random_channel_shift",
+    "random_rotation",
+    "random_shear",
+    "random_shift",
+    "random_zoom",
     "save_img",
 ]

@@ -34,7 +34,7 @@ class CorruptImageError(OSError):
     """An image file could not be decoded; the message names the file."""
 
 
-def load_img(path: Any, grayscale: bool = False, color_mode: str = "rgb",
+def load_img(path: Any, grayscale: bool | str = False, color_mode: str = "rgb",
              target_size: tuple[int, int] | None = None, interpolation: str = "nearest",
              keep_aspect_ratio: bool = False) -> Any:
     """Keras 2 ``load_img``; modern spelling: ``keras.utils.load_img`` (no ``grayscale``).
@@ -44,7 +44,9 @@ def load_img(path: Any, grayscale: bool = False, color_mode: str = "rgb",
             empty, another format); the message names the file.
         ValueError: an invalid ``color_mode`` or ``interpolation``.
     """
-    if grayscale:
+    if isinstance(grayscale, str):  # Keras 3 positional call: load_img(path, "rgba")
+        color_mode = grayscale
+    elif grayscale:
         warnings.warn('grayscale is deprecated. Please use color_mode = "grayscale"',
                       DeprecationWarning, stacklevel=2)
         color_mode = "grayscale"
