@@ -13,9 +13,9 @@ import time
 
 import keras
 import pytest
+from engine_helpers import SuicidalSequence
 
 import kfitcompat
-from engine_helpers import SuicidalSequence
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
