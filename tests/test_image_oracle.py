@@ -129,7 +129,8 @@ def _write_images(root, counts, size=(12, 10)):
         for i in range(n):
             arr = (rng.random(size + (3,)) * 255).astype("uint8")
             folder = os.path.join(root, name, "sub" if i % 3 == 0 else "")
-            Image.fromarray(arr).save(os.path.join(folder, f"img{i:02d}.{'png' if i % 2 else 'JPG'}"))
+            ext = "png" if i % 2 else "JPG"
+            Image.fromarray(arr).save(os.path.join(folder, f"img{i:02d}.{ext}"))
         open(os.path.join(root, name, "notes.txt"), "w").write("not an image")
 
 
