@@ -52,6 +52,12 @@ def _in_a_process(generator: Any, max_queue_size: int) -> tuple[Any, Any]:
     return producer, producer
 
 
+def _fast_path(data: Any) -> bool:
+    """An ImageDataGenerator iterator whose augmentation can run as TensorFlow ops."""
+    use = getattr(data, "use_fast_path", None)
+    return bool(use is not None and use())
+
+
 def make_source(
     data: Any,
     mode: str,
@@ -66,14 +72,18 @@ def make_source(
     check_loading_args(workers, max_queue_size, use_multiprocessing)
     kind = kind_of(data)
     if kind == SEQUENCE:
+        fast = not class_weight and _fast_path(data)
         loader = None
         if use_multiprocessing and workers > 0:
             from .processes import ProcessLoader
 
-            loader = ProcessLoader(data, workers)
+            loader = ProcessLoader(data, workers, method="raw_batch" if fast else "__getitem__")
+        elif fast:
+            loader = data.raw_batch
         source: Source = SequenceSource(
             data, mode, shuffle=shuffle, workers=workers, max_queue_size=max_queue_size,
             class_weight=class_weight, loader=loader,
+            finish=data.finish_batch if fast else None,
         )
         return source
     if kind == GENERATOR:

@@ -39,14 +39,14 @@ def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _worker_getitem(path: str, index: int) -> Any:
+def _worker_getitem(path: str, index: int, method: str = "__getitem__") -> Any:
     sequence = _CACHE.get(path)
     if sequence is None:
         _CACHE.clear()
         with open(path, "rb") as f:
             sequence = pickle.load(f)
         _CACHE[path] = sequence
-    return sequence[index]
+    return getattr(sequence, method)(index)
 
 
 def default_start_method() -> str:
@@ -84,8 +84,10 @@ def _prepare_forkserver(module: str) -> None:
 class ProcessLoader:
     """Callable ``index -> batch`` backed by ``workers`` processes (see module doc)."""
 
-    def __init__(self, sequence: Any, workers: int, start_method: str | None = None) -> None:
+    def __init__(self, sequence: Any, workers: int, start_method: str | None = None,
+                 method: str = "__getitem__") -> None:
         self._sequence = sequence
+        self._method = method
         self._dir = tempfile.mkdtemp(prefix="kfitcompat-seq-")
         self._version = 0
         self._path = ""
@@ -118,7 +120,7 @@ class ProcessLoader:
 
     def submit(self, index: int) -> Any:
         """A ``Future`` of batch ``index`` (read from the current Sequence state)."""
-        return self._pool.submit(_worker_getitem, self._path, index)
+        return self._pool.submit(_worker_getitem, self._path, index, self._method)
 
     def __call__(self, index: int) -> Any:
         try:

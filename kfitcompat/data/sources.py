@@ -22,6 +22,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+import numpy as np
 import tensorflow as tf
 
 from .batches import apply_class_weight, batch_size_of, standardize_batch
@@ -194,8 +195,10 @@ class SequenceSource(Source):
         max_queue_size: int = 10,
         class_weight: Mapping[Any, float] | None = None,
         loader: Callable[[int], Any] | None = None,
+        finish: Callable[..., Any] | None = None,
     ) -> None:
         super().__init__(mode, class_weight)
+        self.finish = finish
         self.sequence = sequence
         self.length = len(sequence)
         if self.length == 0:
@@ -204,10 +207,7 @@ class SequenceSource(Source):
         self.workers = max(int(workers), 0)
         self.max_queue_size = max(int(max_queue_size), 0)
         self._getitem = loader or sequence.__getitem__
-        self._cond = threading.Condition()
-        self._issued = 0
-        self._done = 0
-        self._closed = False
+        self._passes_opened = 0
         self.passes = 0
         self._order = self._new_order()
         first_index = self._order[0]
@@ -225,56 +225,50 @@ class SequenceSource(Source):
 
     def _load_index(self, index: int) -> tuple[Any, ...]:
         try:
+            if self.finish is not None:  # two-stage loading: raw arrays now, TF ops later
+                return tuple(np.asarray(a) for a in self._getitem(index))
             return self._prepare(self._getitem(index), index)
         except Exception as exc:
             self._record(exc, f"while loading batch index {index} (pass {self.passes + 1})")
             raise
 
-    def _indices(self) -> Iterator[int]:
-        """Infinite index stream; ``on_epoch_end`` once a pass is fully loaded."""
-        while True:
-            for index in self._order:
-                with self._cond:
-                    self._issued += 1
-                yield index
-            with self._cond:
-                self._cond.wait_for(lambda: self._done >= self._issued or self._closed)
-                if self._closed or self.error is not None:
-                    return
-            self.passes += 1
-            on_epoch_end = getattr(self.sequence, "on_epoch_end", None)
-            if on_epoch_end is not None:
-                try:
-                    on_epoch_end()
-                except Exception as exc:
-                    self._record(exc, f"by on_epoch_end() after pass {self.passes}")
-                    raise
-            refresh = getattr(self._getitem, "refresh", None)
-            if refresh is not None:
-                refresh()
-            length = len(self.sequence)
-            if length != self.length:
-                self.length = length
-            self._order = self._new_order()
+    def _pass_indices(self, _: Any = None) -> Iterator[int]:
+        """The indices of the next pass. ``flat_map`` opens pass p+1 only once every
+        batch of pass p was loaded, so ``on_epoch_end()`` runs here, between passes,
+        without waiting on anything (nothing blocks when the pipeline is torn down)."""
+        if self._passes_opened > 0:
+            self._end_pass()
+        self._passes_opened += 1
+        yield from self._order
+
+    def _end_pass(self) -> None:
+        self.passes += 1
+        on_epoch_end = getattr(self.sequence, "on_epoch_end", None)
+        if on_epoch_end is not None:
+            try:
+                on_epoch_end()
+            except Exception as exc:
+                self._record(exc, f"by on_epoch_end() after pass {self.passes}")
+                raise
+        refresh = getattr(self._getitem, "refresh", None)
+        if refresh is not None:
+            refresh()
+        self.length = len(self.sequence)
+        self._order = self._new_order()
 
     def _load_flat(self, index: Any) -> list[Any]:
         index = int(index)
+        peeked = self._peeked
+        if peeked is not None and peeked[0] == index:
+            self._peeked = None
+            batch = peeked[1]
+        else:
+            batch = self._load_index(index)
         try:
-            peeked = self._peeked
-            if peeked is not None and peeked[0] == index:
-                self._peeked = None
-                batch = peeked[1]
-            else:
-                batch = self._load_index(index)
-            try:
-                return check_against(batch, self.spec, index)
-            except Exception as exc:
-                self._record(exc, f"while checking batch index {index}")
-                raise
-        finally:
-            with self._cond:
-                self._done += 1
-                self._cond.notify_all()
+            return check_against(batch, self.spec, index)
+        except Exception as exc:
+            self._record(exc, f"while checking batch index {index}")
+            raise
 
     def _restore(self, *flat: tf.Tensor) -> Any:
         tensors = []
@@ -284,19 +278,22 @@ class SequenceSource(Source):
         return tf.nest.pack_sequence_as(self.spec, tensors)
 
     def dataset(self) -> tf.data.Dataset:
-        indices = tf.data.Dataset.from_generator(
-            self._indices, output_signature=tf.TensorSpec((), tf.int64)
-        )
         dtypes = flat_dtypes(self.spec)
         parallel = min(self.workers, self.max_queue_size) if self.max_queue_size else self.workers
 
         def load(i: tf.Tensor) -> Any:
             return self._restore(*tf.numpy_function(self._load_flat, [i], dtypes, stateful=True))
 
-        if parallel > 1:
-            ds = indices.map(load, num_parallel_calls=parallel, deterministic=True)
-        else:
-            ds = indices.map(load)
+        def one_pass(_: tf.Tensor) -> tf.data.Dataset:
+            indices = tf.data.Dataset.from_generator(
+                self._pass_indices, output_signature=tf.TensorSpec((), tf.int64))
+            if parallel > 1:
+                return indices.map(load, num_parallel_calls=parallel, deterministic=True)
+            return indices.map(load)
+
+        ds = tf.data.Dataset.range(2**62).flat_map(one_pass)
+        if self.finish is not None:
+            ds = ds.map(self._finished, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
         ahead = self.max_queue_size - max(parallel, 1)
         if self.workers > 0 and ahead > 0:
             ds = ds.prefetch(ahead)
@@ -307,10 +304,17 @@ class SequenceSource(Source):
             options.threading.private_threadpool_size = parallel + 1
         return ds.with_options(_OPTIONS).with_options(options)
 
+    def _finished(self, *parts: tf.Tensor) -> Any:
+        assert self.finish is not None
+        out = self.finish(*parts)
+        if self.mode == "predict":
+            return (out[0] if isinstance(out, tuple) else out,)
+        if not isinstance(out, tuple) or len(out) not in (2, 3):
+            raise ValueError(f"{type(self.sequence).__name__} yields no targets; training and "
+                             "evaluation need `(x, y)` batches (set a class_mode or pass y).")
+        return out
+
     def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            self._cond.notify_all()
         close = getattr(self._getitem, "close", None)
         if close is not None:
             close()

@@ -119,23 +119,23 @@ def apply_channel_shift(x: np.ndarray, intensity: float, channel_axis: int = 0) 
 
 def apply_brightness_shift(x: np.ndarray, brightness: float, scale: bool = True,
                            data_format: str = "channels_last") -> np.ndarray:
-    """Pillow ``ImageEnhance.Brightness`` on ``x``.
+    """Pillow ``ImageEnhance.Brightness`` on ``x`` through an 8-bit image.
 
     ``scale=True`` (keras-preprocessing 1.1.2): the image is min-max stretched to
-    0..255 first and stays in 0..255. ``scale=False`` (tf.keras 2.9+): values are
-    used as they are, and mapped back to the input's range when they were outside
-    [0, 255].
+    0..255 first (in float32) and the output stays in 0..255. ``scale=False``
+    (tf.keras 2.9+): values are used as they are, unless outside [0, 255]: then
+    stretched and mapped back to the input's range afterwards.
     """
     from PIL import ImageEnhance
 
     from .io import array_to_img, img_to_array
 
     x_min, x_max = np.min(x), np.max(x)
-    local_scale = (x_min < 0) or (x_max > 255)
-    img = array_to_img(x, data_format=data_format, scale=scale or local_scale)
+    outside = bool(x_min < 0 or x_max > 255)
+    img = array_to_img(x, data_format=data_format, scale=scale or outside, dtype="float32")
     out = img_to_array(ImageEnhance.Brightness(img).enhance(brightness),
                        data_format=data_format)
-    if not scale and local_scale:
+    if not scale and outside:
         out = out / 255 * (x_max - x_min) + x_min
     return out
 

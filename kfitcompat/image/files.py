@@ -105,6 +105,29 @@ class _FileIterator(Iterator):
             img.close()
         return x
 
+    def _raw_images(self, index_array: np.ndarray) -> np.ndarray:
+        batch_x = np.zeros((len(index_array),) + self.image_shape, dtype="float32")
+        for i, j in enumerate(index_array):
+            batch_x[i] = self.load(j)
+        return batch_x
+
+    def _targets(self, index_array: np.ndarray) -> tuple[Any, ...]:
+        out = self._with_labels(np.zeros((len(index_array), 0)), index_array)
+        if not isinstance(out, tuple):
+            return ()
+        return tuple(out[1:]) if self.class_mode != "input" else tuple(out[2:])
+
+    def _fast_capable(self) -> bool:
+        return self.class_mode != "multi_output"
+
+    def _has_targets(self) -> bool:
+        return self.class_mode is not None
+
+    def _structure(self, x: Any, targets: tuple[Any, ...]) -> Any:
+        if self.class_mode == "input":
+            return (x, x) + tuple(targets)
+        return (x,) + tuple(targets) if targets else x
+
     def _batch(self, index_array: np.ndarray, rng: np.random.Generator) -> Any:
         batch_x = np.zeros((len(index_array),) + self.image_shape, dtype=self.dtype)
         for i, j in enumerate(index_array):

@@ -31,6 +31,10 @@ class Iterator(Sequence):
     """Base of the image iterators: ``n`` samples in batches of ``batch_size``."""
 
     white_list_formats = WHITE_LIST_FORMATS
+    #: ``None``: augment with the fused TensorFlow fast path when this iterator feeds
+    #: ``fit``/``fit_generator`` and its settings allow; ``False``: always the
+    #: reference NumPy/SciPy path (Keras 2's numbers); ``True``: require the fast path.
+    fast: bool | None = None
 
     def __init__(self, n: int, batch_size: int, shuffle: bool, seed: int | None) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
@@ -122,6 +126,94 @@ class Iterator(Sequence):
 
     def _batch(self, index_array: np.ndarray, rng: np.random.Generator) -> Any:
         raise NotImplementedError
+
+    # -- the fast path (see kfitcompat.image.tf_warp) ----------------------------
+    def _raw_images(self, index_array: np.ndarray) -> np.ndarray:
+        """The batch's images before augmentation, in the iterator's data format."""
+        raise NotImplementedError
+
+    def _targets(self, index_array: np.ndarray) -> tuple[Any, ...]:
+        """What follows ``x`` in a batch (labels, sample weights), as arrays."""
+        raise NotImplementedError
+
+    def use_fast_path(self) -> bool:
+        """Whether batches fed to training are augmented by the fused TensorFlow path."""
+        from . import tf_warp
+
+        gen = self.image_data_generator
+        ok = (gen is not None and tf_warp.supports(gen) and not self.save_to_dir
+              and self._fast_capable())
+        if self.fast and not ok:
+            raise ValueError(
+                "`fast=True`, but this iterator's settings need the reference path: the fast "
+                "path supports fill_mode constant/nearest/reflect, interpolation_order 0 or 1, "
+                "no preprocessing_function and no save_to_dir.")
+        return ok and self.fast is not False
+
+    def _fast_capable(self) -> bool:
+        return True
+
+    def _has_targets(self) -> bool:
+        return True
+
+    def raw_batch(self, idx: int) -> tuple[np.ndarray, ...]:
+        """Stage 1 of the fast path (NumPy): images, per-image transforms, channel shifts
+        and brightness factors (NaN when absent), the constant-fill mask, then the
+        targets. Pure in ``idx``."""
+        from .tf_warp import batch_matrices, needs_mask, outside_mask, to_tf_transforms
+
+        if self.index_array is None:
+            self._set_index_array()
+        assert self.index_array is not None
+        index_array = self.index_array[self.batch_size * idx:self.batch_size * (idx + 1)]
+        images = self._raw_images(index_array).astype("float32", copy=False)
+        gen, rng = self.image_data_generator, self._rng(idx)
+        params = [gen.sample_transform(images.shape[1:], rng) for _ in range(len(images))]
+        row, col = gen.row_axis, gen.col_axis
+        h, w = images.shape[row], images.shape[col]
+        matrices = batch_matrices(params, h, w, gen.profile)
+        mask = (outside_mask(matrices, h, w) if needs_mask(gen)
+                else np.zeros((len(images), 1, 1, 1), "uint8"))
+        nan = float("nan")
+        shift = np.array([nan if p["channel_shift_intensity"] is None
+                          else p["channel_shift_intensity"] for p in params], "float32")
+        bright = np.array([nan if p["brightness"] is None else p["brightness"] for p in params],
+                          "float32")
+        return (images, to_tf_transforms(matrices), shift, bright, mask) + tuple(
+            np.asarray(t) for t in self._targets(index_array))
+
+    def finish_batch(self, images: Any, transforms: Any, shift: Any, bright: Any, mask: Any,
+                     *targets: Any) -> Any:
+        """Stage 2 of the fast path (TensorFlow, batched): warp, shift, brightness,
+        standardise; returns the batch in Keras 2's structure."""
+        import tensorflow as tf
+
+        from . import tf_warp
+
+        gen = self.image_data_generator
+        channels_first = gen.data_format == "channels_first"
+        x = tf.transpose(images, [0, 2, 3, 1]) if channels_first else images
+        x = tf_warp.warp(x, transforms, gen.fill_mode, gen.cval, gen.interpolation_order,
+                         mask if tf_warp.needs_mask(gen) else None)
+        x = tf_warp.channel_shift(x, shift) if gen.channel_shift_range else x
+        if gen.brightness_range is not None:
+            x = tf_warp.brightness(x, bright, scale=gen.profile == "keras_preprocessing")
+        x = tf_warp.standardize(x, gen)
+        x = tf.transpose(x, [0, 3, 1, 2]) if channels_first else x
+        x = tf.cast(x, self.dtype)
+        return self._structure(x, targets)
+
+    def _structure(self, x: Any, targets: tuple[Any, ...]) -> Any:
+        return (x,) + tuple(targets) if targets else x
+
+    def as_dataset(self, workers: int = 1, max_queue_size: int = 10) -> Any:
+        """An endless ``tf.data.Dataset`` of this iterator's batches, augmented by the fast
+        path (or the reference path when the settings need it), every sample once per pass."""
+        from ..data.loading import make_source
+
+        source = make_source(self, "fit" if self._has_targets() else "predict",
+                             workers=workers, max_queue_size=max_queue_size)
+        return source.dataset()
 
     def _save_batch(self, batch_x: np.ndarray, index_array: np.ndarray, rng: Any,
                     hash_range: int) -> None:
@@ -217,6 +309,22 @@ class NumpyArrayIterator(Iterator):
         y = np.asarray(y)[part] if y is not None else None
         sample_weight = np.asarray(sample_weight)[part] if sample_weight is not None else None
         return np.asarray(x)[part], y, sample_weight, x_misc
+
+    def _raw_images(self, index_array: np.ndarray) -> np.ndarray:
+        return self.x[index_array]
+
+    def _targets(self, index_array: np.ndarray) -> tuple[Any, ...]:
+        if self.y is None:
+            return ()
+        if self.sample_weight is None:
+            return (self.y[index_array],)
+        return (self.y[index_array], self.sample_weight[index_array])
+
+    def _fast_capable(self) -> bool:
+        return not self.x_misc
+
+    def _has_targets(self) -> bool:
+        return self.y is not None
 
     def _batch(self, index_array: np.ndarray, rng: np.random.Generator) -> Any:
         batch_x = np.zeros((len(index_array),) + self.x.shape[1:], dtype=self.dtype)
