@@ -129,9 +129,7 @@ class _FileIterator(Iterator):
         return (x,) + tuple(targets) if targets else x
 
     def _batch(self, index_array: np.ndarray, rng: np.random.Generator) -> Any:
-        batch_x = np.zeros((len(index_array),) + self.image_shape, dtype=self.dtype)
-        for i, j in enumerate(index_array):
-            batch_x[i] = self._augment(self.load(j), rng)
+        batch_x = self._augment_batch(self._raw_images(index_array).astype(self.dtype), rng)
         if self.save_to_dir:
             self._save_batch(batch_x, index_array, rng, 10**7)
         return self._with_labels(batch_x, index_array)

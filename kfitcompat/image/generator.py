@@ -162,17 +162,12 @@ class ImageDataGenerator:
         """Sample one image's transform parameters.
 
         Legacy edge: ``seed`` reseeds NumPy's *global* generator, as Keras 2 did, and
-        the draw uses it. The iterators use :meth:`sample_transform` with their own
-        generator instead.
+        the draw uses it. The iterators draw whole batches from their own generator
+        instead (:func:`kfitcompat.image.params.draw_batch_params`).
         """
         if seed is not None:
             np.random.seed(seed)
         return draw_params(self, tuple(img_shape), np.random)
-
-    def sample_transform(self, img_shape: tuple[int, ...], rng: np.random.Generator
-                         ) -> dict[str, Any]:
-        """Like :meth:`get_random_transform`, drawing from ``rng``."""
-        return draw_params(self, tuple(img_shape), rng)
 
     def apply_transform(self, x: np.ndarray, transform_parameters: dict[str, Any]
                         ) -> np.ndarray:

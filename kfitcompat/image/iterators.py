@@ -160,6 +160,7 @@ class Iterator(Sequence):
         """Stage 1 of the fast path (NumPy): images, per-image transforms, channel shifts
         and brightness factors (NaN when absent), the constant-fill mask, then the
         targets. Pure in ``idx``."""
+        from .params import draw_batch_params
         from .tf_warp import batch_matrices, needs_mask, outside_mask, to_tf_transforms
 
         if self.index_array is None:
@@ -167,18 +168,16 @@ class Iterator(Sequence):
         assert self.index_array is not None
         index_array = self.index_array[self.batch_size * idx:self.batch_size * (idx + 1)]
         images = self._raw_images(index_array).astype("float32", copy=False)
-        gen, rng = self.image_data_generator, self._rng(idx)
-        params = [gen.sample_transform(images.shape[1:], rng) for _ in range(len(images))]
-        row, col = gen.row_axis, gen.col_axis
-        h, w = images.shape[row], images.shape[col]
+        gen = self.image_data_generator
+        params = draw_batch_params(gen, images.shape[1:], self._rng(idx), len(images))
+        h, w = images.shape[gen.row_axis], images.shape[gen.col_axis]
         matrices = batch_matrices(params, h, w, gen.profile)
         mask = (outside_mask(matrices, h, w) if needs_mask(gen)
                 else np.zeros((len(images), 1, 1, 1), "uint8"))
-        nan = float("nan")
-        shift = np.array([nan if p["channel_shift_intensity"] is None
-                          else p["channel_shift_intensity"] for p in params], "float32")
-        bright = np.array([nan if p["brightness"] is None else p["brightness"] for p in params],
-                          "float32")
+        nan = np.full(len(images), np.nan, "float32")
+        shift = nan if params["channel_shift_intensity"] is None else params[
+            "channel_shift_intensity"].astype("float32")
+        bright = nan if params["brightness"] is None else params["brightness"].astype("float32")
         return (images, to_tf_transforms(matrices), shift, bright, mask) + tuple(
             np.asarray(t) for t in self._targets(index_array))
 
@@ -223,12 +222,18 @@ class Iterator(Sequence):
                      f"{self.save_format}")
             img.save(os.path.join(self.save_to_dir, fname))
 
-    def _augment(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def _augment_batch(self, batch_x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """The reference path: per-image NumPy/SciPy transforms, Keras 2's order."""
         gen = self.image_data_generator
         if gen is None:
-            return x
-        x = gen.apply_transform(x, gen.sample_transform(x.shape, rng))
-        return gen.standardize(x)
+            return batch_x
+        from .params import draw_batch_params, params_at
+
+        params = draw_batch_params(gen, batch_x.shape[1:], rng, len(batch_x))
+        for i in range(len(batch_x)):
+            x = gen.apply_transform(batch_x[i], params_at(params, i))
+            batch_x[i] = gen.standardize(x)
+        return batch_x
 
 
 class NumpyArrayIterator(Iterator):
@@ -327,9 +332,7 @@ class NumpyArrayIterator(Iterator):
         return self.y is not None
 
     def _batch(self, index_array: np.ndarray, rng: np.random.Generator) -> Any:
-        batch_x = np.zeros((len(index_array),) + self.x.shape[1:], dtype=self.dtype)
-        for i, j in enumerate(index_array):
-            batch_x[i] = self._augment(self.x[j].astype(self.dtype), rng)
+        batch_x = self._augment_batch(self.x[index_array].astype(self.dtype), rng)
         if self.save_to_dir:
             self._save_batch(batch_x, index_array, rng, 10**4)
         batch_misc = [xx[index_array] for xx in self.x_misc]

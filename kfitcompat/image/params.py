@@ -13,14 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["draw_params", "check_shift_range", "IDENTITY"]
-
-IDENTITY: dict[str, Any] = {
-    "theta": 0, "tx": 0, "ty": 0, "shear": 0, "zx": 1, "zy": 1,
-    "flip_horizontal": False, "flip_vertical": False,
-    "channel_shift_intensity": None, "brightness": None,
-}
-
+__all__ = ["draw_params", "draw_batch_params", "params_at", "check_shift_range"]
 
 def check_shift_range(name: str, value: Any) -> Any:
     """A shift range is a float (fraction or pixels), an int (pixels) or a 1-D list."""
@@ -97,3 +90,47 @@ def draw_params(config: Any, img_shape: tuple[int, ...], rng: Any) -> dict[str, 
         "flip_horizontal": flip_horizontal, "flip_vertical": flip_vertical,
         "channel_shift_intensity": channel_shift_intensity, "brightness": brightness,
     }
+
+
+def _shift_batch(rng: Any, shift_range: Any, size: int, n: int) -> np.ndarray:
+    if not _truthy(shift_range):
+        return np.zeros(n)
+    if isinstance(shift_range, Integral) and not isinstance(shift_range, bool) or isinstance(
+        shift_range, (list, tuple, np.ndarray)
+    ):
+        t = rng.choice(shift_range, n) * rng.choice([-1, 1], n)
+    else:
+        t = rng.uniform(-shift_range, shift_range, n)
+    if np.max(shift_range) < 1:
+        t = t * size
+    return np.asarray(t, dtype=float)
+
+
+def draw_batch_params(config: Any, img_shape: tuple[int, ...], rng: np.random.Generator,
+                      n: int) -> dict[str, Any]:
+    """Parameters of ``n`` images at once, as arrays (same distributions as
+    :func:`draw_params`; the iterators' reference and fast paths both use this)."""
+    row_axis, col_axis = config.row_axis - 1, config.col_axis - 1
+    zeros = np.zeros(n)
+    r = config.rotation_range
+    lo, hi = config.zoom_range
+    zoom = np.ones((n, 2)) if lo == 1 and hi == 1 else rng.uniform(lo, hi, (n, 2))
+    c = config.channel_shift_range
+    b = config.brightness_range
+    return {
+        "theta": rng.uniform(-r, r, n) if r else zeros,
+        "tx": _shift_batch(rng, config.height_shift_range, img_shape[row_axis], n),
+        "ty": _shift_batch(rng, config.width_shift_range, img_shape[col_axis], n),
+        "shear": rng.uniform(-config.shear_range, config.shear_range, n)
+        if config.shear_range else zeros,
+        "zx": zoom[:, 0], "zy": zoom[:, 1],
+        "flip_horizontal": (rng.random(n) < 0.5) & bool(config.horizontal_flip),
+        "flip_vertical": (rng.random(n) < 0.5) & bool(config.vertical_flip),
+        "channel_shift_intensity": rng.uniform(-c, c, n) if c != 0 else None,
+        "brightness": rng.uniform(b[0], b[1], n) if b is not None else None,
+    }
+
+
+def params_at(batch: dict[str, Any], i: int) -> dict[str, Any]:
+    """Image ``i``'s parameters from :func:`draw_batch_params`, as a legacy dict."""
+    return {k: (None if v is None else v[i].item()) for k, v in batch.items()}

@@ -20,8 +20,6 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from .affine import centered_matrix, transform_matrix
-
 __all__ = ["supports", "batch_matrices", "to_tf_transforms", "outside_mask", "needs_mask",
            "warp", "channel_shift", "brightness", "standardize"]
 
@@ -35,19 +33,37 @@ def supports(generator: Any) -> bool:
             and generator.preprocessing_function is None)
 
 
-def image_matrix(p: dict[str, Any], h: int, w: int, profile: str) -> np.ndarray:
-    """Output->input matrix (row, col) of one image, flips included."""
-    m = transform_matrix(p["theta"], p["tx"], p["ty"], p["shear"], p["zx"], p["zy"])
-    m = np.eye(3) if m is None else centered_matrix(m, h, w, profile)
-    if p["flip_horizontal"]:
-        m = m @ np.array([[1, 0, 0], [0, -1, w - 1], [0, 0, 1]], dtype=float)
-    if p["flip_vertical"]:
-        m = m @ np.array([[-1, 0, h - 1], [0, 1, 0], [0, 0, 1]], dtype=float)
+def batch_matrices(p: dict[str, Any], h: int, w: int, profile: str) -> np.ndarray:
+    """(B, 3, 3) output->input matrices (row, col) of a batch, flips included.
+
+    The same product as :func:`~kfitcompat.image.affine.transform_matrix`
+    (``R . T . Sh . Z``), centred as :func:`~kfitcompat.image.affine.centered_matrix`,
+    vectorised over the batch.
+    """
+    n = len(p["theta"])
+    t, s = np.deg2rad(p["theta"]), np.deg2rad(p["shear"])
+    m = np.zeros((n, 3, 3))
+    m[:, 2, 2] = 1
+    rot, shift, shear, zoom = m.copy(), m.copy(), m.copy(), m.copy()
+    rot[:, 0, 0], rot[:, 0, 1], rot[:, 1, 0], rot[:, 1, 1] = np.cos(t), -np.sin(t), np.sin(t), \
+        np.cos(t)
+    shift[:, 0, 0] = shift[:, 1, 1] = 1
+    shift[:, 0, 2], shift[:, 1, 2] = p["tx"], p["ty"]
+    shear[:, 0, 0], shear[:, 0, 1], shear[:, 1, 1] = 1, -np.sin(s), np.cos(s)
+    zoom[:, 0, 0], zoom[:, 1, 1] = p["zx"], p["zy"]
+    m = rot @ shift @ shear @ zoom
+    half = 0.5 if profile == "keras_preprocessing" else -0.5
+    o_r, o_c = h / 2 + half, w / 2 + half
+    offset = np.array([[1, 0, o_r], [0, 1, o_c], [0, 0, 1]])
+    reset = np.array([[1, 0, -o_r], [0, 1, -o_c], [0, 0, 1]])
+    m = offset @ m @ reset
+    if profile == "tf_keras":
+        m = m[:, :, [1, 0, 2]][:, [1, 0, 2]]
+    flip_h = np.asarray(p["flip_horizontal"], bool)
+    flip_v = np.asarray(p["flip_vertical"], bool)
+    m[flip_h] = m[flip_h] @ np.array([[1, 0, 0], [0, -1, w - 1], [0, 0, 1]], dtype=float)
+    m[flip_v] = m[flip_v] @ np.array([[-1, 0, h - 1], [0, 1, 0], [0, 0, 1]], dtype=float)
     return m
-
-
-def batch_matrices(params: list[dict[str, Any]], h: int, w: int, profile: str) -> np.ndarray:
-    return np.stack([image_matrix(p, h, w, profile) for p in params])
 
 
 def to_tf_transforms(m: np.ndarray) -> np.ndarray:
