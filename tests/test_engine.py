@@ -173,3 +173,15 @@ def test_plain_generator_with_multiprocessing_warns_and_uses_threads():
         source = make_source(gen(), "fit", workers=2, use_multiprocessing=True)
     with source:
         assert sorted(int(b[0].numpy()[0, 0]) for b in source.dataset()) == list(range(6))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 4, 8])
+def test_processes_serve_every_index_once_per_pass_in_order(workers):
+    seq = IndexSequence(length=12)
+    with make_source(seq, "fit", workers=workers, use_multiprocessing=True,
+                     max_queue_size=6) as source:
+        values = [int(b[0].numpy()[0, 0]) for b in _drain(source, 24)]
+    # Pass 2 carries the offset on_epoch_end set in the parent: state reached the workers.
+    assert values == list(range(12)) + [1000 + i for i in range(12)]
+    assert not multiprocessing.active_children()
