@@ -16,6 +16,7 @@ this page equal to the table.
 ACTIONS = {
     "rename": "translated, with a `LegacyArgumentWarning`",
     "data": "applied to the tf.data pipeline",
+    "callback": "implemented as a callback",
 }
 
 

@@ -9,6 +9,7 @@ from ._version import __version__
 from ._warnings import LegacyArgumentWarning
 from .data import BatchError, Sequence, WorkerDiedError
 from .install import install, is_installed, uninstall
+from .plotting import plot_history
 from .training import (
     LEGACY_ARGS,
     evaluate_generator,
@@ -31,6 +32,7 @@ __all__ = [
     "install",
     "is_installed",
     "metrics_names",
+    "plot_history",
     "predict_generator",
     "uninstall",
 ]

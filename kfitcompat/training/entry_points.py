@@ -82,6 +82,7 @@ def fit_generator(
     use_multiprocessing: bool = False,
     shuffle: bool = True,
     initial_epoch: int = 0,
+    view_metrics: bool | str = False,
     **legacy_kwargs: Any,
 ) -> Any:
     """Keras 2 ``Model.fit_generator``; modern spelling: ``Model.fit(generator, ...)``.
@@ -98,6 +99,8 @@ def fit_generator(
         max_queue_size, workers, use_multiprocessing: how batches are loaded
             (see :mod:`kfitcompat.data.sources`).
         shuffle: shuffle the order of a Sequence's batches each pass.
+        view_metrics: R keras' argument: ``True`` or a PNG path redraws a plot of every
+            metric after each epoch; ``"auto"`` also shows it inline under Jupyter.
         **legacy_kwargs: the Keras 1 spellings ``samples_per_epoch``, ``nb_epoch``,
             ``nb_val_samples``, ``nb_worker``, ``pickle_safe``, ``max_q_size``.
 
@@ -118,10 +121,18 @@ def fit_generator(
         legacy_kwargs, generator,
     )
     return _fit_stream(
-        model, generator, callbacks=callbacks, verbose=verbose, validation_data=validation_data,
+        model, generator, callbacks=_with_plot(callbacks, view_metrics), verbose=verbose,
+        validation_data=validation_data,
         validation_freq=validation_freq, class_weight=class_weight, shuffle=shuffle,
         initial_epoch=initial_epoch, method=FIT_GENERATOR, **values,
     )
+
+
+def _with_plot(callbacks: list[Any] | None, view_metrics: Any) -> list[Any] | None:
+    from ..plotting import view_metrics_callback
+
+    plot = view_metrics_callback(view_metrics)
+    return callbacks if plot is None else list(callbacks or []) + [plot]
 
 
 def _fit_stream(
@@ -278,6 +289,7 @@ def fit(
     max_queue_size: int = 10,
     workers: int = 1,
     use_multiprocessing: bool = False,
+    view_metrics: bool | str = False,
     **legacy_kwargs: Any,
 ) -> Any:
     """Keras 2 ``Model.fit``; modern spelling: ``Model.fit`` without the loading arguments.
@@ -291,6 +303,7 @@ def fit(
     """
     values = _translate(FIT, dict(epochs=epochs), dict(epochs=1), legacy_kwargs, x)
     epochs = values["epochs"]
+    callbacks = _with_plot(callbacks, view_metrics)
     check_loading_args(workers, max_queue_size, use_multiprocessing)
     if is_stream(x):
         for name, value in (("y", y), ("sample_weight", sample_weight)):

@@ -7,6 +7,8 @@ tests all read this table. ``action`` is one of:
   ``convert``) with a :class:`~kfitcompat.LegacyArgumentWarning`.
 * ``"data"``: a loading option Keras 3 moved off ``fit``; kfitcompat applies it
   to the ``tf.data`` pipeline it builds (``target`` is where Keras 3 keeps it).
+* ``"callback"``: implemented as a callback kfitcompat adds (``target`` is the
+  native spelling).
 """
 
 from __future__ import annotations
@@ -60,6 +62,9 @@ LEGACY_ARGS: tuple[LegacyArg, ...] = (
               note="Load in worker processes (spawned, never forked) instead of threads."),
     LegacyArg("max_queue_size", _ALL, "data", "PyDataset(max_queue_size=...)",
               note="At most this many batches are prepared ahead of training."),
+    LegacyArg("view_metrics", (FIT, FIT_GENERATOR), "callback",
+              "callbacks=[kfitcompat.plotting.MetricsPlot(path)]",
+              note="R keras' argument: a metric plot redrawn after each epoch."),
 )
 
 

@@ -1,0 +1,74 @@
+"""The demo (the README's main command) and the metric plots."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image
+
+import kfitcompat
+from conftest import build
+from kfitcompat.demo import main as demo_main
+from kfitcompat.plotting import plot_history
+
+
+@pytest.mark.slow
+def test_demo_trains_the_embedded_dataset_past_90_percent(tmp_path, capsys):
+    status = demo_main(["--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert status == 0, out[-2000:]
+    assert "Found 720 images belonging to 3 classes." in out
+    assert "Found 180 images belonging to 3 classes." in out
+    accuracy = float(out.split("validation accuracy: ")[1].split()[0])
+    assert accuracy >= 0.9
+    assert os.path.getsize(tmp_path / "metrics.png") > 1000
+    assert not kfitcompat.is_installed()
+
+
+def test_demo_on_the_users_own_folder(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    for name in ("cats", "dogs"):
+        (tmp_path / "mine" / name).mkdir(parents=True)
+        for i in range(10):
+            Image.fromarray((rng.random((20, 20, 3)) * 255).astype("uint8")).save(
+                tmp_path / "mine" / name / f"{i}.jpg")
+    status = demo_main(["--data", str(tmp_path / "mine"), "--epochs", "1",
+                        "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "Found 16 images belonging to 2 classes." in out
+    assert demo_main(["--data", str(tmp_path / "nope")]) == 2
+
+
+def test_plot_history_draws_every_metric_and_its_val_twin(tmp_path, data):
+    x, y = data
+    history = kfitcompat.fit(build(keras), x, y, epochs=2, validation_split=0.25, verbose=0)
+    path = plot_history(history, str(tmp_path / "h.png"))
+    img = Image.open(path)
+    assert img.size[0] > 300 and img.size[1] > 300
+
+
+def test_view_metrics_redraws_after_each_epoch(tmp_path, data):
+    x, y = data
+    path = tmp_path / "live.png"
+    seen = []
+
+    class Watch(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append(path.exists())
+
+    kfitcompat.fit(build(keras), x, y, epochs=2, verbose=0, view_metrics=str(path),
+                   callbacks=[Watch()])
+    assert path.exists() and seen[1]
+    with pytest.raises(ValueError, match="Invalid value for argument `view_metrics`"):
+        kfitcompat.fit(build(keras), x, y, view_metrics=3)
+
+
+def test_missing_matplotlib_says_how_to_install(monkeypatch, data):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ImportError, match=r"pip install \"kfitcompat\[plot\]\""):
+        plot_history({"loss": [1.0]}, "x.png")
