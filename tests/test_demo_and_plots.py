@@ -8,10 +8,10 @@ import sys
 import keras
 import numpy as np
 import pytest
+from conftest import build
 from PIL import Image
 
 import kfitcompat
-from conftest import build
 from kfitcompat.demo import main as demo_main
 from kfitcompat.plotting import plot_history
 
