@@ -115,7 +115,7 @@ def test_augmentation_does_not_depend_on_the_number_of_workers():
     (dict(validation_split=1.5), "`validation_split` must be strictly between 0 and 1"),
     (dict(data_format="channels_middle"), "`data_format` should be"),
     (dict(width_shift_range="wide"), r"Invalid value for argument `width_shift_range`"),
-    (dict(profile="keras1"), r"Invalid value for argument `geometry`"),
+    (dict(profile="keras1"), r"Invalid value for argument `profile`"),
 ])
 def test_invalid_constructor_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):

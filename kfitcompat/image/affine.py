@@ -32,22 +32,23 @@ GEOMETRIES = ("keras_preprocessing", "tf_keras")
 FILL_MODES = ("constant", "nearest", "reflect", "wrap")
 
 
-def check_geometry(geometry: str) -> str:
-    if geometry not in GEOMETRIES:
+def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
         raise ValueError(
-            f"Invalid value for argument `geometry`. Expected one of {GEOMETRIES}. "
-            f"Received: geometry={geometry!r}"
+            f"Invalid value for argument `{name}`. Expected one of {choices}. "
+            f"Received: {name}={value!r}"
         )
-    return geometry
+    return value
+
+
+def check_geometry(geometry: str, name: str = "geometry") -> str:
+    """``geometry`` (ImageDataGenerator's ``profile``) must be one of :data:`GEOMETRIES`."""
+    return _check_choice(name, geometry, GEOMETRIES)
 
 
 def check_fill_mode(fill_mode: str) -> str:
-    if fill_mode not in FILL_MODES:
-        raise ValueError(
-            f"Invalid value for argument `fill_mode`. Expected one of {FILL_MODES}. "
-            f"Received: fill_mode={fill_mode!r}"
-        )
-    return fill_mode
+    """``fill_mode`` must be constant, nearest, reflect or wrap."""
+    return _check_choice("fill_mode", fill_mode, FILL_MODES)
 
 
 def transform_matrix(theta: float = 0, tx: float = 0, ty: float = 0, shear: float = 0,

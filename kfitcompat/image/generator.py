@@ -104,7 +104,7 @@ class ImageDataGenerator:
         self.preprocessing_function = preprocessing_function
         self.dtype = dtype or keras.config.floatx()
         self.interpolation_order = interpolation_order
-        self.profile = check_geometry(profile)
+        self.profile = check_geometry(profile, "profile")
         data_format = data_format or keras.config.image_data_format()
         if data_format not in {"channels_last", "channels_first"}:
             raise ValueError(
