@@ -1,23 +1,18 @@
 """kfitcompat: legacy Keras 1/2 training code on TensorFlow 2.21 + Keras 3.
 
-``import kfitcompat`` patches nothing; ``kfitcompat.install()`` adds
+``import kfitcompat`` patches nothing and imports nothing heavy (TensorFlow is
+loaded on first use of a name below); ``kfitcompat.install()`` adds
 ``fit_generator`` & co. to ``keras.Model``. The same entry points are functions
 taking the model first: ``kfitcompat.fit_generator(model, gen, ...)``.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from ._version import __version__
 from ._warnings import LegacyArgumentWarning
-from .data import BatchError, Sequence, WorkerDiedError
-from .install import install, is_installed, uninstall
-from .plotting import plot_history
-from .training import (
-    LEGACY_ARGS,
-    evaluate_generator,
-    fit,
-    fit_generator,
-    metrics_names,
-    predict_generator,
-)
 
 __all__ = [
     "BatchError",
@@ -29,10 +24,36 @@ __all__ = [
     "evaluate_generator",
     "fit",
     "fit_generator",
+    "image",
     "install",
     "is_installed",
     "metrics_names",
     "plot_history",
     "predict_generator",
     "uninstall",
+    "utils",
 ]
+
+# name -> module that defines it; imported on first access (PEP 562).
+_LAZY = {
+    "BatchError": ".data", "Sequence": ".data", "WorkerDiedError": ".data",
+    "install": ".install", "is_installed": ".install", "uninstall": ".install",
+    "plot_history": ".plotting",
+    "LEGACY_ARGS": ".training", "evaluate_generator": ".training", "fit": ".training",
+    "fit_generator": ".training", "metrics_names": ".training", "predict_generator": ".training",
+}
+_SUBMODULES = ("image", "utils", "migrate", "data", "training")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'kfitcompat' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,30 +1,113 @@
-"""The ``kfitcompat`` command (also ``python -m kfitcompat``)."""
+"""The ``kfitcompat`` command (also ``python -m kfitcompat``).
+
+* ``kfitcompat demo``: train a Keras 2-style script on an embedded image dataset.
+* ``kfitcompat check PATH...``: list legacy Keras training code; exit 1 if any is found.
+* ``kfitcompat migrate PATH... [--diff | --write] [--target keras3|kfitcompat]``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+from typing import Any
 
 __all__ = ["main"]
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run a subcommand; returns the process exit status."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kfitcompat",
-        description="Run legacy Keras 1/2 training code on TensorFlow + Keras 3.",
+        description="Run legacy Keras 1/2 training code on TensorFlow + Keras 3, or migrate it.",
     )
-    parser.add_argument("command", choices=["demo", "version"],
-                        help="demo: train a Keras 2-style script on generated data")
-    args, rest = parser.parse_known_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("demo", help="train a Keras 2-style script on generated images",
+                   add_help=False)
+    sub.add_parser("version", help="print the version")
+    check = sub.add_parser("check", help="report legacy Keras calls (exit 1 if any)")
+    check.add_argument("paths", nargs="+")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    migrate = sub.add_parser("migrate", help="rewrite legacy Keras calls")
+    migrate.add_argument("paths", nargs="+")
+    mode = migrate.add_mutually_exclusive_group()
+    mode.add_argument("--diff", action="store_true", help="print a diff (the default)")
+    mode.add_argument("--write", action="store_true", help="rewrite the files in place")
+    migrate.add_argument("--target", choices=["keras3", "kfitcompat"], default="keras3",
+                         help="keras3: native Keras 3 code (default); kfitcompat: the minimal "
+                              "edit, `kfitcompat.install()`")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a subcommand; returns the process exit status (2 for usage errors)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["demo"]:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        from .demo import main as demo_main
+
+        return demo_main(argv[1:])
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
     if args.command == "version":
-        from . import __version__
+        from ._version import __version__
 
         print(__version__)
         return 0
-    from .demo import main as demo_main
+    try:
+        import libcst  # noqa: F401
+    except ImportError:
+        print('kfitcompat: check/migrate need LibCST: pip install "kfitcompat[migrate]"',
+              file=sys.stderr)
+        return 2
+    from .migrate import iter_source_files, process_file
 
-    return demo_main(rest)
+    try:
+        files = list(iter_source_files(args.paths))
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    rewrite = args.command == "migrate"
+    target = getattr(args, "target", "keras3")
+    results = [process_file(path, target, rewrite) for path in files]
+    if args.command == "check":
+        return _report(results, args.format)
+    return _migrate(results, args.write)
+
+
+def _report(results: list[Any], fmt: str) -> int:
+    rows = [dict(location=where, **f.as_dict()) for r in results for where, f in r.findings]
+    errors = [e for r in results for e in r.errors]
+    if fmt == "json":
+        print(json.dumps({"findings": rows, "errors": errors}, indent=2))
+    else:
+        for row in rows:
+            print(f"{row['location']}:{row['line']}:{row['col']}: [{row['rule']}] "
+                  f"{row['message']}. Fix: {row['fix']}")
+        for error in errors:
+            print(error)
+        print(f"{len(rows)} legacy use(s) in {sum(1 for r in results if r.findings)} of "
+              f"{len(results)} file(s); {len(errors)} file(s) or cell(s) not parsed.")
+    return 1 if rows or errors else 0
+
+
+def _migrate(results: list[Any], write: bool) -> int:
+    changed = [r for r in results if r.changed]
+    for r in changed:
+        if write:
+            with open(r.path, "w", encoding="utf-8") as f:
+                f.write(r.new)
+        else:
+            sys.stdout.write(r.diff())
+    done = sum(1 for r in results for _, f in r.findings if f.changed)
+    manual = sum(1 for r in results for _, f in r.findings if not f.changed)
+    for r in results:
+        for error in r.errors:
+            print(error, file=sys.stderr)
+    verb = "rewrote" if write else "would rewrite"
+    print(f"kfitcompat migrate: {verb} {done} legacy use(s) in {len(changed)} file(s); "
+          f"{manual} left as they are (run by kfitcompat.install() with --target kfitcompat, "
+          f"or marked with a `# kfitcompat:` comment for a manual check).", file=sys.stderr)
+    return 0

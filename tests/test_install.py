@@ -22,8 +22,12 @@ def installed():
 
 def test_import_patches_nothing_and_raises_no_deprecation_warning():
     code = (
-        "import keras, kfitcompat\n"
+        "import sys, kfitcompat\n"
+        "assert 'tensorflow' not in sys.modules  # import kfitcompat alone is light\n"
+        "from kfitcompat import fit_generator, image, utils  # the whole runtime package\n"
+        "import keras\n"
         "assert not hasattr(keras.Model, 'fit_generator')\n"
+        "assert not hasattr(keras.preprocessing.image, 'ImageDataGenerator')\n"
         "assert not kfitcompat.is_installed()\n"
         "print('clean')\n"
     )

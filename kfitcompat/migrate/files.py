@@ -1,0 +1,102 @@
+"""Applying the migration to files: ``.py`` files and the code cells of ``.ipynb`` notebooks."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from .transformer import Finding, migrate_source
+
+__all__ = ["FileResult", "iter_source_files", "process_file"]
+
+_SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "venv", "env", ".tox",
+              "node_modules", "site-packages", ".ipynb_checkpoints"}
+
+
+@dataclass
+class FileResult:
+    """What migrating one file found and changed."""
+
+    path: str
+    findings: list[tuple[str, Finding]] = field(default_factory=list)  # (location prefix, f)
+    errors: list[str] = field(default_factory=list)
+    old: str = ""
+    new: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+    def diff(self) -> str:
+        return "".join(difflib.unified_diff(
+            self.old.splitlines(keepends=True), self.new.splitlines(keepends=True),
+            fromfile=f"a/{self.path}", tofile=f"b/{self.path}"))
+
+
+def iter_source_files(paths: list[str]) -> Iterator[str]:
+    """The ``.py`` and ``.ipynb`` files at or below ``paths``, sorted per folder.
+
+    Raises:
+        FileNotFoundError: a path that does not exist.
+    """
+    for path in paths:
+        if os.path.isfile(path):
+            yield path
+        elif os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+                for name in sorted(files):
+                    if name.endswith((".py", ".ipynb")):
+                        yield os.path.join(root, name)
+        else:
+            raise FileNotFoundError(f"kfitcompat: no such file or folder: {path}")
+
+
+def _parse_error(exc: cst.ParserSyntaxError, where: str) -> str:
+    return f"{where}:{exc.raw_line}:{exc.raw_column + 1}: cannot parse: {exc.message}"
+
+
+def process_file(path: str, target: str, rewrite: bool) -> FileResult:
+    """Migrate (or with ``rewrite=False`` only check) one file, in memory."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    result = FileResult(path, old=text, new=text)
+    if path.endswith(".ipynb"):
+        _process_notebook(result, target, rewrite)
+        return result
+    try:
+        result.new, found = migrate_source(text, target, rewrite)
+    except cst.ParserSyntaxError as exc:
+        result.errors.append(_parse_error(exc, path))
+        return result
+    result.findings = [(path, f) for f in found]
+    return result
+
+
+def _process_notebook(result: FileResult, target: str, rewrite: bool) -> None:
+    notebook = json.loads(result.old)
+    changed = False
+    for number, cell in enumerate(notebook.get("cells", []), start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        source = "".join(cell.get("source", []))
+        where = f"{result.path}:cell {number}"
+        if any(line.lstrip().startswith(("%", "!")) for line in source.splitlines()):
+            result.errors.append(f"{where}: skipped (IPython magics or shell lines)")
+            continue
+        try:
+            new, found = migrate_source(source, target, rewrite)
+        except cst.ParserSyntaxError as exc:
+            result.errors.append(_parse_error(exc, where))
+            continue
+        result.findings += [(where, f) for f in found]
+        if new != source:
+            cell["source"] = new.splitlines(keepends=True)
+            changed = True
+    if changed:
+        result.new = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"

@@ -1,0 +1,76 @@
+"""The migration rules, as data: legacy name -> what Keras 3 needs.
+
+``kfitcompat check`` reports every match; ``kfitcompat migrate`` applies the
+rewrites (``--target keras3``) or only adds ``kfitcompat.install()``
+(``--target kfitcompat``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "MethodRule", "METHOD_RULES", "OPTIMIZERS", "LOADING_ARGS", "IMAGE_NAMES_TO_KFITCOMPAT",
+    "IMPORT_MOVES", "CALLBACK_RULES",
+]
+
+LOADING_ARGS = ("workers", "use_multiprocessing", "max_queue_size",
+                "nb_worker", "pickle_safe", "max_q_size")
+
+
+@dataclass(frozen=True)
+class MethodRule:
+    """A legacy method called on any receiver (``*.fit_generator``)."""
+
+    new_name: str | None
+    renames: dict[str, str] = field(default_factory=dict)
+    sample_counts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    status: str = "removed in Keras 3"
+    note: str = ""
+
+
+_FIT_RENAMES = {"nb_epoch": "epochs"}
+METHOD_RULES: dict[str, MethodRule] = {
+    "fit_generator": MethodRule(
+        "fit", renames=_FIT_RENAMES,
+        # Keras 1 sample counts -> step counts, divided by the batch size of the data argument
+        sample_counts={"samples_per_epoch": ("steps_per_epoch", "generator"),
+                       "nb_val_samples": ("validation_steps", "validation_data")},
+        note="Keras 3 `fit` takes generators and Sequences"),
+    "evaluate_generator": MethodRule(
+        "evaluate", sample_counts={"val_samples": ("steps", "generator")},
+        note="Keras 3 `evaluate` takes generators and Sequences"),
+    "predict_generator": MethodRule(
+        "predict", sample_counts={"val_samples": ("steps", "generator")},
+        note="Keras 3 `predict` takes generators and Sequences"),
+    "fit": MethodRule(None, renames=_FIT_RENAMES, status="changed in Keras 3",
+                      note="`nb_epoch` is `epochs`"),
+    "predict_proba": MethodRule("predict", note="`predict` returns the probabilities"),
+    "predict_classes": MethodRule(
+        None, note="use `model.predict(x).argmax(axis=-1)` (softmax) or "
+                   "`(model.predict(x) > 0.5).astype('int32')` (sigmoid)"),
+}
+
+OPTIMIZERS = ("SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam", "AdamW",
+              "Ftrl")
+
+CALLBACK_RULES = {
+    "ModelCheckpoint": ("period", "`period=N` is gone: pass `save_freq` in batches "
+                                  "(N * steps_per_epoch) or 'epoch'"),
+    "ReduceLROnPlateau": ("epsilon", "`epsilon` is `min_delta` (Keras 3 ignores `epsilon` "
+                                     "silently)"),
+}
+
+# Names Keras 3's keras.preprocessing.image no longer has; kfitcompat.image has them.
+IMAGE_NAMES_TO_KFITCOMPAT = (
+    "ImageDataGenerator", "Iterator", "NumpyArrayIterator", "DirectoryIterator",
+    "DataFrameIterator", "apply_affine_transform", "apply_brightness_shift",
+    "apply_channel_shift", "flip_axis", "random_rotation", "random_shift", "random_shear",
+    "random_zoom", "random_channel_shift", "random_brightness", "list_pictures",
+)
+
+# module -> (new module, note): `from <module> import X` moves wholesale.
+IMPORT_MOVES = {
+    "keras.utils.np_utils": ("keras.utils", "`keras.utils.np_utils` is gone"),
+    "keras.utils.data_utils": ("keras.utils", "`keras.utils.data_utils` is gone"),
+}

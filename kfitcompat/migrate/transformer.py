@@ -1,0 +1,359 @@
+"""The LibCST transformer: finds legacy Keras calls and (optionally) rewrites them.
+
+Pure string in, string out: :func:`migrate_source` returns the new source and the
+findings; formatting and comments are kept. What cannot be changed safely is
+left as it is, with a ``# kfitcompat:`` comment above the statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from .rules import (
+    CALLBACK_RULES,
+    IMAGE_NAMES_TO_KFITCOMPAT,
+    IMPORT_MOVES,
+    LOADING_ARGS,
+    METHOD_RULES,
+    OPTIMIZERS,
+)
+
+__all__ = ["Finding", "migrate_source", "KERAS3", "KFITCOMPAT"]
+
+KERAS3 = "keras3"
+KFITCOMPAT = "kfitcompat"
+# What kfitcompat.install() makes work unchanged (left alone with --target kfitcompat).
+SHIMMED_RULES = frozenset({"fit_generator", "evaluate_generator", "predict_generator",
+                           "nb_epoch", "samples_per_epoch", "nb_val_samples", "val_samples",
+                           "loading-arguments", "image-import"})
+_COMMENT = "# kfitcompat: "
+_FIT_POSITIONS = {"generator": 0, "validation_data": 5}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One legacy use: where, what happens on Keras 3, the fix, and whether it was rewritten."""
+
+    line: int
+    col: int
+    rule: str
+    message: str
+    fix: str
+    changed: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _kw(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def _drop_args(call: cst.Call, names: set[str]) -> cst.Call:
+    kept = [a for a in call.args if a.keyword is None or a.keyword.value not in names]
+    if kept and len(kept) != len(call.args):
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return call.with_changes(args=kept)
+
+
+def _rename_kw(call: cst.Call, old: str, new: str, value: cst.BaseExpression | None = None
+               ) -> cst.Call:
+    args = []
+    for a in call.args:
+        if a.keyword is not None and a.keyword.value == old:
+            a = a.with_changes(keyword=cst.Name(new), value=value or a.value)
+        args.append(a)
+    return call.with_changes(args=args)
+
+
+class _BatchSizes(cst.CSTVisitor):
+    """``name = <...>(..., batch_size=B)`` and ``.flow(x, y, B)``: the batch size of a name."""
+
+    def __init__(self) -> None:
+        self.sizes: dict[str, str] = {}
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        size = batch_size_of_call(node.value)
+        if size is not None:
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self.sizes[target.target.value] = size
+
+
+def batch_size_of_call(node: cst.BaseExpression) -> str | None:
+    if not isinstance(node, cst.Call):
+        return None
+    arg = _kw(node, "batch_size")
+    if arg is not None:
+        return _code(arg.value)
+    method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+    positional = [a for a in node.args if a.keyword is None]
+    if method == "flow" and len(positional) >= 3:
+        return _code(positional[2].value)
+    if method in ("flow_from_directory", "flow_from_dataframe"):
+        return "32"  # Keras 2's default batch_size for these
+    return None
+
+
+class LegacyKerasTransformer(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, target: str, batch_sizes: dict[str, str], rewrite: bool,
+                 lines: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.lines = lines
+        self.target = target
+        self.enabled = rewrite
+        self.batch_sizes = batch_sizes
+        self.findings: list[Finding] = []
+        self._pending: list[list[str]] = []
+
+    # -- bookkeeping -----------------------------------------------------------
+    def _applies(self, rule: str) -> bool:
+        """Rewrite this rule? With ``--target kfitcompat`` what the shim handles at run
+        time stays as it is; everything else is still rewritten."""
+        return self.enabled and (self.target == KERAS3 or rule not in SHIMMED_RULES)
+
+    def _report(self, node: cst.CSTNode, rule: str, message: str, fix: str,
+                changed: bool, comment: str | None = None) -> bool:
+        """Record a finding; returns whether the rule's rewrite applies."""
+        pos = self.get_metadata(PositionProvider, node).start
+        applied = self._applies(rule)
+        self.findings.append(Finding(pos.line, pos.column + 1, rule, message, fix,
+                                     changed and applied))
+        if comment and applied and self._pending:
+            self._pending[-1].append(comment)
+        return applied
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._pending.append([])
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine,
+                                  updated: cst.SimpleStatementLine) -> Any:
+        comments = self._pending.pop()
+        existing = {line.comment.value for line in updated.leading_lines if line.comment}
+        existing |= self._comments_above(original)
+        new_lines = [cst.EmptyLine(comment=cst.Comment(_COMMENT + c)) for c in comments
+                     if _COMMENT + c not in existing]
+        if new_lines:
+            updated = updated.with_changes(leading_lines=[*updated.leading_lines, *new_lines])
+        if self._applies("image-import") and len(updated.body) == 1 and isinstance(
+                updated.body[0], cst.ImportFrom):
+            return self._split_image_import(original, updated)
+        return updated
+
+    def _comments_above(self, node: cst.CSTNode) -> set[str]:
+        """The ``# kfitcompat:`` lines right above ``node`` in the source (a comment on
+        the first line of a file belongs to the module header, not the statement)."""
+        found = set()
+        row = self.get_metadata(PositionProvider, node).start.line - 2
+        while row >= 0 and self.lines[row].strip().startswith(_COMMENT.strip()):
+            found.add(self.lines[row].strip())
+            row -= 1
+        return found
+
+    # -- calls -----------------------------------------------------------------
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = updated.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else (
+            func.value if isinstance(func, cst.Name) else None)
+        if name is None:
+            return updated
+        if isinstance(func, cst.Attribute) and name in METHOD_RULES:
+            return self._method(original, updated, name)
+        if name in OPTIMIZERS and _kw(updated, "lr") is not None:
+            if self._report(original, "optimizer-lr", f"`{name}(lr=...)`: Keras 3 raises "
+                            "ValueError (\"Argument(s) not recognized\")",
+                            "lr= -> learning_rate=", True):
+                updated = _rename_kw(updated, "lr", "learning_rate")
+        if name in OPTIMIZERS and _kw(updated, "decay") is not None:
+            self._report(original, "optimizer-decay", f"`{name}(decay=...)` is ignored by "
+                         "Keras 3 (a warning only)", "use a learning-rate schedule, e.g. "
+                         "keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)", False,
+                         "`decay=` is ignored by Keras 3: use "
+                         "keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)")
+            return updated
+        if name in CALLBACK_RULES and _kw(updated, CALLBACK_RULES[name][0]) is not None:
+            arg, note = CALLBACK_RULES[name]
+            self._report(original, f"callback-{arg}", f"`{name}({arg}=...)`: {note}", note,
+                         False, f"{name}: {note}")
+        return updated
+
+    def _method(self, original: cst.Call, updated: cst.Call, name: str) -> cst.BaseExpression:
+        rule = METHOD_RULES[name]
+        func = updated.func
+        assert isinstance(func, cst.Attribute)
+        legacy_kwargs = [a.keyword.value for a in updated.args if a.keyword is not None]
+        touched = [k for k in legacy_kwargs
+                   if k in rule.renames or k in rule.sample_counts or k in LOADING_ARGS]
+        if name == "fit" and not touched:
+            return updated
+        if name == "predict_classes":
+            if not self._report(original, "predict_classes",
+                                "`predict_classes` was removed (TF 2.6)", rule.note, True,
+                                "predict_classes: for a sigmoid output use "
+                                "(model.predict(x) > 0.5).astype('int32')"):
+                return updated
+            predict = updated.with_changes(func=func.with_changes(attr=cst.Name("predict")))
+            return cst.parse_expression(f"{_code(predict)}.argmax(axis=-1)")
+        if rule.new_name is not None:
+            if self._report(original, name, f"`{name}` is {rule.status}",
+                            f"{name} -> {rule.new_name} ({rule.note})", True):
+                updated = updated.with_changes(func=func.with_changes(attr=cst.Name(
+                    rule.new_name)))
+        for old, new in rule.renames.items():
+            if old in legacy_kwargs:
+                if self._report(original, old, f"`{old}=` (Keras 1) is a TypeError in Keras 3",
+                                f"{old}= -> {new}=", True):
+                    updated = _rename_kw(updated, old, new)
+        for old, (new, data_arg) in rule.sample_counts.items():
+            if old in legacy_kwargs:
+                updated = self._sample_count(original, updated, old, new, data_arg)
+        loading = [k for k in legacy_kwargs if k in LOADING_ARGS]
+        if loading:
+            values = ", ".join(f"{k}={_code(_kw(updated, k).value)}"  # type: ignore[union-attr]
+                               for k in loading)
+            note = (f"removed {values}: Keras 3 takes workers/use_multiprocessing/"
+                    "max_queue_size on a keras.utils.PyDataset (its super().__init__(...)), "
+                    "not on fit/evaluate/predict")
+            if self._report(original, "loading-arguments", f"`{values}` on `{name}`: Keras 3 "
+                            "raises TypeError", "move them to the PyDataset", True, note):
+                updated = _drop_args(updated, set(loading))
+        return updated
+
+    def _sample_count(self, original: cst.Call, updated: cst.Call, old: str, new: str,
+                      data_arg: str) -> cst.Call:
+        value = _kw(updated, old)
+        assert value is not None
+        size = self._batch_size_for(original, data_arg)
+        if size is None:
+            applies = self._report(
+                original, old, f"`{old}=` counted samples (Keras 1); Keras 3 counts batches "
+                f"in `{new}=`", f"{new}={_code(value.value)} // batch_size", True,
+                f"`{old}` counted samples: divide `{new}` by your batch size")
+            return _rename_kw(updated, old, new) if applies else updated
+        expr = cst.parse_expression(f"{_code(value.value)} // {size}")
+        applies = self._report(original, old, f"`{old}=` counted samples (Keras 1); Keras 3 "
+                               f"counts batches in `{new}=`", f"{new}={_code(expr)}", True)
+        return _rename_kw(updated, old, new, expr) if applies else updated
+
+    def _batch_size_for(self, call: cst.Call, data_arg: str) -> str | None:
+        arg = _kw(call, data_arg)
+        if arg is None:
+            positional = [a for a in call.args if a.keyword is None]
+            index = _FIT_POSITIONS.get(data_arg, 0)
+            arg = positional[index] if len(positional) > index else None
+        if arg is None:
+            return None
+        if isinstance(arg.value, cst.Name):
+            return self.batch_sizes.get(arg.value.value)
+        return batch_size_of_call(arg.value)
+
+    # -- imports ---------------------------------------------------------------
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom
+                         ) -> cst.ImportFrom:
+        module = get_full_name_for_node(updated.module) if updated.module else None
+        if module in IMPORT_MOVES:
+            new, note = IMPORT_MOVES[module]
+            if self._report(original, "import-moved", note, f"from {new} import ...", True):
+                return updated.with_changes(module=cst.parse_expression(new))
+        if module == "keras.preprocessing.image" and not isinstance(updated.names,
+                                                                    cst.ImportStar):
+            moved = [a.name.value for a in updated.names
+                     if isinstance(a.name, cst.Name) and a.name.value in IMAGE_NAMES_TO_KFITCOMPAT]
+            if moved:
+                self._report(original, "image-import", f"`{', '.join(moved)}`: cannot be "
+                             "imported from keras.preprocessing.image in Keras 3",
+                             "from kfitcompat.image import ...", True)
+        return updated
+
+    def _split_image_import(self, original: cst.SimpleStatementLine,
+                            updated: cst.SimpleStatementLine) -> Any:
+        node = updated.body[0]
+        assert isinstance(node, cst.ImportFrom)
+        module = get_full_name_for_node(node.module) if node.module else None
+        if module != "keras.preprocessing.image" or isinstance(node.names, cst.ImportStar):
+            return updated
+        moved = [a for a in node.names
+                 if isinstance(a.name, cst.Name) and a.name.value in IMAGE_NAMES_TO_KFITCOMPAT]
+        if not moved:
+            return updated
+        kept = [a for a in node.names if a not in moved]
+
+        def clean(aliases: Sequence[cst.ImportAlias]) -> list[cst.ImportAlias]:
+            out = list(aliases)
+            out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+            return out
+
+        new_import = updated.with_changes(body=[node.with_changes(
+            module=cst.parse_expression("kfitcompat.image"), names=clean(moved),
+            lpar=None if len(moved) == 1 else node.lpar,
+            rpar=None if len(moved) == 1 else node.rpar)])
+        if not kept:
+            return new_import
+        old_import = updated.with_changes(body=[node.with_changes(names=clean(kept))],
+                                          leading_lines=[])
+        return cst.FlattenSentinel([new_import, old_import])
+
+
+def _add_install(module: cst.Module) -> tuple[cst.Module, bool]:
+    """Insert ``import kfitcompat; kfitcompat.install()`` before the first keras import."""
+    if "kfitcompat.install()" in module.code:
+        return module, False
+    position = len(module.body)
+    for i, stmt in enumerate(module.body):
+        if isinstance(stmt, cst.SimpleStatementLine) and any(
+                _imports_keras(s) for s in stmt.body):
+            position = i
+            break
+    lines = list(cst.parse_module("import kfitcompat\nkfitcompat.install()\n").body)
+    body = list(module.body)
+    if position < len(body):
+        lines[0] = lines[0].with_changes(leading_lines=body[position].leading_lines)
+        body[position] = body[position].with_changes(leading_lines=[])
+    body[position:position] = lines
+    return module.with_changes(body=body), True
+
+
+def _imports_keras(stmt: cst.BaseSmallStatement) -> bool:
+    if isinstance(stmt, cst.ImportFrom) and stmt.module is not None:
+        name = get_full_name_for_node(stmt.module) or ""
+        return name.split(".")[0] in ("keras", "tensorflow")
+    if isinstance(stmt, cst.Import):
+        return any((get_full_name_for_node(a.name) or "").split(".")[0] in ("keras", "tensorflow")
+                   for a in stmt.names)
+    return False
+
+
+def migrate_source(source: str, target: str = KERAS3, rewrite: bool = True
+                   ) -> tuple[str, list[Finding]]:
+    """Return ``(new_source, findings)``; with ``rewrite=False`` only report.
+
+    Raises:
+        libcst.ParserSyntaxError: the source does not parse.
+    """
+    module = cst.parse_module(source)
+    sizes = _BatchSizes()
+    module.visit(sizes)
+    transformer = LegacyKerasTransformer(target, sizes.sizes, rewrite, source.splitlines())
+    new_module = MetadataWrapper(module).visit(transformer)
+    findings = transformer.findings
+    if rewrite and target == KFITCOMPAT and findings:
+        new_module, added = _add_install(new_module)
+        if added:
+            findings = findings + [Finding(1, 1, "install", "legacy calls kept",
+                                           "import kfitcompat; kfitcompat.install()", True)]
+    return new_module.code, findings

@@ -1,0 +1,109 @@
+"""Migrated legacy scripts really run on Keras 3; the CLI's exit codes, formats and errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("libcst")
+
+from kfitcompat.cli import main  # noqa: E402
+from kfitcompat.migrate import migrate_source  # noqa: E402
+
+SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrate_scripts")
+NAMES = ["cifar10_cnn_style.py", "keras1_little_data.py", "keras1_mnist.py"]
+
+
+def _run(path: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    return subprocess.run([sys.executable, path], capture_output=True, text=True, timeout=300,
+                          env=env, cwd=os.path.dirname(path))
+
+
+def test_the_legacy_scripts_fail_on_plain_keras3():
+    """Why the tool exists: unmigrated, the first one fails at its import."""
+    out = _run(os.path.join(SCRIPTS, "cifar10_cnn_style.py"))
+    assert out.returncode != 0
+    assert "ImageDataGenerator" in out.stderr or "np_utils" in out.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_migrated_script_runs_on_keras3(tmp_path, name):
+    with open(os.path.join(SCRIPTS, name)) as f:
+        source = f.read()
+    migrated, findings = migrate_source(source)
+    assert findings and migrated != source
+    imports_kfitcompat = [line for line in migrated.splitlines() if "kfitcompat" in line
+                          and not line.lstrip().startswith("#")]
+    assert all(line.startswith("from kfitcompat.image import") for line in imports_kfitcompat)
+    path = tmp_path / name
+    path.write_text(migrated)
+    out = _run(str(path))
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert migrate_source(migrated)[0] == migrated
+
+
+@pytest.mark.slow
+def test_target_kfitcompat_script_runs_unchanged_otherwise(tmp_path):
+    shutil.copy(os.path.join(SCRIPTS, "keras1_little_data.py"), tmp_path / "s.py")
+    assert main(["migrate", "--target", "kfitcompat", "--write", str(tmp_path / "s.py")]) == 0
+    text = (tmp_path / "s.py").read_text()
+    assert "kfitcompat.install()" in text and "fit_generator(" in text
+    out = _run(str(tmp_path / "s.py"))
+    assert out.returncode == 0, out.stderr[-3000:]
+
+
+def test_check_exit_codes_and_json(tmp_path, capsys):
+    clean = tmp_path / "clean.py"
+    clean.write_text("model.fit(x, y, epochs=2)\n")
+    legacy = tmp_path / "legacy.py"
+    legacy.write_text("x = 1\nmodel.fit_generator(g, nb_epoch=2)\n")
+    assert main(["check", str(clean)]) == 0
+    assert main(["check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{legacy}:2:1: [fit_generator]" in out
+    assert main(["check", "--format", "json", str(legacy)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert {f["rule"] for f in report["findings"]} == {"fit_generator", "nb_epoch"}
+    assert main(["check", str(tmp_path / "missing.py")]) == 2
+    assert main(["check"]) == 2
+    assert main(["frobnicate"]) == 2
+
+
+def test_a_file_that_does_not_parse_is_reported_and_the_others_processed(tmp_path, capsys):
+    (tmp_path / "a_broken.py").write_text("def f(:\n    pass\n")
+    good = tmp_path / "b_good.py"
+    good.write_text("model.fit_generator(g, 3)\n")
+    assert main(["migrate", "--write", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert re.search(r"a_broken\.py:\d+:\d+: cannot parse", err)
+    assert good.read_text() == "model.fit(g, 3)\n"
+    assert main(["check", str(tmp_path)]) == 1  # the broken file still counts
+
+
+def test_migrate_diff_by_default_and_notebook_cells(tmp_path, capsys):
+    script = tmp_path / "s.py"
+    script.write_text("model.fit_generator(g, 3)\n")
+    assert main(["migrate", str(script)]) == 0
+    captured = capsys.readouterr()
+    assert "-model.fit_generator(g, 3)" in captured.out and "+model.fit(g, 3)" in captured.out
+    assert script.read_text() == "model.fit_generator(g, 3)\n"  # --diff writes nothing
+    nb = tmp_path / "n.ipynb"
+    nb.write_text(json.dumps({"cells": [
+        {"cell_type": "markdown", "source": ["# title"]},
+        {"cell_type": "code", "source": ["!pip install keras"]},
+        {"cell_type": "code", "source": ["h = model.fit(x, y, nb_epoch=5)\n"]},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    assert main(["check", str(nb)]) == 1
+    assert f"{nb}:cell 3:1:" in capsys.readouterr().out
+    assert main(["migrate", "--write", str(nb)]) == 0
+    cells = json.loads(nb.read_text())["cells"]
+    assert cells[2]["source"] == ["h = model.fit(x, y, epochs=5)\n"]
+    assert cells[1]["source"] == ["!pip install keras"]

@@ -1,0 +1,206 @@
+"""Golden before/after tests for every migration rule, plus must-not-change cases."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+pytest.importorskip("libcst")
+
+from kfitcompat.migrate import KERAS3, KFITCOMPAT, migrate_source  # noqa: E402
+
+
+def _d(s: str) -> str:
+    return textwrap.dedent(s).lstrip("\n")
+
+
+CASES = [
+    pytest.param(
+        "model.fit_generator(gen, steps_per_epoch=100, epochs=5)\n",
+        "model.fit(gen, steps_per_epoch=100, epochs=5)\n", id="fit_generator"),
+    pytest.param(
+        "loss = model.evaluate_generator(val_gen, steps=10)\n",
+        "loss = model.evaluate(val_gen, steps=10)\n", id="evaluate_generator"),
+    pytest.param(
+        "p = model.predict_generator(test_gen, steps=10, verbose=1)\n",
+        "p = model.predict(test_gen, steps=10, verbose=1)\n", id="predict_generator"),
+    pytest.param(
+        "model.fit(x, y, nb_epoch=10, batch_size=32)\n",
+        "model.fit(x, y, epochs=10, batch_size=32)\n", id="fit-nb_epoch"),
+    pytest.param(
+        "self.model.fit_generator(g, 10, nb_epoch=3)\n",
+        "self.model.fit(g, 10, epochs=3)\n", id="any-receiver"),
+    pytest.param(
+        _d("""
+        train = datagen.flow(x, y, batch_size=64)
+        model.fit_generator(train, samples_per_epoch=len(x), nb_epoch=10)
+        """),
+        _d("""
+        train = datagen.flow(x, y, batch_size=64)
+        model.fit(train, steps_per_epoch=len(x) // 64, epochs=10)
+        """), id="samples_per_epoch-known-batch-size"),
+    pytest.param(
+        "model.fit_generator(datagen.flow(x, y, 16), samples_per_epoch=800)\n",
+        "model.fit(datagen.flow(x, y, 16), steps_per_epoch=800 // 16)\n",
+        id="samples_per_epoch-positional-flow-batch-size"),
+    pytest.param(
+        "model.fit_generator(gen(), samples_per_epoch=800)\n",
+        _d("""
+        # kfitcompat: `samples_per_epoch` counted samples: divide `steps_per_epoch` by your batch size
+        model.fit(gen(), steps_per_epoch=800)
+        """), id="samples_per_epoch-unknown-batch-size"),
+    pytest.param(
+        _d("""
+        val = gen.flow_from_directory("v", batch_size=20)
+        model.fit_generator(t, 10, validation_data=val, nb_val_samples=800)
+        """),
+        _d("""
+        val = gen.flow_from_directory("v", batch_size=20)
+        model.fit(t, 10, validation_data=val, validation_steps=800 // 20)
+        """), id="nb_val_samples"),
+    pytest.param(
+        "model.evaluate_generator(it, val_samples=320)\n",
+        _d("""
+        # kfitcompat: `val_samples` counted samples: divide `steps` by your batch size
+        model.evaluate(it, steps=320)
+        """), id="val_samples"),
+    pytest.param(
+        "model.fit_generator(seq, epochs=2, workers=4, use_multiprocessing=True)\n",
+        _d("""
+        # kfitcompat: removed workers=4, use_multiprocessing=True: Keras 3 takes workers/use_multiprocessing/max_queue_size on a keras.utils.PyDataset (its super().__init__(...)), not on fit/evaluate/predict
+        model.fit(seq, epochs=2)
+        """), id="loading-arguments"),
+    pytest.param(
+        "model.fit_generator(g, 5, nb_worker=2, pickle_safe=True, max_q_size=4)\n",
+        _d("""
+        # kfitcompat: removed nb_worker=2, pickle_safe=True, max_q_size=4: Keras 3 takes workers/use_multiprocessing/max_queue_size on a keras.utils.PyDataset (its super().__init__(...)), not on fit/evaluate/predict
+        model.fit(g, 5)
+        """), id="keras1-loading-spellings"),
+    pytest.param(
+        "opt = keras.optimizers.Adam(lr=1e-3, beta_1=0.9)\n",
+        "opt = keras.optimizers.Adam(learning_rate=1e-3, beta_1=0.9)\n", id="optimizer-lr"),
+    pytest.param(
+        "model.compile(optimizer=SGD(lr=0.01, momentum=0.9), loss='mse')\n",
+        "model.compile(optimizer=SGD(learning_rate=0.01, momentum=0.9), loss='mse')\n",
+        id="optimizer-lr-bare-name"),
+    pytest.param(
+        "opt = RMSprop(learning_rate=0.001, decay=1e-6)\n",
+        _d("""
+        # kfitcompat: `decay=` is ignored by Keras 3: use keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)
+        opt = RMSprop(learning_rate=0.001, decay=1e-6)
+        """), id="optimizer-decay-manual"),
+    pytest.param(
+        "labels = model.predict_classes(x_test)\n",
+        _d("""
+        # kfitcompat: predict_classes: for a sigmoid output use (model.predict(x) > 0.5).astype('int32')
+        labels = model.predict(x_test).argmax(axis=-1)
+        """), id="predict_classes"),
+    pytest.param(
+        "opt = SGD(lr=0.01, decay=1e-6)\n",
+        _d("""
+        # kfitcompat: `decay=` is ignored by Keras 3: use keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)
+        opt = SGD(learning_rate=0.01, decay=1e-6)
+        """), id="optimizer-lr-and-decay-in-one-pass"),
+    pytest.param(
+        "p = model.predict_proba(x_test, batch_size=32)\n",
+        "p = model.predict(x_test, batch_size=32)\n", id="predict_proba"),
+    pytest.param(
+        "cb = ModelCheckpoint('w.{epoch:02d}.hdf5', period=5)\n",
+        _d("""
+        # kfitcompat: ModelCheckpoint: `period=N` is gone: pass `save_freq` in batches (N * steps_per_epoch) or 'epoch'
+        cb = ModelCheckpoint('w.{epoch:02d}.hdf5', period=5)
+        """), id="checkpoint-period-manual"),
+    pytest.param(
+        "from keras.preprocessing.image import ImageDataGenerator\n",
+        "from kfitcompat.image import ImageDataGenerator\n", id="image-import"),
+    pytest.param(
+        "from keras.preprocessing.image import ImageDataGenerator, img_to_array, random_rotation\n",
+        _d("""
+        from kfitcompat.image import ImageDataGenerator, random_rotation
+        from keras.preprocessing.image import img_to_array
+        """), id="image-import-split"),
+    pytest.param(
+        "from keras.utils.np_utils import to_categorical\n",
+        "from keras.utils import to_categorical\n", id="np_utils"),
+    pytest.param(
+        _d("""
+        model.fit_generator(
+            train_gen,  # the training batches
+            steps_per_epoch=100,
+            nb_epoch=3,
+        )
+        """),
+        _d("""
+        model.fit(
+            train_gen,  # the training batches
+            steps_per_epoch=100,
+            epochs=3,
+        )
+        """), id="keeps-formatting-and-comments"),
+]
+
+MUST_NOT_CHANGE = [
+    pytest.param("model.fit(x, y, epochs=3, batch_size=32)\n", id="modern-fit"),
+    pytest.param("opt = keras.optimizers.Adam(learning_rate=1e-3)\n", id="modern-optimizer"),
+    pytest.param("df.fit_transform(x)\nresult = obj.fit(a, b)\n", id="other-fit-methods"),
+    pytest.param("from keras.preprocessing.image import load_img, img_to_array\n",
+                 id="helpers-keras3-still-has"),
+    pytest.param("lr = 0.01\nsched = schedule(lr=lr)\n", id="lr-outside-optimizers"),
+    pytest.param("s = 'model.fit_generator(gen, nb_epoch=3)'\n", id="inside-a-string"),
+]
+
+
+@pytest.mark.parametrize("before, after", CASES)
+def test_rewrite(before, after):
+    new, findings = migrate_source(before)
+    assert new == after
+    assert findings
+    again, _ = migrate_source(new)
+    assert again == new, "a second run must change nothing"
+
+
+@pytest.mark.parametrize("source", MUST_NOT_CHANGE)
+def test_must_not_change(source):
+    new, findings = migrate_source(source)
+    assert new == source
+    assert findings == []
+
+
+def test_check_only_reports_with_line_and_column():
+    source = "x = 1\nmodel.fit_generator(g, nb_epoch=2)\n"
+    new, findings = migrate_source(source, rewrite=False)
+    assert new == source
+    assert [(f.line, f.col, f.rule, f.changed) for f in findings] == [
+        (2, 1, "fit_generator", False), (2, 1, "nb_epoch", False)]
+
+
+def test_target_kfitcompat_is_the_minimal_edit():
+    source = _d("""
+        \"\"\"A legacy script.\"\"\"
+        import numpy as np
+        from keras.preprocessing.image import ImageDataGenerator
+        from keras.optimizers import SGD
+
+        model.compile(SGD(lr=0.1), "mse")
+        model.fit_generator(ImageDataGenerator().flow(x, y), samples_per_epoch=64, nb_epoch=2)
+        """)
+    new, _ = migrate_source(source, KFITCOMPAT)
+    assert new == _d("""
+        \"\"\"A legacy script.\"\"\"
+        import numpy as np
+        import kfitcompat
+        kfitcompat.install()
+        from keras.preprocessing.image import ImageDataGenerator
+        from keras.optimizers import SGD
+
+        model.compile(SGD(learning_rate=0.1), "mse")
+        model.fit_generator(ImageDataGenerator().flow(x, y), samples_per_epoch=64, nb_epoch=2)
+        """)
+    assert migrate_source(new, KFITCOMPAT)[0] == new
+    assert migrate_source("x = 1\n", KFITCOMPAT)[0] == "x = 1\n"  # nothing legacy: no install
+
+
+def test_keras3_is_the_default_target():
+    assert KERAS3 == "keras3"
+    assert migrate_source("m.fit_generator(g, 1)\n")[0] == "m.fit(g, 1)\n"
