@@ -24,9 +24,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+from benchmarks_helpers import CpuSeq, IoSeq, as_pydataset, as_tf_keras  # noqa: E402
 
 import kfitcompat  # noqa: E402
-from benchmarks_helpers import CpuSeq, IoSeq, as_pydataset, as_tf_keras  # noqa: E402
 
 
 def tiny(lib):
