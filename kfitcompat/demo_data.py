@@ -13,7 +13,7 @@ import os
 import numpy as np
 from PIL import Image, ImageDraw
 
-__all__ = ["CLASSES", "make_shapes"]
+__all__ = ["CLASSES", "draw_shape", "make_shapes"]
 
 CLASSES = ("circle", "square", "triangle")
 
@@ -24,7 +24,8 @@ def _polygon(kind: str, cx: float, cy: float, r: float, angle: float) -> list[tu
              cy + r * math.sin(angle + 2 * math.pi * k / corners)) for k in range(corners)]
 
 
-def _draw(kind: str, size: int, rng: np.random.Generator) -> Image.Image:
+def draw_shape(kind: str, size: int, rng: np.random.Generator) -> Image.Image:
+    """One image of ``kind`` (circle, square or triangle) on a noisy background."""
     background = rng.integers(0, 90, 3)
     noise = rng.normal(0, 18, (size, size, 3))
     pixels = np.clip(background + noise, 0, 255).astype("uint8")
@@ -48,5 +49,5 @@ def make_shapes(root: str, n_per_class: int = 150, size: int = 32, seed: int = 0
         folder = os.path.join(root, kind)
         os.makedirs(folder, exist_ok=True)
         for i in range(n_per_class):
-            _draw(kind, size, rng).save(os.path.join(folder, f"{kind}_{i:04d}.png"))
+            draw_shape(kind, size, rng).save(os.path.join(folder, f"{kind}_{i:04d}.png"))
     return root

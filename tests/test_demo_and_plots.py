@@ -72,3 +72,12 @@ def test_missing_matplotlib_says_how_to_install(monkeypatch, data):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ImportError, match=r"pip install \"kfitcompat\[plot\]\""):
         plot_history({"loss": [1.0]}, "x.png")
+
+
+def test_the_docs_augmentation_picture_script_runs(tmp_path):
+    import runpy
+
+    docs = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs")
+    render = runpy.run_path(os.path.join(docs, "gen_augmentation_pictures.py"))["render"]
+    path = render(str(tmp_path / "aug.png"), samples=2, size=24)
+    assert Image.open(path).size[0] > 100
