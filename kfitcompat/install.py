@@ -46,14 +46,14 @@ def _patched_fit(original: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(original)
     def fit(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
         legacy = set(kwargs) - set(_k3_params(original))
-        if legacy or is_legacy_stream(x) and not _is_plain_k3(x, kwargs):
+        if legacy or is_legacy_stream(x) and not _is_plain_k3(x):
             return entry_points.fit(self, x, *args, **kwargs)
         return original(self, x, *args, **kwargs)
 
     return fit
 
 
-def _is_plain_k3(x: Any, kwargs: dict[str, Any]) -> bool:
+def _is_plain_k3(x: Any) -> bool:
     """Data Keras 3 handles itself: a PyDataset that is not a kfitcompat/legacy one."""
     from .data.sequence import Sequence
 
@@ -64,7 +64,7 @@ def _patched_eval_or_predict(original: Callable[..., Any], mode: str) -> Callabl
     @functools.wraps(original)
     def method(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
         loading = {k: kwargs.pop(k) for k in _LOADING if k in kwargs}
-        if not loading and not (is_legacy_stream(x) and not _is_plain_k3(x, kwargs)):
+        if not loading and not (is_legacy_stream(x) and not _is_plain_k3(x)):
             return original(self, x, *args, **kwargs)
         if not is_legacy_stream(x):
             return original(self, x, *args, **kwargs)  # arrays: loading options do not apply

@@ -138,9 +138,6 @@ class GeneratorSource(Source):
             self._record(exc, f"while reading the batch of step {step}")
             raise
 
-    def _flat(self, batch: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(check_against(batch, self.spec, -1))
-
     def _iterate(self) -> Iterator[tuple[Any, ...]]:
         while self._pushback:
             yield self._pushback.popleft()

@@ -41,21 +41,22 @@ def _num_samples(x: Any) -> int:
     return int(np.shape(leaves[0])[0])
 
 
-def _slice(obj: Any, sl: slice) -> Any:
+def _index(obj: Any, key: slice | np.ndarray) -> Any:
+    """``obj[key]`` for arrays and for lists/dicts of arrays (multi-input data)."""
     if obj is None:
         return None
     if isinstance(obj, Mapping):
-        return {k: _slice(v, sl) for k, v in obj.items()}
+        return {k: _index(v, key) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)) and obj and hasattr(obj[0], "shape"):
-        return type(obj)(_slice(v, sl) for v in obj)
-    return np.asarray(obj)[sl]
+        return type(obj)(_index(v, key) for v in obj)
+    return np.asarray(obj)[key]
 
 
 def split_last_fraction(x: Any, y: Any, sample_weight: Any, validation_split: float) -> tuple:
     """Keras 2 ``validation_split``: train on ``[:split_at]``, validate on ``[split_at:]``."""
     split_at = int(_num_samples(x) * (1.0 - validation_split))
-    train = tuple(_slice(a, slice(0, split_at)) for a in (x, y, sample_weight))
-    val = tuple(_slice(a, slice(split_at, None)) for a in (x, y, sample_weight))
+    train = tuple(_index(a, slice(0, split_at)) for a in (x, y, sample_weight))
+    val = tuple(_index(a, slice(split_at, None)) for a in (x, y, sample_weight))
     return train, val if sample_weight is not None else val[:2]
 
 
@@ -81,21 +82,13 @@ class BatchShuffledArrays:
 
     def __getitem__(self, i: int) -> tuple[Any, ...]:
         idx = self.index[i * self.batch_size:(i + 1) * self.batch_size]
-        parts = [_take(self.x, idx), _take(self.y, idx)]
+        parts = [_index(self.x, idx), _index(self.y, idx)]
         if self.sample_weight is not None:
-            parts.append(_take(self.sample_weight, idx))
+            parts.append(_index(self.sample_weight, idx))
         return tuple(parts)
 
     def on_epoch_end(self) -> None:
         self._shuffle()
-
-
-def _take(obj: Any, idx: np.ndarray) -> Any:
-    if isinstance(obj, Mapping):
-        return {k: _take(v, idx) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)) and obj and hasattr(obj[0], "shape"):
-        return [_take(v, idx) for v in obj]
-    return np.asarray(obj)[idx]
 
 
 def _check_class_weight(y: Any, class_weight: Mapping[Any, float]) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..data.dispatch import is_legacy_stream
 from ..data.loading import check_loading_args, make_source
 from .arrays import check_validation_tuple, fit_arrays
 from .history import legacy_history
@@ -24,7 +25,7 @@ from .legacy_args import (
     FIT_GENERATOR,
     PREDICT_GENERATOR,
 )
-from .streams import ExhaustionGuard, is_stream, resolve_steps, run_with_sources
+from .streams import ExhaustionGuard, resolve_steps, run_with_sources
 from .translate import translate_legacy_kwargs
 
 __all__ = ["fit", "fit_generator", "evaluate_generator", "predict_generator"]
@@ -154,7 +155,7 @@ def _fit_stream(
     initial_epoch: int,
     method: str,
 ) -> Any:
-    if not is_stream(generator):
+    if not is_legacy_stream(generator):
         raise TypeError(
             f"`{method}` expects a generator, an iterator or a `keras.utils.Sequence` as "
             f"`generator`; received {type(generator).__name__}. For arrays use `fit(x, y)`."
@@ -163,7 +164,7 @@ def _fit_stream(
     steps = resolve_steps(steps_per_epoch, "steps_per_epoch", generator, method)
     loading: dict[str, Any] = dict(workers=workers, max_queue_size=max_queue_size,
                                    use_multiprocessing=use_multiprocessing)
-    val_stream = validation_data is not None and is_stream(validation_data)
+    val_stream = validation_data is not None and is_legacy_stream(validation_data)
     if val_stream:
         validation_steps = resolve_steps(validation_steps, "validation_steps", validation_data,
                                          method)
@@ -305,7 +306,7 @@ def fit(
     epochs = values["epochs"]
     callbacks = _with_plot(callbacks, view_metrics)
     check_loading_args(workers, max_queue_size, use_multiprocessing)
-    if is_stream(x):
+    if is_legacy_stream(x):
         for name, value in (("y", y), ("sample_weight", sample_weight)):
             if value is not None:
                 raise ValueError(

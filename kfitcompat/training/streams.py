@@ -16,7 +16,7 @@ from typing import Any
 import keras
 
 from .._warnings import warn_at_caller
-from ..data.dispatch import GENERATOR, SEQUENCE, kind_of
+from ..data.dispatch import SEQUENCE, kind_of
 from ..data.sources import Source
 
 __all__ = ["resolve_steps", "run_with_sources", "ExhaustionGuard"]
@@ -122,6 +122,3 @@ def run_with_sources(*sources: Source | None) -> Iterator[None]:
         for source in live:
             source.close()
 
-
-def is_stream(data: Any) -> bool:
-    return kind_of(data) in (SEQUENCE, GENERATOR)
