@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import math
+import signal
+import threading
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -104,16 +106,46 @@ class ExhaustionGuard(keras.callbacks.Callback):
 
 
 @contextlib.contextmanager
+def _ctrl_c_stays_keyboard_interrupt() -> Iterator[list[bool]]:
+    """Record Ctrl-C during the call. A ``KeyboardInterrupt`` raised while TensorFlow's C++
+    code calls back into Python can come out as ``SystemError: ... bad argument to internal
+    function``; with the record, the caller re-raises it as ``KeyboardInterrupt``. Only the
+    default handler is replaced (a handler of the user's own is left alone)."""
+    received: list[bool] = []
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield received
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        received.append(True)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@contextlib.contextmanager
 def run_with_sources(*sources: Source | None) -> Iterator[None]:
     """Close ``sources`` afterwards; re-raise the user's original error if one failed."""
     live = [s for s in sources if s is not None]
     try:
-        with warnings.catch_warnings():
+        with _ctrl_c_stays_keyboard_interrupt() as interrupted, warnings.catch_warnings():
             # Keras 3's own text; kfitcompat reports exhaustion with the legacy one.
             warnings.filterwarnings("ignore", message=_K3_RAN_OUT)
-            yield
+            try:
+                yield
+            except Exception as exc:
+                if interrupted:
+                    raise KeyboardInterrupt from exc
+                raise
     except BaseException as exc:
         for source in live:
+            if isinstance(exc, KeyboardInterrupt):
+                break  # Ctrl-C wins over whatever the interrupted loaders raised
             original = source.error
             if original is not None and original is not exc:
                 raise original.with_traceback(original.__traceback__) from None
