@@ -17,7 +17,8 @@ from kfitcompat.cli import main  # noqa: E402
 from kfitcompat.migrate import migrate_source  # noqa: E402
 
 SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrate_scripts")
-NAMES = ["cifar10_cnn_style.py", "keras1_little_data.py", "keras1_mnist.py"]
+NAMES = ["cifar10_cnn_style.py", "keras1_little_data.py", "keras1_mnist.py",
+         "keras2_sequence_workers.py"]
 
 
 def _run(path: str) -> subprocess.CompletedProcess:

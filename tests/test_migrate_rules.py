@@ -140,6 +140,48 @@ CASES = [
         """), id="keeps-formatting-and-comments"),
 ]
 
+SEQUENCE_CASES = [
+    pytest.param(
+        _d("""
+        class Seq(keras.utils.Sequence):
+            \"\"\"Batches.\"\"\"
+
+            def __init__(self, x, batch_size=32):
+                self.x = x
+
+        train = Seq(x, batch_size=16)
+        model.fit_generator(train, epochs=3, workers=4, use_multiprocessing=True)
+        """),
+        _d("""
+        class Seq(keras.utils.Sequence):
+            \"\"\"Batches.\"\"\"
+
+            def __init__(self, x, batch_size=32, **kwargs):
+                super().__init__(**kwargs)
+                self.x = x
+
+        train = Seq(x, batch_size=16, workers=4, use_multiprocessing=True)
+        model.fit(train, epochs=3)
+        """), id="sequence-instance-gets-the-loading-options"),
+    pytest.param(
+        _d("""
+        class Seq(Sequence):
+            def __init__(self, x):
+                super().__init__()
+                self.x = x
+
+        model.evaluate_generator(Seq(x), nb_worker=2, max_q_size=4)
+        """),
+        _d("""
+        class Seq(Sequence):
+            def __init__(self, x, **kwargs):
+                super().__init__(**kwargs)
+                self.x = x
+
+        model.evaluate(Seq(x, workers=2, max_queue_size=4))
+        """), id="inline-sequence-and-existing-super-call"),
+]
+
 MUST_NOT_CHANGE = [
     pytest.param("model.fit(x, y, epochs=3, batch_size=32)\n", id="modern-fit"),
     pytest.param("opt = keras.optimizers.Adam(learning_rate=1e-3)\n", id="modern-optimizer"),
@@ -158,6 +200,11 @@ def test_rewrite(before, after):
     assert findings
     again, _ = migrate_source(new)
     assert again == new, "a second run must change nothing"
+
+
+@pytest.mark.parametrize("before, after", SEQUENCE_CASES)
+def test_loading_options_move_onto_a_sequence_of_the_same_file(before, after):
+    test_rewrite(before, after)
 
 
 @pytest.mark.parametrize("source", MUST_NOT_CHANGE)

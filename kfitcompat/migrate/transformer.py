@@ -23,6 +23,7 @@ from .rules import (
     METHOD_RULES,
     OPTIMIZERS,
 )
+from .sequences import LOADING_RENAMES, ModuleFacts, SequenceMover, add_kwargs, sequence_class_of
 
 __all__ = ["Finding", "migrate_source", "KERAS3", "KFITCOMPAT"]
 
@@ -112,9 +113,12 @@ class LegacyKerasTransformer(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, target: str, batch_sizes: dict[str, str], rewrite: bool,
-                 lines: Sequence[str] = ()) -> None:
+                 lines: Sequence[str] = (), facts: ModuleFacts | None = None) -> None:
         super().__init__()
         self.lines = lines
+        self.facts = facts or ModuleFacts()
+        self.moves: dict[str, dict[str, cst.BaseExpression]] = {}
+        self.classes_to_patch: set[str] = set()
         self.target = target
         self.enabled = rewrite
         self.batch_sizes = batch_sizes
@@ -224,14 +228,44 @@ class LegacyKerasTransformer(cst.CSTTransformer):
                 updated = self._sample_count(original, updated, old, new, data_arg)
         loading = [k for k in legacy_kwargs if k in LOADING_ARGS]
         if loading:
-            values = ", ".join(f"{k}={_code(_kw(updated, k).value)}"  # type: ignore[union-attr]
-                               for k in loading)
-            note = (f"removed {values}: Keras 3 takes workers/use_multiprocessing/"
-                    "max_queue_size on a keras.utils.PyDataset (its super().__init__(...)), "
-                    "not on fit/evaluate/predict")
-            if self._report(original, "loading-arguments", f"`{values}` on `{name}`: Keras 3 "
-                            "raises TypeError", "move them to the PyDataset", True, note):
-                updated = _drop_args(updated, set(loading))
+            updated = self._loading(original, updated, name, loading)
+        return updated
+
+    def _loading(self, original: cst.Call, updated: cst.Call, name: str, loading: list[str]
+                 ) -> cst.Call:
+        """Move the loading options onto a Sequence of this file, or drop them with a note."""
+        values = {LOADING_RENAMES.get(k, k): _kw(updated, k).value  # type: ignore[union-attr]
+                  for k in loading}
+        shown = ", ".join(f"{k}={_code(_kw(updated, k).value)}"  # type: ignore[union-attr]
+                          for k in loading)
+        data = _kw(updated, "generator") or _kw(updated, "x") or next(
+            (a for a in updated.args if a.keyword is None), None)
+        classes = self.facts.sequence_classes
+        cls = None
+        if data is not None and isinstance(data.value, cst.Name):
+            cls = self.facts.instances.get(data.value.value)
+        elif data is not None:
+            cls = sequence_class_of(data.value, classes)
+        if cls is not None:
+            applies = self._report(original, "loading-arguments", f"`{shown}` on `{name}`: "
+                                   "Keras 3 raises TypeError",
+                                   f"moved to {cls}(...) (a keras.utils.PyDataset)", True)
+            if not applies:
+                return updated
+            self.classes_to_patch.add(cls)
+            if isinstance(data.value, cst.Name):  # type: ignore[union-attr]
+                self.moves[data.value.value] = values  # type: ignore[union-attr]
+            else:
+                moved = add_kwargs(data.value, values)  # type: ignore[union-attr,arg-type]
+                updated = updated.with_changes(args=[
+                    a.with_changes(value=moved) if a is data else a for a in updated.args])
+            return _drop_args(updated, set(loading))
+        note = (f"removed {shown}: Keras 3 takes workers/use_multiprocessing/"
+                "max_queue_size on a keras.utils.PyDataset (its super().__init__(...)), "
+                "not on fit/evaluate/predict")
+        if self._report(original, "loading-arguments", f"`{shown}` on `{name}`: Keras 3 "
+                        "raises TypeError", "move them to the PyDataset", True, note):
+            updated = _drop_args(updated, set(loading))
         return updated
 
     def _sample_count(self, original: cst.Call, updated: cst.Call, old: str, new: str,
@@ -346,10 +380,15 @@ def migrate_source(source: str, target: str = KERAS3, rewrite: bool = True
         libcst.ParserSyntaxError: the source does not parse.
     """
     module = cst.parse_module(source)
-    sizes = _BatchSizes()
+    sizes, facts = _BatchSizes(), ModuleFacts()
     module.visit(sizes)
-    transformer = LegacyKerasTransformer(target, sizes.sizes, rewrite, source.splitlines())
+    module.visit(facts)
+    transformer = LegacyKerasTransformer(target, sizes.sizes, rewrite, source.splitlines(),
+                                         facts)
     new_module = MetadataWrapper(module).visit(transformer)
+    if transformer.classes_to_patch:
+        new_module = new_module.visit(SequenceMover(transformer.moves,
+                                                    transformer.classes_to_patch))
     findings = transformer.findings
     if rewrite and target == KFITCOMPAT and findings:
         new_module, added = _add_install(new_module)

@@ -1,0 +1,132 @@
+"""Moving ``workers``/``use_multiprocessing``/``max_queue_size`` onto a ``Sequence`` (Keras 3).
+
+In Keras 3 the loading options are arguments of ``keras.utils.PyDataset.__init__``
+(``keras.utils.Sequence`` is the same class). When ``fit_generator(seq, workers=4)``
+passes an instance of a ``Sequence`` subclass defined in the same file, the
+migration moves the options onto its constructor call and lets the class accept
+them: ``def __init__(self, ..., **kwargs)`` with ``super().__init__(**kwargs)``.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+__all__ = ["ModuleFacts", "SequenceMover", "LOADING_RENAMES"]
+
+LOADING_RENAMES = {"nb_worker": "workers", "pickle_safe": "use_multiprocessing",
+                   "max_q_size": "max_queue_size"}
+_BASES = ("Sequence", "PyDataset")
+
+
+class ModuleFacts(cst.CSTVisitor):
+    """Sequence subclasses defined in the module, and names bound to their instances."""
+
+    def __init__(self) -> None:
+        self.sequence_classes: set[str] = set()
+        self.instances: dict[str, str] = {}
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        for base in node.bases:
+            name = get_full_name_for_node(base.value) or ""
+            if name.split(".")[-1] in _BASES or name.split(".")[-1] in self.sequence_classes:
+                self.sequence_classes.add(node.name.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        cls = sequence_class_of(node.value, self.sequence_classes)
+        if cls is not None:
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self.instances[target.target.value] = cls
+
+
+def sequence_class_of(node: cst.BaseExpression, classes: set[str]) -> str | None:
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and (
+            node.func.value in classes):
+        return node.func.value
+    return None
+
+
+def add_kwargs(call: cst.Call, kwargs: dict[str, cst.BaseExpression]) -> cst.Call:
+    """``call`` with ``kwargs`` appended (those it already has are left as they are)."""
+    present = {a.keyword.value for a in call.args if a.keyword is not None}
+    new = [cst.Arg(value=v, keyword=cst.Name(k),
+                   equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")))
+           for k, v in kwargs.items() if k not in present]
+    if not new:
+        return call
+    args = list(call.args)
+    if args:
+        args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(
+            " ")))
+    return call.with_changes(args=[*args, *new])
+
+
+class SequenceMover(cst.CSTTransformer):
+    """Second pass: constructor calls get the options; the classes accept ``**kwargs``."""
+
+    def __init__(self, moves: dict[str, dict[str, cst.BaseExpression]], classes: set[str]
+                 ) -> None:
+        super().__init__()
+        self.moves = moves
+        self.classes = classes
+
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        for target in updated.targets:
+            if (isinstance(target.target, cst.Name) and target.target.value in self.moves
+                    and isinstance(updated.value, cst.Call)):
+                return updated.with_changes(value=add_kwargs(
+                    updated.value, self.moves[target.target.value]))
+        return updated
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        if updated.name.value not in self.classes or not isinstance(updated.body,
+                                                                    cst.IndentedBlock):
+            return updated
+        body = [self._init(s) if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"
+                else s for s in updated.body.body]
+        return updated.with_changes(body=updated.body.with_changes(body=body))
+
+    @staticmethod
+    def _init(init: cst.FunctionDef) -> cst.FunctionDef:
+        params = init.params
+        if params.star_kwarg is None:
+            params = params.with_changes(star_kwarg=cst.Param(cst.Name("kwargs")))
+        block = init.body
+        if not isinstance(block, cst.IndentedBlock):
+            return init.with_changes(params=params)
+        code = cst.Module(body=[]).code_for_node(block)
+        statements = list(block.body)
+        if "super().__init__(" not in code:
+            position = 1 if statements and _is_docstring(statements[0]) else 0
+            statements.insert(position, cst.parse_statement("super().__init__(**kwargs)\n"))
+        else:
+            statements = [_with_kwargs_in_super(s) for s in statements]
+        return init.with_changes(params=params, body=block.with_changes(body=statements))
+
+
+def _is_docstring(stmt: cst.BaseStatement) -> bool:
+    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
+            and isinstance(stmt.body[0], cst.Expr)
+            and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+
+
+def _with_kwargs_in_super(stmt: cst.BaseStatement) -> cst.BaseStatement:
+    """``super().__init__(a)`` -> ``super().__init__(a, **kwargs)`` (once)."""
+
+    class _Add(cst.CSTTransformer):
+        def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+            func = updated.func
+            if (isinstance(func, cst.Attribute) and func.attr.value == "__init__"
+                    and isinstance(func.value, cst.Call)
+                    and get_full_name_for_node(func.value.func) == "super"
+                    and not any(a.star == "**" for a in updated.args)):
+                args = list(updated.args)
+                if args:
+                    args[-1] = args[-1].with_changes(comma=cst.Comma(
+                        whitespace_after=cst.SimpleWhitespace(" ")))
+                return updated.with_changes(args=[*args, cst.Arg(cst.Name("kwargs"),
+                                                                 star="**")])
+            return updated
+
+    return stmt.visit(_Add())  # type: ignore[return-value]
