@@ -25,13 +25,18 @@ SCRIPT = textwrap.dedent("""
     import keras, kfitcompat
     from engine_helpers import IndexSequence
 
+    class Started(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == 2:
+                print("training", flush=True)
+
     if __name__ == "__main__":
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
         model.compile("sgd", "mse")
-        print("ready", flush=True)
         try:
             kfitcompat.fit_generator(model, IndexSequence(length=50, delay=0.05), epochs=100,
-                                     workers=2, use_multiprocessing={mp}, verbose=0)
+                                     workers=2, use_multiprocessing={mp}, verbose=0,
+                                     callbacks=[Started()])
             print("finished without interrupt", flush=True)
         except KeyboardInterrupt:
             time.sleep(0.5)
@@ -46,14 +51,45 @@ def test_ctrl_c_mid_epoch_raises_keyboard_interrupt_and_leaves_nothing(mp):
     proc = subprocess.Popen([sys.executable, "-c", SCRIPT.format(here=HERE, mp=mp)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert proc.stdout.readline().strip() == "ready"
-        time.sleep(6)  # well into training (and past the workers' start)
+        assert proc.stdout.readline().strip() == "training"
+        time.sleep(1)  # mid-epoch
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert "interrupted threads=1 children=0" in out, err[-3000:]
+
+
+STARTUP_SCRIPT = textwrap.dedent("""
+    import multiprocessing, os, signal, sys, threading, time
+    sys.path.insert(0, {here!r})
+    import keras, kfitcompat
+    from engine_helpers import IndexSequence
+
+    if __name__ == "__main__":
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        # Ctrl-C while the worker processes are still starting (the first batch loads).
+        threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+        try:
+            kfitcompat.fit_generator(model, IndexSequence(length=50, delay=0.05), epochs=2,
+                                     workers=2, use_multiprocessing=True, verbose=0)
+            print("finished without interrupt", flush=True)
+        except KeyboardInterrupt:
+            time.sleep(0.5)
+            print("interrupted threads=%d children=%d" % (
+                threading.active_count(), len(multiprocessing.active_children())), flush=True)
+""")
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_workers_start_leaves_nothing_and_exits():
+    out = subprocess.run([sys.executable, "-c", STARTUP_SCRIPT.format(here=HERE)],
+                         capture_output=True, text=True, timeout=120)
+    assert "children=0" in out.stdout or "finished without interrupt" in out.stdout, (
+        out.stdout + out.stderr[-3000:])
+    assert out.returncode == 0
 
 
 @pytest.mark.slow

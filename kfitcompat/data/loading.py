@@ -80,20 +80,31 @@ def make_source(
             loader = ProcessLoader(data, workers, method="raw_batch" if fast else "__getitem__")
         elif fast:
             loader = data.raw_batch
-        source: Source = SequenceSource(
-            data, mode, shuffle=shuffle, workers=workers, max_queue_size=max_queue_size,
-            class_weight=class_weight, loader=loader,
-            finish=data.finish_batch if fast else None,
-        )
+        try:
+            source: Source = SequenceSource(
+                data, mode, shuffle=shuffle, workers=workers, max_queue_size=max_queue_size,
+                class_weight=class_weight, loader=loader,
+                finish=data.finish_batch if fast else None,
+            )
+        except BaseException:  # e.g. Ctrl-C while the first batch loads: stop the workers
+            close = getattr(loader, "close", None)
+            if close is not None:
+                close()
+            raise
         return source
     if kind == GENERATOR:
         producer = None
         if use_multiprocessing and workers > 0:
             data, producer = _in_a_process(data, max_queue_size)
-        source = GeneratorSource(
-            data, mode, workers=1 if producer is not None else workers,
-            max_queue_size=max_queue_size, class_weight=class_weight,
-        )
+        try:
+            source = GeneratorSource(
+                data, mode, workers=1 if producer is not None else workers,
+                max_queue_size=max_queue_size, class_weight=class_weight,
+            )
+        except BaseException:
+            if producer is not None:
+                producer.close()
+            raise
         if producer is not None:
             source.closers.append(producer.close)
         return source

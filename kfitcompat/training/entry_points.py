@@ -172,7 +172,11 @@ def _fit_stream(
         validation_data = check_validation_tuple(validation_data)
     source = make_source(generator, "fit", shuffle=bool(shuffle), class_weight=class_weight,
                          **loading)
-    val_source = make_source(validation_data, "evaluate", **loading) if val_stream else None
+    try:
+        val_source = make_source(validation_data, "evaluate", **loading) if val_stream else None
+    except BaseException:
+        source.close()
+        raise
     guard = ExhaustionGuard(source, steps, steps * max(epochs - initial_epoch, 0), val_source)
     with run_with_sources(source, val_source):
         history = model.fit(
