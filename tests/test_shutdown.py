@@ -20,7 +20,7 @@ import kfitcompat
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 SCRIPT = textwrap.dedent("""
-    import multiprocessing, os, sys, threading, time
+    import multiprocessing, os, signal, sys, threading, time
     sys.path.insert(0, {here!r})
     import keras, kfitcompat
     from engine_helpers import IndexSequence
@@ -33,10 +33,11 @@ SCRIPT = textwrap.dedent("""
     if __name__ == "__main__":
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
         model.compile("sgd", "mse")
+        {before_fit}
         try:
-            kfitcompat.fit_generator(model, IndexSequence(length=50, delay=0.05), epochs=100,
-                                     workers=2, use_multiprocessing={mp}, verbose=0,
-                                     callbacks=[Started()])
+            kfitcompat.fit_generator(model, IndexSequence(length=50, delay=0.05),
+                                     epochs={epochs}, workers=2, use_multiprocessing={mp},
+                                     verbose=0, callbacks=[Started()])
             print("finished without interrupt", flush=True)
         except KeyboardInterrupt:
             time.sleep(0.5)
@@ -45,10 +46,14 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
+def _script(mp: bool, epochs: int, before_fit: str = "pass") -> str:
+    return SCRIPT.format(here=HERE, mp=mp, epochs=epochs, before_fit=before_fit)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("mp", [False, True], ids=["threads", "processes"])
 def test_ctrl_c_mid_epoch_raises_keyboard_interrupt_and_leaves_nothing(mp):
-    proc = subprocess.Popen([sys.executable, "-c", SCRIPT.format(here=HERE, mp=mp)],
+    proc = subprocess.Popen([sys.executable, "-c", _script(mp, epochs=100)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline().strip() == "training"
@@ -61,31 +66,11 @@ def test_ctrl_c_mid_epoch_raises_keyboard_interrupt_and_leaves_nothing(mp):
     assert "interrupted threads=1 children=0" in out, err[-3000:]
 
 
-STARTUP_SCRIPT = textwrap.dedent("""
-    import multiprocessing, os, signal, sys, threading, time
-    sys.path.insert(0, {here!r})
-    import keras, kfitcompat
-    from engine_helpers import IndexSequence
-
-    if __name__ == "__main__":
-        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
-        model.compile("sgd", "mse")
-        # Ctrl-C while the worker processes are still starting (the first batch loads).
-        threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
-        try:
-            kfitcompat.fit_generator(model, IndexSequence(length=50, delay=0.05), epochs=2,
-                                     workers=2, use_multiprocessing=True, verbose=0)
-            print("finished without interrupt", flush=True)
-        except KeyboardInterrupt:
-            time.sleep(0.5)
-            print("interrupted threads=%d children=%d" % (
-                threading.active_count(), len(multiprocessing.active_children())), flush=True)
-""")
-
-
 @pytest.mark.slow
 def test_ctrl_c_while_workers_start_leaves_nothing_and_exits():
-    out = subprocess.run([sys.executable, "-c", STARTUP_SCRIPT.format(here=HERE)],
+    # Ctrl-C 0.3 s in: the worker processes are still starting (the first batch loads).
+    kill = "threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()"
+    out = subprocess.run([sys.executable, "-c", _script(True, epochs=2, before_fit=kill)],
                          capture_output=True, text=True, timeout=120)
     assert "children=0" in out.stdout or "finished without interrupt" in out.stdout, (
         out.stdout + out.stderr[-3000:])
