@@ -22,11 +22,10 @@ from typing import Any
 import keras
 
 from .data.dispatch import is_legacy_stream
-from .data.loading import check_loading_args, make_source
 from .training import entry_points
 from .training.legacy_args import EVALUATE, PREDICT
 from .training.metrics import metrics_names as _legacy_metrics_names
-from .training.streams import resolve_steps, run_with_sources
+from .training.streams import run_with_sources
 
 __all__ = ["install", "uninstall", "is_installed"]
 
@@ -64,10 +63,9 @@ def _patched_eval_or_predict(original: Callable[..., Any], mode: str) -> Callabl
     @functools.wraps(original)
     def method(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
         loading = {k: kwargs.pop(k) for k in _LOADING if k in kwargs}
-        if not loading and not (is_legacy_stream(x) and not _is_plain_k3(x)):
+        if not is_legacy_stream(x) or (not loading and _is_plain_k3(x)):
+            # arrays (loading options do not apply) or a PyDataset Keras 3 runs itself
             return original(self, x, *args, **kwargs)
-        if not is_legacy_stream(x):
-            return original(self, x, *args, **kwargs)  # arrays: loading options do not apply
         return _run_legacy(self, original, mode, x, args, kwargs, loading)
 
     return method
@@ -77,10 +75,9 @@ def _run_legacy(model: Any, original: Callable[..., Any], mode: str, x: Any,
                 args: tuple, kwargs: dict[str, Any], loading: dict[str, Any]) -> Any:
     if args:
         raise TypeError(f"{mode}() with a generator takes the other arguments by keyword")
-    opts = {"workers": 1, "use_multiprocessing": False, "max_queue_size": 10, **loading}
-    check_loading_args(**opts)
-    steps = resolve_steps(kwargs.pop("steps", None), "steps", x, mode)
-    source = make_source(x, EVALUATE if mode == EVALUATE else PREDICT, **opts)
+    source, steps = entry_points.inference_source(
+        mode, mode, x, kwargs.pop("steps", None), {},
+        {**entry_points.LOADING_DEFAULTS, **loading})
     with run_with_sources(source):
         return original(model, source.dataset(), steps=steps, **kwargs)
 

@@ -30,7 +30,7 @@ from .translate import translate_legacy_kwargs
 
 __all__ = ["fit", "fit_generator", "evaluate_generator", "predict_generator"]
 
-_LOADING_DEFAULTS = {"workers": 1, "use_multiprocessing": False, "max_queue_size": 10}
+LOADING_DEFAULTS = {"workers": 1, "use_multiprocessing": False, "max_queue_size": 10}
 
 
 def _is_default(value: Any, default: Any) -> bool:
@@ -118,7 +118,7 @@ def fit_generator(
         dict(steps_per_epoch=steps_per_epoch, epochs=epochs, validation_steps=validation_steps,
              max_queue_size=max_queue_size, workers=workers,
              use_multiprocessing=use_multiprocessing),
-        dict(steps_per_epoch=None, epochs=1, validation_steps=None, **_LOADING_DEFAULTS),
+        dict(steps_per_epoch=None, epochs=1, validation_steps=None, **LOADING_DEFAULTS),
         legacy_kwargs, generator,
     )
     return _fit_stream(
@@ -195,11 +195,11 @@ def _fit_stream(
     return legacy_history(guard.clean_history(history))
 
 
-def _inference_source(method: str, mode: str, generator: Any, steps: Any,
+def inference_source(method: str, mode: str, generator: Any, steps: Any,
                       legacy: dict[str, Any], loading: dict[str, Any]) -> tuple[Any, int]:
     """Translate the Keras 1 spellings, resolve ``steps`` and build the source."""
     values = _translate(method, dict(steps=steps, **loading),
-                        dict(steps=None, **_LOADING_DEFAULTS), legacy, generator)
+                        dict(steps=None, **LOADING_DEFAULTS), legacy, generator)
     n_steps = resolve_steps(values.pop("steps"), "steps", generator, method)
     return make_source(generator, mode, **values), n_steps
 
@@ -223,7 +223,7 @@ def evaluate_generator(
         :func:`kfitcompat.install`) and of :func:`kfitcompat.metrics_names`.
         Averages are weighted by batch size, as in Keras 2.
     """
-    source, n_steps = _inference_source(
+    source, n_steps = inference_source(
         EVALUATE_GENERATOR, "evaluate", generator, steps, legacy_kwargs,
         dict(max_queue_size=max_queue_size, workers=workers,
              use_multiprocessing=use_multiprocessing),
@@ -263,7 +263,7 @@ def predict_generator(
     Returns:
         The predictions stacked over all steps (a list for several outputs).
     """
-    source, n_steps = _inference_source(
+    source, n_steps = inference_source(
         PREDICT_GENERATOR, "predict", generator, steps, legacy_kwargs,
         dict(max_queue_size=max_queue_size, workers=workers,
              use_multiprocessing=use_multiprocessing),
