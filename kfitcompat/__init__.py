@@ -30,6 +30,7 @@ __all__ = [
     "metrics_names",
     "plot_history",
     "predict_generator",
+    "set_distributed_batch",
     "uninstall",
     "utils",
 ]
@@ -41,6 +42,7 @@ _LAZY = {
     "plot_history": ".plotting",
     "LEGACY_ARGS": ".training", "evaluate_generator": ".training", "fit": ".training",
     "fit_generator": ".training", "metrics_names": ".training", "predict_generator": ".training",
+    "set_distributed_batch": ".training",
 }
 _SUBMODULES = ("image", "utils", "migrate", "data", "training")
 

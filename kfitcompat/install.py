@@ -23,9 +23,9 @@ import keras
 
 from .data.dispatch import is_legacy_stream
 from .training import entry_points
+from .training.distribute import needs_workarounds
 from .training.legacy_args import EVALUATE, PREDICT
 from .training.metrics import metrics_names as _legacy_metrics_names
-from .training.streams import run_with_sources
 
 __all__ = ["install", "uninstall", "is_installed"]
 
@@ -45,7 +45,7 @@ def _patched_fit(original: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(original)
     def fit(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
         legacy = set(kwargs) - set(_k3_params(original))
-        if legacy or is_legacy_stream(x) and not _is_plain_k3(x):
+        if legacy or is_legacy_stream(x) and not _is_plain_k3(x) or needs_workarounds(self):
             return entry_points.fit(self, x, *args, **kwargs)
         return original(self, x, *args, **kwargs)
 
@@ -75,11 +75,9 @@ def _run_legacy(model: Any, original: Callable[..., Any], mode: str, x: Any,
                 args: tuple, kwargs: dict[str, Any], loading: dict[str, Any]) -> Any:
     if args:
         raise TypeError(f"{mode}() with a generator takes the other arguments by keyword")
-    source, steps = entry_points.inference_source(
-        mode, mode, x, kwargs.pop("steps", None), {},
-        {**entry_points.LOADING_DEFAULTS, **loading})
-    with run_with_sources(source):
-        return original(model, source.dataset(), steps=steps, **kwargs)
+    return entry_points.run_inference(
+        model, functools.partial(original, model), mode, mode, x, kwargs.pop("steps", None), {},
+        {**entry_points.LOADING_DEFAULTS, **loading}, **kwargs)
 
 
 @functools.cache

@@ -67,8 +67,13 @@ def make_source(
     max_queue_size: int = 10,
     use_multiprocessing: bool = False,
     class_weight: Mapping[Any, float] | None = None,
+    shard: tuple[int, int] = (0, 1),
 ) -> Source:
-    """A :class:`~kfitcompat.data.sources.Source` for a generator, iterator or Sequence."""
+    """A :class:`~kfitcompat.data.sources.Source` for a generator, iterator or Sequence.
+
+    ``shard=(index, count)`` keeps the batch indices ``i % count == index`` of a
+    Sequence (one worker of a multi-worker run); generators are not sharded.
+    """
     check_loading_args(workers, max_queue_size, use_multiprocessing)
     kind = kind_of(data)
     if kind == SEQUENCE:
@@ -84,7 +89,7 @@ def make_source(
             source: Source = SequenceSource(
                 data, mode, shuffle=shuffle, workers=workers, max_queue_size=max_queue_size,
                 class_weight=class_weight, loader=loader,
-                finish=data.finish_batch if fast else None,
+                finish=data.finish_batch if fast else None, shard=shard,
             )
         except BaseException:  # e.g. Ctrl-C while the first batch loads: stop the workers
             close = getattr(loader, "close", None)

@@ -47,6 +47,7 @@ class Source:
         self.exhausted = False
         self.spec: Any = None
         self.first_batch_size: int | None = None
+        self._first: Any = None
         self._warned_class_weight = [False]
         self._error_lock = threading.Lock()
         self.closers: list[Callable[[], None]] = []
@@ -69,6 +70,10 @@ class Source:
 
     def dataset(self) -> tf.data.Dataset:
         raise NotImplementedError
+
+    def first_batch(self) -> Any:
+        """The first batch as it reaches the model (kept to build a distributed model)."""
+        return self._first
 
     def close(self) -> None:
         """Stop every thread or process this source started."""
@@ -115,6 +120,7 @@ class GeneratorSource(Source):
                 "Check that it is not already exhausted (a generator can be used only once)."
             )
         self._pushback.append(first)
+        self._first = first
         self.spec = spec_of(first)
         self.first_batch_size = batch_size_of(first[0])
 
@@ -193,13 +199,20 @@ class SequenceSource(Source):
         class_weight: Mapping[Any, float] | None = None,
         loader: Callable[[int], Any] | None = None,
         finish: Callable[..., Any] | None = None,
+        shard: tuple[int, int] = (0, 1),
     ) -> None:
         super().__init__(mode, class_weight)
         self.finish = finish
+        self.shard = shard
         self.sequence = sequence
         self.length = len(sequence)
         if self.length == 0:
             raise ValueError(f"The Sequence {type(sequence).__name__} has length 0: no batches.")
+        if self.length <= shard[0]:
+            raise ValueError(
+                f"The Sequence {type(sequence).__name__} has {self.length} batches, fewer than "
+                f"the {shard[1]} workers it is sharded across: worker {shard[0]} would get none."
+            )
         self.shuffle = shuffle
         self.workers = max(int(workers), 0)
         self.max_queue_size = max(int(max_queue_size), 0)
@@ -213,9 +226,12 @@ class SequenceSource(Source):
         )
         self.spec = spec_of(self._peeked[1])
         self.first_batch_size = batch_size_of(self._peeked[1][0])
+        self._first = self._peeked[1]
 
     def _new_order(self) -> list[int]:
-        order = list(range(self.length))
+        """This pass's indices: this worker's shard (``i % count == index``), maybe shuffled."""
+        index, count = self.shard
+        order = list(range(index, self.length, count))
         if self.shuffle:
             random.shuffle(order)
         return order
@@ -300,6 +316,11 @@ class SequenceSource(Source):
             # (I/O, sleep) needs one thread per worker to really run `workers` at once.
             options.threading.private_threadpool_size = parallel + 1
         return ds.with_options(_OPTIONS).with_options(options)
+
+    def first_batch(self) -> Any:
+        if self.finish is None:
+            return self._first
+        return self._finished(*(tf.constant(a) for a in self._first))
 
     def _finished(self, *parts: tf.Tensor) -> Any:
         assert self.finish is not None

@@ -1,5 +1,6 @@
 """The legacy training API: entry points, argument translation, History."""
 
+from .distribute import set_distributed_batch
 from .entry_points import evaluate_generator, fit, fit_generator, predict_generator
 from .history import AliasDict, legacy_history
 from .legacy_args import LEGACY_ARGS, LegacyArg
@@ -15,4 +16,5 @@ __all__ = [
     "legacy_history",
     "metrics_names",
     "predict_generator",
+    "set_distributed_batch",
 ]

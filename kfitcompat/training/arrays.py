@@ -18,6 +18,7 @@ import tensorflow as tf
 
 from .._warnings import warn_at_caller
 from ..data.batches import class_weight_to_sample_weight
+from .distribute import built_from_sample, placement_of
 from .history import legacy_history
 
 __all__ = ["fit_arrays", "check_validation_tuple", "split_last_fraction", "BatchShuffledArrays"]
@@ -121,7 +122,14 @@ def fit_arrays(model: Any, x: Any, y: Any, **kw: Any) -> Any:
                             kw["class_weight"])
     if kw["shuffle"] == "batch":
         return _fit_batch_shuffled(model, x, y, kw)
-    return legacy_history(model.fit(x, y, **kw))
+    size = kw["batch_size"] or 32
+
+    def first_batch() -> tuple[Any, ...]:
+        parts = (x, y) if kw["sample_weight"] is None else (x, y, kw["sample_weight"])
+        return tuple(_index(p, slice(0, size)) for p in parts)
+
+    with built_from_sample(model, placement_of(model), first_batch):
+        return legacy_history(model.fit(x, y, **kw))
 
 
 def _fit_batch_shuffled(model: Any, x: Any, y: Any, kw: dict[str, Any]) -> Any:

@@ -18,6 +18,7 @@ import numpy as np
 from ..data.dispatch import is_legacy_stream
 from ..data.loading import check_loading_args, make_source
 from .arrays import check_validation_tuple, fit_arrays
+from .distribute import built_from_sample, placement_of
 from .history import legacy_history
 from .legacy_args import (
     EVALUATE_GENERATOR,
@@ -161,31 +162,37 @@ def _fit_stream(
             f"`generator`; received {type(generator).__name__}. For arrays use `fit(x, y)`."
         )
     check_loading_args(workers, max_queue_size, use_multiprocessing)
-    steps = resolve_steps(steps_per_epoch, "steps_per_epoch", generator, method)
+    placement = placement_of(model)
+    steps, shard = placement.plan(
+        generator, resolve_steps(steps_per_epoch, "steps_per_epoch", generator, method))
     loading: dict[str, Any] = dict(workers=workers, max_queue_size=max_queue_size,
                                    use_multiprocessing=use_multiprocessing)
     val_stream = validation_data is not None and is_legacy_stream(validation_data)
+    val_shard = (0, 1)
     if val_stream:
-        validation_steps = resolve_steps(validation_steps, "validation_steps", validation_data,
-                                         method)
+        validation_steps, val_shard = placement.plan(validation_data, resolve_steps(
+            validation_steps, "validation_steps", validation_data, method))
     elif validation_data is not None:
         validation_data = check_validation_tuple(validation_data)
     source = make_source(generator, "fit", shuffle=bool(shuffle), class_weight=class_weight,
-                         **loading)
+                         shard=shard, **loading)
     try:
-        val_source = make_source(validation_data, "evaluate", **loading) if val_stream else None
+        val_source = (make_source(validation_data, "evaluate", shard=val_shard, **loading)
+                      if val_stream else None)
     except BaseException:
         source.close()
         raise
     guard = ExhaustionGuard(source, steps, steps * max(epochs - initial_epoch, 0), val_source)
-    with run_with_sources(source, val_source):
+    with (run_with_sources(source, val_source),
+          built_from_sample(model, placement, source.first_batch)):
         history = model.fit(
-            source.dataset(),
+            placement.dataset(source.dataset),
             steps_per_epoch=steps,
             epochs=epochs,
             verbose=verbose,
             callbacks=list(callbacks or []) + [guard],
-            validation_data=val_source.dataset() if val_source is not None else validation_data,
+            validation_data=(placement.dataset(val_source.dataset) if val_source is not None
+                             else validation_data),
             validation_steps=validation_steps if val_stream else None,
             validation_batch_size=None if val_stream else source.first_batch_size,
             validation_freq=_validation_freq(validation_freq),
@@ -195,13 +202,18 @@ def _fit_stream(
     return legacy_history(guard.clean_history(history))
 
 
-def inference_source(method: str, mode: str, generator: Any, steps: Any,
-                      legacy: dict[str, Any], loading: dict[str, Any]) -> tuple[Any, int]:
-    """Translate the Keras 1 spellings, resolve ``steps`` and build the source."""
+def run_inference(model: Any, run: Any, method: str, mode: str, generator: Any, steps: Any,
+                  legacy: dict[str, Any], loading: dict[str, Any], **kwargs: Any) -> Any:
+    """Translate the Keras 1 spellings, resolve ``steps``, build the source (sharded
+    under a multi-worker strategy) and call ``run(dataset, steps=..., **kwargs)``."""
     values = _translate(method, dict(steps=steps, **loading),
                         dict(steps=None, **LOADING_DEFAULTS), legacy, generator)
-    n_steps = resolve_steps(values.pop("steps"), "steps", generator, method)
-    return make_source(generator, mode, **values), n_steps
+    placement = placement_of(model)
+    n_steps, shard = placement.plan(
+        generator, resolve_steps(values.pop("steps"), "steps", generator, method))
+    source = make_source(generator, mode, shard=shard, **values)
+    with run_with_sources(source), built_from_sample(model, placement, source.first_batch):
+        return run(placement.dataset(source.dataset), steps=n_steps, **kwargs)
 
 
 def evaluate_generator(
@@ -223,14 +235,12 @@ def evaluate_generator(
         :func:`kfitcompat.install`) and of :func:`kfitcompat.metrics_names`.
         Averages are weighted by batch size, as in Keras 2.
     """
-    source, n_steps = inference_source(
-        EVALUATE_GENERATOR, "evaluate", generator, steps, legacy_kwargs,
+    logs = run_inference(
+        model, model.evaluate, EVALUATE_GENERATOR, "evaluate", generator, steps, legacy_kwargs,
         dict(max_queue_size=max_queue_size, workers=workers,
              use_multiprocessing=use_multiprocessing),
+        callbacks=callbacks, verbose=verbose, return_dict=True,
     )
-    with run_with_sources(source):
-        logs = model.evaluate(source.dataset(), steps=n_steps, callbacks=callbacks,
-                              verbose=verbose, return_dict=True)
     return _legacy_evaluate_result(model, logs)
 
 
@@ -263,14 +273,12 @@ def predict_generator(
     Returns:
         The predictions stacked over all steps (a list for several outputs).
     """
-    source, n_steps = inference_source(
-        PREDICT_GENERATOR, "predict", generator, steps, legacy_kwargs,
+    return run_inference(
+        model, model.predict, PREDICT_GENERATOR, "predict", generator, steps, legacy_kwargs,
         dict(max_queue_size=max_queue_size, workers=workers,
              use_multiprocessing=use_multiprocessing),
+        callbacks=callbacks, verbose=verbose,
     )
-    with run_with_sources(source):
-        return model.predict(source.dataset(), steps=n_steps, callbacks=callbacks,
-                             verbose=verbose)
 
 
 def fit(
