@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("--target", choices=["keras3", "kfitcompat"], default="keras3",
                          help="keras3: native Keras 3 code (default); kfitcompat: the minimal "
                               "edit, `kfitcompat.install()`")
+    migrate.add_argument("--augment-layers", action="store_true",
+                         help="translate ImageDataGenerator into Keras 3 preprocessing layers "
+                              "and tf.data where every argument has a counterpart")
     return parser
 
 
@@ -71,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     rewrite = args.command == "migrate"
     target = getattr(args, "target", "keras3")
-    results = [process_file(path, target, rewrite) for path in files]
+    augment = bool(getattr(args, "augment_layers", False))
+    results = [process_file(path, target, rewrite, augment) for path in files]
     if args.command == "check":
         return _report(results, args.format)
     return _migrate(results, args.write)

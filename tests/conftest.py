@@ -6,8 +6,12 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import multiprocessing
+import time
+
 import numpy as np
 import pytest
+from engine_helpers import LOADING, python_threads
 
 N, FEATURES, BATCH = 96, 8, 16
 
@@ -73,3 +77,26 @@ class ArraySequenceMixin:
 
     def on_epoch_end(self):
         self.epoch_ends += 1
+
+
+# -- the fault matrix (tests/faults/): each case for threads and for processes --
+
+
+@pytest.fixture(params=sorted(LOADING))
+def loading(request) -> dict:
+    return LOADING[request.param]
+
+
+@pytest.fixture
+def clean():
+    """Check, after the case, that nothing the call started is still running."""
+    before = len(python_threads())
+    yield
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and (len(python_threads()) > before
+                                           or multiprocessing.active_children()):
+        time.sleep(0.05)
+    assert len(python_threads()) <= before, python_threads()
+    assert multiprocessing.active_children() == []
+
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 import numpy as np
@@ -77,3 +78,76 @@ class SuicidalSequence(IndexSequence):
 
             os.kill(os.getpid(), signal.SIGKILL)
         return super().__getitem__(i)
+
+
+FAULTS = ("raise", "none", "one-tuple", "four-tuple", "ragged", "rank", "dtype")
+
+
+class Broken(LookupError):
+    """What a user's data code raises in the fault tests."""
+
+
+def faulty_batch(fault: str, x: np.ndarray, y: np.ndarray):
+    """A batch that is wrong in the way ``fault`` names (or raises :class:`Broken`)."""
+    if fault == "raise":
+        raise Broken("the disk is on fire")
+    return {
+        "none": None,
+        "one-tuple": (x,),
+        "four-tuple": (x, y, y[:, 0], y[:, 0]),
+        "ragged": (x, y[:3]),
+        "rank": (x[:, :, None], y),
+        "dtype": (np.full(x.shape, "a"), y),
+    }[fault]
+
+
+class FaultSequence(kfitcompat.Sequence):
+    """Batches of 4 rows x 3 features; batch ``at_index`` of pass ``at_pass`` is faulty."""
+
+    def __init__(self, fault: str, at_index: int = 3, at_pass: int = 0, length: int = 6):
+        self.fault, self.at_index, self.at_pass, self.length = fault, at_index, at_pass, length
+        self.passes = 0
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, i: int):
+        x, y = np.full((4, 3), i, "float32"), np.full((4, 1), i % 2, "float32")
+        if i == self.at_index and self.passes == self.at_pass:
+            return faulty_batch(self.fault, x, y)
+        return x, y
+
+    def on_epoch_end(self) -> None:
+        self.passes += 1
+
+
+class FaultIterator:
+    """A picklable iterator (runs in a producer process with use_multiprocessing=True):
+    ``n`` batches like :class:`FaultSequence`'s, the one of step ``at_step`` faulty."""
+
+    def __init__(self, fault: str | None, at_step: int = 3, n: int = 10**9):
+        self.fault, self.at_step, self.n, self.i = fault, at_step, n, 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.i >= self.n:
+            raise StopIteration
+        i, self.i = self.i, self.i + 1
+        x, y = np.full((4, 3), i, "float32"), np.full((4, 1), i % 2, "float32")
+        if self.fault is not None and i == self.at_step:
+            return faulty_batch(self.fault, x, y)
+        return x, y
+
+
+LOADING = {
+    "threads": dict(workers=2, use_multiprocessing=False),
+    "processes": dict(workers=2, use_multiprocessing=True),
+}
+
+
+def python_threads() -> list[threading.Thread]:
+    """Threads started from Python (TensorFlow's own pool threads show up as dummies
+    once they have called into Python; they belong to TensorFlow, not to the call)."""
+    return [t for t in threading.enumerate() if not isinstance(t, threading._DummyThread)]

@@ -18,7 +18,7 @@ from kfitcompat.migrate import migrate_source  # noqa: E402
 
 SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrate_scripts")
 NAMES = ["cifar10_cnn_style.py", "keras1_little_data.py", "keras1_mnist.py",
-         "keras2_sequence_workers.py"]
+         "keras2_sequence_workers.py", "keras2_lr_schedule.py"]
 
 
 def _run(path: str) -> subprocess.CompletedProcess:
@@ -108,3 +108,19 @@ def test_migrate_diff_by_default_and_notebook_cells(tmp_path, capsys):
     cells = json.loads(nb.read_text())["cells"]
     assert cells[2]["source"] == ["h = model.fit(x, y, epochs=5)\n"]
     assert cells[1]["source"] == ["!pip install keras"]
+
+
+@pytest.mark.slow
+def test_augment_layers_script_runs_on_keras3_without_kfitcompat(tmp_path):
+    with open(os.path.join(SCRIPTS, "keras2_augment_flow.py")) as f:
+        source = f.read()
+    migrated, findings = migrate_source(source, augment_layers=True)
+    assert "augment-layers" in [f.rule for f in findings]
+    code = [line for line in migrated.splitlines()[2:] if not line.lstrip().startswith("#")]
+    assert not [line for line in code if "kfitcompat" in line or "ImageDataGenerator" in line]
+    path = tmp_path / "augment.py"
+    path.write_text(migrated)
+    out = _run(str(path))
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "done" in out.stdout
+    assert migrate_source(migrated, augment_layers=True)[0] == migrated

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -125,6 +126,27 @@ CASES = [
         "from keras.utils import to_categorical\n", id="np_utils"),
     pytest.param(
         _d("""
+        from keras.utils import np_utils
+        y = np_utils.to_categorical(labels, 10)
+        """),
+        _d("""
+        from keras import utils as np_utils
+        y = np_utils.to_categorical(labels, 10)
+        """), id="np_utils-module-attribute"),
+    pytest.param(
+        "print(float(model.optimizer.lr))\n",
+        "print(float(model.optimizer.learning_rate))\n", id="optimizer-lr-attribute"),
+    pytest.param(
+        "K.set_value(self.model.optimizer.lr, new_lr)\n",
+        "self.model.optimizer.learning_rate.assign(new_lr)\n", id="K.set_value"),
+    pytest.param(
+        "lr = K.get_value(model.optimizer.lr)\n",
+        "lr = model.optimizer.learning_rate.numpy()\n", id="K.get_value"),
+    pytest.param(
+        "keras.backend.set_value(var, 0.5)\n",
+        "var.assign(0.5)\n", id="keras.backend.set_value"),
+    pytest.param(
+        _d("""
         model.fit_generator(
             train_gen,  # the training batches
             steps_per_epoch=100,
@@ -190,6 +212,8 @@ MUST_NOT_CHANGE = [
                  id="helpers-keras3-still-has"),
     pytest.param("lr = 0.01\nsched = schedule(lr=lr)\n", id="lr-outside-optimizers"),
     pytest.param("s = 'model.fit_generator(gen, nb_epoch=3)'\n", id="inside-a-string"),
+    pytest.param("x = scheduler.lr\nstore.set_value(k, v)\n", id="other-lr-and-set_value"),
+    pytest.param("from keras.utils import to_categorical\n", id="keras3-utils-import"),
 ]
 
 
@@ -251,3 +275,61 @@ def test_target_kfitcompat_is_the_minimal_edit():
 def test_keras3_is_the_default_target():
     assert KERAS3 == "keras3"
     assert migrate_source("m.fit_generator(g, 1)\n")[0] == "m.fit(g, 1)\n"
+
+
+def _augment(source: str) -> tuple[str, list]:
+    return migrate_source(_d(source), augment_layers=True)
+
+
+def test_augment_layers_translates_generator_and_flow():
+    new, findings = _augment("""
+        from keras.preprocessing.image import ImageDataGenerator
+        gen = ImageDataGenerator(rotation_range=30, vertical_flip=True, horizontal_flip=True,
+                                 width_shift_range=0.2, cval=0.5, fill_mode="constant")
+        model.fit_generator(gen.flow(x, y, batch_size=8, shuffle=False), steps_per_epoch=4)
+        """)
+    assert new == _d("""
+        import keras
+        import tensorflow as tf
+        gen = keras.Sequential([
+            keras.layers.RandomFlip("horizontal_and_vertical"),
+            keras.layers.RandomRotation(30 / 360, fill_mode="constant", fill_value=0.5),
+            keras.layers.RandomTranslation(0.0, 0.2, fill_mode="constant", fill_value=0.5),
+        ])
+        model.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(8).map(lambda images, labels: (gen(images, training=True), labels)).repeat(), steps_per_epoch=4)
+        """)  # noqa: E501
+    assert "augment-layers" in [f.rule for f in findings]
+    assert migrate_source(new, augment_layers=True)[0] == new  # idempotent
+
+
+@pytest.mark.parametrize("source, reason", [
+    pytest.param("""
+        gen = ImageDataGenerator(rotation_range=10, shear_range=0.2, channel_shift_range=5.)
+        model.fit_generator(gen.flow(x, y), steps_per_epoch=4)
+        """, r"`shear_range`: .*angle.*`channel_shift_range`: no Keras 3 layer", id="no-layer"),
+    pytest.param("""
+        gen = ImageDataGenerator(rotation_range=10)
+        it = gen.flow_from_directory("data/train")
+        model.fit_generator(it, steps_per_epoch=4)
+        """, r"`gen.flow_from_directory` has no tf.data counterpart", id="directory"),
+    pytest.param("""
+        gen = ImageDataGenerator(horizontal_flip=True)
+        model.fit_generator(gen.flow(x, y), epochs=3)
+        """, r"no `steps_per_epoch`", id="no-steps"),
+    pytest.param("""
+        gen = ImageDataGenerator(width_shift_range=4)
+        model.fit_generator(gen.flow(x, y), steps_per_epoch=2)
+        """, r"`width_shift_range`: only a float fraction", id="pixel-shift"),
+    pytest.param("""
+        gen = ImageDataGenerator(featurewise_center=True)
+        gen.fit(x)
+        model.fit_generator(gen.flow(x, y), steps_per_epoch=2)
+        """, r"Normalization layer", id="featurewise"),
+])
+def test_augment_layers_keeps_kfitcompat_image_and_says_why(source, reason):
+    source = "from keras.preprocessing.image import ImageDataGenerator\n" + _d(source)
+    new, findings = migrate_source(source, augment_layers=True)
+    assert "from kfitcompat.image import ImageDataGenerator" in new
+    assert "keras.Sequential" not in new
+    kept = [f for f in findings if f.rule == "augment-layers-kept"]
+    assert len(kept) == 1 and re.search(reason, kept[0].message), kept

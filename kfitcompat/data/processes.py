@@ -62,19 +62,18 @@ def _prepare_forkserver(module: str) -> None:
 
     The forkserver is started on first use and, like Python's resource tracker,
     lives until the interpreter exits: later calls fork their workers at once
-    instead of importing TensorFlow again. A server started by someone else is
-    used as it is. Private ``multiprocessing`` API, guarded: without it, workers
-    import the module themselves (slower, same result).
+    instead of importing TensorFlow again. A running server is never restarted
+    (stopping one that has imported TensorFlow can block in its interpreter
+    teardown): a Sequence from a module it has not preloaded is imported by each
+    worker when it unpickles the Sequence (slower start, same result). Private
+    ``multiprocessing`` API, guarded.
     """
     try:
         from multiprocessing import forkserver
 
         server = forkserver._forkserver
-        running = getattr(server, "_forkserver_pid", None) is not None
-        if running and (not _PRELOADED or module in _PRELOADED):
+        if getattr(server, "_forkserver_pid", None) is not None:
             return
-        if running:
-            server._stop()  # type: ignore[attr-defined]
         _PRELOADED.update({__name__, module})
         server.set_forkserver_preload(sorted(_PRELOADED))
     except (ImportError, AttributeError):  # pragma: no cover - other Pythons
@@ -132,6 +131,11 @@ class ProcessLoader:
                 f"training code with `if __name__ == '__main__':`, add the guard: worker "
                 f"processes are spawned and re-import your main module."
             ) from exc
+        except Exception as exc:
+            remote = getattr(exc.__cause__, "tb", None)  # concurrent.futures' _RemoteTraceback
+            if isinstance(remote, str):
+                exc.add_note(f"Traceback in the worker process:\n{remote.strip()}")
+            raise
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -157,6 +161,7 @@ def _produce(iterator: Any, out: Any, stop: Any) -> None:
             send("item", item)
     except BaseException as exc:  # sent to the parent, re-raised there
         try:
+            exc.add_note(f"Traceback in the producer process:\n{traceback.format_exc().strip()}")
             pickle.dumps(exc)
             send("error", exc)
         except Exception:

@@ -25,6 +25,7 @@ class ThreadProducer:
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=max(max_queue_size, 1))
         self._stop = threading.Event()
         self._finished = 0
+        self._ended = False  # _END was consumed: later iterations end at once
         self._count_lock = threading.Lock()
         self._threads = [
             threading.Thread(target=self._run, name=f"kfitcompat-loader-{i}", daemon=True)
@@ -62,7 +63,7 @@ class ThreadProducer:
                 self._put(_END)
 
     def __iter__(self) -> Iterator[Any]:
-        while True:
+        while not self._ended:
             try:
                 item = self._queue.get(timeout=0.1)
             except queue.Empty:
@@ -70,6 +71,7 @@ class ThreadProducer:
                     return
                 continue
             if item is _END:
+                self._ended = True
                 return
             if isinstance(item, _Failure):
                 self.close()

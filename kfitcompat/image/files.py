@@ -17,7 +17,42 @@ import numpy as np
 from .io import load_img
 from .iterators import Iterator
 
-__all__ = ["DirectoryIterator", "DataFrameIterator", "list_valid_files"]
+__all__ = ["DirectoryIterator", "DataFrameIterator", "list_valid_files", "BAD_FILES"]
+
+BAD_FILES = ("raise", "skip")
+
+
+def _check_bad_files(bad_files: str) -> None:
+    if bad_files not in BAD_FILES:
+        raise ValueError(f"Invalid value for argument `bad_files`. Expected one of {BAD_FILES}. "
+                         f"Received: bad_files={bad_files!r}")
+
+
+def _unreadable(path: str) -> str | None:
+    """Why Pillow cannot decode the image at ``path`` (None when it can)."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as img:
+            img.load()
+    except Exception as exc:  # truncated, empty, not an image, unreadable
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def readable_files(paths: list[str], caller: str) -> list[bool]:
+    """Decode every file once (``bad_files="skip"``); warn once naming the files dropped."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(8, max(len(paths), 1))) as pool:
+        reasons = list(pool.map(_unreadable, paths))
+    bad = [(p, r) for p, r in zip(paths, reasons) if r is not None]
+    if bad:
+        shown = "; ".join(f"{p} ({r})" for p, r in bad[:5])
+        more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+        warnings.warn(f"{caller} skipped {len(bad)} unreadable image file(s) "
+                      f"(bad_files='skip'): {shown}{more}.", UserWarning, stacklevel=4)
+    return [r is None for r in reasons]
 
 
 def _channels(color_mode: str) -> int:
@@ -167,11 +202,13 @@ class DirectoryIterator(_FileIterator):
                  data_format: str = "channels_last", save_to_dir: str | None = None,
                  save_prefix: str = "", save_format: str = "png", follow_links: bool = False,
                  subset: str | None = None, interpolation: str = "nearest",
-                 keep_aspect_ratio: bool = False, dtype: str = "float32") -> None:
+                 keep_aspect_ratio: bool = False, dtype: str = "float32",
+                 bad_files: str = "raise") -> None:
         self._set_processing_attrs(image_data_generator, target_size, color_mode, data_format,
                                    save_to_dir, save_prefix, save_format, subset, interpolation,
                                    keep_aspect_ratio)
         self._check_class_mode(class_mode)
+        _check_bad_files(bad_files)
         self.directory = directory
         self.dtype = dtype
         if not os.path.isdir(directory):
@@ -183,10 +220,19 @@ class DirectoryIterator(_FileIterator):
         self.num_classes = len(classes)
         self.class_indices = dict(zip(classes, range(len(classes))))
         self.filenames: list[str] = []
+        self.skipped_files: list[str] = []
         labels: list[int] = []
+        listed = {name: list_valid_files(os.path.join(directory, name), self.white_list_formats,
+                                         follow_links) for name in classes}
+        if bad_files == "skip":
+            every = [os.path.join(directory, name, f) for name in classes for f in listed[name]]
+            ok = iter(readable_files(every, "flow_from_directory"))
+            for name in classes:
+                keep = [(f, next(ok)) for f in listed[name]]
+                self.skipped_files += [os.path.join(name, f) for f, good in keep if not good]
+                listed[name] = [f for f, good in keep if good]
         for name in classes:
-            files = list_valid_files(os.path.join(directory, name), self.white_list_formats,
-                                     follow_links)
+            files = listed[name]
             if self.split:
                 start, stop = int(self.split[0] * len(files)), int(self.split[1] * len(files))
                 files = files[start:stop]
@@ -226,10 +272,12 @@ class DataFrameIterator(_FileIterator):
                  data_format: str = "channels_last", save_to_dir: str | None = None,
                  save_prefix: str = "", save_format: str = "png", subset: str | None = None,
                  interpolation: str = "nearest", keep_aspect_ratio: bool = False,
-                 dtype: str = "float32", validate_filenames: bool = True) -> None:
+                 dtype: str = "float32", validate_filenames: bool = True,
+                 bad_files: str = "raise") -> None:
         self._set_processing_attrs(image_data_generator, target_size, color_mode, data_format,
                                    save_to_dir, save_prefix, save_format, subset, interpolation,
                                    keep_aspect_ratio)
+        _check_bad_files(bad_files)
         df = dataframe.copy()
         self.directory = directory or ""
         self.dtype = dtype
@@ -237,6 +285,13 @@ class DataFrameIterator(_FileIterator):
         self._check_params(df, x_col, y_col, weight_col, classes)
         if validate_filenames:
             df = self._filter_valid_filepaths(df, x_col)
+        self.skipped_files = []
+        if bad_files == "skip":
+            names = df[x_col].tolist()
+            ok = readable_files([os.path.join(self.directory, f) for f in names],
+                                "flow_from_dataframe")
+            self.skipped_files = [f for f, good in zip(names, ok) if not good]
+            df = df[np.asarray(ok, dtype=bool)]
         labelled = class_mode not in ["input", "multi_output", "raw", None]
         if labelled:
             df, classes = self._filter_classes(df, y_col, classes)

@@ -306,8 +306,13 @@ class ImageDataGenerator:
                             save_to_dir: str | None = None, save_prefix: str = "",
                             save_format: str = "png", follow_links: bool = False,
                             subset: str | None = None, interpolation: str = "nearest",
-                            keep_aspect_ratio: bool = False) -> Any:
-        """Batches from a class-per-folder directory: a :class:`DirectoryIterator`."""
+                            keep_aspect_ratio: bool = False, bad_files: str = "raise") -> Any:
+        """Batches from a class-per-folder directory: a :class:`DirectoryIterator`.
+
+        ``bad_files="skip"`` (not in Keras 2) decodes every file once here and leaves
+        out those Pillow cannot read, with one warning naming them (listed in
+        ``iterator.skipped_files``); the default raises when such a file is loaded.
+        """
         from .files import DirectoryIterator
 
         return DirectoryIterator(
@@ -316,6 +321,7 @@ class ImageDataGenerator:
             data_format=self.data_format, save_to_dir=save_to_dir, save_prefix=save_prefix,
             save_format=save_format, follow_links=follow_links, subset=subset,
             interpolation=interpolation, keep_aspect_ratio=keep_aspect_ratio, dtype=self.dtype,
+            bad_files=bad_files,
         )
 
     def flow_from_dataframe(self, dataframe: Any, directory: str | None = None,
@@ -328,8 +334,11 @@ class ImageDataGenerator:
                             save_to_dir: str | None = None, save_prefix: str = "",
                             save_format: str = "png", subset: str | None = None,
                             interpolation: str = "nearest", validate_filenames: bool = True,
-                            **kwargs: Any) -> Any:
-        """Batches from a pandas DataFrame of file names: a :class:`DataFrameIterator`."""
+                            bad_files: str = "raise", **kwargs: Any) -> Any:
+        """Batches from a pandas DataFrame of file names: a :class:`DataFrameIterator`.
+
+        ``bad_files="skip"``: as for :meth:`flow_from_directory`.
+        """
         from .files import DataFrameIterator
 
         for old in ("has_ext", "sort", "drop_duplicates"):
@@ -350,6 +359,6 @@ class ImageDataGenerator:
             class_mode=class_mode, batch_size=batch_size, shuffle=shuffle, seed=seed,
             data_format=self.data_format, save_to_dir=save_to_dir, save_prefix=save_prefix,
             save_format=save_format, subset=subset, interpolation=interpolation,
-            validate_filenames=validate_filenames, dtype=self.dtype,
+            validate_filenames=validate_filenames, dtype=self.dtype, bad_files=bad_files,
         )
 

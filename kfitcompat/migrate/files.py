@@ -61,16 +61,17 @@ def _parse_error(exc: cst.ParserSyntaxError, where: str) -> str:
     return f"{where}:{exc.raw_line}:{exc.raw_column + 1}: cannot parse: {exc.message}"
 
 
-def process_file(path: str, target: str, rewrite: bool) -> FileResult:
+def process_file(path: str, target: str, rewrite: bool,
+                 augment_layers: bool = False) -> FileResult:
     """Migrate (or with ``rewrite=False`` only check) one file, in memory."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
     result = FileResult(path, old=text, new=text)
     if path.endswith(".ipynb"):
-        _process_notebook(result, target, rewrite)
+        _process_notebook(result, target, rewrite, augment_layers)
         return result
     try:
-        result.new, found = migrate_source(text, target, rewrite)
+        result.new, found = migrate_source(text, target, rewrite, augment_layers)
     except cst.ParserSyntaxError as exc:
         result.errors.append(_parse_error(exc, path))
         return result
@@ -78,7 +79,8 @@ def process_file(path: str, target: str, rewrite: bool) -> FileResult:
     return result
 
 
-def _process_notebook(result: FileResult, target: str, rewrite: bool) -> None:
+def _process_notebook(result: FileResult, target: str, rewrite: bool,
+                      augment_layers: bool) -> None:
     notebook = json.loads(result.old)
     changed = False
     for number, cell in enumerate(notebook.get("cells", []), start=1):
@@ -90,7 +92,7 @@ def _process_notebook(result: FileResult, target: str, rewrite: bool) -> None:
             result.errors.append(f"{where}: skipped (IPython magics or shell lines)")
             continue
         try:
-            new, found = migrate_source(source, target, rewrite)
+            new, found = migrate_source(source, target, rewrite, augment_layers)
         except cst.ParserSyntaxError as exc:
             result.errors.append(_parse_error(exc, where))
             continue

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "MethodRule", "METHOD_RULES", "OPTIMIZERS", "LOADING_ARGS", "IMAGE_NAMES_TO_KFITCOMPAT",
-    "IMPORT_MOVES", "CALLBACK_RULES",
+    "IMPORT_MOVES", "CALLBACK_RULES", "BACKEND_VALUE_CALLS", "BACKEND_NAMES",
 ]
 
 LOADING_ARGS = ("workers", "use_multiprocessing", "max_queue_size",
@@ -73,4 +73,11 @@ IMAGE_NAMES_TO_KFITCOMPAT = (
 IMPORT_MOVES = {
     "keras.utils.np_utils": ("keras.utils", "`keras.utils.np_utils` is gone"),
     "keras.utils.data_utils": ("keras.utils", "`keras.utils.data_utils` is gone"),
+}
+
+# `K.set_value(v, x)` / `K.get_value(v)`: Keras 3's backend has neither; variables do it.
+BACKEND_NAMES = ("K", "backend", "keras.backend", "tf.keras.backend")
+BACKEND_VALUE_CALLS = {
+    "set_value": "`{0}.assign({1})`",
+    "get_value": "`{0}.numpy()`",
 }

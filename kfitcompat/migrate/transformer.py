@@ -16,6 +16,8 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .rules import (
+    BACKEND_NAMES,
+    BACKEND_VALUE_CALLS,
     CALLBACK_RULES,
     IMAGE_NAMES_TO_KFITCOMPAT,
     IMPORT_MOVES,
@@ -190,10 +192,47 @@ class LegacyKerasTransformer(cst.CSTTransformer):
                          "`decay=` is ignored by Keras 3: use "
                          "keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)")
             return updated
+        if (isinstance(func, cst.Attribute) and name in BACKEND_VALUE_CALLS
+                and get_full_name_for_node(func.value) in BACKEND_NAMES):
+            return self._backend_value(original, updated, name)
         if name in CALLBACK_RULES and _kw(updated, CALLBACK_RULES[name][0]) is not None:
             arg, note = CALLBACK_RULES[name]
             self._report(original, f"callback-{arg}", f"`{name}({arg}=...)`: {note}", note,
                          False, f"{name}: {note}")
+        return updated
+
+    def _backend_value(self, original: cst.Call, updated: cst.Call, name: str
+                       ) -> cst.BaseExpression:
+        """``K.set_value(v, x)`` -> ``v.assign(x)``; ``K.get_value(v)`` -> ``v.numpy()``."""
+        args = updated.args
+        wanted = 2 if name == "set_value" else 1
+        if len(args) != wanted or any(a.keyword or a.star for a in args):
+            self._report(original, "backend-value", f"`K.{name}` is gone in Keras 3",
+                         "use the variable's assign()/numpy()", False,
+                         f"K.{name} is gone in Keras 3: use the variable's assign()/numpy()")
+            return updated
+        target = args[0].value
+        fix = BACKEND_VALUE_CALLS[name].format(_code(target), *(_code(a.value) for a in args[1:]))
+        if not self._report(original, "backend-value", f"`K.{name}` is gone in Keras 3", fix,
+                            True):
+            return updated
+        receiver = target if isinstance(target, (cst.Name, cst.Attribute, cst.Call,
+                                                 cst.Subscript)) else cst.parse_expression(
+            f"({_code(target)})")
+        if name == "set_value":
+            return cst.Call(func=cst.Attribute(value=receiver, attr=cst.Name("assign")),
+                            args=[args[1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
+        return cst.Call(func=cst.Attribute(value=receiver, attr=cst.Name("numpy")))
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute
+                        ) -> cst.BaseExpression:
+        """``model.optimizer.lr`` -> ``model.optimizer.learning_rate``."""
+        if (updated.attr.value == "lr" and isinstance(updated.value, cst.Attribute)
+                and updated.value.attr.value == "optimizer"):
+            if self._report(original, "optimizer-lr-attribute",
+                            "`optimizer.lr`: Keras 3 optimizers have no `lr` attribute",
+                            ".lr -> .learning_rate", True):
+                return updated.with_changes(attr=cst.Name("learning_rate"))
         return updated
 
     def _method(self, original: cst.Call, updated: cst.Call, name: str) -> cst.BaseExpression:
@@ -304,6 +343,10 @@ class LegacyKerasTransformer(cst.CSTTransformer):
             new, note = IMPORT_MOVES[module]
             if self._report(original, "import-moved", note, f"from {new} import ...", True):
                 return updated.with_changes(module=cst.parse_expression(new))
+        if (module == "keras.utils" and not isinstance(updated.names, cst.ImportStar)
+                and any(isinstance(a.name, cst.Name) and a.name.value == "np_utils"
+                        for a in updated.names)):
+            return self._np_utils(original, updated)
         if module == "keras.preprocessing.image" and not isinstance(updated.names,
                                                                     cst.ImportStar):
             moved = [a.name.value for a in updated.names
@@ -313,6 +356,23 @@ class LegacyKerasTransformer(cst.CSTTransformer):
                              "imported from keras.preprocessing.image in Keras 3",
                              "from kfitcompat.image import ...", True)
         return updated
+
+    def _np_utils(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> cst.ImportFrom:
+        """``from keras.utils import np_utils`` -> ``from keras import utils as np_utils``
+        (``np_utils.to_categorical`` & co. are ``keras.utils`` functions in Keras 3)."""
+        names = updated.names
+        assert not isinstance(names, cst.ImportStar)
+        alone = len(names) == 1 and names[0].asname is None
+        note = "`keras.utils.np_utils` is gone; its functions are in `keras.utils`"
+        if not self._report(original, "import-moved", note,
+                            "from keras import utils as np_utils", alone,
+                            None if alone else "import np_utils with "
+                            "`from keras import utils as np_utils`") or not alone:
+            return updated
+        return updated.with_changes(
+            module=cst.Name("keras"),
+            names=[cst.ImportAlias(name=cst.Name("utils"),
+                                   asname=cst.AsName(name=cst.Name("np_utils")))])
 
     def _split_image_import(self, original: cst.SimpleStatementLine,
                             updated: cst.SimpleStatementLine) -> Any:
@@ -372,9 +432,13 @@ def _imports_keras(stmt: cst.BaseSmallStatement) -> bool:
     return False
 
 
-def migrate_source(source: str, target: str = KERAS3, rewrite: bool = True
-                   ) -> tuple[str, list[Finding]]:
+def migrate_source(source: str, target: str = KERAS3, rewrite: bool = True,
+                   augment_layers: bool = False) -> tuple[str, list[Finding]]:
     """Return ``(new_source, findings)``; with ``rewrite=False`` only report.
+
+    ``augment_layers`` (``--target keras3`` only): translate ImageDataGenerator into
+    Keras 3 preprocessing layers where every argument has a counterpart
+    (:mod:`kfitcompat.migrate.augment`).
 
     Raises:
         libcst.ParserSyntaxError: the source does not parse.
@@ -395,4 +459,30 @@ def migrate_source(source: str, target: str = KERAS3, rewrite: bool = True
         if added:
             findings = findings + [Finding(1, 1, "install", "legacy calls kept",
                                            "import kfitcompat; kfitcompat.install()", True)]
+    if augment_layers and target == KERAS3:
+        new_module, more = _augment_layers(new_module, rewrite)
+        findings = findings + more
     return new_module.code, findings
+
+
+def _augment_layers(module: cst.Module, rewrite: bool) -> tuple[cst.Module, list[Finding]]:
+    from .augment import AugmentLayersTransformer, ensure_imports, plan_augment_layers
+
+    plans = plan_augment_layers(module)
+    findings = []
+    for plan in plans:
+        if plan.translatable:
+            findings.append(Finding(
+                plan.line, plan.column, "augment-layers",
+                f"`{plan.name} = ImageDataGenerator(...)`: every argument has a Keras 3 layer",
+                "keras.Sequential of preprocessing layers; flow() -> tf.data", rewrite))
+        else:
+            findings.append(Finding(
+                plan.line, plan.column, "augment-layers-kept",
+                f"`{plan.name}` stays a kfitcompat.image.ImageDataGenerator: "
+                + "; ".join(plan.reasons), "translate these by hand, or keep kfitcompat.image",
+                False))
+    if rewrite and any(p.translatable for p in plans):
+        module = module.visit(AugmentLayersTransformer(plans))
+        module = ensure_imports(module, ["import keras", "import tensorflow as tf"])
+    return module, findings

@@ -51,6 +51,16 @@ def _translate(method: str, values: dict[str, Any], defaults: dict[str, Any],
     return {**values, **changed}
 
 
+def _check_epochs(epochs: Any, initial_epoch: Any) -> None:
+    """``epochs`` and ``initial_epoch`` are integers (``initial_epoch >= 0``)."""
+    for name, value, low in (("epochs", epochs, None), ("initial_epoch", initial_epoch, 0)):
+        if (isinstance(value, bool) or not isinstance(value, (int, np.integer))
+                or (low is not None and value < low)):
+            expected = "an integer" if low is None else f"an integer >= {low}"
+            raise ValueError(f"Invalid value for argument `{name}`. Expected {expected}. "
+                             f"Received: {name}={value!r}")
+
+
 def _validation_freq(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         if value < 1:
@@ -156,6 +166,7 @@ def _fit_stream(
     initial_epoch: int,
     method: str,
 ) -> Any:
+    _check_epochs(epochs, initial_epoch)
     if not is_legacy_stream(generator):
         raise TypeError(
             f"`{method}` expects a generator, an iterator or a `keras.utils.Sequence` as "
@@ -316,6 +327,7 @@ def fit(
     """
     values = _translate(FIT, dict(epochs=epochs), dict(epochs=1), legacy_kwargs, x)
     epochs = values["epochs"]
+    _check_epochs(epochs, initial_epoch)
     callbacks = _with_plot(callbacks, view_metrics)
     check_loading_args(workers, max_queue_size, use_multiprocessing)
     if is_legacy_stream(x):

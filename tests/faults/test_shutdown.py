@@ -17,7 +17,7 @@ from engine_helpers import SuicidalSequence
 
 import kfitcompat
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # tests/
 
 SCRIPT = textwrap.dedent("""
     import multiprocessing, os, signal, sys, threading, time
