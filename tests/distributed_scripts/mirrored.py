@@ -18,6 +18,7 @@ cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 
 import keras  # noqa: E402
+import recording  # noqa: E402  (beside this script)
 
 import kfitcompat  # noqa: E402
 from kfitcompat.image import ImageDataGenerator  # noqa: E402
@@ -29,17 +30,8 @@ IMAGES = rng.uniform(0, 255, size=(48, 8, 8, 1)).astype("float32")
 LABELS = (IMAGES.mean(axis=(1, 2, 3)) > 127).astype("float32")[:, None]
 
 
-class Batches(kfitcompat.Sequence):
-    def __init__(self, batch):
-        self.batch, self.served = batch, []
-
-    def __len__(self):
-        return len(X) // self.batch
-
-    def __getitem__(self, i):
-        self.served.append(int(i))
-        s = slice(i * self.batch, (i + 1) * self.batch)
-        return X[s], Y[s]
+def Batches(batch):
+    return recording.Batches(X, Y, batch)
 
 
 def generator(batch):
