@@ -1,7 +1,7 @@
 """``kfitcompat migrate --augment-layers``: ImageDataGenerator -> Keras 3 preprocessing layers.
 
 A generator ``name = ImageDataGenerator(...)`` is translated when every argument
-has a layer counterart (:data:`LAYER_ARGS`) and every use of ``name`` is
+has a layer counterpart (:data:`LAYER_ARGS`) and every use of ``name`` is
 ``name.flow(x, y, ...)`` passed straight to ``fit``/``fit_generator`` together
 with ``steps_per_epoch``. It becomes a ``keras.Sequential`` of preprocessing
 layers, and each ``flow`` a ``tf.data`` pipeline that shuffles, batches,
@@ -11,6 +11,7 @@ Anything else is left to ``kfitcompat.image`` and reported with the reason.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,8 @@ from typing import Any
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ParentNodeProvider, PositionProvider
+
+from .transformer import _code, insert_statements
 
 __all__ = ["LAYER_ARGS", "NO_COUNTERPART", "AugmentPlan", "plan_augment_layers",
            "AugmentLayersTransformer"]
@@ -72,9 +75,7 @@ class AugmentPlan:
 def _literal(node: cst.BaseExpression) -> Any:
     """The Python value of a simple literal (numbers, True/False/None, strings), else a marker."""
     try:
-        import ast
-
-        return ast.literal_eval(cst.Module(body=[]).code_for_node(node))
+        return ast.literal_eval(_code(node))
     except (ValueError, SyntaxError):
         return _NOT_LITERAL
 
@@ -166,10 +167,6 @@ def plan_augment_layers(module: cst.Module) -> list[AugmentPlan]:
     return list(finder.plans.values())
 
 
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
-
-
 def _layers(args: dict[str, cst.BaseExpression]) -> list[str]:
     fill = ""
     if "fill_mode" in args:
@@ -244,14 +241,11 @@ class AugmentLayersTransformer(cst.CSTTransformer):
 
 
 def ensure_imports(module: cst.Module, needed: Sequence[str]) -> cst.Module:
-    """Add ``import keras`` / ``import tensorflow as tf`` after the module's first import."""
-    code = module.code
-    missing = [line for line in needed if line not in code.splitlines()]
+    """Add the ``needed`` import lines the module lacks, before its first import."""
+    missing = [line for line in needed if line not in module.code.splitlines()]
     if not missing:
         return module
-    body = list(module.body)
-    position = next((i for i, stmt in enumerate(body) if isinstance(stmt, cst.SimpleStatementLine)
+    position = next((i for i, stmt in enumerate(module.body)
+                     if isinstance(stmt, cst.SimpleStatementLine)
                      and isinstance(stmt.body[0], (cst.Import, cst.ImportFrom))), 0)
-    new = list(cst.parse_module("".join(f"{line}\n" for line in missing)).body)
-    body[position:position] = new
-    return module.with_changes(body=body)
+    return insert_statements(module, "".join(f"{line}\n" for line in missing), position)

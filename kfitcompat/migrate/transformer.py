@@ -407,19 +407,22 @@ def _add_install(module: cst.Module) -> tuple[cst.Module, bool]:
     """Insert ``import kfitcompat; kfitcompat.install()`` before the first keras import."""
     if "kfitcompat.install()" in module.code:
         return module, False
-    position = len(module.body)
-    for i, stmt in enumerate(module.body):
-        if isinstance(stmt, cst.SimpleStatementLine) and any(
-                _imports_keras(s) for s in stmt.body):
-            position = i
-            break
-    lines = list(cst.parse_module("import kfitcompat\nkfitcompat.install()\n").body)
+    position = next((i for i, stmt in enumerate(module.body)
+                     if isinstance(stmt, cst.SimpleStatementLine)
+                     and any(_imports_keras(s) for s in stmt.body)), len(module.body))
+    return insert_statements(module, "import kfitcompat\nkfitcompat.install()\n", position), True
+
+
+def insert_statements(module: cst.Module, code: str, position: int) -> cst.Module:
+    """``code``'s statements inserted at ``position``; comments and blank lines that were
+    above the statement there stay above the inserted ones."""
+    lines = list(cst.parse_module(code).body)
     body = list(module.body)
     if position < len(body):
         lines[0] = lines[0].with_changes(leading_lines=body[position].leading_lines)
         body[position] = body[position].with_changes(leading_lines=[])
     body[position:position] = lines
-    return module.with_changes(body=body), True
+    return module.with_changes(body=body)
 
 
 def _imports_keras(stmt: cst.BaseSmallStatement) -> bool:

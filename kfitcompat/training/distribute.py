@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -214,7 +215,7 @@ def built_from_sample(model: Any, placement: Placement,
 
     object.__setattr__(model, "_maybe_symbolic_build", build)
     try:
-        with _scalar_logs_reduced(placement.strategy):
+        with _scalar_logs_reduced(placement.strategy, model):
             yield
     finally:
         object.__delattr__(model, "_maybe_symbolic_build")
@@ -238,12 +239,11 @@ def _in_multi_worker_mode(strategy: Any) -> bool:
 
 
 @contextlib.contextmanager
-def _scalar_logs_reduced(strategy: Any) -> Iterator[None]:
-    try:
-        from keras.src.backend.tensorflow import trainer as tf_trainer
-    except ImportError:  # pragma: no cover - another Keras layout: nothing to mend
-        yield
-        return
+def _scalar_logs_reduced(strategy: Any, model: Any) -> Iterator[None]:
+    # The module that defines the TensorFlow trainer's step functions, found from the
+    # model's class (not a hard-coded private import path).
+    make = getattr(type(model), "make_train_function", None)
+    tf_trainer: Any = sys.modules.get(getattr(make, "__module__", ""))
     original = getattr(tf_trainer, "reduce_per_replica", None)
     if original is None or not _in_multi_worker_mode(strategy):
         yield
