@@ -194,22 +194,28 @@ def _fit_stream(
         source.close()
         raise
     guard = ExhaustionGuard(source, steps, steps * max(epochs - initial_epoch, 0), val_source)
-    with (run_with_sources(source, val_source),
-          built_from_sample(model, placement, source.first_batch)):
-        history = model.fit(
-            placement.dataset(source.dataset),
-            steps_per_epoch=steps,
-            epochs=epochs,
-            verbose=verbose,
-            callbacks=list(callbacks or []) + [guard],
-            validation_data=(placement.dataset(val_source.dataset) if val_source is not None
-                             else validation_data),
-            validation_steps=validation_steps if val_stream else None,
-            validation_batch_size=None if val_stream else source.first_batch_size,
-            validation_freq=_validation_freq(validation_freq),
-            initial_epoch=initial_epoch,
-            shuffle=False,
-        )
+    try:
+        with (run_with_sources(source, val_source),
+              built_from_sample(model, placement, source.first_batch)):
+            history = model.fit(
+                placement.dataset(source.dataset),
+                steps_per_epoch=steps,
+                epochs=epochs,
+                verbose=verbose,
+                callbacks=list(callbacks or []) + [guard],
+                validation_data=(placement.dataset(val_source.dataset) if val_source is not None
+                                 else validation_data),
+                validation_steps=validation_steps if val_stream else None,
+                validation_batch_size=None if val_stream else source.first_batch_size,
+                validation_freq=_validation_freq(validation_freq),
+                initial_epoch=initial_epoch,
+                shuffle=False,
+            )
+    finally:
+        # Keras 3 drops its validation iterator only when fit returns normally; over a
+        # closed legacy source it would keep a tf.data iterator alive with the model.
+        if getattr(model, "_eval_epoch_iterator", None) is not None:
+            model._eval_epoch_iterator = None
     return legacy_history(guard.clean_history(history))
 
 

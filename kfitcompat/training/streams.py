@@ -130,8 +130,16 @@ def _ctrl_c_stays_keyboard_interrupt() -> Iterator[list[bool]]:
 
 @contextlib.contextmanager
 def run_with_sources(*sources: Source | None) -> Iterator[None]:
-    """Close ``sources`` afterwards; re-raise the user's original error if one failed."""
+    """Close ``sources`` afterwards; re-raise the user's original error if one failed.
+
+    The original is raised outside the ``except`` block, so it does not carry
+    TensorFlow's wrapper (and its frames, which hold the pipeline's iterators) as
+    ``__context__``; the sources forget it once raised. Otherwise a failed call keeps
+    a ``tf.data`` iterator alive until the interpreter exits, whose teardown then
+    waits on its threads.
+    """
     live = [s for s in sources if s is not None]
+    original: BaseException | None = None
     try:
         with _ctrl_c_stays_keyboard_interrupt() as interrupted, warnings.catch_warnings():
             # Keras 3's own text; kfitcompat reports exhaustion with the legacy one.
@@ -143,14 +151,14 @@ def run_with_sources(*sources: Source | None) -> Iterator[None]:
                     raise KeyboardInterrupt from exc
                 raise
     except BaseException as exc:
-        for source in live:
-            if isinstance(exc, KeyboardInterrupt):
-                break  # Ctrl-C wins over whatever the interrupted loaders raised
-            original = source.error
-            if original is not None and original is not exc:
-                raise original.with_traceback(original.__traceback__) from None
-        raise
+        if not isinstance(exc, KeyboardInterrupt):  # Ctrl-C wins over the loaders' errors
+            original = next((s.error for s in live
+                             if s.error is not None and s.error is not exc), None)
+        if original is None:
+            raise
     finally:
         for source in live:
             source.close()
-
+            source.error = None
+    if original is not None:
+        raise original.with_traceback(original.__traceback__)
