@@ -20,7 +20,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
-from .transformer import _code, insert_statements
+from .edits import code_of, insert_statements, keyword_arg
 
 __all__ = ["LAYER_ARGS", "NO_COUNTERPART", "AugmentPlan", "plan_augment_layers",
            "AugmentLayersTransformer"]
@@ -75,7 +75,7 @@ class AugmentPlan:
 def _literal(node: cst.BaseExpression) -> Any:
     """The Python value of a simple literal (numbers, True/False/None, strings), else a marker."""
     try:
-        return ast.literal_eval(_code(node))
+        return ast.literal_eval(code_of(node))
     except (ValueError, SyntaxError):
         return _NOT_LITERAL
 
@@ -148,8 +148,7 @@ def _flow_use_problem(node: cst.Name, parents: Any) -> str | None:
             and isinstance(fit.func, cst.Attribute) and fit.func.attr.value in _FIT_NAMES
             and fit.args and fit.args[0] is arg):
         return f"`{node.value}.flow(...)` is not passed straight to fit/fit_generator"
-    if not any(a.keyword is not None and a.keyword.value == "steps_per_epoch"
-               for a in fit.args):
+    if keyword_arg(fit, "steps_per_epoch") is None:
         return "the fit call has no `steps_per_epoch` (the dataset repeats forever)"
     if len([a for a in call.args if a.keyword is None]) != 2:
         return f"`{node.value}.flow` is not called as flow(x, y, ...)"
@@ -170,25 +169,25 @@ def plan_augment_layers(module: cst.Module) -> list[AugmentPlan]:
 def _layers(args: dict[str, cst.BaseExpression]) -> list[str]:
     fill = ""
     if "fill_mode" in args:
-        fill += f", fill_mode={_code(args['fill_mode'])}"
+        fill += f", fill_mode={code_of(args['fill_mode'])}"
     if "cval" in args:
-        fill += f", fill_value={_code(args['cval'])}"
+        fill += f", fill_value={code_of(args['cval'])}"
     out = []
     flips = [d for d, k in (("horizontal", "horizontal_flip"), ("vertical", "vertical_flip"))
              if k in args and _literal(args[k]) is True]
     if flips:
         out.append(f'keras.layers.RandomFlip("{"_and_".join(flips)}")')
     if "rotation_range" in args:
-        out.append(f"keras.layers.RandomRotation({_code(args['rotation_range'])} / 360{fill})")
+        out.append(f"keras.layers.RandomRotation({code_of(args['rotation_range'])} / 360{fill})")
     if "width_shift_range" in args or "height_shift_range" in args:
-        h = _code(args["height_shift_range"]) if "height_shift_range" in args else "0.0"
-        w = _code(args["width_shift_range"]) if "width_shift_range" in args else "0.0"
+        h = code_of(args["height_shift_range"]) if "height_shift_range" in args else "0.0"
+        w = code_of(args["width_shift_range"]) if "width_shift_range" in args else "0.0"
         out.append(f"keras.layers.RandomTranslation({h}, {w}{fill})")
     if "zoom_range" in args:
-        z = _code(args["zoom_range"])
+        z = code_of(args["zoom_range"])
         out.append(f"keras.layers.RandomZoom((-{z}, {z}), (-{z}, {z}){fill})")
     if "rescale" in args:
-        out.append(f"keras.layers.Rescaling({_code(args['rescale'])})")
+        out.append(f"keras.layers.Rescaling({code_of(args['rescale'])})")
     return out
 
 
@@ -217,8 +216,8 @@ class AugmentLayersTransformer(cst.CSTTransformer):
                 and isinstance(func.value, cst.Name) and func.value.value in self.plans):
             return updated
         name = func.value.value
-        x, y = (_code(a.value) for a in updated.args if a.keyword is None)
-        kw = {a.keyword.value: _code(a.value) for a in updated.args if a.keyword is not None}
+        x, y = (code_of(a.value) for a in updated.args if a.keyword is None)
+        kw = {a.keyword.value: code_of(a.value) for a in updated.args if a.keyword is not None}
         batch = kw.get("batch_size", "32")
         shuffle = "" if kw.get("shuffle", "True") == "False" else f".shuffle(len({x}))"
         return cst.parse_expression(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from .edits import code_of
+
 __all__ = ["ModuleFacts", "SequenceMover", "LOADING_RENAMES"]
 
 LOADING_RENAMES = {"nb_worker": "workers", "pickle_safe": "use_multiprocessing",
@@ -95,7 +97,7 @@ class SequenceMover(cst.CSTTransformer):
         block = init.body
         if not isinstance(block, cst.IndentedBlock):
             return init.with_changes(params=params)
-        code = cst.Module(body=[]).code_for_node(block)
+        code = code_of(block)
         statements = list(block.body)
         if "super().__init__(" not in code:
             position = 1 if statements and _is_docstring(statements[0]) else 0

@@ -15,6 +15,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from .edits import code_of, drop_args, insert_statements, keyword_arg, rename_keyword
 from .rules import (
     BACKEND_NAMES,
     BACKEND_VALUE_CALLS,
@@ -54,34 +55,6 @@ class Finding:
         return asdict(self)
 
 
-def _kw(call: cst.Call, name: str) -> cst.Arg | None:
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == name:
-            return arg
-    return None
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
-
-
-def _drop_args(call: cst.Call, names: set[str]) -> cst.Call:
-    kept = [a for a in call.args if a.keyword is None or a.keyword.value not in names]
-    if kept and len(kept) != len(call.args):
-        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    return call.with_changes(args=kept)
-
-
-def _rename_kw(call: cst.Call, old: str, new: str, value: cst.BaseExpression | None = None
-               ) -> cst.Call:
-    args = []
-    for a in call.args:
-        if a.keyword is not None and a.keyword.value == old:
-            a = a.with_changes(keyword=cst.Name(new), value=value or a.value)
-        args.append(a)
-    return call.with_changes(args=args)
-
-
 class _BatchSizes(cst.CSTVisitor):
     """``name = <...>(..., batch_size=B)`` and ``.flow(x, y, B)``: the batch size of a name."""
 
@@ -99,13 +72,13 @@ class _BatchSizes(cst.CSTVisitor):
 def batch_size_of_call(node: cst.BaseExpression) -> str | None:
     if not isinstance(node, cst.Call):
         return None
-    arg = _kw(node, "batch_size")
+    arg = keyword_arg(node, "batch_size")
     if arg is not None:
-        return _code(arg.value)
+        return code_of(arg.value)
     method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
     positional = [a for a in node.args if a.keyword is None]
     if method == "flow" and len(positional) >= 3:
-        return _code(positional[2].value)
+        return code_of(positional[2].value)
     if method in ("flow_from_directory", "flow_from_dataframe"):
         return "32"  # Keras 2's default batch_size for these
     return None
@@ -180,12 +153,12 @@ class LegacyKerasTransformer(cst.CSTTransformer):
             return updated
         if isinstance(func, cst.Attribute) and name in METHOD_RULES:
             return self._method(original, updated, name)
-        if name in OPTIMIZERS and _kw(updated, "lr") is not None:
+        if name in OPTIMIZERS and keyword_arg(updated, "lr") is not None:
             if self._report(original, "optimizer-lr", f"`{name}(lr=...)`: Keras 3 raises "
                             "ValueError (\"Argument(s) not recognized\")",
                             "lr= -> learning_rate=", True):
-                updated = _rename_kw(updated, "lr", "learning_rate")
-        if name in OPTIMIZERS and _kw(updated, "decay") is not None:
+                updated = rename_keyword(updated, "lr", "learning_rate")
+        if name in OPTIMIZERS and keyword_arg(updated, "decay") is not None:
             self._report(original, "optimizer-decay", f"`{name}(decay=...)` is ignored by "
                          "Keras 3 (a warning only)", "use a learning-rate schedule, e.g. "
                          "keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)", False,
@@ -195,7 +168,7 @@ class LegacyKerasTransformer(cst.CSTTransformer):
         if (isinstance(func, cst.Attribute) and name in BACKEND_VALUE_CALLS
                 and get_full_name_for_node(func.value) in BACKEND_NAMES):
             return self._backend_value(original, updated, name)
-        if name in CALLBACK_RULES and _kw(updated, CALLBACK_RULES[name][0]) is not None:
+        if name in CALLBACK_RULES and keyword_arg(updated, CALLBACK_RULES[name][0]) is not None:
             arg, note = CALLBACK_RULES[name]
             self._report(original, f"callback-{arg}", f"`{name}({arg}=...)`: {note}", note,
                          False, f"{name}: {note}")
@@ -212,13 +185,13 @@ class LegacyKerasTransformer(cst.CSTTransformer):
                          f"K.{name} is gone in Keras 3: use the variable's assign()/numpy()")
             return updated
         target = args[0].value
-        fix = BACKEND_VALUE_CALLS[name].format(_code(target), *(_code(a.value) for a in args[1:]))
+        fix = BACKEND_VALUE_CALLS[name].format(*(code_of(a.value) for a in args))
         if not self._report(original, "backend-value", f"`K.{name}` is gone in Keras 3", fix,
                             True):
             return updated
         receiver = target if isinstance(target, (cst.Name, cst.Attribute, cst.Call,
                                                  cst.Subscript)) else cst.parse_expression(
-            f"({_code(target)})")
+            f"({code_of(target)})")
         if name == "set_value":
             return cst.Call(func=cst.Attribute(value=receiver, attr=cst.Name("assign")),
                             args=[args[1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
@@ -251,7 +224,7 @@ class LegacyKerasTransformer(cst.CSTTransformer):
                                 "(model.predict(x) > 0.5).astype('int32')"):
                 return updated
             predict = updated.with_changes(func=func.with_changes(attr=cst.Name("predict")))
-            return cst.parse_expression(f"{_code(predict)}.argmax(axis=-1)")
+            return cst.parse_expression(f"{code_of(predict)}.argmax(axis=-1)")
         if rule.new_name is not None:
             if self._report(original, name, f"`{name}` is {rule.status}",
                             f"{name} -> {rule.new_name} ({rule.note})", True):
@@ -261,7 +234,7 @@ class LegacyKerasTransformer(cst.CSTTransformer):
             if old in legacy_kwargs:
                 if self._report(original, old, f"`{old}=` (Keras 1) is a TypeError in Keras 3",
                                 f"{old}= -> {new}=", True):
-                    updated = _rename_kw(updated, old, new)
+                    updated = rename_keyword(updated, old, new)
         for old, (new, data_arg) in rule.sample_counts.items():
             if old in legacy_kwargs:
                 updated = self._sample_count(original, updated, old, new, data_arg)
@@ -273,11 +246,11 @@ class LegacyKerasTransformer(cst.CSTTransformer):
     def _loading(self, original: cst.Call, updated: cst.Call, name: str, loading: list[str]
                  ) -> cst.Call:
         """Move the loading options onto a Sequence of this file, or drop them with a note."""
-        values = {LOADING_RENAMES.get(k, k): _kw(updated, k).value  # type: ignore[union-attr]
+        values = {LOADING_RENAMES.get(k, k): keyword_arg(updated, k).value  # type: ignore[union-attr]
                   for k in loading}
-        shown = ", ".join(f"{k}={_code(_kw(updated, k).value)}"  # type: ignore[union-attr]
+        shown = ", ".join(f"{k}={code_of(keyword_arg(updated, k).value)}"  # type: ignore[union-attr]
                           for k in loading)
-        data = _kw(updated, "generator") or _kw(updated, "x") or next(
+        data = keyword_arg(updated, "generator") or keyword_arg(updated, "x") or next(
             (a for a in updated.args if a.keyword is None), None)
         classes = self.facts.sequence_classes
         cls = None
@@ -298,33 +271,33 @@ class LegacyKerasTransformer(cst.CSTTransformer):
                 moved = add_kwargs(data.value, values)  # type: ignore[union-attr,arg-type]
                 updated = updated.with_changes(args=[
                     a.with_changes(value=moved) if a is data else a for a in updated.args])
-            return _drop_args(updated, set(loading))
+            return drop_args(updated, set(loading))
         note = (f"removed {shown}: Keras 3 takes workers/use_multiprocessing/"
                 "max_queue_size on a keras.utils.PyDataset (its super().__init__(...)), "
                 "not on fit/evaluate/predict")
         if self._report(original, "loading-arguments", f"`{shown}` on `{name}`: Keras 3 "
                         "raises TypeError", "move them to the PyDataset", True, note):
-            updated = _drop_args(updated, set(loading))
+            updated = drop_args(updated, set(loading))
         return updated
 
     def _sample_count(self, original: cst.Call, updated: cst.Call, old: str, new: str,
                       data_arg: str) -> cst.Call:
-        value = _kw(updated, old)
+        value = keyword_arg(updated, old)
         assert value is not None
         size = self._batch_size_for(original, data_arg)
         if size is None:
             applies = self._report(
                 original, old, f"`{old}=` counted samples (Keras 1); Keras 3 counts batches "
-                f"in `{new}=`", f"{new}={_code(value.value)} // batch_size", True,
+                f"in `{new}=`", f"{new}={code_of(value.value)} // batch_size", True,
                 f"`{old}` counted samples: divide `{new}` by your batch size")
-            return _rename_kw(updated, old, new) if applies else updated
-        expr = cst.parse_expression(f"{_code(value.value)} // {size}")
+            return rename_keyword(updated, old, new) if applies else updated
+        expr = cst.parse_expression(f"{code_of(value.value)} // {size}")
         applies = self._report(original, old, f"`{old}=` counted samples (Keras 1); Keras 3 "
-                               f"counts batches in `{new}=`", f"{new}={_code(expr)}", True)
-        return _rename_kw(updated, old, new, expr) if applies else updated
+                               f"counts batches in `{new}=`", f"{new}={code_of(expr)}", True)
+        return rename_keyword(updated, old, new, expr) if applies else updated
 
     def _batch_size_for(self, call: cst.Call, data_arg: str) -> str | None:
-        arg = _kw(call, data_arg)
+        arg = keyword_arg(call, data_arg)
         if arg is None:
             positional = [a for a in call.args if a.keyword is None]
             index = _FIT_POSITIONS.get(data_arg, 0)
@@ -411,18 +384,6 @@ def _add_install(module: cst.Module) -> tuple[cst.Module, bool]:
                      if isinstance(stmt, cst.SimpleStatementLine)
                      and any(_imports_keras(s) for s in stmt.body)), len(module.body))
     return insert_statements(module, "import kfitcompat\nkfitcompat.install()\n", position), True
-
-
-def insert_statements(module: cst.Module, code: str, position: int) -> cst.Module:
-    """``code``'s statements inserted at ``position``; comments and blank lines that were
-    above the statement there stay above the inserted ones."""
-    lines = list(cst.parse_module(code).body)
-    body = list(module.body)
-    if position < len(body):
-        lines[0] = lines[0].with_changes(leading_lines=body[position].leading_lines)
-        body[position] = body[position].with_changes(leading_lines=[])
-    body[position:position] = lines
-    return module.with_changes(body=body)
 
 
 def _imports_keras(stmt: cst.BaseSmallStatement) -> bool:

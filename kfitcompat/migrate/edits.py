@@ -1,0 +1,51 @@
+"""Small LibCST editing helpers shared by the migration passes."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+__all__ = ["keyword_arg", "code_of", "drop_args", "rename_keyword", "insert_statements"]
+
+
+def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
+    """The ``name=`` argument of ``call``, if it has one."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def code_of(node: cst.CSTNode) -> str:
+    """The source text of ``node``."""
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def drop_args(call: cst.Call, names: set[str]) -> cst.Call:
+    """``call`` without its keyword arguments in ``names``."""
+    kept = [a for a in call.args if a.keyword is None or a.keyword.value not in names]
+    if kept and len(kept) != len(call.args):
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return call.with_changes(args=kept)
+
+
+def rename_keyword(call: cst.Call, old: str, new: str,
+                   value: cst.BaseExpression | None = None) -> cst.Call:
+    """``call`` with ``old=`` spelled ``new=`` (and its value replaced by ``value``)."""
+    args = []
+    for a in call.args:
+        if a.keyword is not None and a.keyword.value == old:
+            a = a.with_changes(keyword=cst.Name(new), value=value or a.value)
+        args.append(a)
+    return call.with_changes(args=args)
+
+
+def insert_statements(module: cst.Module, code: str, position: int) -> cst.Module:
+    """``code``'s statements inserted at ``position``; comments and blank lines that were
+    above the statement there stay above the inserted ones."""
+    lines = list(cst.parse_module(code).body)
+    body = list(module.body)
+    if position < len(body):
+        lines[0] = lines[0].with_changes(leading_lines=body[position].leading_lines)
+        body[position] = body[position].with_changes(leading_lines=[])
+    body[position:position] = lines
+    return module.with_changes(body=body)
