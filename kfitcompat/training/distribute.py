@@ -30,6 +30,7 @@ from typing import Any
 import tensorflow as tf
 
 from .._warnings import warn_at_caller
+from ..data.dispatch import SEQUENCE, kind_of
 
 __all__ = ["DISTRIBUTED_BATCH", "Placement", "placement_of", "set_distributed_batch",
            "distributed_batch"]
@@ -109,8 +110,6 @@ class Placement:
         """``(steps, shard)`` for ``data``: Sequences are sharded by index, generators not."""
         if not self.distributed:
             return legacy_steps, (0, 1)
-        from ..data.dispatch import SEQUENCE, kind_of
-
         sharded = kind_of(data) == SEQUENCE
         if sharded:
             self.check_sharded_order(data)
