@@ -10,7 +10,12 @@ model time is Keras 3 fit on the same batches already in memory (the fit call's 
 load time / N is only reachable by threads when loading releases the GIL (sleep, I/O) and by
 processes otherwise.
 
-    python benchmarks/bench_workers.py [--workers 1 2 4 8] [--batches 64]
+This machine's speed drifts by up to 2x over seconds (a pure-Python loop timed back to back
+took 0.55-0.97 s), so within a row the implementations run interleaved, ``--rounds`` times,
+and the best of each is printed; the CPU-bound processes rows end with workers=2 vs workers=1
+measured the same way (pairs of calls back to back, median of the pairs' ratios).
+
+    python benchmarks/bench_workers.py [--workers 1 2 4 8] [--batches 64] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -35,17 +40,25 @@ def tiny(lib):
     return m
 
 
-def epoch_time(run) -> float:
-    run()  # warm-up (tracing, spawning)
-    start = time.perf_counter()
-    run()
-    return time.perf_counter() - start
+def best_times(runs: dict, rounds: int) -> dict:
+    """Best wall time of each run, after one warm-up call each (tracing, spawning), the runs
+    interleaved so that the machine's drift hits them alike."""
+    for run in runs.values():
+        run()
+    times: dict = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return times
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4, 8])
     parser.add_argument("--batches", type=int, default=64)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-tf-keras", action="store_true")
     args = parser.parse_args()
     try:
@@ -54,34 +67,56 @@ def main() -> None:
         tf_keras = None
     if args.skip_tf_keras:
         tf_keras = None
+    x, y = np.ones((32 * args.batches, 16), "float32"), np.ones((32 * args.batches, 1), "float32")
+    base = tiny(keras)
+    model_time = min(best_times({"arrays": lambda: base.fit(
+        x, y, batch_size=32, shuffle=False, verbose=0)}, 5)["arrays"])
+    print(f"model time (Keras 3 fit, {args.batches} in-memory batches): {model_time:.2f} s "
+          f"(measured again in every row, for its ideal); best of {args.rounds} interleaved "
+          "rounds per row")
     print(f"{'load':5s} {'mp':3s} {'N':>2s} {'ideal s':>8s} {'kfitcompat':>11s} "
           f"{'Keras3 PyDataset':>17s} {'tf_keras':>9s}  ours/ideal  ours/K3")
-    m = tiny(keras)
-    x, y = np.ones((32 * args.batches, 16), "float32"), np.ones((32 * args.batches, 1), "float32")
-    model_time = epoch_time(lambda: m.fit(x, y, batch_size=32, shuffle=False, verbose=0))
-    print(f"model time (Keras 3 fit, {args.batches} in-memory batches): {model_time:.2f} s")
     for kind, cls in (("io", IoSeq), ("cpu", CpuSeq)):
         seq = cls(args.batches)
-        load_total = seq.measure_load()
+        load_total = min(seq.measure_load() for _ in range(3))
         for mp in (False, True):
             for n in args.workers:
                 load = load_total / n if mp or kind == "io" else load_total
-                ideal = max(model_time, load)
-                m = tiny(keras)
-                ours = epoch_time(lambda: kfitcompat.fit_generator(
-                    m, seq, workers=n, use_multiprocessing=mp, verbose=0))
-                m = tiny(keras)
-                k3 = epoch_time(lambda: m.fit(as_pydataset(seq, n, mp), verbose=0))
-                tfk = float("nan")
+                models = {"ours": tiny(keras), "k3": tiny(keras)}
+                runs = {
+                    "model": lambda: base.fit(x, y, batch_size=32, shuffle=False, verbose=0),
+                    "ours": lambda n=n, mp=mp: kfitcompat.fit_generator(
+                        models["ours"], seq, workers=n, use_multiprocessing=mp, verbose=0),
+                    "k3": lambda n=n, mp=mp: models["k3"].fit(
+                        as_pydataset(seq, n, mp), verbose=0),
+                }
                 if tf_keras is not None and not mp:
-                    m2 = tiny(tf_keras)
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        tfk = epoch_time(lambda: m2.fit_generator(
-                            as_tf_keras(seq), workers=n, use_multiprocessing=mp, verbose=0))
+                    legacy_model, legacy_seq = tiny(tf_keras), as_tf_keras(seq)
+
+                    def legacy(n=n, m2=legacy_model, s2=legacy_seq):
+                        with warnings.catch_warnings():
+                            warnings.simplefilter("ignore")
+                            m2.fit_generator(s2, workers=n, use_multiprocessing=False,
+                                             verbose=0)
+
+                    runs["tf_keras"] = legacy
+                times = best_times(runs, args.rounds)
+                ideal = max(min(times["model"]), load)
+                ours, k3 = min(times["ours"]), min(times["k3"])
+                tfk = min(times["tf_keras"]) if "tf_keras" in times else float("nan")
                 print(f"{kind:5s} {'yes' if mp else 'no':3s} {n:2d} {ideal:8.2f} {ours:11.2f} "
                       f"{k3:17.2f} {tfk:9.2f}  {ours / ideal:9.2f}x {ours / k3:7.2f}x",
                       flush=True)
+            if kind == "cpu" and mp and 1 in args.workers and 2 in args.workers:
+                pair_models = {n: tiny(keras) for n in (1, 2)}
+                pairs = best_times({n: (lambda n=n: kfitcompat.fit_generator(
+                    pair_models[n], seq, workers=n, use_multiprocessing=True, verbose=0))
+                    for n in (1, 2)}, 2 * args.rounds)
+                ratios = [a / b for a, b in zip(pairs[1], pairs[2])]
+                print(f"cpu, processes, workers=2 vs workers=1 ({len(ratios)} back-to-back "
+                      f"pairs): best {min(pairs[1]):.2f} s vs {min(pairs[2]):.2f} s = "
+                      f"{min(pairs[1]) / min(pairs[2]):.2f}x faster; median of the pairs "
+                      f"{float(np.median(ratios)):.2f}x", flush=True)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,24 @@ class PidSequence(IndexSequence):
         return x, y
 
 
+class LoggedSequence(IndexSequence):
+    """Appends every index it loads to ``log`` (one line each), from any process."""
+
+    def __init__(self, log: str, length: int = 16, delay: float = 0.0):
+        super().__init__(length=length, delay=delay)
+        self.log = log
+
+    def __getitem__(self, i: int):
+        batch = super().__getitem__(i)
+        with open(self.log, "a") as f:
+            f.write(f"{i}\n")
+        return batch
+
+    def loaded(self) -> list[int]:
+        with open(self.log) as f:
+            return [int(line) for line in f]
+
+
 class CountingIterator:
     """A picklable iterator class (not a generator function): runs in a producer process."""
 

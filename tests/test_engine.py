@@ -10,10 +10,13 @@ import time
 import keras
 import numpy as np
 import pytest
-from engine_helpers import IndexSequence, PidSequence
+from engine_helpers import IndexSequence, LoggedSequence, PidSequence
 
 import kfitcompat
+from kfitcompat.data.batches import BatchError
 from kfitcompat.data.loading import make_source
+from kfitcompat.data.spec import BatchCheck, spec_of
+from kfitcompat.training.streams import ExhaustionGuard
 
 
 def _drain(source, n):
@@ -75,6 +78,32 @@ def test_loading_never_runs_more_than_max_queue_size_ahead(workers, max_queue_si
                              callbacks=[Probe()])
     assert max(seen) <= max_queue_size, seen
     assert max(seen) >= 1  # it did read ahead
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers, max_queue_size", [(1, 3), (2, 4)])
+def test_worker_processes_never_load_more_than_max_queue_size_ahead(
+        tmp_path, workers, max_queue_size):
+    # Worker processes get requests ahead of the model (even while Keras sets up);
+    # the batches they have loaded, counted in a file, stay within the queue's bound.
+    seq = LoggedSequence(str(tmp_path / "loaded.txt"), length=40, delay=0.002)
+    seen = []
+
+    class Probe(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            time.sleep(0.02)
+            seen.append(len(seq.loaded()) - batch)
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    kfitcompat.fit_generator(model, seq, steps_per_epoch=30, workers=workers,
+                             use_multiprocessing=True, max_queue_size=max_queue_size,
+                             shuffle=False, verbose=0, callbacks=[Probe()])
+    assert max(seen) <= max_queue_size, seen
+    assert max(seen) >= 2  # the workers did load ahead
+    loaded = seq.loaded()
+    assert sorted(loaded[:30]) == list(range(30)) and len(set(loaded)) == len(loaded)
+    assert not multiprocessing.active_children()
 
 
 def test_non_thread_safe_generator_under_eight_workers_yields_every_batch_once():
@@ -185,3 +214,39 @@ def test_processes_serve_every_index_once_per_pass_in_order(workers):
     # Pass 2 carries the offset on_epoch_end set in the parent: state reached the workers.
     assert values == list(range(12)) + [1000 + i for i in range(12)]
     assert not multiprocessing.active_children()
+
+
+def test_batch_check_passes_exact_batches_through_and_converts_or_explains_the_rest():
+    check = BatchCheck(spec_of((np.zeros((4, 3), "float32"), np.zeros((4, 1), "int64"))))
+    x, y = np.ones((2, 3), "float32"), np.ones((2, 1), "int64")
+    out = check((x, y), 0)
+    assert out[0] is x and out[1] is y  # the common batch: no copy
+    out = check((x.astype("float64"), y), 1)  # float64 later: cast to the first batch's dtype
+    assert out[0].dtype == np.float32 and np.array_equal(out[0], x)
+    with pytest.raises(BatchError, match=r"step 2 has shapes"):
+        check((np.ones((2, 4), "float32"), y), 2)
+    with pytest.raises(BatchError, match=r"step 3 has structure"):
+        check((x,), 3)
+    nested = BatchCheck(spec_of(({"a": np.zeros((4, 3), "float32")}, np.zeros((4, 1)))))
+    flat = nested(({"a": x}, np.ones((2, 1))), 4)
+    assert [a.shape for a in flat] == [(2, 3), (2, 1)]
+
+
+def test_exhaustion_guard_counts_batch_ends_arriving_in_any_order():
+    # Keras 3 dispatches batch-end callbacks of an async-safe callback on a thread pool.
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    guard = ExhaustionGuard(None, steps=4, total_batches=8, val_source=None)
+    assert guard.async_safe
+    guard.set_model(model)
+    model.stop_training = False
+    guard.on_epoch_begin(0)
+    for batch in (1, 0, 3, 2):
+        guard.on_train_batch_end(batch)
+    guard.on_epoch_end(0)
+    assert not model.stop_training
+    guard.on_epoch_begin(1)
+    for batch in (1, 0):
+        guard.on_train_batch_end(batch)
+    with pytest.warns(UserWarning, match="ran out of data"):
+        guard.on_epoch_end(1)
+    assert model.stop_training

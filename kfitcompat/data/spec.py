@@ -14,7 +14,7 @@ import tensorflow as tf
 
 from .batches import BatchError, describe
 
-__all__ = ["spec_of", "check_against", "flat_dtypes"]
+__all__ = ["spec_of", "check_against", "flat_dtypes", "BatchCheck"]
 
 
 def spec_of(batch: Any) -> Any:
@@ -54,6 +54,31 @@ def check_against(batch: Any, spec: Any, step: int) -> list[np.ndarray]:
             )
     specs = tf.nest.flatten(spec)
     return [a.astype(s.dtype.as_numpy_dtype, copy=False) for a, s in zip(flat, specs)]
+
+
+class BatchCheck:
+    """``check_against(batch, spec, step)`` with a shortcut for the common batch.
+
+    A flat tuple of arrays whose dtypes and trailing shapes are exactly the
+    spec's (what a well-behaved ``Sequence`` returns every step) is accepted in a
+    few microseconds; anything else takes the full check, which converts or explains.
+    """
+
+    def __init__(self, spec: Any) -> None:
+        self.spec = spec
+        flat = isinstance(spec, tuple) and all(isinstance(s, tf.TensorSpec) for s in spec)
+        self._expected = [(np.dtype(s.dtype.as_numpy_dtype), tuple(s.shape[1:]))
+                          for s in spec] if flat else None
+
+    def __call__(self, batch: Any, step: int) -> list[np.ndarray]:
+        expected = self._expected
+        if expected is not None and type(batch) is tuple and len(batch) == len(expected):
+            for arr, (dtype, tail) in zip(batch, expected):
+                if type(arr) is not np.ndarray or arr.dtype != dtype or arr.shape[1:] != tail:
+                    break
+            else:
+                return list(batch)
+        return check_against(batch, self.spec, step)
 
 
 def _describe_spec(spec: Any) -> str:

@@ -54,7 +54,13 @@ class ExhaustionGuard(keras.callbacks.Callback):
     An epoch that ran fewer than ``steps_per_epoch`` batches means the input
     ended: training stops after that epoch (its logs are kept), with tf.keras'
     warning. An epoch that got no batch at all is removed from the History.
+
+    It is ``async_safe``: Keras 3 then keeps dispatching batch-end callbacks on
+    its thread pool instead of waiting for every step's logs (a batch hook of
+    ours must not cost a sync per step that native ``fit`` does not pay).
     """
+
+    async_safe = True
 
     def __init__(self, source: Source, steps: int, total_batches: int,
                  val_source: Source | None) -> None:
@@ -65,13 +71,15 @@ class ExhaustionGuard(keras.callbacks.Callback):
         self.val_source = val_source
         self.empty_epoch: int | None = None
         self._batches = 0
+        self._count_lock = threading.Lock()
         self._val_warned = False
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._batches = 0
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        self._batches = batch + 1
+        with self._count_lock:  # may run on Keras' pool threads, in any order
+            self._batches = max(self._batches, batch + 1)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if self.val_source is not None and self.val_source.exhausted and not self._val_warned:
