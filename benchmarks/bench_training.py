@@ -4,14 +4,12 @@ Compares, on the same tiny model and data (so the input path dominates):
   * Keras 3 ``Model.fit`` on in-memory arrays (the native baseline),
   * ``kfitcompat.fit_generator`` over a ``Sequence`` (workers=1) and a plain generator,
   * ``tf_keras`` ``Model.fit_generator`` over the same Sequence (the legacy implementation).
-Every path runs a short call (``steps // 5``) and a long one (``steps``) in each of
-``--rounds`` rounds, the paths interleaved so that drift on a shared machine hits them
-alike. Prints, per path, the per-step cost (the slope between the short and the long
-call, best of the rounds for each: what a step costs once the call is set up), the cost of one
-call's setup (intercept) and the whole long call per step (best round), each with its
-ratio to the Keras 3 baseline. Not a test: run it by hand.
+This machine's speed drifts by up to 2x over seconds, so every path is timed in pairs with the
+baseline: in each of ``--rounds`` rounds, one call of ``--steps`` steps of the path and one of
+the baseline back to back (the order alternating between rounds). Prints, per path, the best
+ms/step and the median of the pairs' ratios (the figure to read). Not a test: run it by hand.
 
-    python benchmarks/bench_training.py [--steps 1000] [--rounds 5]
+    python benchmarks/bench_training.py [--steps 1000] [--rounds 7]
 """
 
 from __future__ import annotations
@@ -63,32 +61,30 @@ class _Capped(keras.utils.PyDataset):
         return self.seq[i]
 
 
-def measure(paths, steps, rounds):
-    """``{name: (per-step ms, setup ms, whole-call ms/step)}``, the paths interleaved.
-
-    Best of the rounds: on a shared machine noise only ever adds time."""
-    short = max(steps // 5, 1)
-    for fn in paths.values():
-        fn(short)  # warm-up: tracing and the first epoch
-    times = {name: ([], []) for name in paths}
-    for _ in range(rounds):
-        for name, fn in paths.items():
-            for n, into in ((short, times[name][0]), (steps, times[name][1])):
-                start = time.perf_counter()
-                fn(n)
-                into.append(time.perf_counter() - start)
+def measure(paths, baseline, steps, rounds):
+    """``{name: (best ms/step, median ratio to the baseline over back-to-back pairs)}``."""
+    for fn in (baseline, *paths.values()):
+        fn(max(steps // 5, 1))  # warm-up: tracing and the first epoch
     out = {}
-    for name, (shorts, longs) in times.items():
-        slope = (min(longs) - min(shorts)) / (steps - short)
-        setup = min(shorts) - slope * short
-        out[name] = (slope * 1000.0, setup * 1000.0, min(longs) / steps * 1000.0)
+    for name, fn in paths.items():
+        times, ratios = [], []
+        for r in range(rounds):
+            pair = {}
+            for which, run in ((("base", baseline), ("path", fn)) if r % 2 == 0
+                               else (("path", fn), ("base", baseline))):
+                start = time.perf_counter()
+                run(steps)
+                pair[which] = time.perf_counter() - start
+            times.append(pair["path"])
+            ratios.append(pair["path"] / pair["base"])
+        out[name] = (min(times) / steps * 1000.0, float(np.median(ratios)))
     return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     x = rng.normal(size=(BATCH * args.steps, FEATURES)).astype("float32")
@@ -108,9 +104,13 @@ def main() -> None:
         return models[name]
 
     seq = make_sequence(kfitcompat.Sequence, x, y)
+
+    def baseline(s):
+        model("arrays").fit(x[:s * BATCH], y[:s * BATCH], batch_size=BATCH, shuffle=False,
+                            verbose=0)
+
     paths = {
-        "Keras 3 fit(arrays)": lambda s: model("arrays").fit(
-            x[:s * BATCH], y[:s * BATCH], batch_size=BATCH, shuffle=False, verbose=0),
+        "Keras 3 fit(arrays), again": baseline,
         "Keras 3 fit(PyDataset)": lambda s: model("pyds").fit(_Capped(seq, s), verbose=0),
         "kfitcompat fit_generator(Sequence)": lambda s: kfitcompat.fit_generator(
             model("seq"), seq, steps_per_epoch=s, verbose=0),
@@ -130,14 +130,11 @@ def main() -> None:
                 model("tf_keras", tf_keras).fit_generator(seq2, steps_per_epoch=s, verbose=0)
 
         paths["tf_keras fit_generator(Sequence)"] = legacy
-    rows = measure(paths, args.steps, args.rounds)
-    base = rows["Keras 3 fit(arrays)"]
-    print(f"{args.rounds} rounds, calls of {max(args.steps // 5, 1)} and {args.steps} steps")
-    print(f"{'path':38s} {'ms/step':>8s} {'ratio':>6s} {'setup ms':>9s} {'ratio':>6s} "
-          f"{'call ms/step':>13s} {'ratio':>6s}")
-    for name, (step, setup, whole) in rows.items():
-        print(f"{name:38s} {step:8.3f} {step / base[0]:5.2f}x {setup:9.1f} "
-              f"{setup / base[1]:5.2f}x {whole:13.3f} {whole / base[2]:5.2f}x")
+    rows = measure(paths, baseline, args.steps, args.rounds)
+    print(f"{args.rounds} pairs of calls of {args.steps} steps with Keras 3 fit(arrays)")
+    print(f"{'path':38s} {'best ms/step':>12s} {'median ratio to Keras 3 arrays':>31s}")
+    for name, (ms, ratio) in rows.items():
+        print(f"{name:38s} {ms:12.3f} {ratio:30.2f}x")
 
 
 if __name__ == "__main__":
