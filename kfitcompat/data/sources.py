@@ -233,7 +233,8 @@ class SequenceSource(Source):
     each pass serves every index once (shuffled per pass with Python's
     ``random.shuffle`` when ``shuffle``), and ``on_epoch_end()`` is called after
     every batch of the pass has been loaded. Loading is a ``tf.data`` map with
-    ``workers`` parallel calls, ordered, at most ``max_queue_size`` batches ahead.
+    ``workers`` parallel calls (two per worker process), ordered, at most
+    ``max_queue_size`` batches ahead.
     """
 
     def __init__(
@@ -267,11 +268,14 @@ class SequenceSource(Source):
         self._getitem = loader or sequence.__getitem__
         self._passes_opened = 0
         self.passes = 0
+        # Loads in flight: a loader that hands batches to worker processes says how many
+        # requests keep them busy (``concurrency``); threads load in the map's own calls.
+        calls = getattr(self._getitem, "concurrency", self.workers) if self.workers else 0
+        self._parallel = min(calls, self.max_queue_size) if self.max_queue_size else calls
         self._order = self._new_order()
         start = getattr(self._getitem, "start", None)  # a loader that works ahead on its own
         if start is not None and self.workers > 0:
-            calls = getattr(self._getitem, "concurrency", self.workers)
-            start(self._order[:max(min(calls, self.max_queue_size), 1)])
+            start(self._order[:max(self._parallel, 1)])
         first_index = self._order[0]
         self._peeked: tuple[int, tuple[Any, ...]] | None = (
             first_index, self._load_index(first_index)
@@ -332,10 +336,7 @@ class SequenceSource(Source):
 
     def dataset(self) -> tf.data.Dataset:
         dtypes = flat_dtypes(self.spec)
-        # A loader that hands batches to worker processes says how many requests keep
-        # them busy (``concurrency``); threads load in the map's own calls.
-        calls = getattr(self._getitem, "concurrency", self.workers) if self.workers else 0
-        parallel = min(calls, self.max_queue_size) if self.max_queue_size else calls
+        parallel = self._parallel
 
         @_plain_python
         def load(i: tf.Tensor) -> Any:
