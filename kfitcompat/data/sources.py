@@ -26,6 +26,7 @@ import numpy as np
 import tensorflow as tf
 
 from .batches import apply_class_weight, batch_size_of, standardize_batch
+from .exiting import CallGate, InterpreterExiting
 from .producers import ThreadProducer
 from .spec import BatchCheck, flat_dtypes, spec_of
 
@@ -56,6 +57,7 @@ class Source:
         self._warned_class_weight = [False]
         self._error_lock = threading.Lock()
         self.closers: list[Callable[[], None]] = []
+        self._gate = CallGate()  # every call the pipeline makes into Python passes it
 
     # -- batch preparation -------------------------------------------------
     def _prepare(self, out: Any, step: int) -> tuple[Any, ...]:
@@ -187,8 +189,9 @@ class GeneratorSource(Source):
         if self._stream is None:
             self._stream = self._iterate()
         try:
-            batch = next(self._stream)
-        except StopIteration:
+            with self._gate:
+                batch = next(self._stream)
+        except (StopIteration, InterpreterExiting):
             return [np.bool_(True)] + [np.zeros((0,) + tuple(s.shape[1:]), s.dtype.as_numpy_dtype)
                                        for s in tf.nest.flatten(self.spec)]
         step = self._served
@@ -304,10 +307,11 @@ class SequenceSource(Source):
         batch of pass p was loaded, so ``on_epoch_end()`` runs here, between passes,
         without waiting on anything (nothing blocks when the pipeline is torn down).
         One Python call per pass: the indices reach ``tf.data`` as one tensor."""
-        if self._passes_opened > 0:
-            self._end_pass()
-        self._passes_opened += 1
-        return np.asarray(self._order, dtype=np.int64)
+        with self._gate:
+            if self._passes_opened > 0:
+                self._end_pass()
+            self._passes_opened += 1
+            return np.asarray(self._order, dtype=np.int64)
 
     def _end_pass(self) -> None:
         self.passes += 1
@@ -326,13 +330,14 @@ class SequenceSource(Source):
 
     def _load_flat(self, index: Any) -> list[Any]:
         index = int(index)
-        peeked = self._peeked
-        if peeked is not None and peeked[0] == index:
-            self._peeked = None
-            batch = peeked[1]
-        else:
-            batch = self._load_index(index)
-        return self._checked(batch, "batch index", index)
+        with self._gate:
+            peeked = self._peeked
+            if peeked is not None and peeked[0] == index:
+                self._peeked = None
+                batch = peeked[1]
+            else:
+                batch = self._load_index(index)
+            return self._checked(batch, "batch index", index)
 
     def dataset(self) -> tf.data.Dataset:
         dtypes = flat_dtypes(self.spec)

@@ -89,3 +89,27 @@ def test_a_worker_killed_mid_epoch_is_reported_not_waited_on():
     assert time.monotonic() - start < 60
     assert not multiprocessing.active_children()
     assert threading.active_count() == before
+
+
+HELD_AT_EXIT = textwrap.dedent("""
+    import numpy as np
+    from kfitcompat.image import ImageDataGenerator
+    x = np.random.rand(64, 16, 16, 3).astype("float32")
+    gen = ImageDataGenerator({settings})
+    batches = iter(gen.flow(x, np.zeros(64), batch_size=8).as_dataset(workers=1))
+    for _ in range(3):
+        next(batches)
+    print("pulled", flush=True)
+""")  # the script ends with its iterator alive and the pipeline reading ahead
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("settings", ["rotation_range=10",
+                                      "preprocessing_function=np.fliplr"],
+                         ids=["fast-path", "reference-path"])
+def test_interpreter_exits_with_an_as_dataset_iterator_still_alive(settings):
+    # Used to hang at interpreter exit: the iterator's destructor waited for a pipeline thread
+    # that needed the GIL to enter our numpy_function, during finalization.
+    out = subprocess.run([sys.executable, "-c", HELD_AT_EXIT.format(settings=settings)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "pulled" in out.stdout, out.stderr[-3000:]
