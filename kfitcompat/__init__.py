@@ -40,7 +40,7 @@ _LAZY = {
     "BatchError": ".data", "Sequence": ".data", "WorkerDiedError": ".data",
     "install": ".install", "is_installed": ".install", "uninstall": ".install",
     "plot_history": ".plotting",
-    "LEGACY_ARGS": ".training", "evaluate_generator": ".training", "fit": ".training",
+    "LEGACY_ARGS": ".legacy_table", "evaluate_generator": ".training", "fit": ".training",
     "fit_generator": ".training", "metrics_names": ".training", "predict_generator": ".training",
     "set_distributed_batch": ".training",
 }

@@ -21,6 +21,7 @@ from typing import Any
 
 import keras
 
+from . import _upstream
 from .data.dispatch import is_legacy_stream
 from .training import entry_points
 from .training.distribute import needs_workarounds
@@ -54,9 +55,9 @@ def _patched_fit(original: Callable[..., Any]) -> Callable[..., Any]:
 
 def _is_plain_k3(x: Any) -> bool:
     """Data Keras 3 handles itself: a PyDataset that is not a kfitcompat/legacy one."""
-    from .data.sequence import Sequence
+    from .data.sequence import is_legacy_sequence
 
-    return isinstance(x, keras.utils.PyDataset) and not isinstance(x, Sequence)
+    return isinstance(x, _upstream.PyDataset) and not is_legacy_sequence(x)
 
 
 def _patched_eval_or_predict(original: Callable[..., Any], mode: str) -> Callable[..., Any]:

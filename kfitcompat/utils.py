@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import keras
 import numpy as np
 
+from . import _upstream
 from .data.enqueuers import GeneratorEnqueuer, OrderedEnqueuer, SequenceEnqueuer
 from .data.sequence import Sequence
 
@@ -26,7 +26,7 @@ __all__ = [
 
 def to_categorical(y: Any, num_classes: int | None = None, dtype: str = "float32") -> np.ndarray:
     """Keras 2 ``to_categorical`` (float32, ``dtype=`` accepted); Keras 3 dropped ``dtype``."""
-    return np.asarray(keras.utils.to_categorical(y, num_classes), dtype=dtype)
+    return np.asarray(_upstream.to_categorical(y, num_classes), dtype=dtype)
 
 
 LEGACY_UTILS: tuple[str, ...] = (

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import random
 import threading
+import warnings
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from .producers import ThreadProducer
@@ -49,11 +51,30 @@ class OrderedEnqueuer(SequenceEnqueuer):
     loaded by ``workers`` threads or processes, at most ``max_queue_size`` ahead;
     ``on_epoch_end()`` after each pass. An endless stream."""
 
+    #: seconds ``get()`` waits for one batch before it warns that a worker may have died
+    #: and loads that batch itself (Keras 2.3.1: 30 s)
+    timeout: float = 30.0
+
     def __init__(self, sequence: Any, use_multiprocessing: bool = False,
                  shuffle: bool = False) -> None:
         super().__init__(sequence, use_multiprocessing)
         self.shuffle = shuffle
         self._pool: Any = None
+        self.end_of_epoch_signal = threading.Event()
+
+    def join_end_of_epoch(self) -> None:
+        """Keras 2.3.1: wait (at most 30 s) until ``get()`` has finished a pass and called
+        ``on_epoch_end()``, e.g. before reading a ``len()`` that ``on_epoch_end`` changes."""
+        self.end_of_epoch_signal.wait(timeout=30)
+        self.end_of_epoch_signal.clear()
+
+    def _result(self, index: int, future: Future) -> Any:
+        try:
+            return future.result(timeout=self.timeout)
+        except FutureTimeout:
+            warnings.warn(f"The input {index} could not be retrieved. It could be because a "
+                          "worker has died.", UserWarning, stacklevel=3)
+            return self.sequence[index]
 
     def start(self, workers: int = 1, max_queue_size: int = 10) -> None:
         super().start(workers, max_queue_size)
@@ -70,22 +91,23 @@ class OrderedEnqueuer(SequenceEnqueuer):
         return self._pool.submit(self.sequence.__getitem__, index)
 
     def get(self) -> Iterator[Any]:
-        pending: deque[Future] = deque()
+        pending: deque[tuple[int, Future]] = deque()
         while self._running:
             order = list(range(len(self.sequence)))
             if self.shuffle:
                 random.shuffle(order)
             for index in order:
                 while len(pending) >= self.max_queue_size:
-                    yield pending.popleft().result()
+                    yield self._result(*pending.popleft())
                     if not self._running:
                         return
-                pending.append(self._submit(index))
+                pending.append((index, self._submit(index)))
             while pending:
-                yield pending.popleft().result()
+                yield self._result(*pending.popleft())
                 if not self._running:
                     return
             self.sequence.on_epoch_end()
+            self.end_of_epoch_signal.set()
             if self.use_multiprocessing:
                 self._pool.refresh()
 

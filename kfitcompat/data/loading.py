@@ -6,6 +6,8 @@ import pickle
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from .._warnings import warn_at_caller
 from .dispatch import GENERATOR, SEQUENCE, kind_of
 from .sources import GeneratorSource, SequenceSource, Source
@@ -20,12 +22,13 @@ def check_loading_args(workers: Any, max_queue_size: Any, use_multiprocessing: A
         ValueError: naming the argument, the value and what is accepted.
     """
     for name, value in (("workers", workers), ("max_queue_size", max_queue_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer))
+                or value < 0):  # NumPy integers too: scripts compute them from array shapes
             raise ValueError(
                 f"Invalid value for argument `{name}`. Expected an integer >= 0. "
                 f"Received: {name}={value!r}"
             )
-    if not isinstance(use_multiprocessing, bool):
+    if not isinstance(use_multiprocessing, (bool, np.bool_)):
         raise ValueError(
             "Invalid value for argument `use_multiprocessing`. Expected True or False. "
             f"Received: use_multiprocessing={use_multiprocessing!r}"
@@ -75,6 +78,8 @@ def make_source(
     Sequence (one worker of a multi-worker run); generators are not sharded.
     """
     check_loading_args(workers, max_queue_size, use_multiprocessing)
+    workers, max_queue_size = int(workers), int(max_queue_size)
+    use_multiprocessing = bool(use_multiprocessing)
     kind = kind_of(data)
     if kind == SEQUENCE:
         fast = not class_weight and _fast_path(data)

@@ -4,18 +4,44 @@ Keras 3 made ``keras.utils.Sequence`` an alias of ``PyDataset``, which warns
 when a subclass skips ``super().__init__()`` (Keras 2 Sequences never called
 it). This class gives the loading attributes class-level defaults, so legacy
 subclasses work unchanged wherever a ``PyDataset`` does.
+
+After ``install()`` it answers ``keras.utils.Sequence``; since Keras 3 code checks
+``isinstance(x, keras.utils.Sequence)`` meaning "any ``PyDataset``", every ``PyDataset``
+(instance or subclass) counts as an instance (or subclass) of this base class too.
+:func:`is_legacy_sequence` tells the two apart.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import keras
+from .._upstream import PyDataset
 
-__all__ = ["Sequence"]
+__all__ = ["Sequence", "is_legacy_sequence"]
 
 
-class Sequence(keras.utils.PyDataset):
+class _SequenceMeta(type(PyDataset)):  # type: ignore[misc]
+    """``isinstance(PyDataset(), Sequence)`` holds, as ``keras.utils.Sequence`` is PyDataset
+    in Keras 3; subclasses of :class:`Sequence` check as usual."""
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        if cls is Sequence:
+            return isinstance(obj, PyDataset)
+        return super().__instancecheck__(obj)
+
+    def __subclasscheck__(cls, sub: type) -> bool:
+        if cls is Sequence:
+            return issubclass(sub, PyDataset)
+        return super().__subclasscheck__(sub)
+
+
+def is_legacy_sequence(x: Any) -> bool:
+    """Whether ``x`` is an instance of kfitcompat's :class:`Sequence` (or a subclass), not
+    merely a Keras 3 ``PyDataset``."""
+    return Sequence in type(x).__mro__
+
+
+class Sequence(PyDataset, metaclass=_SequenceMeta):
     """Base class for index-based datasets (Keras 2 ``keras.utils.Sequence``).
 
     Implement ``__getitem__(index)`` (one batch) and ``__len__()`` (batches per

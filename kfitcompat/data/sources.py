@@ -94,12 +94,17 @@ class Source:
             t.set_shape(s.shape)
         return tf.nest.pack_sequence_as(self.spec, list(flat))
 
-    def dataset(self) -> tf.data.Dataset:
+    def dataset(self, steps_per_iteration: int | None = None) -> tf.data.Dataset:
+        """The stream as ``tf.data``; with ``steps_per_iteration``, every iterator over it
+        ends after that many batches and the next one continues where it ended."""
         raise NotImplementedError
 
     def first_batch(self) -> Any:
         """The first batch as it reaches the model (kept to build a distributed model)."""
         return self._first
+
+    def end_epoch(self) -> None:
+        """Called after each epoch or validation run (a Sequence may end its pass)."""
 
     def close(self) -> None:
         """Stop every thread or process this source started."""
@@ -149,6 +154,7 @@ class GeneratorSource(Source):
         self._set_spec(first)
         self._stream: Iterator[tuple[Any, ...]] | None = None
         self._served = 0
+        self._budget: int | None = None
 
     def _draw(self) -> tuple[Any, ...] | None:
         """Next standardised batch, or None at exhaustion (thread-safe)."""
@@ -184,21 +190,37 @@ class GeneratorSource(Source):
                     return
                 yield batch
 
+    def _begin_iteration(self, steps: Any) -> np.int64:
+        with self._gate:
+            self._budget = int(steps) if steps >= 0 else None
+        return np.int64(0)
+
+    def _done_flat(self) -> list[Any]:
+        return [np.bool_(True)] + [np.zeros((0,) + tuple(s.shape[1:]), s.dtype.as_numpy_dtype)
+                                   for s in tf.nest.flatten(self.spec)]
+
     def _next_flat(self) -> list[Any]:
-        """``[done, *flat batch]``: the next batch, or ``done=True`` and empty arrays."""
+        """``[done, *flat batch]``: the next batch, or ``done=True`` and empty arrays (the
+        generator ended, or the current iterator had its ``steps_per_iteration``)."""
         if self._stream is None:
             self._stream = self._iterate()
         try:
             with self._gate:
+                if self._budget is not None:
+                    if self._budget <= 0:
+                        return self._done_flat()
+                    self._budget -= 1
                 batch = next(self._stream)
         except (StopIteration, InterpreterExiting):
-            return [np.bool_(True)] + [np.zeros((0,) + tuple(s.shape[1:]), s.dtype.as_numpy_dtype)
-                                       for s in tf.nest.flatten(self.spec)]
+            return self._done_flat()
         step = self._served
         self._served += 1
         return [np.bool_(False)] + self._checked(batch, "the batch of step", step)
 
-    def dataset(self) -> tf.data.Dataset:
+    def dataset(self, steps_per_iteration: int | None = None) -> tf.data.Dataset:
+        """The stream as ``tf.data``; with ``steps_per_iteration``, every iterator over it
+        ends after that many batches and the next iterator continues where it ended (what
+        it read ahead is not lost)."""
         dtypes = [tf.bool] + flat_dtypes(self.spec)
 
         @_plain_python
@@ -208,7 +230,9 @@ class GeneratorSource(Source):
 
         # One numpy_function per batch (``from_generator`` costs ~0.4 ms more per
         # element); the flag ends the stream where the generator ends.
-        ds = tf.data.Dataset.range(2**62).map(draw).take_while(_not_done).map(_batch_only)
+        ds = _iterations(steps_per_iteration, self._begin_iteration).flat_map(
+            lambda _: tf.data.Dataset.range(2**62).map(draw).take_while(_not_done)
+        ).map(_batch_only)
         if self.workers == 1 and self.max_queue_size > 0:
             ds = ds.prefetch(self.max_queue_size)
         return ds.with_options(_OPTIONS)
@@ -227,6 +251,24 @@ def _not_done(done: tf.Tensor, _: Any) -> tf.Tensor:
 @_plain_python
 def _batch_only(_: tf.Tensor, batch: Any) -> Any:
     return batch
+
+
+@_plain_python
+def _not_empty(order: tf.Tensor) -> tf.Tensor:
+    return tf.size(order) > 0
+
+
+def _iterations(steps: int | None, begin: Callable[[Any], np.int64]) -> tf.data.Dataset:
+    """One element per iterator: starting an iterator calls ``begin(steps)`` (-1: no bound),
+    which sets how many batches that iterator may take from the persistent stream."""
+    bound = -1 if steps is None else int(steps)
+
+    @_plain_python
+    def start(_: tf.Tensor) -> tf.Tensor:
+        return tf.ensure_shape(
+            tf.numpy_function(begin, [tf.constant(bound, tf.int64)], tf.int64, stateful=True), [])
+
+    return tf.data.Dataset.range(1).map(start)
 
 
 class SequenceSource(Source):
@@ -269,8 +311,14 @@ class SequenceSource(Source):
         self.workers = max(int(workers), 0)
         self.max_queue_size = max(int(max_queue_size), 0)
         self._getitem = loader or sequence.__getitem__
-        self._passes_opened = 0
         self.passes = 0
+        # The index stream outlives any tf.data iterator over it (Keras 3 starts a new one
+        # for every validation run): the position in this pass, how many of its batches
+        # were loaded, and how many batches the current iterator may still take.
+        self._cursor = 0
+        self._loaded = 0
+        self._budget: int | None = None
+        self._pass_lock = threading.RLock()
         # Loads in flight: a loader that hands batches to worker processes says how many
         # requests keep them busy (``concurrency``); threads load in the map's own calls.
         calls = getattr(self._getitem, "concurrency", self.workers) if self.workers else 0
@@ -302,16 +350,35 @@ class SequenceSource(Source):
             self._record(exc, f"while loading batch index {index} (pass {self.passes + 1})")
             raise
 
-    def _open_pass(self) -> np.ndarray:
-        """The indices of the next pass. ``flat_map`` opens pass p+1 only once every
-        batch of pass p was loaded, so ``on_epoch_end()`` runs here, between passes,
-        without waiting on anything (nothing blocks when the pipeline is torn down).
-        One Python call per pass: the indices reach ``tf.data`` as one tensor."""
-        with self._gate:
-            if self._passes_opened > 0:
+    def _next_segment(self) -> np.ndarray:
+        """The next indices to load: the rest of this pass, at most the iterator's budget.
+        ``flat_map`` asks for segment k+1 only once every batch of segment k was loaded,
+        so a pass that is over ends here (``on_epoch_end()``) before any index of the
+        next one is loaded, without waiting on anything. One Python call per segment:
+        the indices reach ``tf.data`` as one tensor; an empty one ends the iterator."""
+        with self._gate, self._pass_lock:
+            if self._cursor >= len(self._order):
                 self._end_pass()
-            self._passes_opened += 1
-            return np.asarray(self._order, dtype=np.int64)
+            stop = len(self._order)
+            if self._budget is not None:
+                stop = min(stop, self._cursor + self._budget)
+                self._budget -= stop - self._cursor
+            segment = self._order[self._cursor:stop]
+            self._cursor = stop
+            return np.asarray(segment, dtype=np.int64)
+
+    def _begin_iteration(self, steps: Any) -> np.int64:
+        with self._gate:
+            self._budget = int(steps) if steps >= 0 else None
+        return np.int64(0)
+
+    def end_epoch(self) -> None:
+        """After an epoch (training) or a validation run: end the pass now if every one of
+        its batches was loaded, so ``on_epoch_end()`` runs once per pass, the last one
+        included, before the next epoch's callbacks (as tf.keras 2.x)."""
+        with self._pass_lock:
+            if self._cursor >= len(self._order) and self._loaded >= len(self._order):
+                self._end_pass()
 
     def _end_pass(self) -> None:
         self.passes += 1
@@ -327,6 +394,8 @@ class SequenceSource(Source):
             refresh()
         self.length = len(self.sequence)
         self._order = self._new_order()
+        self._cursor = 0
+        self._loaded = 0
 
     def _load_flat(self, index: Any) -> list[Any]:
         index = int(index)
@@ -337,9 +406,14 @@ class SequenceSource(Source):
                 batch = peeked[1]
             else:
                 batch = self._load_index(index)
-            return self._checked(batch, "batch index", index)
+            flat = self._checked(batch, "batch index", index)
+            with self._pass_lock:
+                self._loaded += 1
+            return flat
 
-    def dataset(self) -> tf.data.Dataset:
+    def dataset(self, steps_per_iteration: int | None = None) -> tf.data.Dataset:
+        """The stream as ``tf.data``; with ``steps_per_iteration``, every iterator over it
+        ends after that many batches and the next iterator continues where it ended."""
         dtypes = flat_dtypes(self.spec)
         parallel = self._parallel
 
@@ -348,14 +422,20 @@ class SequenceSource(Source):
             return self._restore(*tf.numpy_function(self._load_flat, [i], dtypes, stateful=True))
 
         @_plain_python
-        def one_pass(_: tf.Tensor) -> tf.data.Dataset:
-            order = tf.numpy_function(self._open_pass, [], tf.int64, stateful=True)
-            indices = tf.data.Dataset.from_tensor_slices(tf.ensure_shape(order, [None]))
+        def segment(_: tf.Tensor) -> tf.Tensor:
+            order = tf.numpy_function(self._next_segment, [], tf.int64, stateful=True)
+            return tf.ensure_shape(order, [None])
+
+        @_plain_python
+        def loaded(order: tf.Tensor) -> tf.data.Dataset:
+            indices = tf.data.Dataset.from_tensor_slices(order)
             if parallel > 1:
                 return indices.map(load, num_parallel_calls=parallel, deterministic=True)
             return indices.map(load)
 
-        ds = tf.data.Dataset.range(2**62).flat_map(one_pass)
+        ds = _iterations(steps_per_iteration, self._begin_iteration).flat_map(
+            lambda _: tf.data.Dataset.range(2**62).map(segment).take_while(_not_empty)
+        ).flat_map(loaded)
         if self.finish is not None:
             ds = ds.map(self._finished, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
         ahead = self.max_queue_size - max(parallel, 1)

@@ -1,6 +1,12 @@
 """``keras.preprocessing.image``, Keras 2 edition: ImageDataGenerator and its helpers."""
 
-from .affine import apply_affine_transform, apply_brightness_shift, apply_channel_shift, flip_axis
+from .affine import (
+    apply_affine_transform,
+    apply_brightness_shift,
+    apply_channel_shift,
+    flip_axis,
+    transform_matrix_offset_center,
+)
 from .files import DataFrameIterator, DirectoryIterator
 from .functional import (
     random_brightness,
@@ -18,6 +24,7 @@ from .io import (
     list_pictures,
     load_img,
     save_img,
+    validate_filename,
 )
 from .iterators import Iterator, NumpyArrayIterator
 
@@ -43,4 +50,6 @@ __all__ = [
     "random_shift",
     "random_zoom",
     "save_img",
+    "transform_matrix_offset_center",
+    "validate_filename",
 ]

@@ -26,6 +26,7 @@ __all__ = [
     "flip_axis",
     "check_geometry",
     "check_fill_mode",
+    "transform_matrix_offset_center",
 ]
 
 GEOMETRIES = ("keras_preprocessing", "tf_keras")
@@ -119,23 +120,38 @@ def apply_channel_shift(x: np.ndarray, intensity: float, channel_axis: int = 0) 
 
 
 def apply_brightness_shift(x: np.ndarray, brightness: float, scale: bool = True,
-                           data_format: str = "channels_last") -> np.ndarray:
-    """Pillow ``ImageEnhance.Brightness`` on ``x`` through an 8-bit image.
+                           data_format: str | None = None) -> np.ndarray:
+    """Pillow ``ImageEnhance.Brightness`` on ``x`` through 8-bit values, any channel count.
 
     ``scale=True`` (keras-preprocessing 1.1.2): the image is min-max stretched to
     0..255 first (in float32) and the output stays in 0..255. ``scale=False``
     (tf.keras 2.9+): values are used as they are, unless outside [0, 255]: then
-    stretched and mapped back to the input's range afterwards.
+    stretched and mapped back to the input's range afterwards. The enhancement is
+    the same for every pixel value whatever its channel, so each value goes through
+    one 8-bit grayscale image: images with 2 or more than 4 channels work too (Keras 2
+    raised ``Unsupported channel number``), and ``data_format`` does not matter (kept
+    for callers that pass it).
     """
-    from PIL import ImageEnhance
+    from PIL import Image, ImageEnhance
 
-    from .io import array_to_img, img_to_array
-
+    x = np.asarray(x, dtype="float32")
     x_min, x_max = np.min(x), np.max(x)
     outside = bool(x_min < 0 or x_max > 255)
-    img = array_to_img(x, data_format=data_format, scale=scale or outside, dtype="float32")
-    out = img_to_array(ImageEnhance.Brightness(img).enhance(brightness),
-                       data_format=data_format)
+    values = x
+    if scale or outside:  # array_to_img(scale=True): shift to 0, divide by the max, * 255
+        values = x - x_min
+        top = np.max(values)
+        if top != 0:
+            values = values / top
+        values = values * 255
+    u8 = values.astype("uint8")
+    plane = Image.fromarray(u8.reshape(x.shape[0], -1), "L")
+    out = np.asarray(ImageEnhance.Brightness(plane).enhance(brightness), dtype="float32")
+    out = out.reshape(x.shape)
+    axis = 0 if data_format == "channels_first" else -1
+    if x.ndim == 3 and x.shape[axis] == 4:  # RGBA: Pillow keeps the alpha channel
+        alpha = np.take(u8, [3], axis=axis).astype("float32")
+        out = np.concatenate([np.take(out, [0, 1, 2], axis=axis), alpha], axis=axis)
     if not scale and outside:
         out = out / 255 * (x_max - x_min) + x_min
     return out
@@ -146,3 +162,13 @@ def flip_axis(x: np.ndarray, axis: int) -> np.ndarray:
     return np.flip(np.asarray(x), axis)
 
 
+
+
+def transform_matrix_offset_center(matrix: np.ndarray, x: float, y: float) -> np.ndarray:
+    """Keras 2 ``transform_matrix_offset_center``: ``matrix`` about the centre
+    ``(x / 2 + 0.5, y / 2 + 0.5)`` (keras-preprocessing 1.1.2's convention; ``x`` and ``y``
+    are the sizes of the first and second axes the matrix acts on)."""
+    o_x, o_y = float(x) / 2 + 0.5, float(y) / 2 + 0.5
+    offset = np.array([[1, 0, o_x], [0, 1, o_y], [0, 0, 1]])
+    reset = np.array([[1, 0, -o_x], [0, 1, -o_y], [0, 0, 1]])
+    return offset @ np.asarray(matrix) @ reset

@@ -11,7 +11,7 @@ import os
 import warnings
 from typing import Any
 
-import keras
+from .. import _upstream
 
 __all__ = [
     "CorruptImageError",
@@ -21,13 +21,14 @@ __all__ = [
     "save_img",
     "list_pictures",
     "WHITE_LIST_FORMATS",
+    "validate_filename",
 ]
 
 WHITE_LIST_FORMATS = ("png", "jpg", "jpeg", "bmp", "ppm", "tif", "tiff")
 
-img_to_array = keras.utils.img_to_array
-array_to_img = keras.utils.array_to_img
-save_img = keras.utils.save_img
+img_to_array = _upstream.img_to_array
+array_to_img = _upstream.array_to_img
+save_img = _upstream.save_img
 
 
 class CorruptImageError(OSError):
@@ -56,7 +57,7 @@ def load_img(path: Any, grayscale: bool | str = False, color_mode: str = "rgb",
             f"('grayscale', 'rgb', 'rgba'). Received: color_mode={color_mode!r}"
         )
     try:
-        img = keras.utils.load_img(path, color_mode=color_mode, target_size=target_size,
+        img = _upstream.load_img(path, color_mode=color_mode, target_size=target_size,
                                    interpolation=interpolation,
                                    keep_aspect_ratio=keep_aspect_ratio)
         img.load()
@@ -69,6 +70,13 @@ def load_img(path: Any, grayscale: bool | str = False, color_mode: str = "rgb",
     except (OSError, SyntaxError) as exc:
         raise CorruptImageError(f"Cannot read image file {os.fspath(path)!r}: {exc}") from exc
     return img
+
+
+def validate_filename(filename: str, white_list_formats: tuple[str, ...]) -> bool:
+    """Keras 2 ``validate_filename``: ``filename`` (lower-cased) ends in one of
+    ``white_list_formats`` (as given, e.g. ``("png", "jpg")``) and is an existing file."""
+    return (os.fspath(filename).lower().endswith(tuple(white_list_formats))
+            and os.path.isfile(filename))
 
 
 def list_pictures(directory: str, ext: str | tuple[str, ...] = WHITE_LIST_FORMATS) -> list[str]:

@@ -37,9 +37,11 @@ class Iterator(Sequence):
     fast: bool | None = None
 
     def __init__(self, n: int, batch_size: int, shuffle: bool, seed: int | None) -> None:
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        if (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
+                or batch_size < (0 if n == 0 else 1)):
             raise ValueError(f"Invalid value for argument `batch_size`. Expected an integer "
                              f">= 1. Received: batch_size={batch_size!r}")
+        batch_size = int(batch_size)
         self.n = n
         self.batch_size = batch_size
         self.seed = seed
@@ -51,6 +53,7 @@ class Iterator(Sequence):
         entropy: Any = np.random.SeedSequence().entropy
         self._base_seed = int(seed) if seed is not None else int(entropy) % (2**63)
         self._pass = 0
+        self._flow_key = (0, 0)
         self.index_generator = self._flow_index()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -72,6 +75,8 @@ class Iterator(Sequence):
             self.index_array = np.arange(self.n)
 
     def __len__(self) -> int:
+        if self.n == 0:
+            return 0
         return (self.n + self.batch_size - 1) // self.batch_size
 
     def __getitem__(self, idx: int) -> Any:
@@ -95,21 +100,23 @@ class Iterator(Sequence):
     def reset(self) -> None:
         self.batch_index = 0
 
-    def _flow_index(self) -> IteratorType[tuple[np.ndarray, tuple[int, int]]]:
+    def _flow_index(self) -> IteratorType[np.ndarray]:
+        """Keras 2's endless index stream (an empty array when ``n == 0``); the
+        ``(pass, batch)`` key of the latest batch is kept in ``_flow_key``."""
         self.reset()
         while True:
             if self.batch_index == 0:
                 self._set_index_array()
             assert self.index_array is not None
             current = (self.batch_index * self.batch_size) % self.n if self.n else 0
-            key = (self._pass, self.batch_index)
+            self._flow_key = (self._pass, self.batch_index)
             if self.n > current + self.batch_size:
                 self.batch_index += 1
             else:
                 self.batch_index = 0
                 self._pass += 1
             self.total_batches_seen += 1
-            yield self.index_array[current:current + self.batch_size], key
+            yield self.index_array[current:current + self.batch_size]
 
     def __iter__(self) -> Iterator:  # type: ignore[override]
         return self
@@ -120,7 +127,8 @@ class Iterator(Sequence):
     def next(self) -> Any:
         """Keras 2: the next batch of the endless stream (thread-safe)."""
         with self.lock:
-            index_array, (pass_, idx) = next(self.index_generator)
+            index_array = next(self.index_generator)
+            pass_, idx = self._flow_key
         rng = np.random.default_rng([self._base_seed, pass_, idx, 1])
         return self._batch(index_array, rng)
 
@@ -199,7 +207,9 @@ class Iterator(Sequence):
             x = tf_warp.brightness(x, bright, scale=gen.profile == "keras_preprocessing")
         x = tf_warp.standardize(x, gen)
         x = tf.transpose(x, [0, 3, 1, 2]) if channels_first else x
-        x = tf.cast(x, self.dtype)
+        # the warp's output has no static image shape; a model built on its first batch
+        # needs it (only the batch dimension may be unknown)
+        x = tf.ensure_shape(tf.cast(x, self.dtype), images.shape)
         return self._structure(x, targets)
 
     def _structure(self, x: Any, targets: tuple[Any, ...]) -> Any:

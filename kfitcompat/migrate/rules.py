@@ -9,13 +9,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..legacy_table import (
+    EVALUATE_GENERATOR,
+    FIT,
+    FIT_GENERATOR,
+    LEGACY_ARGS,
+    PREDICT_GENERATOR,
+)
+from ..surface import ADD, SURFACE
+
 __all__ = [
     "MethodRule", "METHOD_RULES", "OPTIMIZERS", "LOADING_ARGS", "IMAGE_NAMES_TO_KFITCOMPAT",
     "IMPORT_MOVES", "CALLBACK_RULES", "BACKEND_VALUE_CALLS", "BACKEND_NAMES",
 ]
 
-LOADING_ARGS = ("workers", "use_multiprocessing", "max_queue_size",
-                "nb_worker", "pickle_safe", "max_q_size")
+LOADING_ARGS = tuple(r.name for r in LEGACY_ARGS if r.migrate == "move_to_dataset")
+
+
+def _renames(method: str) -> dict[str, str]:
+    return {r.name: r.target for r in LEGACY_ARGS
+            if method in r.methods and r.migrate == "rename"}
+
+
+def _sample_counts(method: str) -> dict[str, tuple[str, str]]:
+    return {r.name: (r.target, r.data_arg) for r in LEGACY_ARGS
+            if method in r.methods and r.migrate == "divide"}
 
 
 @dataclass(frozen=True)
@@ -29,21 +47,18 @@ class MethodRule:
     note: str = ""
 
 
-_FIT_RENAMES = {"nb_epoch": "epochs"}
 METHOD_RULES: dict[str, MethodRule] = {
+    # Keras 1 sample counts -> step counts, divided by the batch size of the data argument
     "fit_generator": MethodRule(
-        "fit", renames=_FIT_RENAMES,
-        # Keras 1 sample counts -> step counts, divided by the batch size of the data argument
-        sample_counts={"samples_per_epoch": ("steps_per_epoch", "generator"),
-                       "nb_val_samples": ("validation_steps", "validation_data")},
+        "fit", renames=_renames(FIT_GENERATOR), sample_counts=_sample_counts(FIT_GENERATOR),
         note="Keras 3 `fit` takes generators and Sequences"),
     "evaluate_generator": MethodRule(
-        "evaluate", sample_counts={"val_samples": ("steps", "generator")},
+        "evaluate", sample_counts=_sample_counts(EVALUATE_GENERATOR),
         note="Keras 3 `evaluate` takes generators and Sequences"),
     "predict_generator": MethodRule(
-        "predict", sample_counts={"val_samples": ("steps", "generator")},
+        "predict", sample_counts=_sample_counts(PREDICT_GENERATOR),
         note="Keras 3 `predict` takes generators and Sequences"),
-    "fit": MethodRule(None, renames=_FIT_RENAMES, status="changed in Keras 3",
+    "fit": MethodRule(None, renames=_renames(FIT), status="changed in Keras 3",
                       note="`nb_epoch` is `epochs`"),
     "predict_proba": MethodRule("predict", note="`predict` returns the probabilities"),
     "predict_classes": MethodRule(
@@ -61,13 +76,10 @@ CALLBACK_RULES = {
                                      "silently)"),
 }
 
-# Names Keras 3's keras.preprocessing.image no longer has; kfitcompat.image has them.
-IMAGE_NAMES_TO_KFITCOMPAT = (
-    "ImageDataGenerator", "Iterator", "NumpyArrayIterator", "DirectoryIterator",
-    "DataFrameIterator", "apply_affine_transform", "apply_brightness_shift",
-    "apply_channel_shift", "flip_axis", "random_rotation", "random_shift", "random_shear",
-    "random_zoom", "random_channel_shift", "random_brightness", "list_pictures",
-)
+# Names Keras 3's keras.preprocessing.image no longer has; kfitcompat.image has them (the
+# surface table's "add" rows for that module).
+IMAGE_NAMES_TO_KFITCOMPAT = tuple(r.name for r in SURFACE
+                                  if r.module == "keras.preprocessing.image" and r.kind == ADD)
 
 # module -> (new module, note): `from <module> import X` moves wholesale.
 IMPORT_MOVES = {

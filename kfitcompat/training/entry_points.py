@@ -9,6 +9,7 @@ pipeline.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from collections.abc import Sequence as SequenceType
 from typing import Any
@@ -17,6 +18,7 @@ import numpy as np
 
 from ..data.dispatch import is_legacy_stream
 from ..data.loading import check_loading_args, make_source
+from ..legacy_table import LOADING_DEFAULTS
 from .arrays import check_validation_tuple, fit_arrays
 from .distribute import built_from_sample, placement_of
 from .history import legacy_history
@@ -31,7 +33,6 @@ from .translate import translate_legacy_kwargs
 
 __all__ = ["fit", "fit_generator", "evaluate_generator", "predict_generator"]
 
-LOADING_DEFAULTS = {"workers": 1, "use_multiprocessing": False, "max_queue_size": 10}
 
 
 def _is_default(value: Any, default: Any) -> bool:
@@ -62,7 +63,8 @@ def _check_epochs(epochs: Any, initial_epoch: Any) -> None:
 
 
 def _validation_freq(value: Any) -> Any:
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        value = int(value)
         if value < 1:
             raise ValueError(
                 f"Invalid value for argument `validation_freq`. Expected an integer >= 1 or "
@@ -198,13 +200,19 @@ def _fit_stream(
         with (run_with_sources(source, val_source),
               built_from_sample(model, placement, source.first_batch)):
             history = model.fit(
-                placement.dataset(source.dataset),
+                # bounded at the batches the call needs: nothing is read (and no pass of a
+                # Sequence opened) beyond the last epoch
+                placement.dataset(functools.partial(
+                    source.dataset,
+                    steps_per_iteration=guard.total_batches * placement.batches_per_step)),
                 steps_per_epoch=steps,
                 epochs=epochs,
                 verbose=verbose,
                 callbacks=list(callbacks or []) + [guard],
-                validation_data=(placement.dataset(val_source.dataset) if val_source is not None
-                                 else validation_data),
+                validation_data=(placement.dataset(functools.partial(
+                    val_source.dataset,
+                    steps_per_iteration=validation_steps * placement.batches_per_step))
+                    if val_source is not None else validation_data),
                 validation_steps=validation_steps if val_stream else None,
                 validation_batch_size=None if val_stream else source.first_batch_size,
                 validation_freq=_validation_freq(validation_freq),
@@ -230,7 +238,9 @@ def run_inference(model: Any, run: Any, method: str, mode: str, generator: Any, 
         generator, resolve_steps(values.pop("steps"), "steps", generator, method))
     source = make_source(generator, mode, shard=shard, **values)
     with run_with_sources(source), built_from_sample(model, placement, source.first_batch):
-        return run(placement.dataset(source.dataset), steps=n_steps, **kwargs)
+        return run(placement.dataset(functools.partial(
+            source.dataset, steps_per_iteration=n_steps * placement.batches_per_step)),
+                   steps=n_steps, **kwargs)
 
 
 def evaluate_generator(

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import keras
+import numpy as np
 
 from .._warnings import warn_at_caller
 from ..data.dispatch import SEQUENCE, kind_of
@@ -40,7 +41,8 @@ def resolve_steps(value: Any, name: str, data: Any, method: str) -> int:
             f"`keras.utils.Sequence` class. Please specify `{name}` or use the "
             f"`keras.utils.Sequence` class. (in `{method}`)"
         )
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+    if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number))
+            or not value > 0):  # NumPy scalars too (``len(x) // batch_size`` on NumPy shapes)
         raise ValueError(
             f"Invalid value for argument `{name}`. Expected a positive number of "
             f"batches. Received: {name}={value!r}"
@@ -81,7 +83,13 @@ class ExhaustionGuard(keras.callbacks.Callback):
         with self._count_lock:  # may run on Keras' pool threads, in any order
             self._batches = max(self._batches, batch + 1)
 
+    def on_test_end(self, logs: dict[str, Any] | None = None) -> None:
+        if self.val_source is not None:
+            self.val_source.end_epoch()
+
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if self.source is not None:
+            self.source.end_epoch()
         if self.val_source is not None and self.val_source.exhausted and not self._val_warned:
             self._val_warned = True
             warn_at_caller(

@@ -1,0 +1,50 @@
+"""The Keras objects kfitcompat wraps or delegates to, captured once before anything is patched.
+
+:func:`kfitcompat.install` replaces names such as ``keras.utils.to_categorical`` and
+``keras.preprocessing.image.load_img`` with kfitcompat's legacy versions, which call the
+Keras 3 originals. Implementation code must reach those originals through this module, never
+through the public names (``keras.utils.to_categorical(...)`` after ``install()`` would call
+kfitcompat's wrapper, i.e. itself). This module is imported by every module that delegates,
+so it runs before ``install()`` can have patched anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+
+__all__ = [
+    "PyDataset",
+    "array_to_img",
+    "img_to_array",
+    "load_img",
+    "save_img",
+    "to_categorical",
+    "original",
+]
+
+PyDataset = keras.utils.PyDataset
+to_categorical = keras.utils.to_categorical
+load_img = keras.utils.load_img
+img_to_array = keras.utils.img_to_array
+array_to_img = keras.utils.array_to_img
+save_img = keras.utils.save_img
+
+_CAPTURED: dict[tuple[str, str], Any] = {
+    ("keras.utils", "PyDataset"): PyDataset,
+    ("keras.utils", "Sequence"): keras.utils.Sequence,
+    ("keras.utils", "to_categorical"): to_categorical,
+    ("keras.utils", "load_img"): load_img,
+    ("keras.utils", "img_to_array"): img_to_array,
+    ("keras.utils", "array_to_img"): array_to_img,
+    ("keras.utils", "save_img"): save_img,
+}
+
+
+def original(module: str, name: str) -> Any:
+    """The Keras 3 object ``module.name`` as it was before :func:`kfitcompat.install`."""
+    try:
+        return _CAPTURED[(module, name)]
+    except KeyError:
+        raise KeyError(f"kfitcompat did not capture {module}.{name}") from None
