@@ -9,9 +9,16 @@ HEADER = """# Legacy arguments
 Generated from `kfitcompat.LEGACY_ARGS` by `docs/gen_legacy_arguments.py`; a test keeps
 this page equal to the table.
 
-| legacy argument | accepted by | what kfitcompat does | modern spelling | note |
-|---|---|---|---|---|
+| legacy argument | accepted by | what kfitcompat does | modern spelling | `migrate` writes | from | owner | note |
+|---|---|---|---|---|---|---|---|
 """
+
+MIGRATE = {
+    "rename": "the same value, renamed",
+    "divide": "the sample count divided by the data's batch size",
+    "move_to_dataset": "moved onto the `PyDataset`",
+    "drop": "reported, not rewritten",
+}
 
 ACTIONS = {
     "rename": "translated, with a `LegacyArgumentWarning`",
@@ -25,7 +32,7 @@ def render() -> str:
 
     rows = [
         f"| `{r.name}` | {', '.join(f'`{m}`' for m in r.methods)} | {ACTIONS[r.action]} "
-        f"| `{r.target}` | {r.note} |"
+        f"| `{r.target}` | {MIGRATE[r.migrate]} | {r.origin} | `{r.owner}` | {r.note} |"
         for r in LEGACY_ARGS
     ]
     return HEADER + "\n".join(rows) + "\n"

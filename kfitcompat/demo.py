@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             history = model.fit_generator(
                 train, steps_per_epoch=len(train), epochs=args.epochs,
                 validation_data=val, validation_steps=len(val),
-                workers=args.workers, max_queue_size=10, verbose=2,
+                workers=args.workers, verbose=2,
                 view_metrics=view_metrics,
             )
         elapsed = time.perf_counter() - start

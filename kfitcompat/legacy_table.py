@@ -26,6 +26,7 @@ Keras 1 (samples divided by the batch size). Both are in the row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "EVALUATE",
@@ -50,7 +51,7 @@ _GENERATOR_METHODS = (FIT_GENERATOR, EVALUATE_GENERATOR, PREDICT_GENERATOR)
 _ALL = (FIT, EVALUATE, PREDICT) + _GENERATOR_METHODS
 
 #: Keras 2's defaults for the loading options, in one place.
-LOADING_DEFAULTS: dict[str, object] = {"workers": 1, "use_multiprocessing": False,
+LOADING_DEFAULTS: dict[str, Any] = {"workers": 1, "use_multiprocessing": False,
                                        "max_queue_size": 10}
 
 

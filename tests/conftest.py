@@ -100,3 +100,17 @@ def clean():
     assert multiprocessing.active_children() == []
 
 
+
+
+# -- the fast lane: `pytest -m "not slow"` (development; under 2 minutes on 2 cores) --
+# Whole modules that start subprocesses or train for long; every case that runs worker
+# processes (its id names "processes").
+_SLOW_MODULES = {"test_distributed.py", "test_examples.py", "test_release.py",
+                 "test_demo_and_plots.py", "test_fuzz_training.py", "test_fuzz_image.py",
+                 "test_shutdown.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in _SLOW_MODULES or "processes" in item.nodeid:
+            item.add_marker(pytest.mark.slow)

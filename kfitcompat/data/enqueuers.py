@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
+from ..legacy_table import LOADING_DEFAULTS
 from .producers import ThreadProducer
 
 __all__ = ["SequenceEnqueuer", "OrderedEnqueuer", "GeneratorEnqueuer"]
@@ -29,7 +30,7 @@ class SequenceEnqueuer:
         self.sequence = sequence
         self.use_multiprocessing = use_multiprocessing
         self.workers = 0
-        self.max_queue_size = 10
+        self.max_queue_size: int = LOADING_DEFAULTS["max_queue_size"]
         self._running = False
 
     def is_running(self) -> bool:

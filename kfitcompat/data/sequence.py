@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._upstream import PyDataset
+from ..legacy_table import LOADING_DEFAULTS
 
 __all__ = ["Sequence", "is_legacy_sequence"]
 
@@ -50,9 +51,9 @@ class Sequence(PyDataset, metaclass=_SequenceMeta):
     there are used when this Sequence is passed to Keras 3 ``fit`` directly.
     """
 
-    _workers = 1
-    _use_multiprocessing = False
-    _max_queue_size = 10
+    _workers = LOADING_DEFAULTS["workers"]
+    _use_multiprocessing = LOADING_DEFAULTS["use_multiprocessing"]
+    _max_queue_size = LOADING_DEFAULTS["max_queue_size"]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -18,23 +18,12 @@ import tensorflow as tf
 
 from .._warnings import warn_at_caller
 from ..data.batches import class_weight_to_sample_weight
+from ..legacy_table import LOADING_DEFAULTS
 from .distribute import built_from_sample, placement_of
 from .history import legacy_history
+from .runner import check_validation_tuple, fit_stream
 
 __all__ = ["fit_arrays", "check_validation_tuple", "split_last_fraction", "BatchShuffledArrays"]
-
-
-def check_validation_tuple(validation_data: Any) -> tuple[Any, ...]:
-    """Keras 2 check: ``validation_data`` is ``(x, y)`` or ``(x, y, sample_weight)``."""
-    if isinstance(validation_data, tf.data.Dataset):
-        return validation_data  # type: ignore[return-value]
-    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
-        n = len(validation_data) if hasattr(validation_data, "__len__") else "no"
-        raise ValueError(
-            "When passing validation_data, it must contain 2 (x_val, y_val) or 3 (x_val, "
-            f"y_val, val_sample_weights) items, however it contains {n} items"
-        )
-    return tuple(validation_data)
 
 
 def _num_samples(x: Any) -> int:
@@ -133,17 +122,15 @@ def fit_arrays(model: Any, x: Any, y: Any, **kw: Any) -> Any:
 
 
 def _fit_batch_shuffled(model: Any, x: Any, y: Any, kw: dict[str, Any]) -> Any:
-    from .entry_points import _fit_stream
-
     if kw["steps_per_epoch"] is not None:
         raise ValueError(
             "`shuffle='batch'` batches the arrays itself: leave `steps_per_epoch=None`."
         )
     seq = BatchShuffledArrays(x, y, kw["sample_weight"], kw["batch_size"] or 32)
-    return _fit_stream(
+    return fit_stream(
         model, seq, steps_per_epoch=None, epochs=kw["epochs"], verbose=kw["verbose"],
         callbacks=kw["callbacks"], validation_data=kw["validation_data"],
         validation_steps=kw["validation_steps"], validation_freq=kw["validation_freq"],
-        class_weight=kw["class_weight"], max_queue_size=10, workers=1, use_multiprocessing=False,
-        shuffle=False, initial_epoch=kw["initial_epoch"], method="fit",
+        class_weight=kw["class_weight"], shuffle=False,
+        **LOADING_DEFAULTS, initial_epoch=kw["initial_epoch"], method="fit",
     )

@@ -23,12 +23,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import tensorflow as tf
 
+from .. import _keras_private as _private
 from .._warnings import warn_at_caller
 from ..data.dispatch import SEQUENCE, kind_of
 
@@ -167,7 +167,7 @@ def _split(parts: tuple[Any, ...], pieces: int) -> tf.data.Dataset:
 
 def placement_of(model: Any) -> Placement:
     """The :class:`Placement` for ``model`` (not distributed outside a strategy scope)."""
-    strategy = getattr(model, "_distribute_strategy", None)
+    strategy = _private.distribute_strategy(model)
     if strategy is None:
         return Placement()
     host, hosts = _cluster_position(strategy)
@@ -203,8 +203,11 @@ def built_from_sample(model: Any, placement: Placement,
        ``axis=0`` and fails ("Invalid reduction dimension 0 for input with 0
        dimensions", tensorflow/tensorflow#72388); scalars are reduced without an axis.
     """
-    original = getattr(model, "_maybe_symbolic_build", None)
-    if not placement.distributed or original is None or _worked_around(model):
+    if not placement.distributed or _private.has_symbolic_build_override(model):
+        yield
+        return
+    original = _private.symbolic_build(model)
+    if original is None:
         yield
         return
     sample = first_batch()
@@ -212,44 +215,34 @@ def built_from_sample(model: Any, placement: Placement,
     def build(iterator: Any = None, data_batch: Any = None) -> Any:
         return original(data_batch=sample if data_batch is None else data_batch)
 
-    object.__setattr__(model, "_maybe_symbolic_build", build)
+    _private.set_symbolic_build(model, build)
     try:
         with _scalar_logs_reduced(placement.strategy, model):
             yield
     finally:
-        object.__delattr__(model, "_maybe_symbolic_build")
+        _private.clear_symbolic_build(model)
 
 
 def needs_workarounds(model: Any) -> bool:
     """A model under MultiWorkerMirroredStrategy, where Keras 3's own ``fit`` fails,
     and not already inside a kfitcompat call."""
-    return (_in_multi_worker_mode(getattr(model, "_distribute_strategy", None))
-            and not _worked_around(model))
-
-
-def _worked_around(model: Any) -> bool:
-    return "_maybe_symbolic_build" in getattr(model, "__dict__", {})
-
-
-def _in_multi_worker_mode(strategy: Any) -> bool:
-    extended = getattr(strategy, "extended", None)
-    check = getattr(extended, "_in_multi_worker_mode", None)
-    return bool(check is not None and check())
+    return (_private.in_multi_worker_mode(_private.distribute_strategy(model))
+            and not _private.has_symbolic_build_override(model))
 
 
 @contextlib.contextmanager
 def _scalar_logs_reduced(strategy: Any, model: Any) -> Iterator[None]:
-    # The module that defines the TensorFlow trainer's step functions, found from the
-    # model's class (not a hard-coded private import path).
-    make = getattr(type(model), "make_train_function", None)
-    tf_trainer: Any = sys.modules.get(getattr(make, "__module__", ""))
-    original = getattr(tf_trainer, "reduce_per_replica", None)
-    if original is None or not _in_multi_worker_mode(strategy):
+    if not _private.in_multi_worker_mode(strategy):
         yield
         return
+    tf_trainer: Any = _private.tf_trainer_module(model)
+    if tf_trainer is None:
+        yield
+        return
+    original = tf_trainer.reduce_per_replica
 
     def reduce_per_replica(values: Any, strategy: Any, reduction: str) -> Any:
-        if reduction not in ("auto", "mean") or not _in_multi_worker_mode(strategy):
+        if reduction not in ("auto", "mean") or not _private.in_multi_worker_mode(strategy):
             return original(values, strategy, reduction)
 
         def mean(v: Any) -> Any:

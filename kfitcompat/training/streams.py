@@ -18,13 +18,13 @@ from typing import Any
 import keras
 import numpy as np
 
+from .._keras_private import K3_RAN_OUT
 from .._warnings import warn_at_caller
 from ..data.dispatch import SEQUENCE, kind_of
 from ..data.sources import Source
 
 __all__ = ["resolve_steps", "run_with_sources", "ExhaustionGuard"]
 
-_K3_RAN_OUT = r"Your input ran out of data.*batches\. You may need"
 
 
 def resolve_steps(value: Any, name: str, data: Any, method: str) -> int:
@@ -159,7 +159,7 @@ def run_with_sources(*sources: Source | None) -> Iterator[None]:
     try:
         with _ctrl_c_stays_keyboard_interrupt() as interrupted, warnings.catch_warnings():
             # Keras 3's own text; kfitcompat reports exhaustion with the legacy one.
-            warnings.filterwarnings("ignore", message=_K3_RAN_OUT)
+            warnings.filterwarnings("ignore", message=K3_RAN_OUT)
             try:
                 yield
             except Exception as exc:

@@ -1,0 +1,119 @@
+"""Every private Keras 3 name kfitcompat touches, in one place, each with the Keras versions
+it was checked against.
+
+kfitcompat works through public Keras API except for the workarounds below. Each touchpoint
+has a canary test (``tests/test_keras_private.py``) that fails, naming the Keras version,
+when the private API changes; at run time a workaround that cannot be applied warns
+(:class:`KerasPrivateAPIWarning`) instead of falling back silently.
+
+Touchpoints (all checked against Keras 3.15.1 and TensorFlow 2.21):
+
+* ``Model._maybe_symbolic_build(iterator=None, data_batch=None)``: under a strategy, the model
+  is built from the batch kfitcompat holds, not from a throw-away iterator (which would lose
+  legacy batches).
+* ``Model._distribute_strategy``: the strategy a model was built under.
+* ``strategy.extended._in_multi_worker_mode()`` (TensorFlow): MultiWorkerMirroredStrategy.
+* ``reduce_per_replica`` of the module that defines the TF trainer's ``make_train_function``:
+  scalar logs reduced without an axis under MultiWorkerMirroredStrategy (tensorflow#72388).
+* ``Model._eval_epoch_iterator``: dropped when ``fit`` raises (Keras 3 drops it on success).
+* the text of Keras 3's "Your input ran out of data" warning: filtered during kfitcompat's
+  calls, which report exhaustion with tf.keras' text.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+__all__ = [
+    "CHECKED_KERAS",
+    "K3_RAN_OUT",
+    "KerasPrivateAPIWarning",
+    "clear_symbolic_build",
+    "distribute_strategy",
+    "drop_eval_iterator",
+    "has_symbolic_build_override",
+    "in_multi_worker_mode",
+    "set_symbolic_build",
+    "symbolic_build",
+    "tf_trainer_module",
+    "warn_unavailable",
+]
+
+#: The Keras versions the touchpoints below were checked against.
+CHECKED_KERAS = ("3.15.1",)
+
+#: Keras 3's own exhaustion warning (keras/src/trainers/epoch_iterator.py).
+K3_RAN_OUT = r"Your input ran out of data.*batches\. You may need"
+
+_SYMBOLIC_BUILD = "_maybe_symbolic_build"
+_EVAL_ITERATOR = "_eval_epoch_iterator"
+
+
+class KerasPrivateAPIWarning(RuntimeWarning):
+    """A Keras workaround kfitcompat needs could not be applied in this Keras version."""
+
+
+def warn_unavailable(touchpoint: str, consequence: str) -> None:
+    import keras
+
+    warnings.warn(
+        f"kfitcompat could not apply its workaround through `{touchpoint}` in Keras "
+        f"{keras.__version__} (checked: {', '.join(CHECKED_KERAS)}): {consequence}",
+        KerasPrivateAPIWarning, stacklevel=3)
+
+
+def distribute_strategy(model: Any) -> Any:
+    """The ``tf.distribute`` strategy ``model`` was built under, or None."""
+    return getattr(model, "_distribute_strategy", None)
+
+
+def in_multi_worker_mode(strategy: Any) -> bool:
+    extended = getattr(strategy, "extended", None)
+    check = getattr(extended, "_in_multi_worker_mode", None)
+    return bool(check is not None and check())
+
+
+def symbolic_build(model: Any) -> Callable[..., Any] | None:
+    """``model._maybe_symbolic_build`` (None, with a warning, if Keras no longer has it)."""
+    original = getattr(model, _SYMBOLIC_BUILD, None)
+    if original is None:
+        warn_unavailable(f"Model.{_SYMBOLIC_BUILD}", "under a tf.distribute strategy the "
+                         "model is built from a batch Keras takes from the stream itself, "
+                         "which a legacy generator then no longer yields")
+    return original
+
+
+def set_symbolic_build(model: Any, build: Callable[..., Any]) -> None:
+    object.__setattr__(model, _SYMBOLIC_BUILD, build)
+
+
+def clear_symbolic_build(model: Any) -> None:
+    object.__delattr__(model, _SYMBOLIC_BUILD)
+
+
+def has_symbolic_build_override(model: Any) -> bool:
+    """Whether a kfitcompat call on ``model`` is in progress (its override is set)."""
+    return _SYMBOLIC_BUILD in getattr(model, "__dict__", {})
+
+
+def tf_trainer_module(model: Any) -> ModuleType | None:
+    """The module that defines the TF trainer's step functions and ``reduce_per_replica``,
+    found from the model's class (no hard-coded private import path)."""
+    make = getattr(type(model), "make_train_function", None)
+    module = sys.modules.get(getattr(make, "__module__", ""))
+    if module is None or not hasattr(module, "reduce_per_replica"):
+        warn_unavailable("reduce_per_replica", "under MultiWorkerMirroredStrategy Keras 3 may "
+                         "fail with 'Invalid reduction dimension 0' (tensorflow#72388)")
+        return None
+    return module
+
+
+def drop_eval_iterator(model: Any) -> None:
+    """Forget Keras 3's cached validation iterator (it holds a ``tf.data`` iterator over a
+    source kfitcompat has closed)."""
+    if getattr(model, _EVAL_ITERATOR, None) is not None:
+        setattr(model, _EVAL_ITERATOR, None)

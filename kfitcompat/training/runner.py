@@ -1,0 +1,181 @@
+"""Running Keras 3 ``fit`` / ``evaluate`` / ``predict`` over one legacy stream.
+
+The one place where a legacy data argument, its steps and its loading options meet Keras 3:
+:func:`fit_stream` (``fit_generator``, ``fit`` with a generator or a Sequence, and Keras 2's
+``shuffle='batch'`` on arrays) and :func:`run_inference` (``evaluate_generator``,
+``predict_generator`` and the patched ``evaluate`` / ``predict``). :mod:`.entry_points` (the
+legacy signatures) and :mod:`.arrays` (array data) both call it; it imports neither.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import tensorflow as tf
+
+from .. import _keras_private as _private
+from ..data.dispatch import is_legacy_stream
+from ..data.loading import check_loading_args, make_source
+from ..legacy_table import LOADING_DEFAULTS
+from .distribute import built_from_sample, placement_of
+from .history import legacy_history
+from .streams import ExhaustionGuard, resolve_steps, run_with_sources
+from .translate import translate_legacy_kwargs
+
+__all__ = ["check_epochs", "check_validation_tuple", "fit_stream", "run_inference",
+           "translate", "normalize_validation_freq"]
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    return value is default or (type(value) is type(default) and value == default)
+
+
+def _explicit(values: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """The values the caller changed from the signature's defaults."""
+    return {k: v for k, v in values.items() if not _is_default(v, defaults[k])}
+
+
+def translate(method: str, values: dict[str, Any], defaults: dict[str, Any],
+               legacy: dict[str, Any], data: Any) -> dict[str, Any]:
+    """``values`` with the caller's Keras 1 spellings (``legacy``) translated in."""
+    if not legacy:
+        return values
+    changed = translate_legacy_kwargs(method, _explicit(values, defaults), legacy, data)
+    return {**values, **changed}
+
+
+def check_validation_tuple(validation_data: Any) -> tuple[Any, ...]:
+    """Keras 2 check: ``validation_data`` is ``(x, y)`` or ``(x, y, sample_weight)``."""
+    if isinstance(validation_data, tf.data.Dataset):
+        return validation_data  # type: ignore[return-value]
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+        n = len(validation_data) if hasattr(validation_data, "__len__") else "no"
+        raise ValueError(
+            "When passing validation_data, it must contain 2 (x_val, y_val) or 3 (x_val, "
+            f"y_val, val_sample_weights) items, however it contains {n} items"
+        )
+    return tuple(validation_data)
+
+
+def check_epochs(epochs: Any, initial_epoch: Any) -> None:
+    """``epochs`` and ``initial_epoch`` are integers (``initial_epoch >= 0``)."""
+    for name, value, low in (("epochs", epochs, None), ("initial_epoch", initial_epoch, 0)):
+        if (isinstance(value, bool) or not isinstance(value, (int, np.integer))
+                or (low is not None and value < low)):
+            expected = "an integer" if low is None else f"an integer >= {low}"
+            raise ValueError(f"Invalid value for argument `{name}`. Expected {expected}. "
+                             f"Received: {name}={value!r}")
+
+
+def normalize_validation_freq(value: Any) -> Any:
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        value = int(value)
+        if value < 1:
+            raise ValueError(
+                f"Invalid value for argument `validation_freq`. Expected an integer >= 1 or "
+                f"a collection of epoch numbers. Received: validation_freq={value!r}"
+            )
+        return value
+    try:
+        return sorted(int(v) for v in value)
+    except TypeError:
+        raise ValueError(
+            "Invalid value for argument `validation_freq`. Expected an integer >= 1 or a "
+            f"collection of epoch numbers. Received: validation_freq={value!r}"
+        ) from None
+
+
+def fit_stream(
+    model: Any,
+    generator: Any,
+    *,
+    steps_per_epoch: Any,
+    epochs: int,
+    verbose: Any,
+    callbacks: list[Any] | None,
+    validation_data: Any,
+    validation_steps: Any,
+    validation_freq: Any,
+    class_weight: Mapping[Any, float] | None,
+    max_queue_size: int,
+    workers: int,
+    use_multiprocessing: bool,
+    shuffle: Any,
+    initial_epoch: int,
+    method: str,
+) -> Any:
+    check_epochs(epochs, initial_epoch)
+    if not is_legacy_stream(generator):
+        raise TypeError(
+            f"`{method}` expects a generator, an iterator or a `keras.utils.Sequence` as "
+            f"`generator`; received {type(generator).__name__}. For arrays use `fit(x, y)`."
+        )
+    check_loading_args(workers, max_queue_size, use_multiprocessing)
+    placement = placement_of(model)
+    steps, shard = placement.plan(
+        generator, resolve_steps(steps_per_epoch, "steps_per_epoch", generator, method))
+    loading: dict[str, Any] = dict(workers=workers, max_queue_size=max_queue_size,
+                                   use_multiprocessing=use_multiprocessing)
+    val_stream = validation_data is not None and is_legacy_stream(validation_data)
+    val_shard = (0, 1)
+    if val_stream:
+        validation_steps, val_shard = placement.plan(validation_data, resolve_steps(
+            validation_steps, "validation_steps", validation_data, method))
+    elif validation_data is not None:
+        validation_data = check_validation_tuple(validation_data)
+    source = make_source(generator, "fit", shuffle=bool(shuffle), class_weight=class_weight,
+                         shard=shard, **loading)
+    try:
+        val_source = (make_source(validation_data, "evaluate", shard=val_shard, **loading)
+                      if val_stream else None)
+    except BaseException:
+        source.close()
+        raise
+    guard = ExhaustionGuard(source, steps, steps * max(epochs - initial_epoch, 0), val_source)
+    try:
+        with (run_with_sources(source, val_source),
+              built_from_sample(model, placement, source.first_batch)):
+            history = model.fit(
+                # bounded at the batches the call needs: nothing is read (and no pass of a
+                # Sequence opened) beyond the last epoch
+                placement.dataset(functools.partial(
+                    source.dataset,
+                    steps_per_iteration=guard.total_batches * placement.batches_per_step)),
+                steps_per_epoch=steps,
+                epochs=epochs,
+                verbose=verbose,
+                callbacks=list(callbacks or []) + [guard],
+                validation_data=(placement.dataset(functools.partial(
+                    val_source.dataset,
+                    steps_per_iteration=validation_steps * placement.batches_per_step))
+                    if val_source is not None else validation_data),
+                validation_steps=validation_steps if val_stream else None,
+                validation_batch_size=None if val_stream else source.first_batch_size,
+                validation_freq=normalize_validation_freq(validation_freq),
+                initial_epoch=initial_epoch,
+                shuffle=False,
+            )
+    finally:
+        # Keras 3 drops its validation iterator only when fit returns normally; over a
+        # closed legacy source it would keep a tf.data iterator alive with the model.
+        _private.drop_eval_iterator(model)
+    return legacy_history(guard.clean_history(history))
+
+
+def run_inference(model: Any, run: Any, method: str, mode: str, generator: Any, steps: Any,
+                  legacy: dict[str, Any], loading: dict[str, Any], **kwargs: Any) -> Any:
+    """Translate the Keras 1 spellings, resolve ``steps``, build the source (sharded
+    under a multi-worker strategy) and call ``run(dataset, steps=..., **kwargs)``."""
+    values = translate(method, dict(steps=steps, **loading),
+                        dict(steps=None, **LOADING_DEFAULTS), legacy, generator)
+    placement = placement_of(model)
+    n_steps, shard = placement.plan(
+        generator, resolve_steps(values.pop("steps"), "steps", generator, method))
+    source = make_source(generator, mode, shard=shard, **values)
+    with run_with_sources(source), built_from_sample(model, placement, source.first_batch):
+        return run(placement.dataset(functools.partial(
+            source.dataset, steps_per_iteration=n_steps * placement.batches_per_step)),
+                   steps=n_steps, **kwargs)

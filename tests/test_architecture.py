@@ -1,0 +1,128 @@
+"""The package's shape: no import circle, small modules, one legacy table importable without
+TensorFlow, one list of legacy image names."""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "kfitcompat"
+
+
+def _module_name(path: pathlib.Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: pathlib.Path) -> set[str]:
+    """kfitcompat modules ``path`` imports, at module level or inside functions."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            targets = [module] + [f"{module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            targets = [a.name for a in node.names]
+        else:
+            continue
+        found.update(t for t in targets if t.startswith("kfitcompat"))
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {}
+    for name, path in modules.items():
+        graph[name] = {t for t in _imports(path) if t in modules and t != name}
+    return graph
+
+
+def test_no_import_circle_between_modules():
+    graph = _graph()
+    packages = {n for n in graph if (PACKAGE.parent / n.replace(".", "/") / "__init__.py").exists()}
+
+    def edges(node: str) -> set[str]:
+        # a package's __init__ re-exports its children: those edges are not a design circle
+        return {t for t in graph[node] if not (node in packages and t.startswith(node + "."))
+                and t not in packages}
+
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in edges(node):
+            if state.get(nxt) == 1:
+                cycle = stack[stack.index(nxt):] + [nxt]
+                pytest.fail("import circle: " + " -> ".join(cycle))
+            if nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+
+
+def test_no_module_over_500_lines():
+    long = {str(p.relative_to(PACKAGE.parent)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text().splitlines())) > 500}
+    assert long == {}
+
+
+def test_the_legacy_tables_import_without_tensorflow_or_keras():
+    code = ("import sys\n"
+            "from kfitcompat.legacy_table import LEGACY_ARGS\n"
+            "from kfitcompat.surface import SURFACE\n"
+            "from kfitcompat.migrate import rules\n"
+            "from kfitcompat import LEGACY_ARGS as again\n"
+            "assert again is LEGACY_ARGS\n"
+            "heavy = [m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')]\n"
+            "assert not heavy, heavy[:5]\n"
+            "print('light')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "light" in out.stdout
+
+
+def test_one_list_of_legacy_image_names():
+    from kfitcompat.migrate.rules import IMAGE_NAMES_TO_KFITCOMPAT
+    from kfitcompat.surface import ADD, LEGACY_IMAGE_NAMES, SURFACE
+
+    added = {r.name for r in SURFACE if r.module == "keras.preprocessing.image" and r.kind == ADD}
+    assert set(IMAGE_NAMES_TO_KFITCOMPAT) == added
+    assert added <= set(LEGACY_IMAGE_NAMES)
+
+
+def test_every_legacy_argument_names_its_owner_and_default_once():
+    import importlib
+
+    from kfitcompat.legacy_table import LEGACY_ARGS, LOADING_DEFAULTS
+
+    for row in LEGACY_ARGS:
+        importlib.import_module(row.owner)  # the owning module exists
+        if row.action == "data":
+            assert row.default == LOADING_DEFAULTS[row.name]
+    # the loading defaults are written once: signatures spell them (legacy signatures are kept
+    # exactly), no call site or dict restates them
+    import re
+
+    for name, value in LOADING_DEFAULTS.items():
+        restated = re.compile(rf'(\b_?{name}\s*=\s*|"{name}":\s*){value}\s*[,)}}\n]')
+        holders = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
+                   if restated.search(p.read_text())]
+        assert holders == ["legacy_table.py"], (name, holders)

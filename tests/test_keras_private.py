@@ -1,0 +1,79 @@
+"""Canaries: each private Keras touchpoint kfitcompat relies on (kfitcompat/_keras_private.py)
+still exists with the shape it was checked against. A failure names the Keras version."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import warnings
+
+import keras
+import pytest
+import tensorflow as tf
+
+from kfitcompat import _keras_private as private
+
+VERSION = f"Keras {keras.__version__} (kfitcompat checked {', '.join(private.CHECKED_KERAS)})"
+
+
+def _model() -> keras.Model:
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    return model
+
+
+def test_maybe_symbolic_build_takes_a_data_batch():
+    method = getattr(keras.Model, "_maybe_symbolic_build", None)
+    assert method is not None, f"{VERSION}: Model._maybe_symbolic_build is gone"
+    params = inspect.signature(method).parameters
+    assert {"iterator", "data_batch"} <= set(params), f"{VERSION}: signature {params}"
+
+
+def test_distribute_strategy_attribute():
+    with tf.distribute.OneDeviceStrategy("/cpu:0").scope():
+        model = _model()
+    assert private.distribute_strategy(model) is not None, f"{VERSION}: _distribute_strategy"
+
+
+def test_multi_worker_mode_check_exists():
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
+    check = getattr(strategy.extended, "_in_multi_worker_mode", None)
+    assert callable(check), "TensorFlow: strategy.extended._in_multi_worker_mode is gone"
+    assert not private.in_multi_worker_mode(strategy)
+
+
+def test_tf_trainer_module_has_reduce_per_replica():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", private.KerasPrivateAPIWarning)
+        module = private.tf_trainer_module(_model())
+    params = inspect.signature(module.reduce_per_replica).parameters
+    assert list(params)[:3] == ["values", "strategy", "reduction"], f"{VERSION}: {params}"
+
+
+def test_eval_epoch_iterator_is_cached_and_dropped():
+    import numpy as np
+
+    model = _model()
+    x = np.zeros((4, 2), "float32")
+    model.fit(x, x[:, :1], validation_data=(x, x[:, :1]), epochs=1, verbose=0)
+    model._eval_epoch_iterator = object()
+    private.drop_eval_iterator(model)
+    assert model._eval_epoch_iterator is None
+
+
+def test_keras_ran_out_of_data_text_matches_the_filter():
+    import keras.src.trainers.epoch_iterator as epoch_iterator  # noqa: PLC0415 (canary only)
+
+    source = inspect.getsource(epoch_iterator)
+    text = re.search(r'"(Your input ran out of data.*?)"\s*\n(\s*"[^"]*"\s*\n)*', source)
+    assert text is not None, f"{VERSION}: the exhaustion warning text moved"
+    joined = "".join(re.findall(r'"([^"]*)"', text.group(0)))
+    assert re.search(private.K3_RAN_OUT, joined), f"{VERSION}: {joined!r}"
+
+
+def test_a_missing_touchpoint_warns_instead_of_falling_back_silently():
+    class NoBuild:
+        pass
+
+    with pytest.warns(private.KerasPrivateAPIWarning, match="_maybe_symbolic_build"):
+        assert private.symbolic_build(NoBuild()) is None
