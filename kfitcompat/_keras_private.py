@@ -15,6 +15,10 @@ Touchpoints (all checked against Keras 3.15.1 and TensorFlow 2.21):
 * ``strategy.extended._in_multi_worker_mode()`` (TensorFlow): MultiWorkerMirroredStrategy.
 * ``reduce_per_replica`` of the module that defines the TF trainer's ``make_train_function``:
   scalar logs reduced without an axis under MultiWorkerMirroredStrategy (tensorflow#72388).
+* ``keras.Model``'s subclass named ``Functional``: its ``__init__`` takes Keras 1's
+  ``input``/``output`` after ``install()``.
+* ``EarlyStopping``'s base class (Keras 3's ``MonitorCallback``) and its
+  ``_set_monitor_op()``: Keras 2's ``mode='auto'`` rule after ``install()``.
 * ``Model._eval_epoch_iterator``: dropped when ``fit`` raises (Keras 3 drops it on success).
 * the text of Keras 3's "Your input ran out of data" warning: filtered during kfitcompat's
   calls, which report exhaustion with tf.keras' text.
@@ -35,6 +39,8 @@ __all__ = [
     "clear_symbolic_build",
     "distribute_strategy",
     "drop_eval_iterator",
+    "functional_class",
+    "monitor_callback_class",
     "has_symbolic_build_override",
     "in_multi_worker_mode",
     "set_symbolic_build",
@@ -117,3 +123,27 @@ def drop_eval_iterator(model: Any) -> None:
     source kfitcompat has closed)."""
     if getattr(model, _EVAL_ITERATOR, None) is not None:
         setattr(model, _EVAL_ITERATOR, None)
+
+
+def functional_class() -> type:
+    """Keras 3's functional model class (what ``keras.Model(inputs, outputs)`` returns),
+    found among ``keras.Model``'s subclasses rather than imported from ``keras.src``."""
+    import keras
+
+    for cls in keras.Model.__subclasses__():
+        if cls.__name__ == "Functional":
+            return cls
+    raise RuntimeError(f"Keras {keras.__version__}: no functional model class under "
+                       f"keras.Model (checked: {', '.join(CHECKED_KERAS)})")
+
+
+def monitor_callback_class() -> type:
+    """The base class of Keras 3's monitoring callbacks (``MonitorCallback``, not public),
+    found from ``keras.callbacks.EarlyStopping``; it defines ``_set_monitor_op()``."""
+    import keras
+
+    for cls in keras.callbacks.EarlyStopping.__mro__[1:]:
+        if "_set_monitor_op" in cls.__dict__:
+            return cls
+    raise RuntimeError(f"Keras {keras.__version__}: no _set_monitor_op on EarlyStopping's "
+                       f"bases (checked: {', '.join(CHECKED_KERAS)})")

@@ -10,6 +10,19 @@ from types import FrameType
 __all__ = ["LegacyArgumentWarning", "warn_at_caller"]
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_SKIPPED = (_PACKAGE_DIR + os.sep,)
+
+
+def _keras_dirs() -> tuple[str, ...]:
+    """The folders of Keras and TensorFlow (their frames sit between a user's call and a
+    patched ``__init__``)."""
+    dirs = []
+    for name in ("keras", "tensorflow"):
+        module = sys.modules.get(name)
+        path = getattr(module, "__file__", None)
+        if path:
+            dirs.append(os.path.dirname(os.path.abspath(path)) + os.sep)
+    return tuple(dirs)
 
 
 class LegacyArgumentWarning(UserWarning):
@@ -20,19 +33,22 @@ class LegacyArgumentWarning(UserWarning):
     """
 
 
-def _caller_stacklevel() -> int:
-    """Stack level of the first frame outside the kfitcompat package."""
+def _caller_stacklevel(skip: tuple[str, ...]) -> int:
+    """Stack level of the first frame outside the kfitcompat package (and ``skip``)."""
     frame: FrameType | None = sys._getframe(2)  # the caller of warn_at_caller's caller
     level = 2
     while frame is not None:
         filename = os.path.abspath(frame.f_code.co_filename)
-        if not filename.startswith(_PACKAGE_DIR + os.sep):
+        if not filename.startswith(skip):
             return level
         frame = frame.f_back
         level += 1
     return level
 
 
-def warn_at_caller(message: str, category: type[Warning] = LegacyArgumentWarning) -> None:
-    """Warn once per user call site (Python's default filter) with ``category``."""
-    warnings.warn(message, category, stacklevel=_caller_stacklevel())
+def warn_at_caller(message: str, category: type[Warning] = LegacyArgumentWarning,
+                   through_keras: bool = False) -> None:
+    """Warn once per user call site (Python's default filter) with ``category``;
+    ``through_keras``: also skip Keras' own frames (a patched Keras ``__init__``)."""
+    skip = _SKIPPED + (_keras_dirs() if through_keras else ())
+    warnings.warn(message, category, stacklevel=_caller_stacklevel(skip))

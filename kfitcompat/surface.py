@@ -12,6 +12,12 @@ module, the attribute, what kfitcompat puts there and its *kind*:
   ``isinstance`` relations.
 * ``alias``: Keras 3's own object already behaves as the legacy one; nothing is set, and a
   test checks the identity.
+* ``wrap``: an attribute of a Keras class (``keras.optimizers.Optimizer.__init__``,
+  ``keras.layers.Conv2D.__init__``) becomes ``factory(original[, arg])``: the original is
+  captured at install time, before anything is patched, and called for every call that uses
+  no legacy spelling. The class itself (identity, ``isinstance``) is untouched.
+* ``module``: a Keras 2 module path Keras 3 removed (``keras.utils.np_utils``), answered by
+  a module of re-exported names (:mod:`kfitcompat.keras2.modules`).
 
 The table imports neither TensorFlow nor Keras; targets are ``"module:attribute"`` strings
 resolved at install time. Everything set is restored by ``uninstall()``.
@@ -26,17 +32,19 @@ from typing import Any, NamedTuple
 __all__ = [
     "ADD",
     "ALIAS",
+    "MODULE",
     "LEGACY_IMAGE_NAMES",
     "REPLACE",
     "SURFACE",
     "SurfaceRow",
     "SurfaceWarning",
+    "WRAP",
     "install_surface",
     "legacy_surface",
     "uninstall_surface",
 ]
 
-ADD, REPLACE, ALIAS = "add", "replace", "alias"
+ADD, REPLACE, ALIAS, WRAP, MODULE = "add", "replace", "alias", "wrap", "module"
 
 _ABSENT = object()
 
@@ -46,11 +54,12 @@ class SurfaceWarning(RuntimeWarning):
 
 
 class SurfaceRow(NamedTuple):
-    module: str     # the legacy import path, e.g. "keras.preprocessing.image"
+    module: str     # the legacy import path ("keras.preprocessing.image") or a Keras class
     name: str       # the attribute
-    kind: str       # ADD, REPLACE or ALIAS
-    target: str     # "kfitcompat module:attribute" (ALIAS: the Keras object it must be)
+    kind: str       # ADD, REPLACE, ALIAS, WRAP or MODULE
+    target: str     # "module:attribute" of the object (WRAP: of the factory)
     note: str = ""
+    arg: str = ""   # WRAP: a second argument for the factory
 
 
 # keras-preprocessing 1.1.2's public image names (Keras 2.2.4 / 2.3.1 keras.preprocessing.image,
@@ -98,6 +107,59 @@ def _image_rows() -> list[SurfaceRow]:
     return rows
 
 
+def _keras2_rows() -> list[SurfaceRow]:
+    """The Keras 2 surface around ``fit`` (:mod:`kfitcompat.keras2`)."""
+    from .keras2.backend import BACKEND_NAMES
+    from .keras2.layers import KERAS1_CLASSES, KERAS1_KEYWORDS
+    from .keras2.modules import MODULES
+    from .keras2.optimizers import LOWER_CASE_NAMES
+
+    rows = [SurfaceRow("keras.optimizers", lower, ADD, f"keras.optimizers:{cls}",
+                       "Keras 2's lower-case alias") for lower, cls in LOWER_CASE_NAMES.items()]
+    rows += [
+        SurfaceRow("keras.optimizers.Optimizer", "__init__", WRAP,
+                   "kfitcompat.keras2.optimizers:optimizer_init", "lr= and decay= (Keras 2)"),
+        SurfaceRow("keras.optimizers.Optimizer", "lr", ADD,
+                   "kfitcompat.keras2.optimizers:lr_property", "optimizer.lr"),
+        SurfaceRow("keras.Model", "__new__", WRAP, "kfitcompat.keras2.models:model_new",
+                   "Model(input=, output=)"),
+        SurfaceRow(FUNCTIONAL, "__init__", WRAP, "kfitcompat.keras2.models:functional_init",
+                   "Model(input=, output=)"),
+        SurfaceRow("keras.layers", "merge", ADD, "kfitcompat.keras2.layers:merge"),
+        SurfaceRow("keras.Model", "save_weights", WRAP, "kfitcompat.keras2.weights:save_weights",
+                   "save_weights('w.h5') in Keras 2's HDF5 layout"),
+        SurfaceRow("keras.utils", "get_file", WRAP, "kfitcompat.keras2.modules:get_file",
+                   "extract=True also extracts where Keras 2 did"),
+        SurfaceRow("keras.callbacks.ModelCheckpoint", "__init__", WRAP,
+                   "kfitcompat.keras2.callbacks:checkpoint_init", "period=, .hdf5 names"),
+        SurfaceRow(MONITOR, "_set_monitor_op", WRAP, "kfitcompat.keras2.callbacks:set_monitor_op",
+                   "Keras 2's mode='auto'"),
+        *(SurfaceRow(f"keras.callbacks.{cls}", "on_epoch_end", WRAP,
+                     "kfitcompat.keras2.callbacks:monitored_epoch_end", "acc/val_acc names")
+          for cls in ("EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau")),
+    ]
+    rows += [SurfaceRow("keras.backend", name, ADD, f"kfitcompat.keras2.backend:{name}",
+                        "Keras 2 backend function") for name in BACKEND_NAMES]
+    # Keras 3 keeps some Keras 1 names as plain aliases of its classes (with Keras 3's
+    # argument meaning): those rows replace, the others add.
+    keras3_aliases = {"Convolution1D", "Convolution2D", "Convolution3D",
+                      "SeparableConvolution2D"}
+    rows += [SurfaceRow("keras.layers", name, REPLACE if name in keras3_aliases else ADD,
+                        "kfitcompat.keras2.layers:keras1_class", f"Keras 1 name of {target}",
+                        arg=name)
+             for name, target in KERAS1_CLASSES.items()]
+    rows += [SurfaceRow(f"keras.layers.{layer}", "__init__", WRAP,
+                        "kfitcompat.keras2.layers:keras1_init", "Keras 1 keywords", arg=layer)
+             for layer in KERAS1_KEYWORDS]
+    rows += [SurfaceRow(path.rpartition(".")[0], path.rpartition(".")[2], MODULE,
+                        f"kfitcompat.keras2.modules:{path}") for path in MODULES]
+    return rows
+
+
+#: Owner paths of Keras classes that are not public (found through public ones).
+FUNCTIONAL = "<keras functional model class>"
+MONITOR = "<keras monitor callback class>"
+
 SURFACE: tuple[SurfaceRow, ...] = (
     SurfaceRow("keras.utils", "Sequence", REPLACE, "kfitcompat.data.sequence:Sequence",
                "a PyDataset subclass; isinstance(PyDataset(), keras.utils.Sequence) holds"),
@@ -107,40 +169,90 @@ SURFACE: tuple[SurfaceRow, ...] = (
     SurfaceRow("keras.utils", "to_categorical", REPLACE, "kfitcompat.utils:to_categorical",
                "Keras 2's dtype= argument and float32 output"),
     *_image_rows(),
+    *_keras2_rows(),
 )
 
 
 def _resolve(target: str) -> Any:
     module, _, name = target.partition(":")
+    if module == "kfitcompat.keras2.modules" and "." in name:
+        from .keras2.modules import build_module
+
+        return build_module(name)
     return getattr(importlib.import_module(module), name)
 
 
+def owner(path: str) -> Any:
+    """The module or Keras class a row's attribute lives on."""
+    if path in (FUNCTIONAL, MONITOR):
+        from . import _keras_private
+
+        return (_keras_private.functional_class() if path == FUNCTIONAL
+                else _keras_private.monitor_callback_class())
+    parts = path.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            found: Any = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for part in parts[i:]:
+            found = getattr(found, part)
+        return found
+    raise ImportError(path)
+
+
+def _value(row: SurfaceRow, previous: Any, where: Any) -> Any:
+    if row.kind == WRAP:
+        original = previous if previous is not _ABSENT else getattr(where, row.name)
+        factory = _resolve(row.target)
+        return factory(original, row.arg) if row.arg else factory(original)
+    if row.arg:
+        return _resolve(row.target)(row.arg)
+    return _resolve(row.target)
+
+
 def legacy_surface() -> list[tuple[str, str, Any]]:
-    """(module path, attribute name, object) for every legacy name after ``install()``."""
-    return [(row.module, row.name, _resolve(row.target)) for row in SURFACE]
+    """(module path, attribute name, object) of every ``add``/``replace``/``alias`` row."""
+    return [(row.module, row.name, _value(row, _ABSENT, None)) for row in SURFACE
+            if row.kind in (ADD, REPLACE, ALIAS) and not row.arg]
 
 
 def install_surface() -> list[tuple[Any, str, Any]]:
-    """Set the ``add`` and ``replace`` rows; returns what :func:`uninstall_surface` restores."""
-    saved = []
+    """Set every row but the aliases; returns what :func:`uninstall_surface` restores."""
+    import sys
+
+    saved: list[tuple[Any, str, Any]] = []
     for row in SURFACE:
         if row.kind == ALIAS:
             continue
-        module = importlib.import_module(row.module)
-        previous = module.__dict__.get(row.name, _ABSENT)
-        if row.kind == ADD and previous is not _ABSENT:
+        where = owner(row.module)
+        previous = where.__dict__.get(row.name, _ABSENT)
+        path = f"{row.module}.{row.name}"
+        present = path in sys.modules if row.kind == MODULE else hasattr(where, row.name)
+        if row.kind == ADD and present or row.kind == MODULE and present:
             warnings.warn(f"{row.module}.{row.name} exists in this Keras; kfitcompat replaces "
                           "it with its legacy version (its surface table says it should be "
                           "absent)", SurfaceWarning, stacklevel=3)
-        saved.append((module, row.name, previous))
-        setattr(module, row.name, _resolve(row.target))
+        value = _value(row, previous, where)
+        if row.kind == MODULE:  # Keras 1's merge() keeps the attribute keras.layers.merge
+            saved.append((sys.modules, path, sys.modules.get(path, _ABSENT)))
+            sys.modules[path] = value
+            if hasattr(where, row.name):
+                continue
+        saved.append((where, row.name, previous))
+        setattr(where, row.name, value)
     return saved
 
 
 def uninstall_surface(saved: list[tuple[Any, str, Any]]) -> None:
     """Put back what :func:`install_surface` replaced, and remove what it added."""
-    for module, name, previous in reversed(saved):
-        if previous is _ABSENT:
-            module.__dict__.pop(name, None)
+    for where, name, previous in reversed(saved):
+        if isinstance(where, dict):  # sys.modules
+            if previous is _ABSENT:
+                where.pop(name, None)
+            else:
+                where[name] = previous
+        elif previous is _ABSENT:
+            delattr(where, name)
         else:
-            setattr(module, name, previous)
+            setattr(where, name, previous)

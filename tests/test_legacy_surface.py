@@ -65,15 +65,33 @@ def test_keras_classes_keep_their_identity():
 
 def test_every_row_is_installed_and_removed():
     import importlib
+    import sys
 
-    absent = {(r.module, r.name) for r in SURFACE
-              if r.kind == ADD and not hasattr(importlib.import_module(r.module), r.name)}
-    assert absent == {(r.module, r.name) for r in SURFACE if r.kind == ADD}
+    from kfitcompat.surface import MODULE, WRAP, owner
+
+    def present(r):
+        if r.kind == MODULE:
+            return f"{r.module}.{r.name}" in sys.modules
+        return hasattr(owner(r.module), r.name)
+
+    absent = {(r.module, r.name) for r in SURFACE if r.kind in (ADD, MODULE) and not present(r)}
+    assert absent == {(r.module, r.name) for r in SURFACE if r.kind in (ADD, MODULE)}
+    wrapped = {(r.module, r.name): getattr(owner(r.module), r.name) for r in SURFACE
+               if r.kind == WRAP}
     with kfitcompat.install():
         for module, name, obj in legacy_surface():
-            assert getattr(importlib.import_module(module), name) is obj, (module, name)
-    for module, name in absent:
-        assert not hasattr(importlib.import_module(module), name)
+            assert getattr(owner(module), name) is obj, (module, name)
+        for (module, name), original in wrapped.items():
+            assert getattr(owner(module), name) is not original, (module, name)
+        for r in SURFACE:
+            if r.kind == MODULE:  # importable; keras.layers.merge stays Keras 1's merge()
+                assert importlib.import_module(f"{r.module}.{r.name}") is sys.modules[
+                    f"{r.module}.{r.name}"]
+    for r in SURFACE:
+        if r.kind in (ADD, MODULE):
+            assert not present(r), (r.module, r.name)
+    for (module, name), original in wrapped.items():
+        assert getattr(owner(module), name) is original, (module, name)
 
 
 def test_alias_rows_are_keras_own_objects():

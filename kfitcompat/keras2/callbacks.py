@@ -1,0 +1,129 @@
+"""Keras 2 callback idioms on Keras 3: ``monitor='val_acc'``, ``mode='auto'`` on accuracy,
+``{val_acc}`` in ``ModelCheckpoint`` file names, ``period=``, and ``.hdf5`` file names.
+
+After :func:`kfitcompat.install`:
+
+* the callbacks that monitor a metric (``EarlyStopping``, ``ModelCheckpoint``,
+  ``ReduceLROnPlateau``) see each accuracy under both names, ``acc``/``val_acc`` (Keras
+  2.2.4) and ``accuracy``/``val_accuracy`` (Keras 3), whichever the model logs; a file name
+  template may name either;
+* ``mode='auto'`` follows Keras 2: maximise a monitored name that contains ``acc`` (or
+  starts with ``fmeasure``), minimise one Keras 3 cannot place (Keras 3 raises);
+* ``ModelCheckpoint(period=N)`` saves every N epochs (modern: ``save_freq``), and a file name
+  ending in ``.hdf5`` (or ``.h5`` with ``save_weights_only=True``) is written in HDF5 as
+  Keras 2 did (Keras 3 accepts only ``.keras`` / ``.h5`` / ``.weights.h5``).
+
+Nothing changes for callbacks that use Keras 3's names and suffixes.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections.abc import Callable
+from typing import Any
+
+from .._warnings import warn_at_caller
+
+__all__ = ["with_accuracy_aliases", "monitored_epoch_end", "set_monitor_op", "checkpoint_init"]
+
+
+def with_accuracy_aliases(logs: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A copy of ``logs`` where each accuracy answers to ``acc`` and ``accuracy`` names."""
+    if not logs:
+        return logs
+    out = dict(logs)
+    for key, value in logs.items():
+        if key.endswith("accuracy"):
+            out.setdefault(key[: -len("accuracy")] + "acc", value)
+        elif key.endswith("acc") and (len(key) == 3 or key[-4] == "_"):
+            out.setdefault(key + "uracy", value)
+    return out
+
+
+def monitored_epoch_end(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``on_epoch_end`` that gives the callback the accuracy aliases (and honours
+    ``ModelCheckpoint(period=N)``)."""
+
+    def on_epoch_end(self: Any, epoch: int, logs: dict[str, Any] | None = None) -> Any:
+        period = getattr(self, "_kfitcompat_period", 1)
+        if period > 1:
+            self._kfitcompat_epochs_since_save = getattr(
+                self, "_kfitcompat_epochs_since_save", 0) + 1
+            if self._kfitcompat_epochs_since_save < period:
+                return None
+            self._kfitcompat_epochs_since_save = 0
+        result = original(self, epoch, with_accuracy_aliases(logs))
+        _rename_written(self, epoch, logs)
+        return result
+
+    on_epoch_end.__wrapped__ = original  # type: ignore[attr-defined]
+    return on_epoch_end
+
+
+def set_monitor_op(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``_set_monitor_op`` with Keras 2's ``mode='auto'`` rule."""
+
+    def _set_monitor_op(self: Any) -> Any:
+        if self.mode == "auto":
+            monitor = str(self.monitor)
+            if "acc" in monitor or monitor.startswith("fmeasure"):
+                return _with_mode(self, original, "max")
+            try:
+                return original(self)
+            except ValueError:  # Keras 3 cannot tell; Keras 2 minimised
+                return _with_mode(self, original, "min")
+        return original(self)
+
+    return _set_monitor_op
+
+
+def _with_mode(callback: Any, original: Callable[..., Any], mode: str) -> Any:
+    callback.mode = mode
+    try:
+        return original(callback)
+    finally:
+        callback.mode = "auto"
+
+
+_KERAS3_SUFFIXES = (".keras", ".h5")
+
+
+def checkpoint_init(original: Callable[..., None]) -> Callable[..., None]:
+    """``ModelCheckpoint.__init__`` taking Keras 2's ``period`` and any file name."""
+
+    def __init__(self: Any, filepath: Any, *args: Any, period: int | None = None,
+                 **kwargs: Any) -> None:
+        path = os.fspath(filepath)
+        weights_only = kwargs.get("save_weights_only", len(args) > 3 and args[3])
+        needed = ".weights.h5" if weights_only else None
+        fits = path.endswith(needed) if needed else path.endswith(_KERAS3_SUFFIXES)
+        suffix = ""
+        if not fits:
+            suffix = needed or ".h5"
+            warn_at_caller(f"`ModelCheckpoint({path!r})`: Keras 3 needs a name ending in "
+                           f"{suffix!r}; kfitcompat writes HDF5 under your name, as Keras 2 "
+                           "did.", through_keras=True)
+        original(self, path + suffix, *args, **kwargs)
+        self._kfitcompat_suffix = suffix
+        if period is not None:
+            warn_at_caller("`ModelCheckpoint(period=N)` is Keras 2: kfitcompat saves every N "
+                           "epochs (modern: `save_freq`).", through_keras=True)
+            self._kfitcompat_period = int(period)
+
+    __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
+    return __init__
+
+
+def _rename_written(callback: Any, epoch: int, logs: dict[str, Any] | None) -> None:
+    """Move a checkpoint written under ``name + suffix`` to the name the script gave."""
+    suffix = getattr(callback, "_kfitcompat_suffix", "")
+    if not suffix:
+        return
+    try:
+        written = callback.filepath.format(epoch=epoch + 1, **(with_accuracy_aliases(logs)
+                                                                or {}))
+    except (KeyError, IndexError, ValueError):
+        return
+    if os.path.exists(written):
+        os.replace(written, written[: -len(suffix)])

@@ -1,0 +1,89 @@
+"""Keras 2 module paths Keras 3 removed: ``keras.utils.np_utils``, ``keras.utils.data_utils``,
+``keras.utils.generic_utils``, ``keras.layers.core`` and the other ``keras.layers.*`` files,
+``keras.engine``. After :func:`kfitcompat.install` each is importable again
+(``from keras.utils import np_utils``, ``from keras.layers.core import Dense``); each is a
+module of re-exported names (``MODULES``), never a copy of Keras code.
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+import numpy as np
+
+__all__ = ["MODULES", "build_module", "normalize"]
+
+
+def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
+    """Keras 2 ``np_utils.normalize``: ``x`` divided by its ``order``-norm along ``axis``."""
+    norm = np.atleast_1d(np.linalg.norm(x, order, axis))
+    norm[norm == 0] = 1
+    return x / np.expand_dims(norm, axis)
+
+
+_LAYER_FILES = ("core", "convolutional", "pooling", "normalization", "recurrent", "embeddings",
+                "advanced_activations", "merge", "wrappers", "noise", "local",
+                "convolutional_recurrent")
+
+#: module path -> {name: "module:attribute"}; an empty dict means "the whole target module".
+MODULES: dict[str, dict[str, str] | str] = {
+    "keras.utils.np_utils": {"to_categorical": "kfitcompat.utils:to_categorical",
+                             "normalize": "kfitcompat.keras2.modules:normalize"},
+    "keras.utils.data_utils": {
+        "Sequence": "kfitcompat.data.sequence:Sequence",
+        "OrderedEnqueuer": "kfitcompat.utils:OrderedEnqueuer",
+        "GeneratorEnqueuer": "kfitcompat.utils:GeneratorEnqueuer",
+        "SequenceEnqueuer": "kfitcompat.utils:SequenceEnqueuer",
+        "get_file": "keras.utils:get_file"},
+    "keras.utils.generic_utils": {
+        "Progbar": "keras.utils:Progbar",
+        "CustomObjectScope": "keras.utils:CustomObjectScope",
+        "custom_object_scope": "keras.utils:custom_object_scope",
+        "get_custom_objects": "keras.utils:get_custom_objects",
+        "serialize_keras_object": "keras.utils:serialize_keras_object",
+        "deserialize_keras_object": "keras.utils:deserialize_keras_object"},
+    "keras.engine": {"Input": "keras:Input", "Layer": "keras.layers:Layer",
+                     "InputSpec": "keras.layers:InputSpec", "Model": "keras:Model"},
+    "keras.engine.topology": {"Input": "keras:Input", "Layer": "keras.layers:Layer",
+                              "InputSpec": "keras.layers:InputSpec"},
+    **{f"keras.layers.{name}": "keras.layers" for name in _LAYER_FILES},
+}
+
+
+def build_module(path: str) -> types.ModuleType:
+    """The module object that answers ``path`` after ``install()``."""
+    import importlib
+
+    spec = MODULES[path]
+    if isinstance(spec, str):
+        return importlib.import_module(spec)
+    module = types.ModuleType(path, f"Keras 2 `{path}` (kfitcompat re-exports; Keras 3 has "
+                                    "these names elsewhere).")
+    for name, target in spec.items():
+        where, _, attr = target.partition(":")
+        setattr(module, name, getattr(importlib.import_module(where), attr))
+    module.__all__ = sorted(spec)  # type: ignore[attr-defined]
+    return module
+
+
+def get_file(original: Any) -> Any:
+    """``keras.utils.get_file`` whose ``extract=True`` also leaves the archive's contents
+    beside it, where Keras 2 put them (``~/.keras/datasets/cats_and_dogs_filtered``);
+    Keras 3 extracts into ``<name>_extracted/`` and returns that folder, which it still
+    does (Keras 3 code sees no change)."""
+    import functools
+    import os
+
+    @functools.wraps(original)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        path = original(*args, **kwargs)
+        if isinstance(path, str) and path.endswith("_extracted") and os.path.isdir(path):
+            parent = os.path.dirname(path)
+            for entry in os.listdir(path):
+                beside = os.path.join(parent, entry)
+                if not os.path.lexists(beside):
+                    os.symlink(os.path.join(path, entry), beside)
+        return path
+
+    return wrapper

@@ -1,0 +1,234 @@
+"""The Keras 2 idioms around fit, under install() (kfitcompat/keras2/): each as a legacy script
+writes it, checked against Keras 2's meaning (tf_keras where it still has the idiom)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import warnings
+import zipfile
+
+import keras
+import numpy as np
+import pytest
+
+import kfitcompat
+
+tfk = pytest.importorskip("tf_keras")
+
+
+@pytest.fixture
+def installed():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", kfitcompat.LegacyArgumentWarning)
+        kfitcompat.install()
+        try:
+            yield
+        finally:
+            kfitcompat.uninstall()
+
+
+def _data(n=32):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(n, 4)).astype("float32")
+    y = (x[:, 0] > 0).astype("float32")[:, None]
+    return x, y
+
+
+def test_optimizer_lr_and_decay_follow_keras2(installed):
+    opt = keras.optimizers.SGD(lr=0.5, decay=0.1)
+    schedule = opt._learning_rate  # the InverseTimeDecay kfitcompat built
+    for k in (0, 1, 5, 20):
+        assert float(schedule(k)) == pytest.approx(0.5 / (1 + 0.1 * k), rel=1e-6)
+    plain = keras.optimizers.Adam(lr=1e-3)
+    assert float(plain.learning_rate) == pytest.approx(1e-3)
+
+
+def test_optimizer_lr_attribute_and_backend_values(installed):
+    from keras import backend as K
+
+    opt = keras.optimizers.RMSprop(lr=0.01)
+    assert float(K.get_value(opt.lr)) == pytest.approx(0.01)
+    K.set_value(opt.lr, 0.002)
+    assert float(opt.learning_rate) == pytest.approx(0.002)
+    opt.lr = 0.003
+    assert float(K.get_value(opt.learning_rate)) == pytest.approx(0.003)
+
+
+def test_lower_case_optimizer_names(installed):
+    assert keras.optimizers.rmsprop is keras.optimizers.RMSprop
+    opt = keras.optimizers.rmsprop(lr=1e-4, decay=1e-6)
+    assert isinstance(opt, keras.optimizers.RMSprop)
+
+
+def test_valid_keras3_optimizers_are_unchanged(installed):
+    opt = keras.optimizers.SGD(learning_rate=0.1)
+    assert float(opt.learning_rate) == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="not recognized"):
+        keras.optimizers.SGD(learning_rte=0.1)
+
+
+@pytest.mark.parametrize("module, names", [
+    ("keras.utils.np_utils", ["to_categorical", "normalize"]),
+    ("keras.utils.data_utils", ["Sequence", "OrderedEnqueuer", "GeneratorEnqueuer", "get_file"]),
+    ("keras.utils.generic_utils", ["Progbar", "CustomObjectScope"]),
+    ("keras.layers.core", ["Dense", "Dropout", "Flatten", "Activation"]),
+    ("keras.layers.convolutional", ["Conv2D", "Convolution2D", "MaxPooling2D"]),
+    ("keras.layers.merge", ["concatenate", "add"]),
+    ("keras.engine", ["Input", "Layer"]),
+])
+def test_keras2_module_paths_import(installed, module, names):
+    mod = importlib.import_module(module)
+    for name in names:
+        assert getattr(mod, name) is not None
+    if module == "keras.utils.np_utils":
+        from keras.utils import np_utils
+
+        np.testing.assert_array_equal(np_utils.to_categorical([1, 0], 2),
+                                      tfk.utils.to_categorical([1, 0], 2))
+
+
+def test_module_paths_are_gone_after_uninstall():
+    with kfitcompat.install():
+        importlib.import_module("keras.utils.np_utils")
+    with pytest.raises(ImportError):
+        importlib.import_module("keras.utils.np_utils")
+    assert not hasattr(keras.backend, "image_dim_ordering")
+    assert keras.layers.Convolution2D is keras.layers.Conv2D  # Keras 3's own alias again
+
+
+def test_image_dim_ordering(installed):
+    from keras import backend as K
+
+    assert K.image_dim_ordering() == "tf"
+    K.set_image_dim_ordering("th")
+    try:
+        assert keras.config.image_data_format() == "channels_first"
+    finally:
+        K.set_image_dim_ordering("tf")
+
+
+def test_backend_functions_match_tf_keras(installed):
+    from keras import backend as K
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(3, 4, 5)).astype("float32")
+    y = rng.normal(size=(3, 5, 2)).astype("float32")
+    np.testing.assert_allclose(K.batch_dot(x, y, axes=(2, 1)),
+                               tfk.backend.batch_dot(x, y, axes=(2, 1)), rtol=1e-5)
+    np.testing.assert_allclose(K.sum(K.square(x), axis=-1, keepdims=True),
+                               tfk.backend.sum(tfk.backend.square(x), axis=-1, keepdims=True),
+                               rtol=1e-5)
+    np.testing.assert_allclose(K.clip(x, -0.5, 0.5), tfk.backend.clip(x, -0.5, 0.5))
+    assert K.int_shape(keras.Input((4, 5))) == (None, 4, 5)
+    assert K.epsilon() == tfk.backend.epsilon()
+
+
+def _cnn(conv, dense, dropout, **pool):
+    inputs = keras.Input((8, 8, 3))
+    h = conv(inputs)
+    h = keras.layers.MaxPooling2D(**pool)(h)
+    h = keras.layers.Flatten()(h)
+    h = dropout(h)
+    return keras.Model(inputs, dense(h))
+
+
+def test_keras1_cnn_trains_like_its_keras2_spelling(installed):
+    keras1 = _cnn(keras.layers.Convolution2D(4, 3, 3, border_mode="same", init="he_normal"),
+                  keras.layers.Dense(output_dim=2), keras.layers.Dropout(p=0.0),
+                  pool_size=(2, 2), border_mode="valid")
+    keras2 = _cnn(keras.layers.Conv2D(4, (3, 3), padding="same",
+                                      kernel_initializer="he_normal"),
+                  keras.layers.Dense(2), keras.layers.Dropout(0.0), pool_size=(2, 2))
+    assert [w.shape for w in keras1.get_weights()] == [w.shape for w in keras2.get_weights()]
+    assert keras1.layers[1].kernel.shape == (3, 3, 3, 4)
+    keras1.set_weights(keras2.get_weights())
+    x = np.random.default_rng(2).normal(size=(16, 8, 8, 3)).astype("float32")
+    y = np.eye(2, dtype="float32")[np.arange(16) % 2]
+    for model in (keras1, keras2):
+        model.compile(keras.optimizers.SGD(learning_rate=0.1), "mse")
+        model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    for a, b in zip(keras1.get_weights(), keras2.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+def test_keras1_keyword_on_a_keras3_name_and_plain_keras3_meaning(installed):
+    layer = keras.layers.Conv2D(24, 5, 5, subsample=(2, 2))
+    assert layer.kernel_size == (5, 5) and layer.strides == (2, 2)
+    plain = keras.layers.Conv2D(32, 3, 3)  # valid Keras 3: strides=3
+    assert plain.kernel_size == (3, 3) and plain.strides == (3, 3)
+    assert isinstance(keras.layers.Convolution2D(8, 3, 3), keras.layers.Conv2D)
+    assert isinstance(layer, keras.layers.Convolution2D)
+
+
+def test_model_with_input_and_output_keywords(installed):
+    inputs = keras.Input((4,))
+    outputs = keras.layers.Dense(1)(inputs)
+    model = keras.Model(input=inputs, output=outputs)
+    assert model.inputs[0] is inputs and model.outputs[0] is outputs
+    a, b = keras.Input((2,)), keras.Input((3,))
+    merged = keras.layers.merge([a, b], mode="concat", concat_axis=-1)
+    assert tuple(merged.shape) == (None, 5)
+
+
+def _classifier(metric="accuracy"):
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(keras.optimizers.SGD(learning_rate=0.1), "binary_crossentropy",
+                  metrics=[metric])
+    return model
+
+
+@pytest.mark.parametrize("metric", ["accuracy", "acc"])
+def test_callbacks_monitor_val_acc_as_keras2(installed, tmp_path, metric):
+    x, y = _data()
+    template = str(tmp_path / "w.{epoch:02d}-{val_acc:.2f}.hdf5")
+    checkpoint = keras.callbacks.ModelCheckpoint(template, monitor="val_acc",
+                                                 save_best_only=True)
+    stop = keras.callbacks.EarlyStopping(monitor="val_acc", patience=5)
+    plateau = keras.callbacks.ReduceLROnPlateau(monitor="val_acc", patience=5)
+    _classifier(metric).fit(x, y, validation_data=(x, y), epochs=3, verbose=0,
+                            callbacks=[checkpoint, stop, plateau])
+    for callback in (checkpoint, stop, plateau):  # Keras 2: an accuracy is maximised
+        assert callback.monitor_op is keras.ops.greater, callback
+    assert checkpoint.best is not None  # val_acc was found in the logs
+    files = sorted(os.listdir(tmp_path))
+    assert files and all(f.endswith(".hdf5") for f in files), files
+    assert isinstance(keras.models.load_model(tmp_path / files[-1]), keras.Model)
+
+
+def test_checkpoint_period_saves_every_n_epochs(installed, tmp_path):
+    x, y = _data()
+    checkpoint = keras.callbacks.ModelCheckpoint(str(tmp_path / "m.{epoch:02d}.h5"), period=2)
+    _classifier().fit(x, y, epochs=5, verbose=0, callbacks=[checkpoint])
+    assert sorted(os.listdir(tmp_path)) == ["m.02.h5", "m.04.h5"]
+
+
+def test_save_weights_h5_round_trip_and_tf_keras_interchange(installed, tmp_path):
+    x, _ = _data()
+    model = _classifier()
+    model.predict(x[:1], verbose=0)
+    path = str(tmp_path / "first_try.h5")
+    model.save_weights(path)
+    again = _classifier()
+    again.load_weights(path)
+    np.testing.assert_array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0))
+    legacy = tfk.Sequential([tfk.Input((4,)), tfk.layers.Dense(1, activation="sigmoid")])
+    legacy.load_weights(path)  # tf_keras reads kfitcompat's file
+    np.testing.assert_allclose(legacy.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-6)
+    legacy.set_weights([w * 2 for w in legacy.get_weights()])
+    legacy.save_weights(str(tmp_path / "legacy.h5"))
+    again.load_weights(str(tmp_path / "legacy.h5"))  # and kfitcompat reads tf_keras'
+    np.testing.assert_allclose(again.get_weights()[0], legacy.get_weights()[0])
+
+
+def test_get_file_extract_also_leaves_the_keras2_folder(installed, tmp_path):
+    archive = tmp_path / "src" / "cats_and_dogs_filtered.zip"
+    archive.parent.mkdir()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("cats_and_dogs_filtered/train/cats/a.txt", "x")
+    path = keras.utils.get_file("cats_and_dogs_filtered.zip", origin=archive.as_uri(),
+                                extract=True, cache_dir=str(tmp_path / "cache"))
+    assert path.endswith("_extracted")  # Keras 3's own result
+    keras2_dir = os.path.join(os.path.dirname(path), "cats_and_dogs_filtered")
+    assert os.path.isfile(os.path.join(keras2_dir, "train", "cats", "a.txt"))
