@@ -126,6 +126,8 @@ def _keras2_rows() -> list[SurfaceRow]:
         SurfaceRow(FUNCTIONAL, "__init__", WRAP, "kfitcompat.keras2.models:functional_init",
                    "Model(input=, output=)"),
         SurfaceRow("keras.layers", "merge", ADD, "kfitcompat.keras2.layers:merge"),
+        SurfaceRow("keras.Model", "compile", WRAP, "kfitcompat.keras2.models:compile_method",
+                   "compile(opt, loss, metrics), sample_weight_mode, one loss per output"),
         SurfaceRow("keras.Model", "save_weights", WRAP, "kfitcompat.keras2.weights:save_weights",
                    "save_weights('w.h5') in Keras 2's HDF5 layout"),
         SurfaceRow("keras.utils", "get_file", WRAP, "kfitcompat.keras2.modules:get_file",

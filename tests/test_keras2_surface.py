@@ -232,3 +232,60 @@ def test_get_file_extract_also_leaves_the_keras2_folder(installed, tmp_path):
     assert path.endswith("_extracted")  # Keras 3's own result
     keras2_dir = os.path.join(os.path.dirname(path), "cats_and_dogs_filtered")
     assert os.path.isfile(os.path.join(keras2_dir, "train", "cats", "a.txt"))
+
+
+def test_compile_takes_keras2_calls(installed):
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, [keras.layers.Dense(2)(inputs), keras.layers.Dense(3)(inputs)])
+    model.compile("rmsprop", "mse", loss_weights=[1.0, 0.5], sample_weight_mode=None)
+    x = np.zeros((8, 4), "float32")
+    logs = model.fit(x, [np.ones((8, 2)), np.ones((8, 3))], epochs=1, verbose=0).history
+    assert len(logs["loss"]) == 1
+    single = _classifier()
+    single.compile("sgd", "binary_crossentropy", ["accuracy"])  # Keras 2: metrics third
+    xs, ys = _data()
+    assert "accuracy" in single.fit(xs, ys, epochs=1, verbose=0).history
+    with pytest.raises(ValueError, match="sample_weight_mode"):
+        single.compile("sgd", "mse", sample_weight_mode="element")
+
+
+def test_tf_keras_profile_keeps_the_given_class_order(tmp_path):
+    pd = pytest.importorskip("pandas")
+    from PIL import Image
+
+    for name in ("a.png", "b.png"):
+        Image.new("RGB", (4, 4)).save(tmp_path / name)
+    df = pd.DataFrame({"filename": ["a.png", "b.png"], "class": ["A", "B"]})
+    for profile, expected in (("tf_keras", {"B": 0, "A": 1}),
+                              ("keras_preprocessing", {"A": 0, "B": 1})):
+        gen = kfitcompat.image.ImageDataGenerator(profile=profile)
+        it = gen.flow_from_dataframe(df, str(tmp_path), classes=["B", "A", "B"],
+                                     target_size=(4, 4))
+        assert it.class_indices == expected, profile
+
+
+def test_ordered_enqueuer_ends_the_pass_when_its_last_batch_is_taken():
+    class Shrinking(kfitcompat.Sequence):
+        def __init__(self):
+            self.n = 6
+
+        def __len__(self):
+            return self.n
+
+        def __getitem__(self, i):
+            return np.full((1, 1), i)
+
+        def on_epoch_end(self):
+            self.n = 3
+
+    seq = Shrinking()
+    enqueuer = kfitcompat.utils.OrderedEnqueuer(seq)
+    enqueuer.start(workers=2, max_queue_size=4)
+    try:
+        stream = enqueuer.get()
+        assert [int(next(stream)[0, 0]) for _ in range(6)] == list(range(6))
+        enqueuer.join_end_of_epoch()  # returns at once: the pass already ended
+        assert len(seq) == 3
+        assert [int(next(stream)[0, 0]) for _ in range(3)] == [0, 1, 2]
+    finally:
+        enqueuer.stop()

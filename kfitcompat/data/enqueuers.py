@@ -104,11 +104,13 @@ class OrderedEnqueuer(SequenceEnqueuer):
                         return
                 pending.append((index, self._submit(index)))
             while pending:
-                yield self._result(*pending.popleft())
+                batch = self._result(*pending.popleft())
+                if not pending:  # the pass's last batch is taken: end the pass before it is
+                    self.sequence.on_epoch_end()  # handed out, as Keras 2.3.1's thread did
+                    self.end_of_epoch_signal.set()
+                yield batch
                 if not self._running:
                     return
-            self.sequence.on_epoch_end()
-            self.end_of_epoch_signal.set()
             if self.use_multiprocessing:
                 self._pool.refresh()
 

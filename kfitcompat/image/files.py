@@ -294,7 +294,8 @@ class DataFrameIterator(_FileIterator):
             df = df[np.asarray(ok, dtype=bool)]
         labelled = class_mode not in ["input", "multi_output", "raw", None]
         if labelled:
-            df, classes = self._filter_classes(df, y_col, classes)
+            keep_order = bool(classes) and image_data_generator.profile == "tf_keras"
+            df, classes = self._filter_classes(df, y_col, classes, keep_order)
             self.class_indices = dict(zip(classes, range(len(classes))))
         if self.split:
             n = len(df)
@@ -353,7 +354,11 @@ class DataFrameIterator(_FileIterator):
             raise TypeError(f"Column weight_col={weight_col} must be numeric.")
 
     @staticmethod
-    def _filter_classes(df: Any, y_col: str, classes: Any) -> tuple[Any, list[Any]]:
+    def _filter_classes(df: Any, y_col: str, classes: Any, keep_order: bool = False
+                        ) -> tuple[Any, list[Any]]:
+        """Rows whose labels are in ``classes`` (all labels when none are given), and the
+        class list: sorted (keras-preprocessing 1.1.2), or for tf.keras 2.9+ (``keep_order``)
+        the given classes in their order, duplicates dropped."""
         df = df.copy()
 
         def keep(labels: Any, allowed: set[Any]) -> Any:
@@ -371,7 +376,8 @@ class DataFrameIterator(_FileIterator):
             allowed = set()
             for v in df[y_col]:
                 allowed.update(v) if isinstance(v, (list, tuple)) else allowed.add(v)
-        return df.dropna(subset=[y_col]), sorted(allowed)
+        ordered = list(dict.fromkeys(classes)) if keep_order else sorted(allowed)
+        return df.dropna(subset=[y_col]), ordered
 
     def _filter_valid_filepaths(self, df: Any, x_col: str) -> Any:
         paths = df[x_col].map(lambda f: os.path.join(self.directory, f))

@@ -13,7 +13,7 @@ from typing import Any
 
 from .._warnings import warn_at_caller
 
-__all__ = ["model_new", "functional_init"]
+__all__ = ["compile_method", "functional_init", "model_new"]
 
 
 def _renamed(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -50,3 +50,43 @@ def functional_init(original: Callable[..., None]) -> Callable[..., None]:
     # Keras reads the layer's constructor arguments from the signature
     __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
     return __init__
+
+
+def _is_metric_list(value: Any) -> bool:
+    return isinstance(value, (list, tuple, dict)) and not all(
+        isinstance(v, (int, float)) for v in (value.values() if isinstance(value, dict)
+                                              else value))
+
+
+def compile_method(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``Model.compile`` that takes Keras 2's calls: ``compile(opt, loss, metrics)``
+    positionally, ``sample_weight_mode``, and one loss for several outputs with a list of
+    ``loss_weights`` (Keras 2 applied the loss to every output)."""
+
+    def compile(self: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: A001
+        args = list(args)
+        if len(args) >= 3 and _is_metric_list(args[2]) and "metrics" not in kwargs:
+            kwargs["metrics"] = args.pop(2)  # Keras 2's third positional is `metrics`
+            warn_at_caller("`compile(optimizer, loss, metrics)`: Keras 3's third positional "
+                           "argument is `loss_weights`; pass `metrics=` by keyword.")
+        mode = kwargs.pop("sample_weight_mode", None)
+        if mode not in (None, "temporal"):
+            raise ValueError("Invalid value for argument `sample_weight_mode`. Expected None "
+                             f"or 'temporal'. Received: sample_weight_mode={mode!r}")
+        if mode == "temporal":
+            warn_at_caller("`sample_weight_mode='temporal'` is not needed in Keras 3: 2-D "
+                           "sample weights are used per timestep as they are.")
+        loss = args[1] if len(args) > 1 else kwargs.get("loss")
+        weights = kwargs.get("loss_weights")
+        if (loss is not None and not isinstance(loss, (list, tuple, dict))
+                and isinstance(weights, (list, tuple, dict)) and len(weights) > 1):
+            spread = ({name: loss for name in weights} if isinstance(weights, dict)
+                      else [loss] * len(weights))
+            if len(args) > 1:
+                args[1] = spread
+            else:
+                kwargs["loss"] = spread
+        return original(self, *args, **kwargs)
+
+    compile.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
+    return compile
