@@ -9,7 +9,8 @@ HEADER = """# Legacy arguments
 Generated from `kfitcompat.LEGACY_ARGS` by `docs/gen_legacy_arguments.py`; a test keeps
 this page equal to the table.
 
-| legacy argument | accepted by | what kfitcompat does | modern spelling | `migrate` writes | from | owner | note |
+| legacy argument | accepted by | what kfitcompat does | modern spelling | `migrate` writes \
+| from | owner | note |
 |---|---|---|---|---|---|---|---|
 """
 

@@ -63,8 +63,8 @@ def compile_method(original: Callable[..., Any]) -> Callable[..., Any]:
     positionally, ``sample_weight_mode``, and one loss for several outputs with a list of
     ``loss_weights`` (Keras 2 applied the loss to every output)."""
 
-    def compile(self: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: A001
-        args = list(args)
+    def compile(self: Any, *given: Any, **kwargs: Any) -> Any:  # noqa: A001
+        args = list(given)
         if len(args) >= 3 and _is_metric_list(args[2]) and "metrics" not in kwargs:
             kwargs["metrics"] = args.pop(2)  # Keras 2's third positional is `metrics`
             warn_at_caller("`compile(optimizer, loss, metrics)`: Keras 3's third positional "
