@@ -47,14 +47,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import traceback
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 TOOLS = Path(__file__).resolve().parent
 if str(TOOLS) not in sys.path:
