@@ -190,6 +190,11 @@ class GeneratorSource(Source):
                     return
                 yield batch
 
+    @property
+    def served_batches(self) -> int:
+        """Batches handed to ``tf.data`` so far."""
+        return self._served
+
     def _begin_iteration(self, steps: Any) -> np.int64:
         with self._gate:
             self._budget = int(steps) if steps >= 0 else None

@@ -56,6 +56,8 @@ def load_img(path: Any, grayscale: bool | str = False, color_mode: str = "rgb",
             "Invalid value for argument `color_mode`. Expected one of "
             f"('grayscale', 'rgb', 'rgba'). Received: color_mode={color_mode!r}"
         )
+    from PIL import Image
+
     try:
         img = _upstream.load_img(path, color_mode=color_mode, target_size=target_size,
                                    interpolation=interpolation,
@@ -67,7 +69,8 @@ def load_img(path: Any, grayscale: bool | str = False, color_mode: str = "rgb",
         if "interpolation" in str(exc):
             raise
         raise CorruptImageError(f"Cannot read image file {os.fspath(path)!r}: {exc}") from exc
-    except (OSError, SyntaxError) as exc:
+    except (OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        # DecompressionBombError: more pixels than Pillow's limit (Image.MAX_IMAGE_PIXELS)
         raise CorruptImageError(f"Cannot read image file {os.fspath(path)!r}: {exc}") from exc
     return img
 

@@ -17,7 +17,8 @@ import numpy as np
 import tensorflow as tf
 
 from .. import _keras_private as _private
-from ..data.dispatch import is_legacy_stream
+from .._warnings import warn_at_caller
+from ..data.dispatch import DATASET, is_legacy_stream, kind_of
 from ..data.loading import check_loading_args, make_source
 from ..legacy_table import LOADING_DEFAULTS
 from .distribute import built_from_sample, placement_of
@@ -88,6 +89,23 @@ def normalize_validation_freq(value: Any) -> Any:
         ) from None
 
 
+def _dataset_steps(value: Any, name: str) -> int | None:
+    """Steps for a ``tf.data.Dataset``: ``None`` runs it to its end (tf.keras 2.x)."""
+    if value is None:
+        return None
+    return resolve_steps(value, name, None, "fit")
+
+
+def _dataset_validation(validation_data: Any, method: str) -> Any:
+    if validation_data is None or isinstance(validation_data, tf.data.Dataset):
+        return validation_data
+    if is_legacy_stream(validation_data):
+        raise TypeError(f"`{method}` with a `tf.data.Dataset` takes `validation_data` as a "
+                        "dataset or `(x, y)` arrays; pass the validation generator as a "
+                        "`tf.data.Dataset` too, or train on a generator or Sequence.")
+    return check_validation_tuple(validation_data)
+
+
 def fit_stream(
     model: Any,
     generator: Any,
@@ -108,6 +126,14 @@ def fit_stream(
     method: str,
 ) -> Any:
     check_epochs(epochs, initial_epoch)
+    if kind_of(generator) == DATASET:  # tf.keras 2.x: fit_generator(dataset) is fit(dataset)
+        return legacy_history(model.fit(
+            generator, steps_per_epoch=_dataset_steps(steps_per_epoch, "steps_per_epoch"),
+            epochs=epochs, verbose=verbose, callbacks=callbacks,
+            validation_data=_dataset_validation(validation_data, method),
+            validation_steps=_dataset_steps(validation_steps, "validation_steps"),
+            validation_freq=normalize_validation_freq(validation_freq),
+            class_weight=class_weight, initial_epoch=initial_epoch, shuffle=False))
     if not is_legacy_stream(generator):
         raise TypeError(
             f"`{method}` expects a generator, an iterator or a `keras.utils.Sequence` as "
@@ -171,11 +197,20 @@ def run_inference(model: Any, run: Any, method: str, mode: str, generator: Any, 
     under a multi-worker strategy) and call ``run(dataset, steps=..., **kwargs)``."""
     values = translate(method, dict(steps=steps, **loading),
                         dict(steps=None, **LOADING_DEFAULTS), legacy, generator)
+    if kind_of(generator) == DATASET:  # tf.keras 2.x forwarded it to evaluate / predict
+        return run(generator, steps=_dataset_steps(values["steps"], "steps"), **kwargs)
     placement = placement_of(model)
     n_steps, shard = placement.plan(
         generator, resolve_steps(values.pop("steps"), "steps", generator, method))
     source = make_source(generator, mode, shard=shard, **values)
     with run_with_sources(source), built_from_sample(model, placement, source.first_batch):
-        return run(placement.dataset(functools.partial(
+        result = run(placement.dataset(functools.partial(
             source.dataset, steps_per_iteration=n_steps * placement.batches_per_step)),
-                   steps=n_steps, **kwargs)
+                     steps=n_steps, **kwargs)
+    served = getattr(source, "served_batches", None)
+    if source.exhausted and served is not None and served < n_steps * placement.batches_per_step:
+        warn_at_caller(  # Keras 3's own warning is filtered during the call (it says less)
+            f"Your input ran out of data: `{method}` asked for `steps={n_steps}` and the "
+            f"generator gave {served} batches; the result covers those batches only. Make "
+            "sure it can generate at least `steps` batches.", UserWarning)
+    return result

@@ -1,0 +1,114 @@
+"""The second fault matrix (rows of the issue "The second fault matrix"), as far as built:
+NumPy integers as counts, tf.data in the generator methods, decompression bombs, finite
+generators shorter than `steps` in evaluate/predict."""
+
+from __future__ import annotations
+
+import warnings
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import kfitcompat
+
+
+def _model():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    return model
+
+
+def _batches(n=None):
+    i = 0
+    while n is None or i < n:
+        yield np.full((2, 3), i, "float32"), np.zeros((2, 1), "float32")
+        i += 1
+
+
+class _Seq(kfitcompat.Sequence):
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        return np.full((2, 3), i, "float32"), np.zeros((2, 1), "float32")
+
+
+class _Counter(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.train = self.test = self.predict = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.train += 1
+
+    def on_test_batch_end(self, batch, logs=None):
+        self.test += 1
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self.predict += 1
+
+
+def test_numpy_integers_are_accepted_as_counts():
+    n = np.int64
+    counter = _Counter()
+    kfitcompat.fit_generator(_model(), _batches(), steps_per_epoch=n(3), epochs=n(2),
+                             validation_data=_batches(), validation_steps=n(2),
+                             workers=n(2), max_queue_size=n(4), verbose=0, callbacks=[counter])
+    assert counter.train == 6
+    assert len(kfitcompat.predict_generator(_model(), _batches(), steps=np.int32(2))) == 4
+    it = kfitcompat.image.ImageDataGenerator().flow(np.zeros((10, 4, 4, 1)), batch_size=n(4))
+    assert len(it) == 3
+
+
+@pytest.mark.parametrize("name", ["steps_per_epoch", "workers", "max_queue_size"])
+def test_non_integral_counts_still_name_the_argument(name):
+    args = dict(steps_per_epoch=2, workers=1, max_queue_size=4)
+    args[name] = "3"
+    with pytest.raises(ValueError, match=f"`{name}`"):
+        kfitcompat.fit_generator(_model(), _batches(), verbose=0, **args)
+
+
+def test_tf_data_datasets_work_in_the_generator_methods():
+    ds = tf.data.Dataset.from_generator(
+        lambda: _batches(6), output_signature=(tf.TensorSpec((None, 3)),
+                                               tf.TensorSpec((None, 1)))).repeat()
+    model = _model()
+    counter = _Counter()
+    history = kfitcompat.fit_generator(model, ds, steps_per_epoch=3, epochs=2, verbose=0,
+                                       validation_data=ds, validation_steps=2,
+                                       callbacks=[counter])
+    assert counter.train == 6 and len(history.history["val_loss"]) == 2
+    assert np.isfinite(kfitcompat.evaluate_generator(model, ds, steps=2))
+    assert kfitcompat.predict_generator(model, ds, steps=2).shape == (4, 1)
+
+
+@pytest.mark.parametrize("method", ["evaluate_generator", "predict_generator"])
+def test_finite_generator_shorter_than_steps_warns_in_inference(method):
+    with pytest.warns(UserWarning, match=r"asked for `steps=5` and the generator gave 3"):
+        getattr(kfitcompat, method)(_model(), _batches(3), steps=5)
+
+
+def test_inference_over_enough_batches_does_not_warn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        kfitcompat.evaluate_generator(_model(), _Seq(), steps=4)
+
+
+def test_decompression_bomb_names_the_file_and_can_be_skipped(tmp_path, monkeypatch):
+    from PIL import Image
+
+    for cls in ("a", "b"):
+        (tmp_path / cls).mkdir()
+        Image.new("RGB", (64, 64)).save(tmp_path / cls / "big.png")
+        Image.new("RGB", (4, 4)).save(tmp_path / cls / "small.png")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 500)  # 64 * 64 > 2 * 500: a "bomb"
+    gen = kfitcompat.image.ImageDataGenerator()
+    it = gen.flow_from_directory(str(tmp_path), target_size=(4, 4), batch_size=4,
+                                 shuffle=False)
+    with pytest.raises(kfitcompat.image.CorruptImageError, match="big.png"):
+        it[0]
+    with pytest.warns(UserWarning, match="skipped 2 unreadable"):
+        ok = gen.flow_from_directory(str(tmp_path), target_size=(4, 4), bad_files="skip")
+    assert ok.samples == 2
