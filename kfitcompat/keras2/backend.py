@@ -22,40 +22,17 @@ def _ops() -> Any:
     return keras.ops
 
 
-def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
-    return _ops().sum(x, axis=axis, keepdims=keepdims)
+def _reduction(name: str) -> Any:
+    def op(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+        return getattr(_ops(), name)(x, axis=axis, keepdims=keepdims)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = (f"Keras 2 ``K.{name}(x, axis=None, keepdims=False)``; modern: "
+                  f"``keras.ops.{name}``.")
+    return op
 
 
-def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
-    return _ops().mean(x, axis=axis, keepdims=keepdims)
-
-
-def max(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
-    return _ops().max(x, axis=axis, keepdims=keepdims)
-
-
-def min(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
-    return _ops().min(x, axis=axis, keepdims=keepdims)
-
-
-def prod(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
-    return _ops().prod(x, axis=axis, keepdims=keepdims)
-
-
-def std(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
-    return _ops().std(x, axis=axis, keepdims=keepdims)
-
-
-def var(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
-    return _ops().var(x, axis=axis, keepdims=keepdims)
-
-
-def any(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
-    return _ops().any(x, axis=axis, keepdims=keepdims)
-
-
-def all(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
-    return _ops().all(x, axis=axis, keepdims=keepdims)
+_REDUCTIONS = ("sum", "mean", "max", "min", "prod", "std", "var", "any", "all")
 
 
 def argmax(x: Any, axis: int = -1) -> Any:
@@ -249,7 +226,7 @@ def learning_phase() -> int:
     return 0
 
 
-_DEFINED = ("sum", "mean", "max", "min", "prod", "std", "var", "any", "all", "argmax",
+_DEFINED = ("argmax",
             "argmin", "clip", "batch_dot", "int_shape", "ndim", "dtype", "get_value",
             "batch_get_value", "set_value", "batch_set_value", "variable", "constant",
             "image_dim_ordering", "set_image_dim_ordering", "flatten", "batch_flatten",
@@ -259,6 +236,7 @@ _DEFINED = ("sum", "mean", "max", "min", "prod", "std", "var", "any", "all", "ar
 #: name -> function, every Keras 2 backend name kfitcompat adds to ``keras.backend``.
 BACKEND_FUNCTIONS: dict[str, Any] = {
     **_delegating(),
+    **{name: _reduction(name) for name in _REDUCTIONS},
     **{name: _with_ops(name) for name in _PASSTHROUGH},
     **{name: globals()[name] for name in _DEFINED},
 }
