@@ -112,3 +112,18 @@ def test_decompression_bomb_names_the_file_and_can_be_skipped(tmp_path, monkeypa
     with pytest.warns(UserWarning, match="skipped 2 unreadable"):
         ok = gen.flow_from_directory(str(tmp_path), target_size=(4, 4), bad_files="skip")
     assert ok.samples == 2
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_draw_nobody_needs_does_not_block_the_return(workers):
+    import time
+
+    def blocks_after_four():
+        yield from _batches(4)
+        time.sleep(30)  # the fifth draw: no step of the call needs it
+        yield from _batches(1)
+
+    started = time.monotonic()
+    kfitcompat.fit_generator(_model(), blocks_after_four(), steps_per_epoch=2, epochs=2,
+                             workers=workers, verbose=0)
+    assert time.monotonic() - started < 15
