@@ -58,6 +58,7 @@ class Source:
         self._error_lock = threading.Lock()
         self.closers: list[Callable[[], None]] = []
         self._gate = CallGate()  # every call the pipeline makes into Python passes it
+        self._budget: int | None = None  # batches the current tf.data iterator may still take
 
     # -- batch preparation -------------------------------------------------
     def _prepare(self, out: Any, step: int) -> tuple[Any, ...]:
@@ -98,6 +99,12 @@ class Source:
         """The stream as ``tf.data``; with ``steps_per_iteration``, every iterator over it
         ends after that many batches and the next one continues where it ended."""
         raise NotImplementedError
+
+    def _begin_iteration(self, steps: Any) -> np.int64:
+        """A new ``tf.data`` iterator starts: it may take ``steps`` batches (-1: no bound)."""
+        with self._gate:
+            self._budget = int(steps) if steps >= 0 else None
+        return np.int64(0)
 
     def first_batch(self) -> Any:
         """The first batch as it reaches the model (kept to build a distributed model)."""
@@ -154,7 +161,6 @@ class GeneratorSource(Source):
         self._set_spec(first)
         self._stream: Iterator[tuple[Any, ...]] | None = None
         self._served = 0
-        self._budget: int | None = None
 
     def _draw(self) -> tuple[Any, ...] | None:
         """Next standardised batch, or None at exhaustion (thread-safe)."""
@@ -194,11 +200,6 @@ class GeneratorSource(Source):
     def served_batches(self) -> int:
         """Batches handed to ``tf.data`` so far."""
         return self._served
-
-    def _begin_iteration(self, steps: Any) -> np.int64:
-        with self._gate:
-            self._budget = int(steps) if steps >= 0 else None
-        return np.int64(0)
 
     def _done_flat(self) -> list[Any]:
         return [np.bool_(True)] + [np.zeros((0,) + tuple(s.shape[1:]), s.dtype.as_numpy_dtype)
@@ -322,7 +323,6 @@ class SequenceSource(Source):
         # were loaded, and how many batches the current iterator may still take.
         self._cursor = 0
         self._loaded = 0
-        self._budget: int | None = None
         self._pass_lock = threading.RLock()
         # Loads in flight: a loader that hands batches to worker processes says how many
         # requests keep them busy (``concurrency``); threads load in the map's own calls.
@@ -371,11 +371,6 @@ class SequenceSource(Source):
             segment = self._order[self._cursor:stop]
             self._cursor = stop
             return np.asarray(segment, dtype=np.int64)
-
-    def _begin_iteration(self, steps: Any) -> np.int64:
-        with self._gate:
-            self._budget = int(steps) if steps >= 0 else None
-        return np.int64(0)
 
     def end_epoch(self) -> None:
         """After an epoch (training) or a validation run: end the pass now if every one of
