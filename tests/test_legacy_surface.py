@@ -210,6 +210,33 @@ def test_brightness_works_on_images_with_more_than_four_channels():
     assert single.shape == x[0].shape and single.max() <= 255
 
 
+def test_affine_transformations_module_has_the_legacy_layout(monkeypatch):
+    """keras_preprocessing.image.affine_transformations: the random_* helpers go through the
+    module's own apply_* and its optional SciPy / ImageEnhance, so patches there take effect
+    (keras-preprocessing's own tests and users' test doubles rely on it)."""
+    from kfitcompat.image import affine_transformations as at
+
+    x = RNG.uniform(0, 255, (3, 8, 8)).astype("float32")
+    monkeypatch.setattr(at, "apply_brightness_shift", lambda img, value: (img, value))
+    assert at.random_brightness(x, (3, 3)) == (x, 3.0)
+    monkeypatch.undo()
+    monkeypatch.setattr(at, "scipy", None)
+    with pytest.raises(ImportError, match="SciPy"):
+        at.apply_affine_transform(x, theta=10)
+    monkeypatch.undo()
+    monkeypatch.setattr(at, "ImageEnhance", None)
+    with pytest.raises(ImportError, match="ImageEnhance"):
+        at.apply_brightness_shift(x, 1.2)
+    monkeypatch.undo()
+    # the flat module's names are the same objects
+    assert kfitcompat.image.random_zoom is at.random_zoom
+    np.testing.assert_allclose(at.apply_affine_transform(x, theta=10, row_axis=1, col_axis=2,
+                                                         channel_axis=0),
+                               kp_image.apply_affine_transform(x, theta=10, row_axis=1,
+                                                               col_axis=2, channel_axis=0),
+                               atol=1e-4)
+
+
 def test_empty_iterator_yields_an_empty_index_array():
     for batch_size in (0, 32):
         it = kfitcompat.image.Iterator(0, batch_size, False, 0)

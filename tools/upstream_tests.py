@@ -87,8 +87,10 @@ _TFK_K3_MODEL: tuple[tuple[str, str], ...] = (  # the model that consumes our it
 
 IMPORT_RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "unmodified": (),
-    "kp->kfitcompat": (  # kfitcompat.image is one flat module holding every public name
+    "kp->kfitcompat": (  # kfitcompat.image: one flat module (and the legacy affine_transformations)
         (r"from keras_preprocessing import image", "from kfitcompat import image"),
+        (r"from keras_preprocessing\.image import affine_transformations",  # the legacy layout
+         "from kfitcompat.image import affine_transformations"),
         (rf"from keras_preprocessing\.image import ({_KP_SUBMODULES})",
          r"from kfitcompat import image as \1"),
         (r"from keras_preprocessing\.image\.\w+ import (.+)", r"from kfitcompat.image import \1"),

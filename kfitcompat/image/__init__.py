@@ -1,21 +1,19 @@
 """``keras.preprocessing.image``, Keras 2 edition: ImageDataGenerator and its helpers."""
 
-from .affine import (
+from .affine_transformations import (
     apply_affine_transform,
     apply_brightness_shift,
     apply_channel_shift,
     flip_axis,
-    transform_matrix_offset_center,
-)
-from .files import DataFrameIterator, DirectoryIterator
-from .functional import (
     random_brightness,
     random_channel_shift,
     random_rotation,
     random_shear,
     random_shift,
     random_zoom,
+    transform_matrix_offset_center,
 )
+from .files import DataFrameIterator, DirectoryIterator
 from .generator import ImageDataGenerator
 from .io import (
     CorruptImageError,

@@ -16,12 +16,11 @@ from typing import Any
 import keras
 import numpy as np
 
-from .affine import (
+from .affine import check_fill_mode, check_geometry
+from .affine_transformations import (
     apply_affine_transform,
     apply_brightness_shift,
     apply_channel_shift,
-    check_fill_mode,
-    check_geometry,
     flip_axis,
 )
 from .params import check_shift_range, draw_params

@@ -18,11 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from . import functional
-from .affine import apply_affine_transform as _apply_affine_transform
-from .affine import apply_brightness_shift, apply_channel_shift
+from . import affine_transformations as _legacy
+from .affine_transformations import apply_affine_transform as _apply_affine_transform
+from .affine_transformations import (
+    apply_brightness_shift,
+    apply_channel_shift,
+    random_brightness,
+    random_channel_shift,
+)
 from .files import DataFrameIterator, DirectoryIterator
-from .functional import random_brightness, random_channel_shift
 from .generator import ImageDataGenerator as _ImageDataGenerator
 from .io import array_to_img, img_to_array, load_img, save_img
 from .iterators import Iterator, NumpyArrayIterator
@@ -85,7 +89,7 @@ def _tf_geometry(func: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
     return helper
 
 
-random_rotation = _tf_geometry(functional.random_rotation)
-random_shift = _tf_geometry(functional.random_shift)
-random_shear = _tf_geometry(functional.random_shear)
-random_zoom = _tf_geometry(functional.random_zoom)
+random_rotation = _tf_geometry(_legacy.random_rotation)
+random_shift = _tf_geometry(_legacy.random_shift)
+random_shear = _tf_geometry(_legacy.random_shear)
+random_zoom = _tf_geometry(_legacy.random_zoom)
