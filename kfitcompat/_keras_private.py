@@ -20,6 +20,8 @@ Touchpoints (all checked against Keras 3.15.1 and TensorFlow 2.21):
 * ``EarlyStopping``'s base class (Keras 3's ``MonitorCallback``) and its
   ``_set_monitor_op()``: Keras 2's ``mode='auto'`` rule after ``install()``.
 * ``Model._eval_epoch_iterator``: dropped when ``fit`` raises (Keras 3 drops it on success).
+* ``Model._initial_epoch``: the epoch ``BackupAndRestore`` restored; forgotten after the
+  first of the one-epoch ``fit`` calls that run a ``Sequence`` of changing length.
 * the text of Keras 3's "Your input ran out of data" warning: filtered during kfitcompat's
   calls, which report exhaustion with tf.keras' text.
 """
@@ -39,6 +41,7 @@ __all__ = [
     "clear_symbolic_build",
     "distribute_strategy",
     "drop_eval_iterator",
+    "forget_restored_epoch",
     "functional_class",
     "monitor_callback_class",
     "has_symbolic_build_override",
@@ -57,6 +60,7 @@ K3_RAN_OUT = r"Your input ran out of data.*batches\. You may need"
 
 _SYMBOLIC_BUILD = "_maybe_symbolic_build"
 _EVAL_ITERATOR = "_eval_epoch_iterator"
+_RESTORED_EPOCH = "_initial_epoch"
 
 
 class KerasPrivateAPIWarning(RuntimeWarning):
@@ -123,6 +127,16 @@ def drop_eval_iterator(model: Any) -> None:
     source kfitcompat has closed)."""
     if getattr(model, _EVAL_ITERATOR, None) is not None:
         setattr(model, _EVAL_ITERATOR, None)
+
+
+def forget_restored_epoch(model: Any) -> None:
+    """Forget the epoch ``BackupAndRestore`` restored (Keras 3 ``fit`` starts there whatever
+    ``initial_epoch`` it is given)."""
+    if not hasattr(model, _RESTORED_EPOCH):
+        warn_unavailable(f"Model.{_RESTORED_EPOCH}", "with BackupAndRestore, a Sequence whose "
+                         "length changes may repeat the restored epochs")
+        return
+    setattr(model, _RESTORED_EPOCH, None)
 
 
 def functional_class() -> type:

@@ -61,6 +61,31 @@ def test_eval_epoch_iterator_is_cached_and_dropped():
     assert model._eval_epoch_iterator is None
 
 
+def test_backup_and_restore_sets_the_initial_epoch_fit_starts_at(tmp_path):
+    """``Model._initial_epoch``: BackupAndRestore's restored epoch, which Keras 3 ``fit``
+    prefers over its ``initial_epoch`` argument; the epoch-by-epoch fit forgets it."""
+    import numpy as np
+
+    x = np.zeros((4, 2), "float32")
+    model = _model()
+    assert hasattr(model, "_initial_epoch"), f"{VERSION}: Model._initial_epoch is gone"
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise RuntimeError("stop")
+
+    backup = keras.callbacks.BackupAndRestore(str(tmp_path))
+    with pytest.raises(RuntimeError):
+        model.fit(x, x[:, :1], epochs=4, verbose=0, callbacks=[backup, Interrupt()])
+    seen: list[int] = []
+    record = keras.callbacks.LambdaCallback(on_epoch_begin=lambda e, logs: seen.append(e))
+    model.fit(x, x[:, :1], epochs=4, verbose=0, callbacks=[backup, record])
+    assert seen[0] == 2 and model._initial_epoch == 2, f"{VERSION}: {seen}"  # after epoch 1
+    private.forget_restored_epoch(model)
+    assert model._initial_epoch is None
+
+
 def test_keras_ran_out_of_data_text_matches_the_filter():
     import keras.src.trainers.epoch_iterator as epoch_iterator  # noqa: PLC0415 (canary only)
 

@@ -125,11 +125,15 @@ def test_validation_sequence_shorter_steps_continues_across_epochs():
     assert events.count(("end",)) == 1
 
 
+def _plus_two(b: int) -> int:  # picklable (worker processes)
+    return b + 2
+
+
 class _GrowingBatches(kfitcompat.Sequence):
     """Keras 2.3.1's IncreaseBatchSizeRandomSequence: the batch grows after every pass."""
 
-    def __init__(self, batch_size: int, n: int, grow=lambda b: b + 2) -> None:
-        self.batch_size, self.n, self.grow = batch_size, n, grow
+    def __init__(self, batch_size: int, n: int, grow=None) -> None:
+        self.batch_size, self.n, self.grow = batch_size, n, grow or _plus_two
 
     def __len__(self):
         return int(np.ceil(self.n / self.batch_size))
@@ -155,13 +159,83 @@ class _BatchTracker(keras.callbacks.Callback):
         self.batches.append(batch)
 
 
-@pytest.mark.xfail(strict=True, reason="not built yet: Keras 3 fit takes one steps_per_epoch "
-                   "for all epochs; see docs/compatibility.md")
-@pytest.mark.parametrize("loading", ["main-thread", "one-worker"])
+@pytest.mark.parametrize("loading", ["main-thread", "one-worker", "threads", "processes"])
 def test_sequence_whose_length_changes_gets_the_new_length_next_epoch(loading):
     tracker = _BatchTracker()
     kfitcompat.fit_generator(_model(), _GrowingBatches(3, 20), epochs=5, verbose=0,
                              validation_data=_RecordingSequence(4, []), validation_steps=3,
-                             max_queue_size=1, callbacks=[tracker], **LOADINGS[loading])
+                             callbacks=[tracker], **{"max_queue_size": 1, **LOADINGS[loading]})
     assert tracker.steps == [7, 4, 3, 3, 2]
     assert tracker.batches == [*range(7), *range(4), *range(3), *range(3), *range(2)]
+
+
+class _Lifecycle(keras.callbacks.Callback):
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[str] = []
+
+    def on_train_begin(self, logs=None):
+        self.events.append("train_begin")
+
+    def on_train_end(self, logs=None):
+        self.events.append("train_end")
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.events.append(f"epoch_end {epoch}")
+
+
+def test_changing_length_is_one_training_for_the_callbacks_and_the_history():
+    """Run one Keras 3 fit per epoch and callbacks still see one training: one
+    on_train_begin / on_train_end, one History with every epoch."""
+    life = _Lifecycle()
+    seq = _GrowingBatches(2, 8, grow=lambda b: b * 2)  # 4, 2, 1 batches
+    history = kfitcompat.fit_generator(_model(), seq, epochs=3, verbose=0, callbacks=[life],
+                                       validation_data=_RecordingSequence(2, []))
+    assert life.events == ["train_begin", "epoch_end 0", "epoch_end 1", "epoch_end 2",
+                           "train_end"]
+    assert history.epoch == [0, 1, 2]
+    assert len(history.history["loss"]) == len(history.history["val_loss"]) == 3
+
+
+def test_changing_length_stops_with_early_stopping_and_keeps_initial_epoch():
+    seen: list[int] = []
+    stopper = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: seen.append(epoch))
+    model = _model()
+
+    class StopAt(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 3:
+                self.model.stop_training = True
+
+    history = kfitcompat.fit_generator(model, _GrowingBatches(1, 4), epochs=8, initial_epoch=2,
+                                       verbose=0, callbacks=[stopper, StopAt()])
+    assert seen == [2, 3]
+    assert history.epoch == [2, 3]
+
+
+def test_changing_length_prints_one_progress_bar_per_epoch(capsys):
+    kfitcompat.fit_generator(_model(), _GrowingBatches(3, 12), epochs=2, verbose=2)
+    out = capsys.readouterr().out
+    assert out.count("Epoch 1/2") == 1 and out.count("Epoch 2/2") == 1
+
+
+def test_changing_length_resumes_from_backup_and_restore_once(tmp_path):
+    """BackupAndRestore's restored epoch applies to the first of the one-epoch fits only."""
+    model = _model()
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise RuntimeError("interrupted")
+
+    backup = keras.callbacks.BackupAndRestore(str(tmp_path))
+    with pytest.raises(RuntimeError):
+        kfitcompat.fit_generator(model, _GrowingBatches(1, 4), epochs=5, verbose=0,
+                                 callbacks=[backup, Interrupt()], workers=0)
+    seen: list[int] = []
+    record = keras.callbacks.LambdaCallback(on_epoch_begin=lambda e, logs: seen.append(e))
+    history = kfitcompat.fit_generator(model, _GrowingBatches(1, 4), epochs=5, verbose=0,
+                                       callbacks=[backup, record], workers=0)
+    assert seen == [2, 3, 4]
+    assert history.epoch == [2, 3, 4]

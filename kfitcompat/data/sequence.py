@@ -18,7 +18,7 @@ from typing import Any
 from .._upstream import PyDataset
 from ..legacy_table import LOADING_DEFAULTS
 
-__all__ = ["Sequence", "is_legacy_sequence"]
+__all__ = ["FixedLength", "Sequence", "is_legacy_sequence"]
 
 
 class _SequenceMeta(type(PyDataset)):  # type: ignore[misc]
@@ -34,6 +34,12 @@ class _SequenceMeta(type(PyDataset)):  # type: ignore[misc]
         if cls is Sequence:
             return issubclass(sub, PyDataset)
         return super().__subclasscheck__(sub)
+
+
+class FixedLength:
+    """Marks a Sequence whose ``len()`` cannot change between epochs (kfitcompat's image
+    iterators: ``ceil(n / batch_size)``). ``fit_generator`` then runs all its epochs in one
+    Keras 3 ``fit`` instead of one ``fit`` per epoch (see :mod:`kfitcompat.training.epochs`)."""
 
 
 def is_legacy_sequence(x: Any) -> bool:

@@ -95,9 +95,11 @@ class Source:
             t.set_shape(s.shape)
         return tf.nest.pack_sequence_as(self.spec, list(flat))
 
-    def dataset(self, steps_per_iteration: int | None = None) -> tf.data.Dataset:
+    def dataset(self, steps_per_iteration: int | Callable[[], int] | None = None
+                ) -> tf.data.Dataset:
         """The stream as ``tf.data``; with ``steps_per_iteration``, every iterator over it
-        ends after that many batches and the next one continues where it ended."""
+        ends after that many batches and the next one continues where it ended (a function:
+        asked for the bound as each iterator starts)."""
         raise NotImplementedError
 
     def _begin_iteration(self, steps: Any) -> np.int64:
@@ -223,7 +225,8 @@ class GeneratorSource(Source):
         self._served += 1
         return [np.bool_(False)] + self._checked(batch, "the batch of step", step)
 
-    def dataset(self, steps_per_iteration: int | None = None) -> tf.data.Dataset:
+    def dataset(self, steps_per_iteration: int | Callable[[], int] | None = None
+                ) -> tf.data.Dataset:
         """The stream as ``tf.data``; with ``steps_per_iteration``, every iterator over it
         ends after that many batches and the next iterator continues where it ended (what
         it read ahead is not lost)."""
@@ -264,15 +267,27 @@ def _not_empty(order: tf.Tensor) -> tf.Tensor:
     return tf.size(order) > 0
 
 
-def _iterations(steps: int | None, begin: Callable[[Any], np.int64]) -> tf.data.Dataset:
+def _iterations(steps: int | Callable[[], int] | None,
+                begin: Callable[[Any], np.int64]) -> tf.data.Dataset:
     """One element per iterator: starting an iterator calls ``begin(steps)`` (-1: no bound),
-    which sets how many batches that iterator may take from the persistent stream."""
-    bound = -1 if steps is None else int(steps)
+    which sets how many batches that iterator may take from the persistent stream.
+    ``steps`` may be a function, asked when each iterator starts (one dataset for iterators
+    of different bounds)."""
+    if callable(steps):
+        ask = steps
+
+        def begin_now(_: Any) -> np.int64:
+            return begin(np.int64(ask()))
+
+        call: Callable[[Any], np.int64] = begin_now
+        bound = -1
+    else:
+        call, bound = begin, -1 if steps is None else int(steps)
 
     @_plain_python
     def start(_: tf.Tensor) -> tf.Tensor:
         return tf.ensure_shape(
-            tf.numpy_function(begin, [tf.constant(bound, tf.int64)], tf.int64, stateful=True), [])
+            tf.numpy_function(call, [tf.constant(bound, tf.int64)], tf.int64, stateful=True), [])
 
     return tf.data.Dataset.range(1).map(start)
 
@@ -411,7 +426,8 @@ class SequenceSource(Source):
                 self._loaded += 1
             return flat
 
-    def dataset(self, steps_per_iteration: int | None = None) -> tf.data.Dataset:
+    def dataset(self, steps_per_iteration: int | Callable[[], int] | None = None
+                ) -> tf.data.Dataset:
         """The stream as ``tf.data``; with ``steps_per_iteration``, every iterator over it
         ends after that many batches and the next iterator continues where it ended."""
         dtypes = flat_dtypes(self.spec)

@@ -21,13 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from ..data.sequence import Sequence
+from ..data.sequence import FixedLength, Sequence
 from .io import WHITE_LIST_FORMATS, array_to_img
 
 __all__ = ["Iterator", "NumpyArrayIterator"]
 
 
-class Iterator(Sequence):
+class Iterator(Sequence, FixedLength):
     """Base of the image iterators: ``n`` samples in batches of ``batch_size``."""
 
     white_list_formats = WHITE_LIST_FORMATS

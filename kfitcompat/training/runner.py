@@ -10,18 +10,21 @@ legacy signatures) and :mod:`.arrays` (array data) both call it; it imports neit
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+import keras
 import numpy as np
 import tensorflow as tf
 
 from .. import _keras_private as _private
 from .._warnings import warn_at_caller
-from ..data.dispatch import DATASET, is_legacy_stream, kind_of
+from ..data.dispatch import DATASET, SEQUENCE, is_legacy_stream, kind_of
 from ..data.loading import check_loading_args, make_source
+from ..data.sequence import FixedLength
 from ..legacy_table import LOADING_DEFAULTS
 from .distribute import built_from_sample, placement_of
+from .epochs import EpochRelay, fit_epoch_by_epoch
 from .history import legacy_history
 from .streams import ExhaustionGuard, resolve_steps, run_with_sources
 from .translate import translate_legacy_kwargs
@@ -161,34 +164,67 @@ def fit_stream(
         source.close()
         raise
     guard = ExhaustionGuard(source, steps, steps * max(epochs - initial_epoch, 0), val_source)
+    bps = placement.batches_per_step
+    val_kwargs: dict[str, Any] = dict(
+        validation_data=(placement.dataset(functools.partial(
+            val_source.dataset, steps_per_iteration=validation_steps * bps))
+            if val_source is not None else validation_data),
+        validation_steps=validation_steps if val_stream else None,
+        validation_batch_size=None if val_stream else source.first_batch_size,
+        validation_freq=normalize_validation_freq(validation_freq),
+    )
+
+    def train_dataset(batches: int | Callable[[], int]) -> Any:
+        # bounded at the batches the call needs: nothing is read (and no pass of a
+        # Sequence opened) beyond the last epoch
+        bound = ((lambda: batches() * bps) if callable(batches)  # type: ignore[operator]
+                 else batches * bps)
+        return placement.dataset(functools.partial(source.dataset, steps_per_iteration=bound))
+
     try:
         with (run_with_sources(source, val_source),
               built_from_sample(model, placement, source.first_batch)):
-            history = model.fit(
-                # bounded at the batches the call needs: nothing is read (and no pass of a
-                # Sequence opened) beyond the last epoch
-                placement.dataset(functools.partial(
-                    source.dataset,
-                    steps_per_iteration=guard.total_batches * placement.batches_per_step)),
-                steps_per_epoch=steps,
-                epochs=epochs,
-                verbose=verbose,
-                callbacks=list(callbacks or []) + [guard],
-                validation_data=(placement.dataset(functools.partial(
-                    val_source.dataset,
-                    steps_per_iteration=validation_steps * placement.batches_per_step))
-                    if val_source is not None else validation_data),
-                validation_steps=validation_steps if val_stream else None,
-                validation_batch_size=None if val_stream else source.first_batch_size,
-                validation_freq=normalize_validation_freq(validation_freq),
-                initial_epoch=initial_epoch,
-                shuffle=False,
-            )
+            if _length_may_change(generator, steps_per_epoch, placement, callbacks):
+                history = _fit_changing_length(model, source, guard, train_dataset, callbacks,
+                                               verbose, initial_epoch, epochs, val_kwargs)
+            else:
+                history = model.fit(
+                    train_dataset(guard.total_batches), steps_per_epoch=steps, epochs=epochs,
+                    verbose=verbose, callbacks=list(callbacks or []) + [guard],
+                    initial_epoch=initial_epoch, shuffle=False, **val_kwargs)
     finally:
         # Keras 3 drops its validation iterator only when fit returns normally; over a
         # closed legacy source it would keep a tf.data iterator alive with the model.
         _private.drop_eval_iterator(model)
     return legacy_history(guard.clean_history(history))
+
+
+def _length_may_change(generator: Any, steps_per_epoch: Any, placement: Any,
+                       callbacks: Any) -> bool:
+    """Keras 2.3.1 re-read ``len(Sequence)`` after each epoch when ``steps_per_epoch=None``
+    (not under a tf.distribute strategy, whose shards fix the steps; nor when the caller
+    passes a ``CallbackList`` of their own; nor for Sequences of a fixed length)."""
+    return (steps_per_epoch is None and kind_of(generator) == SEQUENCE
+            and not isinstance(generator, FixedLength) and not placement.distributed
+            and not isinstance(callbacks, keras.callbacks.CallbackList))
+
+
+def _fit_changing_length(model: Any, source: Any, guard: ExhaustionGuard, train_dataset: Any,
+                         callbacks: Any, verbose: Any, initial_epoch: int, epochs: int,
+                         val_kwargs: dict[str, Any]) -> Any:
+    """One Keras 3 ``fit`` per epoch, each of the Sequence's current length."""
+    relay = EpochRelay(list(callbacks or []) + [guard], model=model, verbose=verbose,
+                       epochs=epochs, steps=guard.steps)
+
+    def on_steps(steps: int) -> None:
+        guard.steps = steps
+
+    # one pipeline for every epoch, each iterator bounded at its own epoch's batches
+    dataset = train_dataset(lambda: guard.steps)
+    return fit_epoch_by_epoch(model, relay, steps_of_epoch=lambda: source.length,
+                              on_steps=on_steps, dataset=lambda steps: dataset,
+                              initial_epoch=initial_epoch, epochs=epochs, verbose=verbose,
+                              shuffle=False, **val_kwargs)
 
 
 def run_inference(model: Any, run: Any, method: str, mode: str, generator: Any, steps: Any,
