@@ -22,6 +22,7 @@ from typing import Any
 import keras
 
 from . import _upstream
+from .data.contracts import Mode
 from .data.dispatch import is_legacy_stream
 from .training import entry_points
 from .training.distribute import needs_workarounds
@@ -60,7 +61,7 @@ def _is_plain_k3(x: Any) -> bool:
     return isinstance(x, _upstream.PyDataset) and not is_legacy_sequence(x)
 
 
-def _patched_eval_or_predict(original: Callable[..., Any], mode: str) -> Callable[..., Any]:
+def _patched_eval_or_predict(original: Callable[..., Any], mode: Mode) -> Callable[..., Any]:
     @functools.wraps(original)
     def method(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
         loading = {k: kwargs.pop(k) for k in _LOADING if k in kwargs}
@@ -72,7 +73,7 @@ def _patched_eval_or_predict(original: Callable[..., Any], mode: str) -> Callabl
     return method
 
 
-def _run_legacy(model: Any, original: Callable[..., Any], mode: str, x: Any,
+def _run_legacy(model: Any, original: Callable[..., Any], mode: Mode, x: Any,
                 args: tuple, kwargs: dict[str, Any], loading: dict[str, Any]) -> Any:
     if args:
         raise TypeError(f"{mode}() with a generator takes the other arguments by keyword")

@@ -126,3 +126,70 @@ def test_every_legacy_argument_names_its_owner_and_default_once():
         holders = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
                    if restated.search(p.read_text())]
         assert holders == ["legacy_table.py"], (name, holders)
+
+
+def test_fit_generator_classifies_each_data_argument_once(monkeypatch):
+    """Classify once: one fit_generator call with a training and a validation Sequence asks
+    the dispatch chain twice, whatever the layers below need to know."""
+    import keras
+    import numpy as np
+
+    import kfitcompat
+    from kfitcompat.data import dispatch
+
+    calls: list[str] = []
+    original = dispatch.kind_of
+
+    def counting(x):
+        calls.append(type(x).__name__)
+        return original(x)
+
+    monkeypatch.setattr(dispatch, "kind_of", counting)
+
+    class Batches(kfitcompat.Sequence):
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, i):
+            return np.zeros((2, 1), "float32"), np.zeros((2, 1), "float32")
+
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    kfitcompat.fit_generator(model, Batches(), epochs=1, verbose=0, validation_data=Batches())
+    assert calls == ["Batches", "Batches"]
+
+
+def test_loading_options_are_one_frozen_validated_value():
+    import dataclasses
+
+    import numpy as np
+
+    from kfitcompat.data.loading import LoadingOptions
+    from kfitcompat.legacy_table import LOADING_DEFAULTS
+
+    assert dataclasses.asdict(LoadingOptions()) == LOADING_DEFAULTS
+    opts = LoadingOptions(np.int64(3), np.int32(5), np.bool_(True))
+    assert (opts.workers, opts.max_queue_size, opts.use_multiprocessing) == (3, 5, True)
+    assert type(opts.workers) is int and opts.in_processes
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        opts.workers = 1  # type: ignore[misc]
+    with pytest.raises(ValueError, match=r"`workers`.*Received: workers=-1"):
+        LoadingOptions(workers=-1)
+    with pytest.raises(ValueError, match="use_multiprocessing='yes'"):
+        LoadingOptions(use_multiprocessing="yes")  # type: ignore[arg-type]
+
+
+def test_image_iterators_and_worker_loaders_meet_the_data_protocols():
+    import numpy as np
+
+    import kfitcompat
+    from kfitcompat.data.contracts import FastPathIterator, Loader
+    from kfitcompat.data.processes import ProcessLoader
+
+    it = kfitcompat.image.ImageDataGenerator(rotation_range=5).flow(
+        np.zeros((4, 8, 8, 3), "float32"), np.zeros(4), batch_size=2)
+    assert isinstance(it, FastPathIterator) and it.use_fast_path()
+    assert not isinstance(object(), FastPathIterator)
+    for name in ("concurrency", "start", "refresh", "close", "__call__"):
+        assert hasattr(ProcessLoader, name) or name == "concurrency"
+    assert not isinstance(it.raw_batch, Loader)

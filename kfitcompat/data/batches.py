@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from .contracts import Mode
+
 __all__ = [
     "BatchError",
     "standardize_batch",
@@ -103,7 +105,7 @@ def _check_sizes(parts: tuple[Any, ...], step: int) -> None:
         )
 
 
-def standardize_batch(out: Any, step: int, mode: str) -> tuple[Any, ...]:
+def standardize_batch(out: Any, step: int, mode: Mode) -> tuple[Any, ...]:
     """Turn one legacy batch into ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``.
 
     Args:

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import types
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import tensorflow as tf
 
-__all__ = ["DATASET", "SEQUENCE", "GENERATOR", "ARRAYS", "kind_of", "is_legacy_stream"]
+__all__ = ["DATASET", "SEQUENCE", "GENERATOR", "ARRAYS", "Kind", "LegacyData", "classify",
+           "kind_of", "is_legacy_stream"]
 
-DATASET = "dataset"
-SEQUENCE = "sequence"
-GENERATOR = "generator"
-ARRAYS = "arrays"
+Kind = Literal["dataset", "sequence", "generator", "arrays"]
+DATASET: Kind = "dataset"
+SEQUENCE: Kind = "sequence"
+GENERATOR: Kind = "generator"
+ARRAYS: Kind = "arrays"
 
 _ARRAY_TYPES: tuple[type, ...] = (np.ndarray, list, tuple, dict, tf.Tensor, str, bytes)
 
 
-def kind_of(x: Any) -> str:
+def kind_of(x: Any) -> Kind:
     """Classify ``x``: a ``tf.data.Dataset``, a ``Sequence`` (anything indexable with a
     length that is not an array or container: Keras 2 Sequences, ``PyDataset``,
     ImageDataGenerator iterators), a generator/iterator, or arrays."""
@@ -40,3 +43,34 @@ def kind_of(x: Any) -> str:
 def is_legacy_stream(x: Any) -> bool:
     """A generator, iterator or Sequence: the inputs ``fit_generator`` was made for."""
     return kind_of(x) in (SEQUENCE, GENERATOR)
+
+
+@dataclass(frozen=True)
+class LegacyData:
+    """A data argument classified once, at the entry point: what it is, and what the layers
+    below ask of it (steps rules, sharding, the source to build)."""
+
+    value: Any
+    kind: Kind
+
+    @property
+    def is_stream(self) -> bool:
+        """A generator, iterator or Sequence (``fit_generator``'s inputs)."""
+        return self.kind in (SEQUENCE, GENERATOR)
+
+    @property
+    def shardable(self) -> bool:
+        """Index-based: a multi-worker run can give each worker its own batch indices."""
+        return self.kind == SEQUENCE
+
+    def length(self) -> int | None:
+        """Batches per pass of a Sequence (read now: Keras 2.3.1 lets it change between
+        epochs); ``None`` for the other kinds."""
+        return len(self.value) if self.kind == SEQUENCE else None
+
+
+def classify(x: Any) -> LegacyData:
+    """``x`` as a :class:`LegacyData` (a ``LegacyData`` is returned as it is)."""
+    if isinstance(x, LegacyData):
+        return x
+    return LegacyData(x, kind_of(x))

@@ -4,35 +4,60 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .._warnings import warn_at_caller
-from .dispatch import GENERATOR, SEQUENCE, kind_of
+from ..legacy_table import LOADING_DEFAULTS
+from .contracts import FastPathIterator, Mode
+from .dispatch import GENERATOR, SEQUENCE, LegacyData, classify
 from .sources import GeneratorSource, SequenceSource, Source
 
-__all__ = ["make_source", "check_loading_args"]
+__all__ = ["LoadingOptions", "make_source", "check_loading_args"]
 
 
-def check_loading_args(workers: Any, max_queue_size: Any, use_multiprocessing: Any) -> None:
-    """Validate ``workers``, ``max_queue_size`` and ``use_multiprocessing``.
+@dataclass(frozen=True)
+class LoadingOptions:
+    """``workers``, ``max_queue_size`` and ``use_multiprocessing``, validated once (at the
+    entry point) and passed down explicitly; the defaults are Keras 2's
+    (:data:`kfitcompat.legacy_table.LOADING_DEFAULTS`).
 
     Raises:
         ValueError: naming the argument, the value and what is accepted.
     """
-    for name, value in (("workers", workers), ("max_queue_size", max_queue_size)):
-        if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer))
-                or value < 0):  # NumPy integers too: scripts compute them from array shapes
+
+    workers: int = LOADING_DEFAULTS["workers"]
+    max_queue_size: int = LOADING_DEFAULTS["max_queue_size"]
+    use_multiprocessing: bool = LOADING_DEFAULTS["use_multiprocessing"]
+
+    def __post_init__(self) -> None:
+        for name in ("workers", "max_queue_size"):
+            value = getattr(self, name)
+            if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer))
+                    or value < 0):  # NumPy integers too: scripts compute them from shapes
+                raise ValueError(
+                    f"Invalid value for argument `{name}`. Expected an integer >= 0. "
+                    f"Received: {name}={value!r}"
+                )
+            object.__setattr__(self, name, int(value))
+        if not isinstance(self.use_multiprocessing, (bool, np.bool_)):
             raise ValueError(
-                f"Invalid value for argument `{name}`. Expected an integer >= 0. "
-                f"Received: {name}={value!r}"
+                "Invalid value for argument `use_multiprocessing`. Expected True or False. "
+                f"Received: use_multiprocessing={self.use_multiprocessing!r}"
             )
-    if not isinstance(use_multiprocessing, (bool, np.bool_)):
-        raise ValueError(
-            "Invalid value for argument `use_multiprocessing`. Expected True or False. "
-            f"Received: use_multiprocessing={use_multiprocessing!r}"
-        )
+        object.__setattr__(self, "use_multiprocessing", bool(self.use_multiprocessing))
+
+    @property
+    def in_processes(self) -> bool:
+        return self.use_multiprocessing and self.workers > 0
+
+
+def check_loading_args(workers: Any, max_queue_size: Any,
+                       use_multiprocessing: Any) -> LoadingOptions:
+    """The three loading arguments as one validated :class:`LoadingOptions`."""
+    return LoadingOptions(workers, max_queue_size, use_multiprocessing)
 
 
 def _in_a_process(generator: Any, max_queue_size: int) -> tuple[Any, Any]:
@@ -57,34 +82,38 @@ def _in_a_process(generator: Any, max_queue_size: int) -> tuple[Any, Any]:
 
 def _fast_path(data: Any) -> bool:
     """An ImageDataGenerator iterator whose augmentation can run as TensorFlow ops."""
-    use = getattr(data, "use_fast_path", None)
-    return bool(use is not None and use())
+    return isinstance(data, FastPathIterator) and data.use_fast_path()
 
 
 def make_source(
     data: Any,
-    mode: str,
+    mode: Mode,
     *,
     shuffle: bool = False,
-    workers: int = 1,
-    max_queue_size: int = 10,
-    use_multiprocessing: bool = False,
+    options: LoadingOptions | None = None,
     class_weight: Mapping[Any, float] | None = None,
     shard: tuple[int, int] = (0, 1),
+    **loading: Any,
 ) -> Source:
-    """A :class:`~kfitcompat.data.sources.Source` for a generator, iterator or Sequence.
+    """A :class:`~kfitcompat.data.sources.Source` for a generator, iterator or Sequence
+    (raw or already :func:`~kfitcompat.data.dispatch.classify`'d).
 
-    ``shard=(index, count)`` keeps the batch indices ``i % count == index`` of a
-    Sequence (one worker of a multi-worker run); generators are not sharded.
+    Loading options come as one :class:`LoadingOptions` (``options=``) or, for direct
+    callers, as the three keyword arguments. ``shard=(index, count)`` keeps the batch
+    indices ``i % count == index`` of a Sequence (one worker of a multi-worker run);
+    generators are not sharded.
     """
-    check_loading_args(workers, max_queue_size, use_multiprocessing)
-    workers, max_queue_size = int(workers), int(max_queue_size)
-    use_multiprocessing = bool(use_multiprocessing)
-    kind = kind_of(data)
-    if kind == SEQUENCE:
+    if options is None:
+        options = LoadingOptions(**loading)
+    elif loading:
+        raise TypeError(f"make_source takes `options` or {sorted(loading)}, not both")
+    legacy: LegacyData = classify(data)
+    data = legacy.value
+    workers, max_queue_size = options.workers, options.max_queue_size
+    if legacy.kind == SEQUENCE:
         fast = not class_weight and _fast_path(data)
         loader = None
-        if use_multiprocessing and workers > 0:
+        if options.in_processes:
             from .processes import ProcessLoader
 
             loader = ProcessLoader(data, workers, method="raw_batch" if fast else "__getitem__")
@@ -102,9 +131,9 @@ def make_source(
                 close()
             raise
         return source
-    if kind == GENERATOR:
+    if legacy.kind == GENERATOR:
         producer = None
-        if use_multiprocessing and workers > 0:
+        if options.in_processes:
             data, producer = _in_a_process(data, max_queue_size)
         try:
             source = GeneratorSource(

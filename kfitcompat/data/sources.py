@@ -26,6 +26,7 @@ import numpy as np
 import tensorflow as tf
 
 from .batches import apply_class_weight, batch_size_of, standardize_batch
+from .contracts import Loader, Mode
 from .exiting import CallGate, InterpreterExiting
 from .producers import ThreadProducer
 from .spec import BatchCheck, flat_dtypes, spec_of
@@ -46,7 +47,7 @@ _plain_python = tf.autograph.experimental.do_not_convert
 class Source:
     """Base: a legacy batch stream with error capture and clean shutdown."""
 
-    def __init__(self, mode: str, class_weight: Mapping[Any, float] | None) -> None:
+    def __init__(self, mode: Mode, class_weight: Mapping[Any, float] | None) -> None:
         self.mode = mode
         self.class_weight = class_weight
         self.error: BaseException | None = None
@@ -139,7 +140,7 @@ class GeneratorSource(Source):
     def __init__(
         self,
         generator: Any,
-        mode: str,
+        mode: Mode,
         *,
         workers: int = 1,
         max_queue_size: int = 10,
@@ -306,7 +307,7 @@ class SequenceSource(Source):
     def __init__(
         self,
         sequence: Any,
-        mode: str,
+        mode: Mode,
         *,
         shuffle: bool = False,
         workers: int = 1,
@@ -341,12 +342,14 @@ class SequenceSource(Source):
         self._pass_lock = threading.RLock()
         # Loads in flight: a loader that hands batches to worker processes says how many
         # requests keep them busy (``concurrency``); threads load in the map's own calls.
-        calls = getattr(self._getitem, "concurrency", self.workers) if self.workers else 0
+        loader_ahead = self._getitem if isinstance(self._getitem, Loader) else None
+        self._loader = loader_ahead
+        calls = (loader_ahead.concurrency if loader_ahead is not None else self.workers
+                 ) if self.workers else 0
         self._parallel = min(calls, self.max_queue_size) if self.max_queue_size else calls
         self._order = self._new_order()
-        start = getattr(self._getitem, "start", None)  # a loader that works ahead on its own
-        if start is not None and self.workers > 0:
-            start(self._order[:max(self._parallel, 1)])
+        if loader_ahead is not None and self.workers > 0:  # works ahead on its own
+            loader_ahead.start(self._order[:max(self._parallel, 1)])
         first_index = self._order[0]
         self._peeked: tuple[int, tuple[Any, ...]] | None = (
             first_index, self._load_index(first_index)
@@ -404,9 +407,8 @@ class SequenceSource(Source):
             except Exception as exc:
                 self._record(exc, f"by on_epoch_end() after pass {self.passes}")
                 raise
-        refresh = getattr(self._getitem, "refresh", None)
-        if refresh is not None:
-            refresh()
+        if self._loader is not None:
+            self._loader.refresh()
         self.length = len(self.sequence)
         self._order = self._new_order()
         self._cursor = 0
@@ -480,7 +482,6 @@ class SequenceSource(Source):
         return out
 
     def close(self) -> None:
-        close = getattr(self._getitem, "close", None)
-        if close is not None:
-            close()
+        if self._loader is not None:
+            self._loader.close()
         super().close()

@@ -18,7 +18,8 @@ import tensorflow as tf
 
 from .._warnings import warn_at_caller
 from ..data.batches import class_weight_to_sample_weight
-from ..legacy_table import LOADING_DEFAULTS
+from ..data.loading import LoadingOptions
+from ..data.sequence import FixedLength
 from .distribute import built_from_sample, placement_of
 from .history import legacy_history
 from .runner import check_validation_tuple, fit_stream
@@ -50,7 +51,7 @@ def split_last_fraction(x: Any, y: Any, sample_weight: Any, validation_split: fl
     return train, val if sample_weight is not None else val[:2]
 
 
-class BatchShuffledArrays:
+class BatchShuffledArrays(FixedLength):
     """Arrays served in batch-sized chunks whose order is shuffled each pass
     (Keras 2 ``shuffle='batch'``; the partial chunk stays last)."""
 
@@ -132,5 +133,5 @@ def _fit_batch_shuffled(model: Any, x: Any, y: Any, kw: dict[str, Any]) -> Any:
         callbacks=kw["callbacks"], validation_data=kw["validation_data"],
         validation_steps=kw["validation_steps"], validation_freq=kw["validation_freq"],
         class_weight=kw["class_weight"], shuffle=False,
-        **LOADING_DEFAULTS, initial_epoch=kw["initial_epoch"], method="fit",
+        loading=LoadingOptions(), initial_epoch=kw["initial_epoch"], method="fit",
     )

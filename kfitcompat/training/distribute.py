@@ -30,7 +30,7 @@ import tensorflow as tf
 
 from .. import _keras_private as _private
 from .._warnings import warn_at_caller
-from ..data.dispatch import SEQUENCE, kind_of
+from ..data.dispatch import LegacyData
 
 __all__ = ["DISTRIBUTED_BATCH", "Placement", "placement_of", "set_distributed_batch",
            "distributed_batch"]
@@ -106,15 +106,16 @@ class Placement:
         divisor = self.batches_per_step * (self.hosts if sharded else 1)
         return max(1, math.ceil(legacy_steps / divisor))
 
-    def plan(self, data: Any, legacy_steps: int) -> tuple[int, tuple[int, int]]:
-        """``(steps, shard)`` for ``data``: Sequences are sharded by index, generators not."""
+    def plan(self, data: LegacyData, legacy_steps: int) -> tuple[int, tuple[int, int]]:
+        """``(steps, shard)`` for the classified ``data``: Sequences are sharded by index,
+        generators not."""
         if not self.distributed:
             return legacy_steps, (0, 1)
-        sharded = kind_of(data) == SEQUENCE
+        sharded = data.shardable
         if sharded:
-            self.check_sharded_order(data)
+            self.check_sharded_order(data.value)
         else:
-            self.warn_unsharded(data)
+            self.warn_unsharded(data.value)
         return self.steps(legacy_steps, sharded), self.shard if sharded else (0, 1)
 
     def dataset(self, make: Callable[[], tf.data.Dataset]) -> Any:

@@ -86,11 +86,13 @@ def fit_generator(
         dict(steps_per_epoch=None, epochs=1, validation_steps=None, **LOADING_DEFAULTS),
         legacy_kwargs, generator,
     )
+    loading = check_loading_args(values.pop("workers"), values.pop("max_queue_size"),
+                                 values.pop("use_multiprocessing"))
     return fit_stream(
         model, generator, callbacks=_with_plot(callbacks, view_metrics), verbose=verbose,
         validation_data=validation_data,
         validation_freq=validation_freq, class_weight=class_weight, shuffle=shuffle,
-        initial_epoch=initial_epoch, method=FIT_GENERATOR, **values,
+        initial_epoch=initial_epoch, method=FIT_GENERATOR, loading=loading, **values,
     )
 
 
@@ -203,7 +205,7 @@ def fit(
     epochs = values["epochs"]
     check_epochs(epochs, initial_epoch)
     callbacks = _with_plot(callbacks, view_metrics)
-    check_loading_args(workers, max_queue_size, use_multiprocessing)
+    loading = check_loading_args(workers, max_queue_size, use_multiprocessing)
     if is_legacy_stream(x):
         for name, value in (("y", y), ("sample_weight", sample_weight)):
             if value is not None:
@@ -220,9 +222,8 @@ def fit(
             model, x, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
             callbacks=callbacks, validation_data=validation_data,
             validation_steps=validation_steps, validation_freq=validation_freq,
-            class_weight=class_weight, max_queue_size=max_queue_size, workers=workers,
-            use_multiprocessing=use_multiprocessing, shuffle=shuffle, initial_epoch=initial_epoch,
-            method=FIT,
+            class_weight=class_weight, loading=loading, shuffle=shuffle,
+            initial_epoch=initial_epoch, method=FIT,
         )
     return fit_arrays(
         model, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,

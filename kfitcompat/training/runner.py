@@ -19,8 +19,9 @@ import tensorflow as tf
 
 from .. import _keras_private as _private
 from .._warnings import warn_at_caller
-from ..data.dispatch import DATASET, SEQUENCE, is_legacy_stream, kind_of
-from ..data.loading import check_loading_args, make_source
+from ..data.contracts import Mode
+from ..data.dispatch import DATASET, SEQUENCE, LegacyData, classify, is_legacy_stream
+from ..data.loading import LoadingOptions, make_source
 from ..data.sequence import FixedLength
 from ..legacy_table import LOADING_DEFAULTS
 from .distribute import built_from_sample, placement_of
@@ -121,15 +122,17 @@ def fit_stream(
     validation_steps: Any,
     validation_freq: Any,
     class_weight: Mapping[Any, float] | None,
-    max_queue_size: int,
-    workers: int,
-    use_multiprocessing: bool,
+    loading: LoadingOptions,
     shuffle: Any,
     initial_epoch: int,
     method: str,
 ) -> Any:
+    """``fit`` over a legacy stream: the data argument is classified here, once, and the
+    classified value (:class:`~kfitcompat.data.dispatch.LegacyData`) goes down to the step
+    rules, the placement and the sources, with one :class:`LoadingOptions`."""
     check_epochs(epochs, initial_epoch)
-    if kind_of(generator) == DATASET:  # tf.keras 2.x: fit_generator(dataset) is fit(dataset)
+    data = classify(generator)
+    if data.kind == DATASET:  # tf.keras 2.x: fit_generator(dataset) is fit(dataset)
         return legacy_history(model.fit(
             generator, steps_per_epoch=_dataset_steps(steps_per_epoch, "steps_per_epoch"),
             epochs=epochs, verbose=verbose, callbacks=callbacks,
@@ -137,28 +140,26 @@ def fit_stream(
             validation_steps=_dataset_steps(validation_steps, "validation_steps"),
             validation_freq=normalize_validation_freq(validation_freq),
             class_weight=class_weight, initial_epoch=initial_epoch, shuffle=False))
-    if not is_legacy_stream(generator):
+    if not data.is_stream:
         raise TypeError(
             f"`{method}` expects a generator, an iterator or a `keras.utils.Sequence` as "
             f"`generator`; received {type(generator).__name__}. For arrays use `fit(x, y)`."
         )
-    check_loading_args(workers, max_queue_size, use_multiprocessing)
     placement = placement_of(model)
     steps, shard = placement.plan(
-        generator, resolve_steps(steps_per_epoch, "steps_per_epoch", generator, method))
-    loading: dict[str, Any] = dict(workers=workers, max_queue_size=max_queue_size,
-                                   use_multiprocessing=use_multiprocessing)
-    val_stream = validation_data is not None and is_legacy_stream(validation_data)
+        data, resolve_steps(steps_per_epoch, "steps_per_epoch", data, method))
+    val_data = classify(validation_data) if validation_data is not None else None
+    val_stream = val_data is not None and val_data.is_stream
     val_shard = (0, 1)
-    if val_stream:
-        validation_steps, val_shard = placement.plan(validation_data, resolve_steps(
-            validation_steps, "validation_steps", validation_data, method))
+    if val_data is not None and val_stream:
+        validation_steps, val_shard = placement.plan(val_data, resolve_steps(
+            validation_steps, "validation_steps", val_data, method))
     elif validation_data is not None:
         validation_data = check_validation_tuple(validation_data)
-    source = make_source(generator, "fit", shuffle=bool(shuffle), class_weight=class_weight,
-                         shard=shard, **loading)
+    source = make_source(data, "fit", shuffle=bool(shuffle), class_weight=class_weight,
+                         shard=shard, options=loading)
     try:
-        val_source = (make_source(validation_data, "evaluate", shard=val_shard, **loading)
+        val_source = (make_source(val_data, "evaluate", shard=val_shard, options=loading)
                       if val_stream else None)
     except BaseException:
         source.close()
@@ -184,7 +185,7 @@ def fit_stream(
     try:
         with (run_with_sources(source, val_source),
               built_from_sample(model, placement, source.first_batch)):
-            if _length_may_change(generator, steps_per_epoch, placement, callbacks):
+            if _length_may_change(data, steps_per_epoch, placement, callbacks):
                 history = _fit_changing_length(model, source, guard, train_dataset, callbacks,
                                                verbose, initial_epoch, epochs, val_kwargs)
             else:
@@ -199,13 +200,13 @@ def fit_stream(
     return legacy_history(guard.clean_history(history))
 
 
-def _length_may_change(generator: Any, steps_per_epoch: Any, placement: Any,
+def _length_may_change(data: LegacyData, steps_per_epoch: Any, placement: Any,
                        callbacks: Any) -> bool:
     """Keras 2.3.1 re-read ``len(Sequence)`` after each epoch when ``steps_per_epoch=None``
     (not under a tf.distribute strategy, whose shards fix the steps; nor when the caller
     passes a ``CallbackList`` of their own; nor for Sequences of a fixed length)."""
-    return (steps_per_epoch is None and kind_of(generator) == SEQUENCE
-            and not isinstance(generator, FixedLength) and not placement.distributed
+    return (steps_per_epoch is None and data.kind == SEQUENCE
+            and not isinstance(data.value, FixedLength) and not placement.distributed
             and not isinstance(callbacks, keras.callbacks.CallbackList))
 
 
@@ -227,18 +228,19 @@ def _fit_changing_length(model: Any, source: Any, guard: ExhaustionGuard, train_
                               shuffle=False, **val_kwargs)
 
 
-def run_inference(model: Any, run: Any, method: str, mode: str, generator: Any, steps: Any,
+def run_inference(model: Any, run: Any, method: str, mode: Mode, generator: Any, steps: Any,
                   legacy: dict[str, Any], loading: dict[str, Any], **kwargs: Any) -> Any:
     """Translate the Keras 1 spellings, resolve ``steps``, build the source (sharded
     under a multi-worker strategy) and call ``run(dataset, steps=..., **kwargs)``."""
     values = translate(method, dict(steps=steps, **loading),
                         dict(steps=None, **LOADING_DEFAULTS), legacy, generator)
-    if kind_of(generator) == DATASET:  # tf.keras 2.x forwarded it to evaluate / predict
+    data = classify(generator)
+    if data.kind == DATASET:  # tf.keras 2.x forwarded it to evaluate / predict
         return run(generator, steps=_dataset_steps(values["steps"], "steps"), **kwargs)
     placement = placement_of(model)
     n_steps, shard = placement.plan(
-        generator, resolve_steps(values.pop("steps"), "steps", generator, method))
-    source = make_source(generator, mode, shard=shard, **values)
+        data, resolve_steps(values.pop("steps"), "steps", data, method))
+    source = make_source(data, mode, shard=shard, options=LoadingOptions(**values))
     with run_with_sources(source), built_from_sample(model, placement, source.first_batch):
         result = run(placement.dataset(functools.partial(
             source.dataset, steps_per_iteration=n_steps * placement.batches_per_step)),

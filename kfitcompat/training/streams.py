@@ -20,22 +20,24 @@ import numpy as np
 
 from .._keras_private import K3_RAN_OUT
 from .._warnings import warn_at_caller
-from ..data.dispatch import SEQUENCE, kind_of
+from ..data.dispatch import LegacyData
 from ..data.sources import Source
 
 __all__ = ["resolve_steps", "run_with_sources", "ExhaustionGuard"]
 
 
 
-def resolve_steps(value: Any, name: str, data: Any, method: str) -> int:
-    """Legacy step rules: a float means ``ceil``; ``None`` means ``len(Sequence)``.
+def resolve_steps(value: Any, name: str, data: LegacyData | None, method: str) -> int:
+    """Legacy step rules: a float means ``ceil``; ``None`` means ``len(Sequence)``
+    (``data``: the classified data argument; ``None`` when there is no Sequence rule).
 
     Raises:
         ValueError: ``None`` for a plain generator (Keras 2 text), or a value < 1.
     """
     if value is None:
-        if kind_of(data) == SEQUENCE:
-            return len(data)
+        length = data.length() if data is not None else None
+        if length is not None:
+            return length
         raise ValueError(
             f"`{name}=None` is only valid for a generator based on the "
             f"`keras.utils.Sequence` class. Please specify `{name}` or use the "
