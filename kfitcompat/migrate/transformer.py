@@ -8,83 +8,27 @@ left as it is, with a ``# kfitcompat:`` comment above the statement.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from typing import Any
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .edits import code_of, drop_args, insert_statements, keyword_arg, rename_keyword
-from .rules import (
-    BACKEND_NAMES,
-    BACKEND_VALUE_CALLS,
-    CALLBACK_RULES,
-    IMAGE_NAMES_TO_KFITCOMPAT,
-    IMPORT_MOVES,
-    LOADING_ARGS,
-    METHOD_RULES,
-    OPTIMIZERS,
-)
-from .sequences import LOADING_RENAMES, ModuleFacts, SequenceMover, add_kwargs, sequence_class_of
+from . import plugins  # noqa: F401  (registers every rule family)
+from .base import KERAS3, KFITCOMPAT, REGISTRY, SHIMMED_RULES, BatchSizes, Finding
+from .edits import insert_statements
+from .sequences import ModuleFacts, SequenceMover
 
 __all__ = ["Finding", "migrate_source", "KERAS3", "KFITCOMPAT"]
 
-KERAS3 = "keras3"
-KFITCOMPAT = "kfitcompat"
-# What kfitcompat.install() makes work unchanged (left alone with --target kfitcompat).
-SHIMMED_RULES = frozenset({"fit_generator", "evaluate_generator", "predict_generator",
-                           "nb_epoch", "samples_per_epoch", "nb_val_samples", "val_samples",
-                           "loading-arguments", "image-import"})
 _COMMENT = "# kfitcompat: "
-_FIT_POSITIONS = {"generator": 0, "validation_data": 5}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One legacy use: where, what happens on Keras 3, the fix, and whether it was rewritten."""
-
-    line: int
-    col: int
-    rule: str
-    message: str
-    fix: str
-    changed: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-class _BatchSizes(cst.CSTVisitor):
-    """``name = <...>(..., batch_size=B)`` and ``.flow(x, y, B)``: the batch size of a name."""
-
-    def __init__(self) -> None:
-        self.sizes: dict[str, str] = {}
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        size = batch_size_of_call(node.value)
-        if size is not None:
-            for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    self.sizes[target.target.value] = size
-
-
-def batch_size_of_call(node: cst.BaseExpression) -> str | None:
-    if not isinstance(node, cst.Call):
-        return None
-    arg = keyword_arg(node, "batch_size")
-    if arg is not None:
-        return code_of(arg.value)
-    method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
-    positional = [a for a in node.args if a.keyword is None]
-    if method == "flow" and len(positional) >= 3:
-        return code_of(positional[2].value)
-    if method in ("flow_from_directory", "flow_from_dataframe"):
-        return "32"  # Keras 2's default batch_size for these
-    return None
 
 
 class LegacyKerasTransformer(cst.CSTTransformer):
+    """Runs the registered rule handlers (:data:`kfitcompat.migrate.base.REGISTRY`) over a
+    module and keeps the bookkeeping: findings, and the ``# kfitcompat:`` notes a rule
+    asks for above its statement. It is the :class:`~kfitcompat.migrate.base.Context`."""
+
     METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, target: str, batch_sizes: dict[str, str], rewrite: bool,
@@ -100,23 +44,32 @@ class LegacyKerasTransformer(cst.CSTTransformer):
         self.findings: list[Finding] = []
         self._pending: list[list[str]] = []
 
-    # -- bookkeeping -----------------------------------------------------------
-    def _applies(self, rule: str) -> bool:
+    # -- the Context of the rule handlers -------------------------------------
+    def applies(self, rule: str) -> bool:
         """Rewrite this rule? With ``--target kfitcompat`` what the shim handles at run
         time stays as it is; everything else is still rewritten."""
         return self.enabled and (self.target == KERAS3 or rule not in SHIMMED_RULES)
 
-    def _report(self, node: cst.CSTNode, rule: str, message: str, fix: str,
-                changed: bool, comment: str | None = None) -> bool:
+    def report(self, node: cst.CSTNode, rule: str, message: str, fix: str,
+               changed: bool, comment: str | None = None) -> bool:
         """Record a finding; returns whether the rule's rewrite applies."""
         pos = self.get_metadata(PositionProvider, node).start
-        applied = self._applies(rule)
+        applied = self.applies(rule)
         self.findings.append(Finding(pos.line, pos.column + 1, rule, message, fix,
                                      changed and applied))
         if comment and applied and self._pending:
             self._pending[-1].append(comment)
         return applied
 
+    def _run(self, node_type: str, kind: type, original: Any, updated: Any) -> Any:
+        """The handlers of ``node_type`` in turn, while the node is still of that ``kind``."""
+        for handler in REGISTRY.handlers.get(node_type, ()):
+            if not isinstance(updated, kind):
+                break
+            updated = handler(self, original, updated)
+        return updated
+
+    # -- node types ------------------------------------------------------------
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         self._pending.append([])
 
@@ -129,10 +82,7 @@ class LegacyKerasTransformer(cst.CSTTransformer):
                      if _COMMENT + c not in existing]
         if new_lines:
             updated = updated.with_changes(leading_lines=[*updated.leading_lines, *new_lines])
-        if self._applies("image-import") and len(updated.body) == 1 and isinstance(
-                updated.body[0], cst.ImportFrom):
-            return self._split_image_import(original, updated)
-        return updated
+        return self._run("SimpleStatementLine", cst.SimpleStatementLine, original, updated)
 
     def _comments_above(self, node: cst.CSTNode) -> set[str]:
         """The ``# kfitcompat:`` lines right above ``node`` in the source (a comment on
@@ -144,236 +94,18 @@ class LegacyKerasTransformer(cst.CSTTransformer):
             row -= 1
         return found
 
-    # -- calls -----------------------------------------------------------------
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        func = updated.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else (
-            func.value if isinstance(func, cst.Name) else None)
-        if name is None:
-            return updated
-        if isinstance(func, cst.Attribute) and name in METHOD_RULES:
-            return self._method(original, updated, name)
-        if name in OPTIMIZERS and keyword_arg(updated, "lr") is not None:
-            if self._report(original, "optimizer-lr", f"`{name}(lr=...)`: Keras 3 raises "
-                            "ValueError (\"Argument(s) not recognized\")",
-                            "lr= -> learning_rate=", True):
-                updated = rename_keyword(updated, "lr", "learning_rate")
-        if name in OPTIMIZERS and keyword_arg(updated, "decay") is not None:
-            self._report(original, "optimizer-decay", f"`{name}(decay=...)` is ignored by "
-                         "Keras 3 (a warning only)", "use a learning-rate schedule, e.g. "
-                         "keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)", False,
-                         "`decay=` is ignored by Keras 3: use "
-                         "keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)")
-            return updated
-        if (isinstance(func, cst.Attribute) and name in BACKEND_VALUE_CALLS
-                and get_full_name_for_node(func.value) in BACKEND_NAMES):
-            return self._backend_value(original, updated, name)
-        if name in CALLBACK_RULES and keyword_arg(updated, CALLBACK_RULES[name][0]) is not None:
-            arg, note = CALLBACK_RULES[name]
-            self._report(original, f"callback-{arg}", f"`{name}({arg}=...)`: {note}", note,
-                         False, f"{name}: {note}")
-        return updated
-
-    def _backend_value(self, original: cst.Call, updated: cst.Call, name: str
-                       ) -> cst.BaseExpression:
-        """``K.set_value(v, x)`` -> ``v.assign(x)``; ``K.get_value(v)`` -> ``v.numpy()``."""
-        args = updated.args
-        wanted = 2 if name == "set_value" else 1
-        if len(args) != wanted or any(a.keyword or a.star for a in args):
-            self._report(original, "backend-value", f"`K.{name}` is gone in Keras 3",
-                         "use the variable's assign()/numpy()", False,
-                         f"K.{name} is gone in Keras 3: use the variable's assign()/numpy()")
-            return updated
-        target = args[0].value
-        fix = BACKEND_VALUE_CALLS[name].format(*(code_of(a.value) for a in args))
-        if not self._report(original, "backend-value", f"`K.{name}` is gone in Keras 3", fix,
-                            True):
-            return updated
-        receiver = target if isinstance(target, (cst.Name, cst.Attribute, cst.Call,
-                                                 cst.Subscript)) else cst.parse_expression(
-            f"({code_of(target)})")
-        if name == "set_value":
-            return cst.Call(func=cst.Attribute(value=receiver, attr=cst.Name("assign")),
-                            args=[args[1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
-        return cst.Call(func=cst.Attribute(value=receiver, attr=cst.Name("numpy")))
+        return self._run("Call", cst.Call, original, updated)  # type: ignore[no-any-return]
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute
                         ) -> cst.BaseExpression:
-        """``model.optimizer.lr`` -> ``model.optimizer.learning_rate``."""
-        if (updated.attr.value == "lr" and isinstance(updated.value, cst.Attribute)
-                and updated.value.attr.value == "optimizer"):
-            if self._report(original, "optimizer-lr-attribute",
-                            "`optimizer.lr`: Keras 3 optimizers have no `lr` attribute",
-                            ".lr -> .learning_rate", True):
-                return updated.with_changes(attr=cst.Name("learning_rate"))
-        return updated
+        return self._run("Attribute", cst.Attribute, original,  # type: ignore[no-any-return]
+                         updated)
 
-    def _method(self, original: cst.Call, updated: cst.Call, name: str) -> cst.BaseExpression:
-        rule = METHOD_RULES[name]
-        func = updated.func
-        assert isinstance(func, cst.Attribute)
-        legacy_kwargs = [a.keyword.value for a in updated.args if a.keyword is not None]
-        touched = [k for k in legacy_kwargs
-                   if k in rule.renames or k in rule.sample_counts or k in LOADING_ARGS]
-        if name == "fit" and not touched:
-            return updated
-        if name == "predict_classes":
-            if not self._report(original, "predict_classes",
-                                "`predict_classes` was removed (TF 2.6)", rule.note, True,
-                                "predict_classes: for a sigmoid output use "
-                                "(model.predict(x) > 0.5).astype('int32')"):
-                return updated
-            predict = updated.with_changes(func=func.with_changes(attr=cst.Name("predict")))
-            return cst.parse_expression(f"{code_of(predict)}.argmax(axis=-1)")
-        if rule.new_name is not None:
-            if self._report(original, name, f"`{name}` is {rule.status}",
-                            f"{name} -> {rule.new_name} ({rule.note})", True):
-                updated = updated.with_changes(func=func.with_changes(attr=cst.Name(
-                    rule.new_name)))
-        for old, new in rule.renames.items():
-            if old in legacy_kwargs:
-                if self._report(original, old, f"`{old}=` (Keras 1) is a TypeError in Keras 3",
-                                f"{old}= -> {new}=", True):
-                    updated = rename_keyword(updated, old, new)
-        for old, (new, data_arg) in rule.sample_counts.items():
-            if old in legacy_kwargs:
-                updated = self._sample_count(original, updated, old, new, data_arg)
-        loading = [k for k in legacy_kwargs if k in LOADING_ARGS]
-        if loading:
-            updated = self._loading(original, updated, name, loading)
-        return updated
-
-    def _loading(self, original: cst.Call, updated: cst.Call, name: str, loading: list[str]
-                 ) -> cst.Call:
-        """Move the loading options onto a Sequence of this file, or drop them with a note."""
-        values = {LOADING_RENAMES.get(k, k): keyword_arg(updated, k).value  # type: ignore[union-attr]
-                  for k in loading}
-        shown = ", ".join(f"{k}={code_of(keyword_arg(updated, k).value)}"  # type: ignore[union-attr]
-                          for k in loading)
-        data = keyword_arg(updated, "generator") or keyword_arg(updated, "x") or next(
-            (a for a in updated.args if a.keyword is None), None)
-        classes = self.facts.sequence_classes
-        cls = None
-        if data is not None and isinstance(data.value, cst.Name):
-            cls = self.facts.instances.get(data.value.value)
-        elif data is not None:
-            cls = sequence_class_of(data.value, classes)
-        if cls is not None:
-            applies = self._report(original, "loading-arguments", f"`{shown}` on `{name}`: "
-                                   "Keras 3 raises TypeError",
-                                   f"moved to {cls}(...) (a keras.utils.PyDataset)", True)
-            if not applies:
-                return updated
-            self.classes_to_patch.add(cls)
-            if isinstance(data.value, cst.Name):  # type: ignore[union-attr]
-                self.moves[data.value.value] = values  # type: ignore[union-attr]
-            else:
-                moved = add_kwargs(data.value, values)  # type: ignore[union-attr,arg-type]
-                updated = updated.with_changes(args=[
-                    a.with_changes(value=moved) if a is data else a for a in updated.args])
-            return drop_args(updated, set(loading))
-        note = (f"removed {shown}: Keras 3 takes workers/use_multiprocessing/"
-                "max_queue_size on a keras.utils.PyDataset (its super().__init__(...)), "
-                "not on fit/evaluate/predict")
-        if self._report(original, "loading-arguments", f"`{shown}` on `{name}`: Keras 3 "
-                        "raises TypeError", "move them to the PyDataset", True, note):
-            updated = drop_args(updated, set(loading))
-        return updated
-
-    def _sample_count(self, original: cst.Call, updated: cst.Call, old: str, new: str,
-                      data_arg: str) -> cst.Call:
-        value = keyword_arg(updated, old)
-        assert value is not None
-        size = self._batch_size_for(original, data_arg)
-        if size is None:
-            applies = self._report(
-                original, old, f"`{old}=` counted samples (Keras 1); Keras 3 counts batches "
-                f"in `{new}=`", f"{new}={code_of(value.value)} // batch_size", True,
-                f"`{old}` counted samples: divide `{new}` by your batch size")
-            return rename_keyword(updated, old, new) if applies else updated
-        expr = cst.parse_expression(f"{code_of(value.value)} // {size}")
-        applies = self._report(original, old, f"`{old}=` counted samples (Keras 1); Keras 3 "
-                               f"counts batches in `{new}=`", f"{new}={code_of(expr)}", True)
-        return rename_keyword(updated, old, new, expr) if applies else updated
-
-    def _batch_size_for(self, call: cst.Call, data_arg: str) -> str | None:
-        arg = keyword_arg(call, data_arg)
-        if arg is None:
-            positional = [a for a in call.args if a.keyword is None]
-            index = _FIT_POSITIONS.get(data_arg, 0)
-            arg = positional[index] if len(positional) > index else None
-        if arg is None:
-            return None
-        if isinstance(arg.value, cst.Name):
-            return self.batch_sizes.get(arg.value.value)
-        return batch_size_of_call(arg.value)
-
-    # -- imports ---------------------------------------------------------------
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom
                          ) -> cst.ImportFrom:
-        module = get_full_name_for_node(updated.module) if updated.module else None
-        if module in IMPORT_MOVES:
-            new, note = IMPORT_MOVES[module]
-            if self._report(original, "import-moved", note, f"from {new} import ...", True):
-                return updated.with_changes(module=cst.parse_expression(new))
-        if (module == "keras.utils" and not isinstance(updated.names, cst.ImportStar)
-                and any(isinstance(a.name, cst.Name) and a.name.value == "np_utils"
-                        for a in updated.names)):
-            return self._np_utils(original, updated)
-        if module == "keras.preprocessing.image" and not isinstance(updated.names,
-                                                                    cst.ImportStar):
-            moved = [a.name.value for a in updated.names
-                     if isinstance(a.name, cst.Name) and a.name.value in IMAGE_NAMES_TO_KFITCOMPAT]
-            if moved:
-                self._report(original, "image-import", f"`{', '.join(moved)}`: cannot be "
-                             "imported from keras.preprocessing.image in Keras 3",
-                             "from kfitcompat.image import ...", True)
-        return updated
-
-    def _np_utils(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> cst.ImportFrom:
-        """``from keras.utils import np_utils`` -> ``from keras import utils as np_utils``
-        (``np_utils.to_categorical`` & co. are ``keras.utils`` functions in Keras 3)."""
-        names = updated.names
-        assert not isinstance(names, cst.ImportStar)
-        alone = len(names) == 1 and names[0].asname is None
-        note = "`keras.utils.np_utils` is gone; its functions are in `keras.utils`"
-        if not self._report(original, "import-moved", note,
-                            "from keras import utils as np_utils", alone,
-                            None if alone else "import np_utils with "
-                            "`from keras import utils as np_utils`") or not alone:
-            return updated
-        return updated.with_changes(
-            module=cst.Name("keras"),
-            names=[cst.ImportAlias(name=cst.Name("utils"),
-                                   asname=cst.AsName(name=cst.Name("np_utils")))])
-
-    def _split_image_import(self, original: cst.SimpleStatementLine,
-                            updated: cst.SimpleStatementLine) -> Any:
-        node = updated.body[0]
-        assert isinstance(node, cst.ImportFrom)
-        module = get_full_name_for_node(node.module) if node.module else None
-        if module != "keras.preprocessing.image" or isinstance(node.names, cst.ImportStar):
-            return updated
-        moved = [a for a in node.names
-                 if isinstance(a.name, cst.Name) and a.name.value in IMAGE_NAMES_TO_KFITCOMPAT]
-        if not moved:
-            return updated
-        kept = [a for a in node.names if a not in moved]
-
-        def clean(aliases: Sequence[cst.ImportAlias]) -> list[cst.ImportAlias]:
-            out = list(aliases)
-            out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            return out
-
-        new_import = updated.with_changes(body=[node.with_changes(
-            module=cst.parse_expression("kfitcompat.image"), names=clean(moved),
-            lpar=None if len(moved) == 1 else node.lpar,
-            rpar=None if len(moved) == 1 else node.rpar)])
-        if not kept:
-            return new_import
-        old_import = updated.with_changes(body=[node.with_changes(names=clean(kept))],
-                                          leading_lines=[])
-        return cst.FlattenSentinel([new_import, old_import])
+        return self._run("ImportFrom", cst.ImportFrom, original,  # type: ignore[no-any-return]
+                         updated)
 
 
 def _add_install(module: cst.Module) -> tuple[cst.Module, bool]:
@@ -408,7 +140,7 @@ def migrate_source(source: str, target: str = KERAS3, rewrite: bool = True,
         libcst.ParserSyntaxError: the source does not parse.
     """
     module = cst.parse_module(source)
-    sizes, facts = _BatchSizes(), ModuleFacts()
+    sizes, facts = BatchSizes(), ModuleFacts()
     module.visit(sizes)
     module.visit(facts)
     transformer = LegacyKerasTransformer(target, sizes.sizes, rewrite, source.splitlines(),

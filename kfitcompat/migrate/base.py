@@ -1,0 +1,130 @@
+"""What every migrate rule family shares: the finding, the context a rule reports to, and
+the registry of rule ids and handlers (pyupgrade's ``_plugins`` design: one module per
+rule family, each registering its handlers here).
+
+A handler takes ``(ctx, original, updated)`` and returns the node to keep: ``updated``
+itself when the rule does not apply. :mod:`kfitcompat.migrate.transformer` calls the
+registered handlers of a node type in registration order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+import libcst as cst
+
+from .edits import code_of, keyword_arg
+from .sequences import ModuleFacts
+
+__all__ = ["Context", "Finding", "KERAS3", "KFITCOMPAT", "REGISTRY", "Registry",
+           "SHIMMED_RULES", "batch_size_of_call"]
+
+KERAS3 = "keras3"
+KFITCOMPAT = "kfitcompat"
+# What kfitcompat.install() makes work unchanged (left alone with --target kfitcompat).
+SHIMMED_RULES = frozenset({"fit_generator", "evaluate_generator", "predict_generator",
+                           "nb_epoch", "samples_per_epoch", "nb_val_samples", "val_samples",
+                           "loading-arguments", "image-import"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One legacy use: where, what happens on Keras 3, the fix, and whether it was rewritten."""
+
+    line: int
+    col: int
+    rule: str
+    message: str
+    fix: str
+    changed: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Context(Protocol):
+    """What a rule handler may use: report a finding (and learn whether to rewrite), the
+    facts gathered about the module before the rewrite, and the Sequence moves it asks for."""
+
+    facts: ModuleFacts
+    batch_sizes: dict[str, str]
+    moves: dict[str, dict[str, cst.BaseExpression]]
+    classes_to_patch: set[str]
+
+    def report(self, node: cst.CSTNode, rule: str, message: str, fix: str, changed: bool,
+               comment: str | None = None) -> bool:
+        """Record a finding; returns whether the rule's rewrite applies."""
+
+    def applies(self, rule: str) -> bool:
+        """Whether this rule rewrites under the current target."""
+
+
+Handler = Callable[[Context, Any, Any], Any]
+
+
+@dataclass
+class Registry:
+    """Rule ids (each with its family) and the handlers per CST node type."""
+
+    rules: dict[str, str] = field(default_factory=dict)  # rule id -> family module
+    handlers: dict[str, list[Handler]] = field(default_factory=dict)  # node type -> handlers
+
+    def register(self, node: str, *rule_ids: str) -> Callable[[Handler], Handler]:
+        """Decorator: ``handler`` rewrites nodes of type ``node`` ("Call", "Attribute",
+        "ImportFrom", "SimpleStatementLine") and reports ``rule_ids``."""
+
+        def add(handler: Handler) -> Handler:
+            family = handler.__module__.rsplit(".", 1)[-1]
+            for rule in rule_ids:
+                owner = self.rules.setdefault(rule, family)
+                if owner != family:
+                    raise ValueError(f"migrate rule {rule!r} is registered by {owner} and "
+                                     f"{family}")
+            self.handlers.setdefault(node, []).append(handler)
+            return handler
+
+        return add
+
+
+REGISTRY = Registry()
+
+
+def call_name(call: cst.Call) -> str | None:
+    """``f`` of ``f(...)`` or ``x.f(...)``."""
+    func = call.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else None
+
+
+def batch_size_of_call(node: cst.BaseExpression) -> str | None:
+    """The batch size a call sets: ``batch_size=B``, ``.flow(x, y, B)``, or Keras 2's 32 of
+    ``flow_from_directory`` / ``flow_from_dataframe``."""
+    if not isinstance(node, cst.Call):
+        return None
+    arg = keyword_arg(node, "batch_size")
+    if arg is not None:
+        return code_of(arg.value)
+    method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+    positional = [a for a in node.args if a.keyword is None]
+    if method == "flow" and len(positional) >= 3:
+        return code_of(positional[2].value)
+    if method in ("flow_from_directory", "flow_from_dataframe"):
+        return "32"  # Keras 2's default batch_size for these
+    return None
+
+
+class BatchSizes(cst.CSTVisitor):
+    """``name = <...>(..., batch_size=B)`` and ``.flow(x, y, B)``: the batch size of a name."""
+
+    def __init__(self) -> None:
+        self.sizes: dict[str, str] = {}
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        size = batch_size_of_call(node.value)
+        if size is not None:
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self.sizes[target.target.value] = size

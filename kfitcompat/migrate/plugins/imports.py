@@ -1,0 +1,88 @@
+"""Import rules: moved modules, ``keras.utils.np_utils``, the legacy image names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from ..base import REGISTRY, Context
+from ..rules import IMAGE_NAMES_TO_KFITCOMPAT, IMPORT_MOVES
+
+__all__ = ["import_from", "split_image_import"]
+
+
+@REGISTRY.register("ImportFrom", "import-moved", "image-import")
+def import_from(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom) -> Any:
+    module = get_full_name_for_node(updated.module) if updated.module else None
+    if module in IMPORT_MOVES:
+        new, note = IMPORT_MOVES[module]
+        if ctx.report(original, "import-moved", note, f"from {new} import ...", True):
+            return updated.with_changes(module=cst.parse_expression(new))
+    if (module == "keras.utils" and not isinstance(updated.names, cst.ImportStar)
+            and any(isinstance(a.name, cst.Name) and a.name.value == "np_utils"
+                    for a in updated.names)):
+        return _np_utils(ctx, original, updated)
+    if module == "keras.preprocessing.image" and not isinstance(updated.names, cst.ImportStar):
+        moved = [a.name.value for a in updated.names
+                 if isinstance(a.name, cst.Name) and a.name.value in IMAGE_NAMES_TO_KFITCOMPAT]
+        if moved:
+            ctx.report(original, "image-import", f"`{', '.join(moved)}`: cannot be "
+                       "imported from keras.preprocessing.image in Keras 3",
+                       "from kfitcompat.image import ...", True)
+    return updated
+
+
+def _np_utils(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom
+              ) -> cst.ImportFrom:
+    """``from keras.utils import np_utils`` -> ``from keras import utils as np_utils``
+    (``np_utils.to_categorical`` & co. are ``keras.utils`` functions in Keras 3)."""
+    names = updated.names
+    assert not isinstance(names, cst.ImportStar)
+    alone = len(names) == 1 and names[0].asname is None
+    note = "`keras.utils.np_utils` is gone; its functions are in `keras.utils`"
+    if not ctx.report(original, "import-moved", note,
+                      "from keras import utils as np_utils", alone,
+                      None if alone else "import np_utils with "
+                      "`from keras import utils as np_utils`") or not alone:
+        return updated
+    return updated.with_changes(
+        module=cst.Name("keras"),
+        names=[cst.ImportAlias(name=cst.Name("utils"),
+                               asname=cst.AsName(name=cst.Name("np_utils")))])
+
+
+@REGISTRY.register("SimpleStatementLine", "image-import")
+def split_image_import(ctx: Context, original: cst.SimpleStatementLine,
+                       updated: cst.SimpleStatementLine) -> Any:
+    """``from keras.preprocessing.image import ImageDataGenerator, img_to_array`` -> the
+    legacy names from ``kfitcompat.image``, the rest kept where they were."""
+    if not (ctx.applies("image-import") and len(updated.body) == 1
+            and isinstance(updated.body[0], cst.ImportFrom)):
+        return updated
+    node = updated.body[0]
+    module = get_full_name_for_node(node.module) if node.module else None
+    if module != "keras.preprocessing.image" or isinstance(node.names, cst.ImportStar):
+        return updated
+    moved = [a for a in node.names
+             if isinstance(a.name, cst.Name) and a.name.value in IMAGE_NAMES_TO_KFITCOMPAT]
+    if not moved:
+        return updated
+    kept = [a for a in node.names if a not in moved]
+
+    def clean(aliases: Sequence[cst.ImportAlias]) -> list[cst.ImportAlias]:
+        out = list(aliases)
+        out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return out
+
+    new_import = updated.with_changes(body=[node.with_changes(
+        module=cst.parse_expression("kfitcompat.image"), names=clean(moved),
+        lpar=None if len(moved) == 1 else node.lpar,
+        rpar=None if len(moved) == 1 else node.rpar)])
+    if not kept:
+        return new_import
+    old_import = updated.with_changes(body=[node.with_changes(names=clean(kept))],
+                                      leading_lines=[])
+    return cst.FlattenSentinel([new_import, old_import])

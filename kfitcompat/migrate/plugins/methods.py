@@ -1,0 +1,127 @@
+"""Model-method rules: ``fit_generator`` & co., Keras 1 keywords and sample counts,
+``predict_classes``, and the loading options moved onto a Sequence of the file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from ..base import REGISTRY, Context, batch_size_of_call
+from ..edits import code_of, drop_args, keyword_arg, rename_keyword
+from ..rules import LOADING_ARGS, METHOD_RULES
+from ..sequences import LOADING_RENAMES, add_kwargs, sequence_class_of
+
+__all__ = ["model_method"]
+
+_FIT_POSITIONS = {"generator": 0, "validation_data": 5}
+_RULE_IDS = sorted({*METHOD_RULES, "loading-arguments",
+                    *(k for rule in METHOD_RULES.values() for k in rule.renames),
+                    *(k for rule in METHOD_RULES.values() for k in rule.sample_counts)})
+
+
+@REGISTRY.register("Call", *_RULE_IDS)
+def model_method(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    func = updated.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in METHOD_RULES:
+        return updated
+    name = func.attr.value
+    rule = METHOD_RULES[name]
+    legacy_kwargs = [a.keyword.value for a in updated.args if a.keyword is not None]
+    touched = [k for k in legacy_kwargs
+               if k in rule.renames or k in rule.sample_counts or k in LOADING_ARGS]
+    if name == "fit" and not touched:
+        return updated
+    if name == "predict_classes":
+        if not ctx.report(original, "predict_classes",
+                          "`predict_classes` was removed (TF 2.6)", rule.note, True,
+                          "predict_classes: for a sigmoid output use "
+                          "(model.predict(x) > 0.5).astype('int32')"):
+            return updated
+        predict = updated.with_changes(func=func.with_changes(attr=cst.Name("predict")))
+        return cst.parse_expression(f"{code_of(predict)}.argmax(axis=-1)")
+    if rule.new_name is not None:
+        if ctx.report(original, name, f"`{name}` is {rule.status}",
+                      f"{name} -> {rule.new_name} ({rule.note})", True):
+            updated = updated.with_changes(func=func.with_changes(attr=cst.Name(
+                rule.new_name)))
+    for old, new in rule.renames.items():
+        if old in legacy_kwargs:
+            if ctx.report(original, old, f"`{old}=` (Keras 1) is a TypeError in Keras 3",
+                          f"{old}= -> {new}=", True):
+                updated = rename_keyword(updated, old, new)
+    for old, (new, data_arg) in rule.sample_counts.items():
+        if old in legacy_kwargs:
+            updated = _sample_count(ctx, original, updated, old, new, data_arg)
+    loading = [k for k in legacy_kwargs if k in LOADING_ARGS]
+    if loading:
+        updated = _loading(ctx, original, updated, name, loading)
+    return updated
+
+
+def _loading(ctx: Context, original: cst.Call, updated: cst.Call, name: str,
+             loading: list[str]) -> cst.Call:
+    """Move the loading options onto a Sequence of this file, or drop them with a note."""
+    values = {LOADING_RENAMES.get(k, k): keyword_arg(updated, k).value  # type: ignore[union-attr]
+              for k in loading}
+    shown = ", ".join(f"{k}={code_of(keyword_arg(updated, k).value)}"  # type: ignore[union-attr]
+                      for k in loading)
+    data = keyword_arg(updated, "generator") or keyword_arg(updated, "x") or next(
+        (a for a in updated.args if a.keyword is None), None)
+    classes = ctx.facts.sequence_classes
+    cls = None
+    if data is not None and isinstance(data.value, cst.Name):
+        cls = ctx.facts.instances.get(data.value.value)
+    elif data is not None:
+        cls = sequence_class_of(data.value, classes)
+    if cls is not None:
+        applies = ctx.report(original, "loading-arguments", f"`{shown}` on `{name}`: "
+                             "Keras 3 raises TypeError",
+                             f"moved to {cls}(...) (a keras.utils.PyDataset)", True)
+        if not applies:
+            return updated
+        ctx.classes_to_patch.add(cls)
+        if isinstance(data.value, cst.Name):  # type: ignore[union-attr]
+            ctx.moves[data.value.value] = values  # type: ignore[union-attr]
+        else:
+            moved = add_kwargs(data.value, values)  # type: ignore[union-attr,arg-type]
+            updated = updated.with_changes(args=[
+                a.with_changes(value=moved) if a is data else a for a in updated.args])
+        return drop_args(updated, set(loading))
+    note = (f"removed {shown}: Keras 3 takes workers/use_multiprocessing/"
+            "max_queue_size on a keras.utils.PyDataset (its super().__init__(...)), "
+            "not on fit/evaluate/predict")
+    if ctx.report(original, "loading-arguments", f"`{shown}` on `{name}`: Keras 3 "
+                  "raises TypeError", "move them to the PyDataset", True, note):
+        updated = drop_args(updated, set(loading))
+    return updated
+
+
+def _sample_count(ctx: Context, original: cst.Call, updated: cst.Call, old: str, new: str,
+                  data_arg: str) -> cst.Call:
+    value = keyword_arg(updated, old)
+    assert value is not None
+    size = _batch_size_for(ctx, original, data_arg)
+    if size is None:
+        applies = ctx.report(
+            original, old, f"`{old}=` counted samples (Keras 1); Keras 3 counts batches "
+            f"in `{new}=`", f"{new}={code_of(value.value)} // batch_size", True,
+            f"`{old}` counted samples: divide `{new}` by your batch size")
+        return rename_keyword(updated, old, new) if applies else updated
+    expr = cst.parse_expression(f"{code_of(value.value)} // {size}")
+    applies = ctx.report(original, old, f"`{old}=` counted samples (Keras 1); Keras 3 "
+                         f"counts batches in `{new}=`", f"{new}={code_of(expr)}", True)
+    return rename_keyword(updated, old, new, expr) if applies else updated
+
+
+def _batch_size_for(ctx: Context, call: cst.Call, data_arg: str) -> str | None:
+    arg = keyword_arg(call, data_arg)
+    if arg is None:
+        positional = [a for a in call.args if a.keyword is None]
+        index = _FIT_POSITIONS.get(data_arg, 0)
+        arg = positional[index] if len(positional) > index else None
+    if arg is None:
+        return None
+    if isinstance(arg.value, cst.Name):
+        return ctx.batch_sizes.get(arg.value.value)
+    return batch_size_of_call(arg.value)
