@@ -27,11 +27,13 @@ __all__ = [
     "image",
     "install",
     "is_installed",
+    "load_ipython_extension",
     "metrics_names",
     "plot_history",
     "predict_generator",
     "set_distributed_batch",
     "uninstall",
+    "unload_ipython_extension",
     "utils",
 ]
 
@@ -40,6 +42,7 @@ _LAZY = {
     "BatchError": ".data", "Sequence": ".data", "WorkerDiedError": ".data",
     "install": ".install", "is_installed": ".install", "uninstall": ".install",
     "plot_history": ".plotting",
+    "load_ipython_extension": ".run", "unload_ipython_extension": ".run",
     "LEGACY_ARGS": ".legacy_table", "evaluate_generator": ".training", "fit": ".training",
     "fit_generator": ".training", "metrics_names": ".training", "predict_generator": ".training",
     "set_distributed_batch": ".training",

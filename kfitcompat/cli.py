@@ -1,5 +1,7 @@
 """The ``kfitcompat`` command (also ``python -m kfitcompat``).
 
+* ``kfitcompat run script.py [args...]`` (or ``run -m module``): run a legacy script
+  unmodified with ``kfitcompat.install()`` in effect.
 * ``kfitcompat demo``: train a Keras 2-style script on an embedded image dataset.
 * ``kfitcompat check PATH...``: list legacy Keras training code; exit 1 if any is found.
 * ``kfitcompat migrate PATH... [--diff | --write] [--target keras3|kfitcompat]``.
@@ -24,6 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo", help="train a Keras 2-style script on generated images",
                    add_help=False)
+    run = sub.add_parser("run", help="run a legacy script unmodified under kfitcompat.install()",
+                         usage="kfitcompat run script.py [args ...] | -m module [args ...]")
+    run.add_argument("script", help="the script (as `python script.py`), or -m MODULE")
+    run.add_argument("args", nargs=argparse.REMAINDER, help="passed to the script as sys.argv")
     sub.add_parser("version", help="print the version")
     check = sub.add_parser("check", help="report legacy Keras calls (exit 1 if any)")
     check.add_argument("paths", nargs="+")
@@ -50,6 +56,15 @@ def main(argv: list[str] | None = None) -> int:
         from .demo import main as demo_main
 
         return demo_main(argv[1:])
+    if argv[:1] == ["run"] and len(argv) > 1 and argv[1] not in ("-h", "--help"):
+        from .run import run_script
+
+        if argv[1] == "-m":
+            if len(argv) < 3:
+                print("kfitcompat run: -m needs a module name", file=sys.stderr)
+                return 2
+            return run_script(argv[2], argv[3:], module=True)
+        return run_script(argv[1], argv[2:])
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
