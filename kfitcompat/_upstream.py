@@ -19,6 +19,7 @@ __all__ = [
     "array_to_img",
     "img_to_array",
     "load_img",
+    "model_predict",
     "save_img",
     "to_categorical",
     "original",
@@ -30,6 +31,8 @@ load_img = keras.utils.load_img
 img_to_array = keras.utils.img_to_array
 array_to_img = keras.utils.array_to_img
 save_img = keras.utils.save_img
+#: ``keras.Model.predict`` before ``install()`` wraps it (Keras 2's ``predict_classes`` calls it)
+model_predict = keras.Model.predict
 
 _CAPTURED: dict[tuple[str, str], Any] = {
     ("keras.utils", "PyDataset"): PyDataset,

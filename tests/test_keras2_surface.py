@@ -289,3 +289,21 @@ def test_ordered_enqueuer_ends_the_pass_when_its_last_batch_is_taken():
         assert [int(next(stream)[0, 0]) for _ in range(3)] == [0, 1, 2]
     finally:
         enqueuer.stop()
+
+
+def test_predict_classes_and_predict_proba_as_keras2_sequential(installed):
+    """Keras 2.2.4 Sequential: classes are the arg-max of a softmax output and ``> 0.5`` of a
+    one-unit output (int32); predict_proba is predict, warning on non-probabilities."""
+    x = np.random.default_rng(0).normal(size=(16, 3)).astype("float32")
+    soft = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="softmax")])
+    np.testing.assert_array_equal(soft.predict_classes(x),
+                                  soft.predict(x, verbose=0).argmax(axis=-1))
+    one = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid",
+                                                                  bias_initializer="ones")])
+    classes = one.predict_classes(x)
+    assert classes.dtype == np.int32 and classes.shape == (16, 1)
+    np.testing.assert_array_equal(classes, (one.predict(x, verbose=0) > 0.5).astype("int32"))
+    np.testing.assert_allclose(soft.predict_proba(x), soft.predict(x, verbose=0))
+    linear = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    with pytest.warns(UserWarning, match="invalid probability values"):
+        linear.predict_proba(x * 100)

@@ -11,9 +11,11 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from .. import _upstream
 from .._warnings import warn_at_caller
 
-__all__ = ["compile_method", "functional_init", "model_new"]
+__all__ = ["compile_method", "functional_init", "model_new", "predict_classes",
+           "predict_proba"]
 
 
 def _renamed(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -90,3 +92,26 @@ def compile_method(original: Callable[..., Any]) -> Callable[..., Any]:
 
     compile.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
     return compile
+
+
+def predict_proba(self: Any, x: Any, batch_size: int = 32, verbose: int = 0) -> Any:
+    """Keras 2 ``Sequential.predict_proba`` (removed in TF 2.6): ``predict``, with a warning
+    when the outputs are not probabilities. Modern: ``model.predict(x)``."""
+    import numpy as np
+
+    preds = _upstream.model_predict(self, x, batch_size=batch_size, verbose=verbose)
+    if np.min(preds) < 0.0 or np.max(preds) > 1.0:
+        warn_at_caller("Network returning invalid probability values. The last layer might "
+                       "not normalize predictions into probabilities (like softmax or "
+                       "sigmoid would).", UserWarning)
+    return preds
+
+
+def predict_classes(self: Any, x: Any, batch_size: int = 32, verbose: int = 0) -> Any:
+    """Keras 2 ``Sequential.predict_classes`` (removed in TF 2.6): the arg-max class of a
+    multi-unit output, ``output > 0.5`` as int32 for one unit. Modern:
+    ``np.argmax(model.predict(x), axis=-1)`` or ``(model.predict(x) > 0.5).astype("int32")``."""
+    proba = _upstream.model_predict(self, x, batch_size=batch_size, verbose=verbose)
+    if proba.shape[-1] > 1:
+        return proba.argmax(axis=-1)
+    return (proba > 0.5).astype("int32")
