@@ -86,10 +86,16 @@ CASES = [
         "model.compile(optimizer=SGD(learning_rate=0.01, momentum=0.9), loss='mse')\n",
         id="optimizer-lr-bare-name"),
     pytest.param(
-        "opt = RMSprop(learning_rate=0.001, decay=1e-6)\n",
+        "opt = RMSprop(learning_rate=lr, decay=d)\n",
+        _d("""
+        import keras
+        opt = RMSprop(learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, decay_steps=1, decay_rate=d))
+        """), id="optimizer-decay-schedule-import"),  # noqa: E501
+    pytest.param(
+        "opt = Ftrl(decay=1e-6)\n",
         _d("""
         # kfitcompat: `decay=` is ignored by Keras 3: use keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)
-        opt = RMSprop(learning_rate=0.001, decay=1e-6)
+        opt = Ftrl(decay=1e-6)
         """), id="optimizer-decay-manual"),
     pytest.param(
         "labels = model.predict_classes(x_test)\n",
@@ -98,11 +104,9 @@ CASES = [
         labels = model.predict(x_test).argmax(axis=-1)
         """), id="predict_classes"),
     pytest.param(
-        "opt = SGD(lr=0.01, decay=1e-6)\n",
-        _d("""
-        # kfitcompat: `decay=` is ignored by Keras 3: use keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)
-        opt = SGD(learning_rate=0.01, decay=1e-6)
-        """), id="optimizer-lr-and-decay-in-one-pass"),
+        "opt = keras.optimizers.SGD(lr=0.01, decay=1e-6)\n",
+        "opt = keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay("
+        "0.01, decay_steps=1, decay_rate=1e-6))\n", id="optimizer-lr-and-decay-in-one-pass"),
     pytest.param(
         "p = model.predict_proba(x_test, batch_size=32)\n",
         "p = model.predict(x_test, batch_size=32)\n", id="predict_proba"),
@@ -202,6 +206,61 @@ SEQUENCE_CASES = [
 
         model.evaluate(Seq(x, workers=2, max_queue_size=4))
         """), id="inline-sequence-and-existing-super-call"),
+    pytest.param(
+        _d("""
+        from keras.layers import Convolution2D, Conv2D, Dense, Dropout
+        model.add(Convolution2D(32, 3, 3, border_mode='same', init='he_normal'))
+        model.add(Conv2D(24, 5, 5, subsample=(2, 2), dim_ordering='th'))
+        model.add(Dense(output_dim=10, W_regularizer=reg))
+        model.add(Dropout(p=0.5))
+        """),
+        _d("""
+        from keras.layers import Conv2D, Dense, Dropout
+        model.add(Conv2D(32, (3, 3), padding='same', kernel_initializer='he_normal'))
+        model.add(Conv2D(24, (5, 5), strides=(2, 2), data_format='channels_first'))
+        model.add(Dense(units=10, kernel_regularizer=reg))
+        model.add(Dropout(rate=0.5))
+        """), id="keras1-layers"),
+    pytest.param(
+        "opt = keras.optimizers.rmsprop(lr=0.0001, decay=1e-6)\n",
+        "opt = keras.optimizers.RMSprop(learning_rate=keras.optimizers.schedules."
+        "InverseTimeDecay(0.0001, decay_steps=1, decay_rate=1e-6))\n", id="optimizer-decay"),
+    pytest.param(
+        _d("""
+        cb = ModelCheckpoint(path, monitor='val_acc', save_best_only=True)
+        es = EarlyStopping(monitor="acc", mode="max")
+        """),
+        _d("""
+        cb = ModelCheckpoint(path, monitor='val_accuracy', save_best_only=True, mode='max')
+        es = EarlyStopping(monitor="accuracy", mode="max")
+        """), id="callback-monitor"),
+    pytest.param(
+        "model = Model(input=inputs, output=conv10)\n",
+        "model = Model(inputs=inputs, outputs=conv10)\n", id="model-input-output"),
+    pytest.param(
+        "model.fit_generator(generator=gen, steps_per_epoch=3)\n",
+        "model.fit(x=gen, steps_per_epoch=3)\n", id="generator-keyword"),
+    pytest.param(
+        _d("""
+        from keras.preprocessing import image
+        gen = image.ImageDataGenerator(rescale=1. / 255)
+        """),
+        _d("""
+        from kfitcompat import image
+        gen = image.ImageDataGenerator(rescale=1. / 255)
+        """), id="image-module-attribute"),
+    pytest.param(
+        "from keras.layers.core import Dense, Flatten\n",
+        "from keras.layers import Dense, Flatten\n", id="keras-layers-core"),
+    pytest.param(
+        _d("""
+        if K.image_dim_ordering() == 'th':
+            K.set_image_dim_ordering("tf")
+        """),
+        _d("""
+        if K.image_data_format() == 'channels_first':
+            K.set_image_data_format("channels_last")
+        """), id="image-dim-ordering"),
 ]
 
 MUST_NOT_CHANGE = [
@@ -214,6 +273,14 @@ MUST_NOT_CHANGE = [
     pytest.param("s = 'model.fit_generator(gen, nb_epoch=3)'\n", id="inside-a-string"),
     pytest.param("x = scheduler.lr\nstore.set_value(k, v)\n", id="other-lr-and-set_value"),
     pytest.param("from keras.utils import to_categorical\n", id="keras3-utils-import"),
+    pytest.param("cb = EarlyStopping(monitor='val_accuracy', mode='max')\n",
+                 id="keras3-monitor"),
+    pytest.param("from keras.preprocessing import image\nx = image.load_img(p)\n",
+                 id="keras3-image-module"),
+    pytest.param("model = keras.Model(inputs=a, outputs=b)\n", id="keras3-model"),
+    pytest.param("model.add(Conv2D(32, 3, 3, padding='same'))\n", id="keras3-conv-strides"),
+    pytest.param("if K.image_data_format() == 'channels_first':\n    pass\n",
+                 id="keras3-image-data-format"),
 ]
 
 
@@ -313,10 +380,6 @@ def test_augment_layers_translates_generator_and_flow():
         model.fit_generator(it, steps_per_epoch=4)
         """, r"`gen.flow_from_directory` has no tf.data counterpart", id="directory"),
     pytest.param("""
-        gen = ImageDataGenerator(horizontal_flip=True)
-        model.fit_generator(gen.flow(x, y), epochs=3)
-        """, r"no `steps_per_epoch`", id="no-steps"),
-    pytest.param("""
         gen = ImageDataGenerator(width_shift_range=4)
         model.fit_generator(gen.flow(x, y), steps_per_epoch=2)
         """, r"`width_shift_range`: only a float fraction", id="pixel-shift"),
@@ -335,6 +398,30 @@ def test_augment_layers_keeps_kfitcompat_image_and_says_why(source, reason):
     assert len(kept) == 1 and re.search(reason, kept[0].message), kept
 
 
+def test_augment_layers_defaults_fit_without_statistics_and_one_pass_per_epoch():
+    """Arguments at their Keras 2 default translate to nothing; ``gen.fit(x)`` with no
+    statistic enabled did nothing in Keras 2 and is removed; without ``steps_per_epoch`` the
+    dataset is one pass per epoch (Keras 2's ``len(flow)`` steps), not repeated forever;
+    Keras 2's default ``fill_mode='nearest'`` is kept (the layers default to 'reflect')."""
+    source = "from keras.preprocessing.image import ImageDataGenerator\n" + _d("""
+        gen = ImageDataGenerator(featurewise_center=False, zca_whitening=False,
+                                 zca_epsilon=1e-06, shear_range=0., rotation_range=0,
+                                 preprocessing_function=None, width_shift_range=0.1,
+                                 validation_split=0.0, horizontal_flip=True)
+        gen.fit(x)
+        model.fit_generator(gen.flow(x, y, batch_size=16), epochs=3)
+        """)
+    new, findings = migrate_source(source, augment_layers=True)
+    assert "augment-layers" in [f.rule for f in findings], findings
+    assert "ImageDataGenerator" not in new and "gen.fit" not in new
+    assert ".repeat()" not in new and ".batch(16)" in new
+    assert "RandomTranslation(0.0, 0.1, fill_mode='nearest')" in new
+    assert "RandomRotation" not in new and "Rescaling" not in new
+    with_steps = source.replace("epochs=3", "steps_per_epoch=5")
+    assert ".repeat()" in migrate_source(with_steps, augment_layers=True)[0]
+    assert migrate_source(new, augment_layers=True)[0] == new  # idempotent
+
+
 def test_every_reported_rule_is_registered_by_one_family():
     """The rule registry (one module per family, as pyupgrade's plugins): every rule id a
     migration of the legacy corpus reports is registered, by exactly one family."""
@@ -343,7 +430,7 @@ def test_every_reported_rule_is_registered_by_one_family():
     from kfitcompat.migrate.base import REGISTRY
 
     families = set(REGISTRY.rules.values())
-    assert families == {"backend", "callbacks", "imports", "methods", "optimizers"}
+    assert families == {"backend", "callbacks", "imports", "layers", "methods", "optimizers"}
     outside = {"install", "augment-layers", "augment-layers-kept"}  # whole-module steps
     reported = set()
     for script in sorted((Path(__file__).parent / "migrate_scripts").glob("*.py")):
@@ -352,3 +439,16 @@ def test_every_reported_rule_is_registered_by_one_family():
             reported |= {f.rule for f in findings}
     assert reported, "the corpus reports nothing"
     assert reported - outside <= set(REGISTRY.rules), reported - set(REGISTRY.rules)
+
+
+def test_migrated_decay_is_keras2_schedule():
+    """``decay=d`` becomes a schedule whose rate at step k is ``lr / (1 + d * k)``, the
+    learning rate Keras 2's optimizers used (not ignored, as Keras 3 would)."""
+    import keras
+
+    new, _ = migrate_source("opt = keras.optimizers.SGD(lr=0.1, decay=0.01)\n")
+    namespace: dict = {"keras": keras}
+    exec(new, namespace)
+    schedule = namespace["opt"]._learning_rate  # the schedule object (public: its value)
+    for k in (0, 1, 10, 500):
+        assert float(schedule(k)) == pytest.approx(0.1 / (1 + 0.01 * k), rel=1e-6)

@@ -61,7 +61,8 @@ if str(TOOLS) not in sys.path:
 
 from mirrors import MirrorError, extract, find_mirror  # noqa: E402
 
-TARGETS = ("kfitcompat", "keras3", "tf_keras")
+TARGETS = ("kfitcompat", "keras3", "tf_keras", "migrated")
+DEFAULT_TARGETS = TARGETS[:3]  # "migrated": `kfitcompat migrate --write`, then plain Keras 3
 PINS = TOOLS / "public_scripts.toml"
 HARNESS = "_harness"
 RESULT_ENV = "KFC_PUBLIC_RESULT"
@@ -233,6 +234,10 @@ def run_in(pin: Pin, target: str, work: Path) -> Outcome:
            os.path.relpath(work / "src" / pin.path, cwd)]
     cmd = with_mounts(pin, work, cmd)
     timeout = pin.settings["timeout"]
+    if target == "migrated":  # the script rewritten to native Keras 3, run without kfitcompat
+        migrated = migrate_in_place(work / "src" / pin.path, work / "src" / Path(pin.path).parent)
+        if migrated is not None:
+            return Outcome(pin.name, target, "fail", pin.path, migrated)
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, env=child_env(pin, target, work, result),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -242,6 +247,23 @@ def run_in(pin: Pin, target: str, work: Path) -> Outcome:
     log.write_bytes(output)
     seconds = time.monotonic() - started
     return read_outcome(pin, target, result, proc.returncode, output, timed_out, seconds)
+
+
+def migrate_in_place(script: Path, root: Path) -> str | None:
+    """``kfitcompat migrate --write --target keras3 --augment-layers`` on the extracted copy
+    of the pin's repository folder (a script's own modules are migrated too); an error line,
+    or None. The migrated code may import ``kfitcompat.image`` (what migrate writes for an
+    ImageDataGenerator with no Keras 3 layer counterpart), never ``kfitcompat.install()``."""
+    done = subprocess.run([sys.executable, "-m", "kfitcompat", "migrate", "--write",
+                           "--target", "keras3", "--augment-layers", str(root)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return f"migrate failed: {done.stderr.strip().splitlines()[-1:]}"
+    for path in [script, *root.rglob("*.py")]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if re.search(r"\bimport\s+kfitcompat\b|kfitcompat\.install\(", text):
+            return f"the migrated {path.name} still uses kfitcompat.install()"
+    return None
 
 
 def wait(proc: subprocess.Popen[bytes], timeout: float) -> tuple[bytes, bool]:
@@ -740,7 +762,8 @@ def cell_text(outcome: Outcome | None) -> str:
 
 
 def counts_line(pins: list[Pin], targets: list[str], outcomes: list[Outcome]) -> str:
-    labels = {"kfitcompat": "kfitcompat", "keras3": "Keras 3", "tf_keras": "tf_keras"}
+    labels = {"kfitcompat": "kfitcompat", "keras3": "Keras 3", "tf_keras": "tf_keras",
+              "migrated": "migrate --write, Keras 3"}
     parts = []
     for target in targets:
         passed = sum(o.status == "pass" for o in outcomes if o.target == target)
@@ -775,7 +798,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="run only this pin (repeatable; see --list)")
     parser.add_argument("--target", action="append", choices=TARGETS,
-                        help="run only this target (repeatable; default: all three)")
+                        help="run only this target (repeatable; default: kfitcompat, keras3, "
+                             "tf_keras; `migrated` = migrate --write, then plain Keras 3)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the outcomes as JSON")
     parser.add_argument("--markdown", type=Path, metavar="PATH", help="write a markdown report")
     parser.add_argument("--pins", type=Path, default=PINS, help="the pin list (TOML)")
@@ -834,7 +858,7 @@ def main(argv: list[str] | None = None) -> int:
         for pin in pins:
             print(f"{pin.name:38} {pin.repo} {pin.path} @ {pin.commit[:12]}")
         return 0
-    targets = [t for t in TARGETS if t in (args.target or TARGETS)]
+    targets = [t for t in TARGETS if t in (args.target or DEFAULT_TARGETS)]
     ensure_mountpoints(pins)
     try:
         outcomes = list(run_all(pins, targets, args))

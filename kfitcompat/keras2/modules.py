@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MODULES", "build_module", "normalize"]
+__all__ = ["LAYER_FILES", "MODULES", "build_module", "normalize"]
 
 
 def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
@@ -22,7 +22,7 @@ def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
     return x / np.expand_dims(norm, axis)
 
 
-_LAYER_FILES = ("core", "convolutional", "pooling", "normalization", "recurrent", "embeddings",
+LAYER_FILES = ("core", "convolutional", "pooling", "normalization", "recurrent", "embeddings",
                 "advanced_activations", "merge", "wrappers", "noise", "local",
                 "convolutional_recurrent")
 
@@ -47,7 +47,7 @@ MODULES: dict[str, dict[str, str] | str] = {
                      "InputSpec": "keras.layers:InputSpec", "Model": "keras:Model"},
     "keras.engine.topology": {"Input": "keras:Input", "Layer": "keras.layers:Layer",
                               "InputSpec": "keras.layers:InputSpec"},
-    **{f"keras.layers.{name}": "keras.layers" for name in _LAYER_FILES},
+    **{f"keras.layers.{name}": "keras.layers" for name in LAYER_FILES},
 }
 
 

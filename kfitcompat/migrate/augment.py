@@ -1,11 +1,13 @@
 """``kfitcompat migrate --augment-layers``: ImageDataGenerator -> Keras 3 preprocessing layers.
 
 A generator ``name = ImageDataGenerator(...)`` is translated when every argument
-has a layer counterpart (:data:`LAYER_ARGS`) and every use of ``name`` is
-``name.flow(x, y, ...)`` passed straight to ``fit``/``fit_generator`` together
-with ``steps_per_epoch``. It becomes a ``keras.Sequential`` of preprocessing
-layers, and each ``flow`` a ``tf.data`` pipeline that shuffles, batches,
-augments with ``training=True`` and repeats (the legacy iterator loops forever).
+that is not at its default (:data:`NEUTRAL`) has a layer counterpart (:data:`LAYER_ARGS`)
+and every use of ``name`` is ``name.flow(x, y, ...)`` passed straight to
+``fit``/``fit_generator`` (or a ``name.fit(x)`` statement, removed: with no statistic
+enabled Keras 2's ``fit`` computed nothing). It becomes a ``keras.Sequential`` of
+preprocessing layers, and each ``flow`` a ``tf.data`` pipeline that shuffles, batches and
+augments with ``training=True``; it repeats when the fit call gives ``steps_per_epoch``
+(the legacy iterator loops forever), else one pass per epoch (Keras 2's ``len(flow)``).
 Anything else is left to ``kfitcompat.image`` and reported with the reason.
 """
 
@@ -54,6 +56,16 @@ NO_COUNTERPART = {
     "interpolation_order": "no layer option of the same meaning",
     "dtype": "no layer option of the same meaning",
 }
+# Arguments at their Keras 2 default (or neutral) value do nothing: dropped, never a reason.
+NEUTRAL: dict[str, Any] = {
+    "featurewise_center": False, "samplewise_center": False,
+    "featurewise_std_normalization": False, "samplewise_std_normalization": False,
+    "zca_whitening": False, "shear_range": 0, "channel_shift_range": 0,
+    "brightness_range": None, "preprocessing_function": None, "data_format": None,
+    "validation_split": 0, "rotation_range": 0, "zoom_range": 0, "width_shift_range": 0,
+    "height_shift_range": 0, "rescale": None, "horizontal_flip": False, "vertical_flip": False,
+    "interpolation_order": 1, "dtype": None,
+}
 _FIT_NAMES = ("fit", "fit_generator")
 
 
@@ -66,6 +78,8 @@ class AugmentPlan:
     line: int
     column: int
     reasons: list[str] = field(default_factory=list)
+    #: ``name.fit(x)`` statements: no statistic is enabled, so Keras 2's fit did nothing
+    fit_statements: int = 0
 
     @property
     def translatable(self) -> bool:
@@ -104,11 +118,17 @@ class _Finder(cst.CSTVisitor):
                     plan.reasons.append("positional arguments")
                     continue
                 key = arg.keyword.value
+                if key in NEUTRAL and _literal(arg.value) == NEUTRAL[key] and (
+                        _literal(arg.value) is not _NOT_LITERAL):
+                    continue  # the default: nothing to translate
                 plan.args[key] = arg.value
                 if key in NO_COUNTERPART:
                     plan.reasons.append(f"`{key}`: {NO_COUNTERPART[key]}")
                 elif key not in LAYER_ARGS:
                     plan.reasons.append(f"`{key}`: unknown argument")
+            if "zca_epsilon" in plan.args and "zca_whitening" not in plan.args:
+                del plan.args["zca_epsilon"]  # only read with zca_whitening
+                plan.reasons.remove("`zca_epsilon`: no Keras 3 layer")
             for key in ("width_shift_range", "height_shift_range"):
                 v = _literal(plan.args[key]) if key in plan.args else 0.0
                 if v is _NOT_LITERAL or not isinstance(v, float) or not 0 <= v < 1:
@@ -130,9 +150,21 @@ def _check_uses(finder: _Finder, wrapper: Any) -> None:
         parent = parents[node]
         if isinstance(parent, cst.AssignTarget):
             continue
+        if _is_fit_statement(node, parents):
+            plan.fit_statements += 1
+            continue
         reason = _flow_use_problem(node, parents)
         if reason:
             plan.reasons.append(reason)
+
+
+def _is_fit_statement(node: cst.Name, parents: Any) -> bool:
+    """``name.fit(x)`` alone on its line (its result unused)."""
+    attr = parents[node]
+    if not (isinstance(attr, cst.Attribute) and attr.value is node and attr.attr.value == "fit"):
+        return False
+    call = parents[attr]
+    return isinstance(call, cst.Call) and isinstance(parents.get(call), cst.Expr)
 
 
 def _flow_use_problem(node: cst.Name, parents: Any) -> str | None:
@@ -148,8 +180,6 @@ def _flow_use_problem(node: cst.Name, parents: Any) -> str | None:
             and isinstance(fit.func, cst.Attribute) and fit.func.attr.value in _FIT_NAMES
             and fit.args and fit.args[0] is arg):
         return f"`{node.value}.flow(...)` is not passed straight to fit/fit_generator"
-    if keyword_arg(fit, "steps_per_epoch") is None:
-        return "the fit call has no `steps_per_epoch` (the dataset repeats forever)"
     if len([a for a in call.args if a.keyword is None]) != 2:
         return f"`{node.value}.flow` is not called as flow(x, y, ...)"
     return None
@@ -167,9 +197,8 @@ def plan_augment_layers(module: cst.Module) -> list[AugmentPlan]:
 
 
 def _layers(args: dict[str, cst.BaseExpression]) -> list[str]:
-    fill = ""
-    if "fill_mode" in args:
-        fill += f", fill_mode={code_of(args['fill_mode'])}"
+    # Keras 2's default fill_mode is "nearest" (the layers' is "reflect")
+    fill = f", fill_mode={code_of(args['fill_mode']) if 'fill_mode' in args else repr('nearest')}"
     if "cval" in args:
         fill += f", fill_value={code_of(args['cval'])}"
     out = []
@@ -198,6 +227,23 @@ class AugmentLayersTransformer(cst.CSTTransformer):
         super().__init__()
         self.plans = {p.name: p for p in plans if p.translatable}
         self.all_translated = bool(plans) and all(p.translatable for p in plans)
+        self._fit_steps: list[bool] = []  # per enclosing fit call: has steps_per_epoch
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in _FIT_NAMES:
+            self._fit_steps.append(keyword_arg(node, "steps_per_epoch") is not None)
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine,
+                                  updated: cst.SimpleStatementLine) -> Any:
+        """``datagen.fit(x)`` of a generator with no statistic: Keras 2 computed nothing."""
+        body = updated.body
+        if len(body) == 1 and isinstance(body[0], cst.Expr):
+            call = body[0].value
+            if (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+                    and call.func.attr.value == "fit" and isinstance(call.func.value, cst.Name)
+                    and call.func.value.value in self.plans):
+                return cst.RemovalSentinel.REMOVE
+        return updated
 
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
         target = updated.targets[0].target if len(updated.targets) == 1 else None
@@ -212,6 +258,9 @@ class AugmentLayersTransformer(cst.CSTTransformer):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = updated.func
+        if isinstance(func, cst.Attribute) and func.attr.value in _FIT_NAMES and self._fit_steps:
+            self._fit_steps.pop()
+            return updated
         if not (isinstance(func, cst.Attribute) and func.attr.value == "flow"
                 and isinstance(func.value, cst.Name) and func.value.value in self.plans):
             return updated
@@ -220,10 +269,12 @@ class AugmentLayersTransformer(cst.CSTTransformer):
         kw = {a.keyword.value: code_of(a.value) for a in updated.args if a.keyword is not None}
         batch = kw.get("batch_size", "32")
         shuffle = "" if kw.get("shuffle", "True") == "False" else f".shuffle(len({x}))"
+        # with steps_per_epoch the legacy iterator looped forever: repeat; without, one pass
+        # per epoch (Keras 2 ran len(flow) steps, as Keras 3 does over a finite dataset)
+        repeat = ".repeat()" if self._fit_steps and self._fit_steps[-1] else ""
         return cst.parse_expression(
             f"tf.data.Dataset.from_tensor_slices(({x}, {y})){shuffle}.batch({batch})"
-            f".map(lambda images, labels: ({name}(images, training=True), labels))"
-            ".repeat()")
+            f".map(lambda images, labels: ({name}(images, training=True), labels)){repeat}")
 
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> Any:
         """Drop ``ImageDataGenerator`` from the import once no generator is left."""

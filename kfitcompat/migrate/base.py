@@ -26,7 +26,7 @@ KFITCOMPAT = "kfitcompat"
 # What kfitcompat.install() makes work unchanged (left alone with --target kfitcompat).
 SHIMMED_RULES = frozenset({"fit_generator", "evaluate_generator", "predict_generator",
                            "nb_epoch", "samples_per_epoch", "nb_val_samples", "val_samples",
-                           "loading-arguments", "image-import"})
+                           "loading-arguments", "image-import", "keras1-layer"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,10 @@ class Context(Protocol):
 
     def applies(self, rule: str) -> bool:
         """Whether this rule rewrites under the current target."""
+
+    def require_import(self, line: str) -> None:
+        """The rewritten module needs ``line`` (e.g. ``import keras``); added once, after the
+        docstring and ``__future__`` imports, if the module lacks it."""
 
 
 Handler = Callable[[Context, Any, Any], Any]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
 
 __all__ = ["keyword_arg", "code_of", "drop_args", "rename_keyword", "insert_statements"]
@@ -44,8 +46,25 @@ def insert_statements(module: cst.Module, code: str, position: int) -> cst.Modul
     above the statement there stay above the inserted ones."""
     lines = list(cst.parse_module(code).body)
     body = list(module.body)
+    position = max(position, _after_header(body))
     if position < len(body):
         lines[0] = lines[0].with_changes(leading_lines=body[position].leading_lines)
         body[position] = body[position].with_changes(leading_lines=[])
     body[position:position] = lines
     return module.with_changes(body=body)
+
+
+def _after_header(body: Sequence[cst.BaseStatement]) -> int:
+    """The first index after the module docstring and the ``from __future__`` imports
+    (nothing may come before those)."""
+    index = 0
+    for i, stmt in enumerate(body):
+        small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and stmt.body else None
+        docstring = (i == 0 and isinstance(small, cst.Expr)
+                     and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)))
+        future = (isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name)
+                  and small.module.value == "__future__")
+        if not (docstring or future):
+            break
+        index = i + 1
+    return index

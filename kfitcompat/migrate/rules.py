@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..keras2.layers import KERAS1_CLASSES, KERAS1_KEYWORDS
+from ..keras2.modules import LAYER_FILES
+from ..keras2.optimizers import LOWER_CASE_NAMES as LOWER_CASE_OPTIMIZERS
 from ..legacy_table import (
     EVALUATE_GENERATOR,
     FIT,
@@ -21,6 +24,7 @@ from ..surface import ADD, SURFACE
 __all__ = [
     "MethodRule", "METHOD_RULES", "OPTIMIZERS", "LOADING_ARGS", "IMAGE_NAMES_TO_KFITCOMPAT",
     "IMPORT_MOVES", "CALLBACK_RULES", "BACKEND_VALUE_CALLS", "BACKEND_NAMES",
+    "KERAS1_CLASSES", "KERAS1_KEYWORDS", "DIM_ORDERINGS", "LOWER_CASE_OPTIMIZERS",
 ]
 
 LOADING_ARGS = tuple(r.name for r in LEGACY_ARGS if r.migrate == "move_to_dataset")
@@ -85,7 +89,12 @@ IMAGE_NAMES_TO_KFITCOMPAT = tuple(r.name for r in SURFACE
 IMPORT_MOVES = {
     "keras.utils.np_utils": ("keras.utils", "`keras.utils.np_utils` is gone"),
     "keras.utils.data_utils": ("keras.utils", "`keras.utils.data_utils` is gone"),
+    **{f"keras.layers.{name}": ("keras.layers", f"`keras.layers.{name}` is gone")
+       for name in LAYER_FILES},
 }
+
+# Keras 1 dim orderings -> Keras 2/3 data formats (`K.image_dim_ordering() == 'th'`).
+DIM_ORDERINGS = {"th": "channels_first", "tf": "channels_last"}
 
 # `K.set_value(v, x)` / `K.get_value(v)`: Keras 3's backend has neither; variables do it.
 BACKEND_NAMES = ("K", "backend", "keras.backend", "tf.keras.backend")

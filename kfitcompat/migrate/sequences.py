@@ -22,11 +22,17 @@ _BASES = ("Sequence", "PyDataset")
 
 
 class ModuleFacts(cst.CSTVisitor):
-    """Sequence subclasses defined in the module, and names bound to their instances."""
+    """Sequence subclasses defined in the module, names bound to their instances, and the
+    attributes read from each plain name (``image.ImageDataGenerator`` -> image: {...})."""
 
     def __init__(self) -> None:
         self.sequence_classes: set[str] = set()
         self.instances: dict[str, str] = {}
+        self.attributes: dict[str, set[str]] = {}
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name):
+            self.attributes.setdefault(node.value.value, set()).add(node.attr.value)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         for base in node.bases:

@@ -42,7 +42,12 @@ class LegacyKerasTransformer(cst.CSTTransformer):
         self.enabled = rewrite
         self.batch_sizes = batch_sizes
         self.findings: list[Finding] = []
+        self.imports: list[str] = []
         self._pending: list[list[str]] = []
+
+    def require_import(self, line: str) -> None:
+        if line not in self.imports:
+            self.imports.append(line)
 
     # -- the Context of the rule handlers -------------------------------------
     def applies(self, rule: str) -> bool:
@@ -102,6 +107,11 @@ class LegacyKerasTransformer(cst.CSTTransformer):
         return self._run("Attribute", cst.Attribute, original,  # type: ignore[no-any-return]
                          updated)
 
+    def leave_Comparison(self, original: cst.Comparison, updated: cst.Comparison
+                         ) -> cst.BaseExpression:
+        return self._run("Comparison", cst.Comparison, original,  # type: ignore[no-any-return]
+                         updated)
+
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom
                          ) -> cst.ImportFrom:
         return self._run("ImportFrom", cst.ImportFrom, original,  # type: ignore[no-any-return]
@@ -150,6 +160,10 @@ def migrate_source(source: str, target: str = KERAS3, rewrite: bool = True,
         new_module = new_module.visit(SequenceMover(transformer.moves,
                                                     transformer.classes_to_patch))
     findings = transformer.findings
+    if transformer.imports:
+        from .augment import ensure_imports
+
+        new_module = ensure_imports(new_module, transformer.imports)
     if rewrite and target == KFITCOMPAT and findings:
         new_module, added = _add_install(new_module)
         if added:

@@ -9,9 +9,9 @@ from libcst.helpers import get_full_name_for_node
 
 from ..base import REGISTRY, Context
 from ..edits import code_of
-from ..rules import BACKEND_NAMES, BACKEND_VALUE_CALLS
+from ..rules import BACKEND_NAMES, BACKEND_VALUE_CALLS, DIM_ORDERINGS
 
-__all__ = ["backend_value"]
+__all__ = ["backend_value", "dim_ordering_comparison", "set_dim_ordering"]
 
 
 @REGISTRY.register("Call", "backend-value")
@@ -40,3 +40,64 @@ def backend_value(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
         return cst.Call(func=cst.Attribute(value=receiver, attr=cst.Name("assign")),
                         args=[args[1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
     return cst.Call(func=cst.Attribute(value=receiver, attr=cst.Name("numpy")))
+
+
+def _is_backend_call(node: cst.BaseExpression, name: str) -> bool:
+    return (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == name
+            and get_full_name_for_node(node.func.value) in BACKEND_NAMES)
+
+
+@REGISTRY.register("Comparison", "image-dim-ordering")
+def dim_ordering_comparison(ctx: Context, original: cst.Comparison,
+                            updated: cst.Comparison) -> Any:
+    """``K.image_dim_ordering() == 'th'`` -> ``K.image_data_format() == 'channels_first'``."""
+    if not (_is_backend_call(updated.left, "image_dim_ordering") and len(updated.comparisons) == 1):
+        return updated
+    target = updated.comparisons[0]
+    literal = code_of(target.comparator)
+    ordering = literal.strip("'\"")
+    if (not isinstance(target.operator, (cst.Equal, cst.NotEqual))
+            or not isinstance(target.comparator, cst.SimpleString)
+            or ordering not in DIM_ORDERINGS):
+        ctx.report(original, "image-dim-ordering", "`K.image_dim_ordering()` is gone in Keras 3",
+                   "compare K.image_data_format() with 'channels_first'/'channels_last'", False,
+                   "K.image_dim_ordering() is gone: compare K.image_data_format() with "
+                   "'channels_first' / 'channels_last'")
+        return updated
+    fmt = literal[0] + DIM_ORDERINGS[ordering] + literal[0]
+    call = updated.left
+    assert isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute)
+    new = updated.with_changes(
+        left=call.with_changes(func=call.func.with_changes(attr=cst.Name("image_data_format"))),
+        comparisons=[target.with_changes(comparator=cst.SimpleString(fmt))])
+    if ctx.report(original, "image-dim-ordering", "`K.image_dim_ordering()` is gone in Keras 3",
+                  code_of(new), True):
+        return new
+    return updated
+
+
+@REGISTRY.register("Call", "image-dim-ordering")
+def set_dim_ordering(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """``K.set_image_dim_ordering('th')`` -> ``K.set_image_data_format('channels_first')``."""
+    if not _is_backend_call(updated, "set_image_dim_ordering"):
+        return updated
+    args = updated.args
+    value = code_of(args[0].value) if len(args) == 1 and not args[0].keyword else ""
+    ordering = value.strip("'\"")
+    if not isinstance(args[0].value if args else None, cst.SimpleString) or \
+            ordering not in DIM_ORDERINGS:
+        ctx.report(original, "image-dim-ordering", "`K.set_image_dim_ordering` is gone",
+                   "K.set_image_data_format('channels_first' or 'channels_last')", False,
+                   "K.set_image_dim_ordering is gone: use K.set_image_data_format(...)")
+        return updated
+    func = updated.func
+    assert isinstance(func, cst.Attribute)
+    new = updated.with_changes(
+        func=func.with_changes(attr=cst.Name("set_image_data_format")),
+        args=[args[0].with_changes(value=cst.SimpleString(value[0] + DIM_ORDERINGS[ordering]
+                                                          + value[0]))])
+    if ctx.report(original, "image-dim-ordering", "`K.set_image_dim_ordering` is gone",
+                  code_of(new), True):
+        return new
+    return updated

@@ -25,6 +25,8 @@ def import_from(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom)
             and any(isinstance(a.name, cst.Name) and a.name.value == "np_utils"
                     for a in updated.names)):
         return _np_utils(ctx, original, updated)
+    if module == "keras.preprocessing" and not isinstance(updated.names, cst.ImportStar):
+        return _image_module(ctx, original, updated)
     if module == "keras.preprocessing.image" and not isinstance(updated.names, cst.ImportStar):
         moved = [a.name.value for a in updated.names
                  if isinstance(a.name, cst.Name) and a.name.value in IMAGE_NAMES_TO_KFITCOMPAT]
@@ -32,6 +34,29 @@ def import_from(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom)
             ctx.report(original, "image-import", f"`{', '.join(moved)}`: cannot be "
                        "imported from keras.preprocessing.image in Keras 3",
                        "from kfitcompat.image import ...", True)
+    return updated
+
+
+def _image_module(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom) -> Any:
+    """``from keras.preprocessing import image`` used as ``image.ImageDataGenerator`` (a
+    name Keras 3's module lacks) -> ``from kfitcompat import image`` (which has them all)."""
+    names = updated.names
+    assert not isinstance(names, cst.ImportStar)
+    image = next((a for a in names if isinstance(a.name, cst.Name) and a.name.value == "image"),
+                 None)
+    if image is None:
+        return updated
+    bound = image.asname.name.value if image.asname and isinstance(image.asname.name, cst.Name) \
+        else "image"
+    missing = sorted(ctx.facts.attributes.get(bound, set()) & set(IMAGE_NAMES_TO_KFITCOMPAT))
+    if not missing:
+        return updated
+    alone = len(names) == 1
+    if ctx.report(original, "image-import", f"`{bound}.{', '.join(missing)}`: Keras 3's "
+                  "keras.preprocessing.image has no such name", "from kfitcompat import image",
+                  alone, None if alone else "import `image` with `from kfitcompat import image`"
+                  ) and alone:
+        return updated.with_changes(module=cst.Name("kfitcompat"))
     return updated
 
 

@@ -12,7 +12,7 @@ from ..edits import code_of, drop_args, keyword_arg, rename_keyword
 from ..rules import LOADING_ARGS, METHOD_RULES
 from ..sequences import LOADING_RENAMES, add_kwargs, sequence_class_of
 
-__all__ = ["model_method"]
+__all__ = ["model_input_output", "model_method"]
 
 _FIT_POSITIONS = {"generator": 0, "validation_data": 5}
 _RULE_IDS = sorted({*METHOD_RULES, "loading-arguments",
@@ -45,6 +45,8 @@ def model_method(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
                       f"{name} -> {rule.new_name} ({rule.note})", True):
             updated = updated.with_changes(func=func.with_changes(attr=cst.Name(
                 rule.new_name)))
+            if name.endswith("_generator") and keyword_arg(updated, "generator") is not None:
+                updated = rename_keyword(updated, "generator", "x")  # Keras 3 calls it x
     for old, new in rule.renames.items():
         if old in legacy_kwargs:
             if ctx.report(original, old, f"`{old}=` (Keras 1) is a TypeError in Keras 3",
@@ -125,3 +127,22 @@ def _batch_size_for(ctx: Context, call: cst.Call, data_arg: str) -> str | None:
     if isinstance(arg.value, cst.Name):
         return ctx.batch_sizes.get(arg.value.value)
     return batch_size_of_call(arg.value)
+
+
+@REGISTRY.register("Call", "model-input-output")
+def model_input_output(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """Keras 1 ``Model(input=..., output=...)`` -> ``Model(inputs=..., outputs=...)``."""
+    func = updated.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else (
+        func.value if isinstance(func, cst.Name) else None)
+    if name != "Model":
+        return updated
+    old = [k for k in ("input", "output") if keyword_arg(updated, k) is not None
+           and keyword_arg(updated, k + "s") is None]
+    if not old or not ctx.report(original, "model-input-output", "`Model(input=, output=)` "
+                                 "is Keras 1: Keras 3 raises ValueError",
+                                 "inputs= and outputs=", True):
+        return updated
+    for k in old:
+        updated = rename_keyword(updated, k, k + "s")
+    return updated

@@ -5,18 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 
 from ..base import REGISTRY, Context, call_name
-from ..edits import keyword_arg, rename_keyword
+from ..edits import code_of, drop_args, keyword_arg, rename_keyword
+from ..rules import LOWER_CASE_OPTIMIZERS as LOWER_CASE_NAMES
 from ..rules import OPTIMIZERS
+
+# Keras 2's default learning rates (the schedule needs one when the call gives none).
+_DEFAULT_LR = {"SGD": "0.01", "RMSprop": "0.001", "Adagrad": "0.01", "Adadelta": "1.0",
+               "Adam": "0.001", "Adamax": "0.002", "Nadam": "0.002"}
 
 __all__ = ["optimizer_arguments", "optimizer_lr_attribute"]
 
 
-@REGISTRY.register("Call", "optimizer-lr", "optimizer-decay")
+@REGISTRY.register("Call", "optimizer-lr", "optimizer-decay", "optimizer-name")
 def optimizer_arguments(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
-    """``SGD(lr=...)`` -> ``SGD(learning_rate=...)``; ``decay=`` reported (Keras 3 ignores it)."""
+    """``SGD(lr=...)`` -> ``SGD(learning_rate=...)``; ``rmsprop(...)`` -> ``RMSprop(...)``;
+    ``decay=d`` -> ``learning_rate=InverseTimeDecay(lr, 1, d)`` (Keras 2's
+    ``lr / (1 + d * iterations)``; Keras 3 ignores ``decay``)."""
     name = call_name(updated)
+    if name in LOWER_CASE_NAMES and isinstance(updated.func, cst.Attribute) and \
+            get_full_name_for_node(updated.func.value) in ("keras.optimizers", "optimizers"):
+        new = LOWER_CASE_NAMES[name]
+        if ctx.report(original, "optimizer-name", f"`optimizers.{name}` is gone in Keras 3",
+                      f"optimizers.{new}", True):
+            updated = updated.with_changes(func=updated.func.with_changes(attr=cst.Name(new)))
+            name = new
     if name not in OPTIMIZERS:
         return updated
     if keyword_arg(updated, "lr") is not None:
@@ -24,12 +39,34 @@ def optimizer_arguments(ctx: Context, original: cst.Call, updated: cst.Call) -> 
                       "ValueError (\"Argument(s) not recognized\")", "lr= -> learning_rate=",
                       True):
             updated = rename_keyword(updated, "lr", "learning_rate")
-    if keyword_arg(updated, "decay") is not None:
-        ctx.report(original, "optimizer-decay", f"`{name}(decay=...)` is ignored by "
-                   "Keras 3 (a warning only)", "use a learning-rate schedule, e.g. "
-                   "keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)", False,
-                   "`decay=` is ignored by Keras 3: use "
-                   "keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)")
+    decay = keyword_arg(updated, "decay")
+    if decay is not None:
+        rate = keyword_arg(updated, "learning_rate")
+        lr = code_of(rate.value) if rate is not None else _DEFAULT_LR.get(name)
+        if lr is None or code_of(decay.value) in ("0", "0.", "0.0"):
+            ctx.report(original, "optimizer-decay", f"`{name}(decay=...)` is ignored by "
+                       "Keras 3 (a warning only)", "use a learning-rate schedule, e.g. "
+                       "keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)", False,
+                       "`decay=` is ignored by Keras 3: use "
+                       "keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)")
+            return updated
+        schedule = cst.parse_expression(
+            f"keras.optimizers.schedules.InverseTimeDecay({lr}, decay_steps=1, "
+            f"decay_rate={code_of(decay.value)})")
+        if ctx.report(original, "optimizer-decay", f"`{name}(decay=...)` is ignored by "
+                      "Keras 3 (a warning only)", code_of(schedule), True):
+            updated = drop_args(updated, {"decay"})
+            if "keras" not in ctx.facts.attributes:  # the module does not use `keras.` yet
+                ctx.require_import("import keras")
+            if rate is not None:
+                updated = rename_keyword(updated, "learning_rate", "learning_rate", schedule)
+            else:
+                updated = updated.with_changes(args=[*updated.args[:-1], *(
+                    [updated.args[-1].with_changes(comma=cst.Comma(
+                        whitespace_after=cst.SimpleWhitespace(" ")))] if updated.args else []),
+                    cst.Arg(keyword=cst.Name("learning_rate"), value=schedule,
+                            equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                                  whitespace_after=cst.SimpleWhitespace("")))])
     return updated
 
 

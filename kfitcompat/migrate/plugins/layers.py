@@ -1,0 +1,130 @@
+"""Keras 1 layer rules: ``Convolution2D(32, 3, 3, border_mode='same')`` ->
+``Conv2D(32, (3, 3), padding='same')``, ``Dense(output_dim=)``, ``Dropout(p=)``, ...
+
+The same tables as the runtime conversion (:mod:`kfitcompat.keras2.layers`), and the same
+rule for when a call is Keras 1: a Keras 1 class name, or a Keras 1-only keyword. A plain
+``Conv2D(32, 3, 3)`` is valid Keras 3 (``strides=3``) and is left alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from ..base import REGISTRY, Context, call_name
+from ..edits import code_of
+from ..rules import KERAS1_CLASSES, KERAS1_KEYWORDS
+
+__all__ = ["keras1_layer", "keras1_layer_import"]
+
+_KERNEL_DIMS = {"Conv1D": 1, "Conv2D": 2, "Conv3D": 3, "SeparableConv2D": 2,
+                "Conv2DTranspose": 2}
+_KERNEL_KEYWORDS = ("nb_row", "nb_col", "nb_depth")
+_DROPPED: dict[str, dict[str, str | None]] = {"BatchNormalization": {"mode": "0"},
+                                              "Conv2DTranspose": {"output_shape": None}}
+_DATA_FORMATS = {"'th'": "'channels_first'", '"th"': '"channels_first"',
+                 "'tf'": "'channels_last'", '"tf"': '"channels_last"'}
+
+
+def _kw(arg: cst.Arg) -> str:
+    return arg.keyword.value if arg.keyword is not None else ""
+
+
+def _keyword(arg: cst.Arg, name: str, value: cst.BaseExpression | None = None) -> cst.Arg:
+    return arg.with_changes(keyword=cst.Name(name), value=value or arg.value)
+
+
+@REGISTRY.register("Call", "keras1-layer")
+def keras1_layer(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    name = call_name(updated)
+    if name is None:
+        return updated
+    forced = name in KERAS1_CLASSES
+    layer = KERAS1_CLASSES.get(name, name)
+    if layer not in KERAS1_KEYWORDS:
+        return updated
+    table = KERAS1_KEYWORDS[layer]
+    keywords = [a.keyword.value for a in updated.args if a.keyword is not None]
+    keras1 = [k for k in keywords
+              if k in table or k in _KERNEL_KEYWORDS or k in _DROPPED.get(layer, {})]
+    if not forced and not keras1:
+        return updated
+    if any(a.star for a in updated.args):
+        ctx.report(original, "keras1-layer", f"`{name}(...)` takes Keras 1 arguments",
+                   "convert *args / **kwargs by hand", False,
+                   f"{name}: Keras 1 arguments passed through *args/**kwargs: convert by hand")
+        return updated
+    dims = _KERNEL_DIMS.get(layer)  # the call is Keras 1: so is its positional kernel
+    positional = [a for a in updated.args if a.keyword is None]
+    named = [a for a in updated.args if a.keyword is not None]
+    new_args: list[cst.Arg] = list(positional)
+    if dims and dims > 1:
+        kernel = [a.value for a in positional[1:1 + dims]]
+        kernel += [a.value for a in named if _kw(a) in _KERNEL_KEYWORDS[:dims]]
+        named = [a for a in named if _kw(a) not in _KERNEL_KEYWORDS]
+        rest = positional[1 + dims:]
+        if layer == "Conv2DTranspose" and rest:
+            rest = rest[1:]  # Deconvolution2D's output_shape: Keras 3 infers it
+        if len(kernel) == dims:
+            size = cst.parse_expression("(" + ", ".join(code_of(k) for k in kernel) + ")")
+            first = [positional[0]] if positional else []
+            new_args = [*first, cst.Arg(size), *rest]
+    for arg in named:
+        old = _kw(arg)
+        if old in _DROPPED.get(layer, {}):
+            keep = _DROPPED[layer][old]
+            if keep is not None and code_of(arg.value) != keep:
+                ctx.report(original, "keras1-layer", f"`{name}({old}={code_of(arg.value)})`: "
+                           "Keras 2 removed this mode", "use the default", False,
+                           f"{name}: {old}= other than {keep} has no Keras 2/3 counterpart")
+                return updated
+            continue
+        if old in table:
+            value = arg.value
+            if old == "dim_ordering" and code_of(value) in _DATA_FORMATS:
+                value = cst.parse_expression(_DATA_FORMATS[code_of(value)])
+            new_args.append(_keyword(arg, table[old], value))
+        else:
+            new_args.append(arg)
+    if new_args:
+        new_args[-1] = new_args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    new = updated.with_changes(args=new_args)
+    if layer != name:
+        func = new.func
+        new = new.with_changes(func=func.with_changes(attr=cst.Name(layer))
+                               if isinstance(func, cst.Attribute) else cst.Name(layer))
+    if not ctx.report(original, "keras1-layer", f"`{name}(...)` is a Keras 1 signature "
+                      "(on Keras 3 it fails, or means something else)",
+                      code_of(new).split("\n")[0][:80], True):
+        return updated
+    return new
+
+
+@REGISTRY.register("ImportFrom", "keras1-layer")
+def keras1_layer_import(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom
+                        ) -> Any:
+    """``from keras.layers import Convolution2D`` -> ``Conv2D``, as the calls are renamed."""
+    from libcst.helpers import get_full_name_for_node
+
+    module = get_full_name_for_node(updated.module) if updated.module else ""
+    if (not module or not module.startswith("keras.layers")
+            or isinstance(updated.names, cst.ImportStar) or not ctx.applies("keras1-layer")):
+        return updated
+    names: list[cst.ImportAlias] = []
+    seen: set[str] = set()
+    for alias in updated.names:
+        name = alias.name.value if isinstance(alias.name, cst.Name) else None
+        if name in KERAS1_CLASSES and alias.asname is None:
+            alias = alias.with_changes(name=cst.Name(KERAS1_CLASSES[name]))
+            name = KERAS1_CLASSES[name]
+        if name in seen and alias.asname is None:
+            continue
+        seen.add(name or "")
+        names.append(alias)
+    if len(names) == len(updated.names) and all(
+            a.name.value == b.name.value for a, b in zip(names, updated.names)
+            if isinstance(a.name, cst.Name) and isinstance(b.name, cst.Name)):
+        return updated
+    names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return updated.with_changes(names=names)
