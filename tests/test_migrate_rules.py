@@ -105,7 +105,7 @@ CASES = [
         """), id="predict_classes"),
     pytest.param(
         "opt = keras.optimizers.SGD(lr=0.01, decay=1e-6)\n",
-        "opt = keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay("
+        "import keras\nopt = keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay("
         "0.01, decay_steps=1, decay_rate=1e-6))\n", id="optimizer-lr-and-decay-in-one-pass"),
     pytest.param(
         "p = model.predict_proba(x_test, batch_size=32)\n",
@@ -114,7 +114,7 @@ CASES = [
         "cb = ModelCheckpoint('w.{epoch:02d}.hdf5', period=5)\n",
         _d("""
         # kfitcompat: ModelCheckpoint: `period=N` is gone: pass `save_freq` in batches (N * steps_per_epoch) or 'epoch'
-        cb = ModelCheckpoint('w.{epoch:02d}.hdf5', period=5)
+        cb = ModelCheckpoint('w.{epoch:02d}.keras', period=5)
         """), id="checkpoint-period-manual"),
     pytest.param(
         "from keras.preprocessing.image import ImageDataGenerator\n",
@@ -223,7 +223,7 @@ SEQUENCE_CASES = [
         """), id="keras1-layers"),
     pytest.param(
         "opt = keras.optimizers.rmsprop(lr=0.0001, decay=1e-6)\n",
-        "opt = keras.optimizers.RMSprop(learning_rate=keras.optimizers.schedules."
+        "import keras\nopt = keras.optimizers.RMSprop(learning_rate=keras.optimizers.schedules."
         "InverseTimeDecay(0.0001, decay_steps=1, decay_rate=1e-6))\n", id="optimizer-decay"),
     pytest.param(
         _d("""
@@ -234,6 +234,17 @@ SEQUENCE_CASES = [
         cb = ModelCheckpoint(path, monitor='val_accuracy', save_best_only=True, mode='max')
         es = EarlyStopping(monitor="accuracy", mode="max")
         """), id="callback-monitor"),
+    pytest.param(
+        _d("""
+        cb = ModelCheckpoint('unet_membrane.hdf5', monitor='loss', save_best_only=True)
+        wb = ModelCheckpoint(filepath='w.{epoch:02d}.h5', save_weights_only=True)
+        model.save_weights('first_try.h5')
+        """),
+        _d("""
+        cb = ModelCheckpoint('unet_membrane.keras', monitor='loss', save_best_only=True)
+        wb = ModelCheckpoint(filepath='w.{epoch:02d}.weights.h5', save_weights_only=True)
+        model.save_weights('first_try.weights.h5')
+        """), id="h5-filenames"),
     pytest.param(
         "model = Model(input=inputs, output=conv10)\n",
         "model = Model(inputs=inputs, outputs=conv10)\n", id="model-input-output"),
@@ -278,6 +289,8 @@ MUST_NOT_CHANGE = [
     pytest.param("from keras.preprocessing import image\nx = image.load_img(p)\n",
                  id="keras3-image-module"),
     pytest.param("model = keras.Model(inputs=a, outputs=b)\n", id="keras3-model"),
+    pytest.param("model.save_weights('w.weights.h5')\ncb = ModelCheckpoint('m.keras')\n",
+                 id="keras3-filenames"),
     pytest.param("model.add(Conv2D(32, 3, 3, padding='same'))\n", id="keras3-conv-strides"),
     pytest.param("if K.image_data_format() == 'channels_first':\n    pass\n",
                  id="keras3-image-data-format"),

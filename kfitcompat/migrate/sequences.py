@@ -29,6 +29,14 @@ class ModuleFacts(cst.CSTVisitor):
         self.sequence_classes: set[str] = set()
         self.instances: dict[str, str] = {}
         self.attributes: dict[str, set[str]] = {}
+        self.imported: set[str] = set()  # top-level names bound by `import a.b` / `import a as b`
+
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.imported.add(alias.asname.name.value)
+            else:
+                self.imported.add((get_full_name_for_node(alias.name) or "").split(".")[0])
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if isinstance(node.value, cst.Name):

@@ -7,10 +7,10 @@ from typing import Any
 import libcst as cst
 
 from ..base import REGISTRY, Context, call_name
-from ..edits import keyword_arg
+from ..edits import code_of, keyword_arg
 from ..rules import CALLBACK_RULES
 
-__all__ = ["accuracy_monitor", "callback_arguments"]
+__all__ = ["accuracy_monitor", "callback_arguments", "h5_filenames"]
 
 
 @REGISTRY.register("Call", *(f"callback-{arg}" for arg, _ in CALLBACK_RULES.values()))
@@ -56,3 +56,56 @@ def accuracy_monitor(ctx: Context, original: cst.Call, updated: cst.Call) -> Any
                             equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
                                                   whitespace_after=cst.SimpleWhitespace(""))))
     return updated.with_changes(args=args)
+
+
+def _renamed_h5(literal: cst.SimpleString, weights: bool) -> cst.SimpleString | None:
+    """``'w.{epoch:02d}.hdf5'`` -> ``'w.{epoch:02d}.keras'`` (``.weights.h5`` for weights)."""
+    text = literal.value
+    quote = text[-1]
+    body = text[:-1]
+    for ext in (".hdf5", ".h5"):
+        if body.endswith(ext) and not body.endswith(".weights.h5"):
+            return cst.SimpleString(body[:-len(ext)] + (".weights.h5" if weights else ".keras")
+                                    + quote)
+    return None
+
+
+@REGISTRY.register("Call", "h5-filename")
+def h5_filenames(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """Keras 3 saves a model only to ``.keras`` and weights only to ``.weights.h5``:
+    ``ModelCheckpoint('m.hdf5')``, ``model.save_weights('w.h5')`` (``load_weights`` of an
+    ``.h5`` file is only reported: Keras 3 reads Keras 2's files)."""
+    name = call_name(updated)
+    if name == "ModelCheckpoint":
+        arg = keyword_arg(updated, "filepath") or next(
+            (a for a in updated.args if a.keyword is None), None)
+        flag = keyword_arg(updated, "save_weights_only")
+        weights = flag is not None and code_of(flag.value) == "True"
+    elif name == "load_weights" and isinstance(updated.func, cst.Attribute):
+        # Keras 3 still reads Keras 2's .h5 files: left as is, with a note for the case
+        # where this script wrote the file itself (then it is now .weights.h5)
+        arg = next((a for a in updated.args if a.keyword is None), None)
+        if arg is not None and isinstance(arg.value, cst.SimpleString) and _renamed_h5(
+                arg.value, True) is not None:
+            ctx.report(original, "h5-filename", f"`load_weights({arg.value.value})`",
+                       "keep it for a file Keras 2 wrote; use the .weights.h5 name if this "
+                       "script's save_weights wrote it", False,
+                       "load_weights: a file this script saved with save_weights is now "
+                       "named *.weights.h5")
+        return updated
+    elif name == "save_weights" and isinstance(updated.func, cst.Attribute):
+        arg = keyword_arg(updated, "filepath") or next(
+            (a for a in updated.args if a.keyword is None), None)
+        weights = True
+    else:
+        return updated
+    if arg is None or not isinstance(arg.value, cst.SimpleString):
+        return updated
+    new = _renamed_h5(arg.value, weights)
+    if new is None or not ctx.report(
+            original, "h5-filename", f"`{name}({arg.value.value})`: Keras 3 writes "
+            f"{'weights to .weights.h5' if weights else 'models to .keras'} only",
+            new.value, True):
+        return updated
+    return updated.with_changes(args=[a.with_changes(value=new) if a is arg else a
+                                      for a in updated.args])
