@@ -239,3 +239,13 @@ def test_changing_length_resumes_from_backup_and_restore_once(tmp_path):
                                        callbacks=[backup, record], workers=0)
     assert seen == [2, 3, 4]
     assert history.epoch == [2, 3, 4]
+
+
+def test_changing_length_with_no_epoch_to_run_still_begins_and_ends():
+    """``epochs=0`` (or ``initial_epoch == epochs``): an empty History, and the callbacks see
+    one on_train_begin / on_train_end, as with a single Keras 3 fit."""
+    for kwargs in (dict(epochs=0), dict(epochs=2, initial_epoch=2)):
+        life = _Lifecycle()
+        history = kfitcompat.fit_generator(_model(), _GrowingBatches(1, 4), verbose=0,
+                                           callbacks=[life], **kwargs)
+        assert history.epoch == [] and life.events == ["train_begin", "train_end"]

@@ -59,8 +59,9 @@ class EpochRelay(keras.callbacks.CallbackList):
         self.set_params({**self.params, "steps": steps})
 
     def finish(self) -> None:
-        if self._began:
-            super().on_train_end(self._end_logs)
+        if not self._began:  # no epoch to run (epochs <= initial_epoch): as one Keras fit,
+            self.on_train_begin()  # the callbacks still see a begin and an end
+        super().on_train_end(self._end_logs)
 
 
 def fit_epoch_by_epoch(model: Any, relay: EpochRelay, *, steps_of_epoch: Callable[[], int],
