@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-__all__ = ["keyword_arg", "code_of", "drop_args", "rename_keyword", "insert_statements"]
+__all__ = ["keyword_arg", "code_of", "drop_args", "rename_keyword", "append_keyword",
+           "insert_statements"]
 
 
 def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
@@ -38,6 +39,18 @@ def rename_keyword(call: cst.Call, old: str, new: str,
         if a.keyword is not None and a.keyword.value == old:
             a = a.with_changes(keyword=cst.Name(new), value=value or a.value)
         args.append(a)
+    return call.with_changes(args=args)
+
+
+def append_keyword(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
+    """``call`` with ``name=value`` added last (``f(a)`` -> ``f(a, name=value)``)."""
+    args = list(call.args)
+    if args:
+        args[-1] = args[-1].with_changes(comma=cst.Comma(
+            whitespace_after=cst.SimpleWhitespace(" ")))
+    args.append(cst.Arg(keyword=cst.Name(name), value=value,
+                        equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                              whitespace_after=cst.SimpleWhitespace(""))))
     return call.with_changes(args=args)
 
 

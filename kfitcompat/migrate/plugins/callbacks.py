@@ -7,7 +7,7 @@ from typing import Any
 import libcst as cst
 
 from ..base import REGISTRY, Context, call_name
-from ..edits import code_of, keyword_arg
+from ..edits import append_keyword, code_of, keyword_arg
 from ..rules import CALLBACK_RULES
 
 __all__ = ["accuracy_monitor", "callback_arguments", "h5_filenames"]
@@ -46,16 +46,12 @@ def accuracy_monitor(ctx: Context, original: cst.Call, updated: cst.Call) -> Any
     if not ctx.report(original, "callback-monitor", f"`monitor='{name}'`: Keras 3 logs "
                       f"`{new_name}` and cannot infer the mode of `{name}`", fix, True):
         return updated
-    args = [a.with_changes(value=cst.SimpleString(f"{quote}{new_name}{quote}"))
-            if a is monitor else a for a in updated.args]
+    updated = updated.with_changes(args=[
+        a.with_changes(value=cst.SimpleString(f"{quote}{new_name}{quote}")) if a is monitor else a
+        for a in updated.args])
     if mode is None:
-        args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(
-            " ")))
-        args.append(cst.Arg(keyword=cst.Name("mode"), value=cst.SimpleString(f"{quote}max"
-                                                                             f"{quote}"),
-                            equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                                  whitespace_after=cst.SimpleWhitespace(""))))
-    return updated.with_changes(args=args)
+        updated = append_keyword(updated, "mode", cst.SimpleString(f"{quote}max{quote}"))
+    return updated
 
 
 def _renamed_h5(literal: cst.SimpleString, weights: bool) -> cst.SimpleString | None:

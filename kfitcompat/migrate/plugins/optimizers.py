@@ -8,7 +8,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from ..base import REGISTRY, Context, call_name
-from ..edits import code_of, drop_args, keyword_arg, rename_keyword
+from ..edits import append_keyword, code_of, drop_args, keyword_arg, rename_keyword
 from ..rules import LOWER_CASE_OPTIMIZERS as LOWER_CASE_NAMES
 from ..rules import OPTIMIZERS
 
@@ -61,12 +61,7 @@ def optimizer_arguments(ctx: Context, original: cst.Call, updated: cst.Call) -> 
             if rate is not None:
                 updated = rename_keyword(updated, "learning_rate", "learning_rate", schedule)
             else:
-                updated = updated.with_changes(args=[*updated.args[:-1], *(
-                    [updated.args[-1].with_changes(comma=cst.Comma(
-                        whitespace_after=cst.SimpleWhitespace(" ")))] if updated.args else []),
-                    cst.Arg(keyword=cst.Name("learning_rate"), value=schedule,
-                            equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                                  whitespace_after=cst.SimpleWhitespace("")))])
+                updated = append_keyword(updated, "learning_rate", schedule)
     return updated
 
 
