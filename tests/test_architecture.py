@@ -157,6 +157,9 @@ def test_fit_generator_classifies_each_data_argument_once(monkeypatch):
     model.compile("sgd", "mse")
     kfitcompat.fit_generator(model, Batches(), epochs=1, verbose=0, validation_data=Batches())
     assert calls == ["Batches", "Batches"]
+    calls.clear()
+    kfitcompat.fit(model, Batches(), epochs=1, verbose=0, validation_data=Batches())
+    assert calls == ["Batches", "Batches"]
 
 
 def test_loading_options_are_one_frozen_validated_value():

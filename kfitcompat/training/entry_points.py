@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..data.dispatch import is_legacy_stream
+from ..data.dispatch import classify
 from ..data.loading import check_loading_args
 from ..legacy_table import LOADING_DEFAULTS
 from .arrays import fit_arrays
@@ -206,7 +206,8 @@ def fit(
     check_epochs(epochs, initial_epoch)
     callbacks = _with_plot(callbacks, view_metrics)
     loading = check_loading_args(workers, max_queue_size, use_multiprocessing)
-    if is_legacy_stream(x):
+    data = classify(x)
+    if data.is_stream:
         for name, value in (("y", y), ("sample_weight", sample_weight)):
             if value is not None:
                 raise ValueError(
@@ -219,7 +220,7 @@ def fit(
                 "`validation_data` when `x` is a generator or a Sequence."
             )
         return fit_stream(
-            model, x, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
+            model, data, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
             callbacks=callbacks, validation_data=validation_data,
             validation_steps=validation_steps, validation_freq=validation_freq,
             class_weight=class_weight, loading=loading, shuffle=shuffle,

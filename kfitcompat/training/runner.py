@@ -131,7 +131,8 @@ def fit_stream(
     classified value (:class:`~kfitcompat.data.dispatch.LegacyData`) goes down to the step
     rules, the placement and the sources, with one :class:`LoadingOptions`."""
     check_epochs(epochs, initial_epoch)
-    data = classify(generator)
+    data = classify(generator)  # already classified when it comes from `fit`
+    generator = data.value
     if data.kind == DATASET:  # tf.keras 2.x: fit_generator(dataset) is fit(dataset)
         return legacy_history(model.fit(
             generator, steps_per_epoch=_dataset_steps(steps_per_epoch, "steps_per_epoch"),
