@@ -61,8 +61,12 @@ if str(TOOLS) not in sys.path:
 
 from mirrors import MirrorError, extract, find_mirror  # noqa: E402
 
-TARGETS = ("kfitcompat", "keras3", "tf_keras", "migrated")
-DEFAULT_TARGETS = TARGETS[:3]  # "migrated": `kfitcompat migrate --write`, then plain Keras 3
+TARGETS = ("kfitcompat", "keras3", "tf_keras", "migrated", "kfitcompat-run")
+# "migrated": `kfitcompat migrate --write`, then plain Keras 3; "kfitcompat-run": scripts run
+# through `kfitcompat run`'s own runner (kfitcompat.run.run_script: __main__, argv, exit
+# status), notebooks with a `%load_ext kfitcompat` first cell; the harness installs first
+# (as for "kfitcompat") so that its epoch and step caps wrap the legacy methods
+DEFAULT_TARGETS = TARGETS[:3]
 PINS = TOOLS / "public_scripts.toml"
 HARNESS = "_harness"
 RESULT_ENV = "KFC_PUBLIC_RESULT"
@@ -372,6 +376,14 @@ def run_script(script: Path, config: dict[str, Any]) -> dict[str, str]:
     sys.path[0] = str(script.parent.resolve())
     try:
         apply_prelude(config)
+        if config["target"] == "kfitcompat-run":  # what `kfitcompat run script.py` runs
+            from kfitcompat.run import run_script as kfitcompat_run
+
+            status = kfitcompat_run(str(script), [])
+            if status != 0:
+                return {"status": "fail", "error": f"kfitcompat run exited {status} (its "
+                        "traceback is in the run's output)"}
+            return {"status": "pass"}
         runpy.run_path(str(script), run_name="__main__")
     except SystemExit as exc:
         if exc.code in (None, 0):
@@ -408,6 +420,8 @@ def run_notebook(path: Path, config: dict[str, Any]) -> dict[str, str]:
     for cell in nb.cells:  # the stored counts would be taken for ours in the traceback
         if cell.cell_type == "code":
             cell.execution_count, cell.outputs = None, []
+    if config["target"] == "kfitcompat-run":
+        nb.cells.insert(0, nbformat.v4.new_code_cell("%load_ext kfitcompat"))
     prelude = (f"import sys; sys.path.insert(0, {str(TOOLS)!r})\n"
                "import public_scripts as _kfc_public\n"
                f"_kfc_public.apply_prelude({json.dumps(config)!r})")
@@ -464,7 +478,7 @@ def apply_prelude(config: dict[str, Any] | str) -> None:
     target = config["target"]
     if target == "tf_keras":
         alias_keras_to_tf_keras()
-    elif target == "kfitcompat":
+    elif target in ("kfitcompat", "kfitcompat-run"):  # -run: installed first so the caps wrap
         import kfitcompat
 
         kfitcompat.install()
@@ -763,7 +777,7 @@ def cell_text(outcome: Outcome | None) -> str:
 
 def counts_line(pins: list[Pin], targets: list[str], outcomes: list[Outcome]) -> str:
     labels = {"kfitcompat": "kfitcompat", "keras3": "Keras 3", "tf_keras": "tf_keras",
-              "migrated": "migrate --write, Keras 3"}
+              "migrated": "migrate --write, Keras 3", "kfitcompat-run": "kfitcompat run"}
     parts = []
     for target in targets:
         passed = sum(o.status == "pass" for o in outcomes if o.target == target)
