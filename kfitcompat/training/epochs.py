@@ -65,10 +65,11 @@ class EpochRelay(keras.callbacks.CallbackList):
 
 
 def fit_epoch_by_epoch(model: Any, relay: EpochRelay, *, steps_of_epoch: Callable[[], int],
-                       on_steps: Callable[[int], None], dataset: Callable[[int], Any],
+                       on_steps: Callable[[int], None], dataset: Any,
                        initial_epoch: int, epochs: int, **fit_kwargs: Any) -> Any:
     """Run ``epochs - initial_epoch`` epochs, each one Keras 3 ``fit`` of
-    ``steps_of_epoch()`` steps over ``dataset(steps)``; returns the relay's ``History``."""
+    ``steps_of_epoch()`` steps over ``dataset`` (one pipeline whose iterators each ask for
+    their epoch's bound); returns the relay's ``History``."""
     epoch = initial_epoch
     first = True
     while epoch < epochs:
@@ -78,7 +79,7 @@ def fit_epoch_by_epoch(model: Any, relay: EpochRelay, *, steps_of_epoch: Callabl
         on_steps(steps)
         # ``epochs`` as given: the relay ends the call after one epoch, and a first epoch
         # restored by BackupAndRestore (which Keras prefers to ``initial_epoch``) still runs
-        model.fit(dataset(steps), steps_per_epoch=steps, epochs=epochs, initial_epoch=epoch,
+        model.fit(dataset, steps_per_epoch=steps, epochs=epochs, initial_epoch=epoch,
                   callbacks=relay, **fit_kwargs)
         if first:  # the restored epoch applies to the first call only
             _private.forget_restored_epoch(model)

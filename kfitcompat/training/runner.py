@@ -224,7 +224,7 @@ def _fit_changing_length(model: Any, source: Any, guard: ExhaustionGuard, train_
     # one pipeline for every epoch, each iterator bounded at its own epoch's batches
     dataset = train_dataset(lambda: guard.steps)
     return fit_epoch_by_epoch(model, relay, steps_of_epoch=lambda: source.length,
-                              on_steps=on_steps, dataset=lambda steps: dataset,
+                              on_steps=on_steps, dataset=dataset,
                               initial_epoch=initial_epoch, epochs=epochs, verbose=verbose,
                               shuffle=False, **val_kwargs)
 
