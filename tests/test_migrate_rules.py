@@ -246,6 +246,21 @@ SEQUENCE_CASES = [
         model.save_weights('first_try.weights.h5')
         """), id="h5-filenames"),
     pytest.param(
+        _d("""
+        cb = ModelCheckpoint('best-model.h5', save_best_only=True)
+        model.save_weights("w.h5")
+        best = load_model('best-model.h5')
+        model.load_weights("w.h5")
+        other = keras.models.load_model('keras2-model.h5')
+        """),
+        _d("""
+        cb = ModelCheckpoint('best-model.keras', save_best_only=True)
+        model.save_weights("w.weights.h5")
+        best = load_model('best-model.keras')
+        model.load_weights("w.weights.h5")
+        other = keras.models.load_model('keras2-model.h5')
+        """), id="h5-loads-follow-the-saves"),
+    pytest.param(
         "model = Model(input=inputs, output=conv10)\n",
         "model = Model(inputs=inputs, outputs=conv10)\n", id="model-input-output"),
     pytest.param(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-__all__ = ["keyword_arg", "code_of", "drop_args", "rename_keyword", "append_keyword",
+__all__ = ["keyword_arg", "code_of", "saved_file", "drop_args", "rename_keyword", "append_keyword",
            "insert_statements"]
 
 
@@ -16,6 +16,22 @@ def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
         if arg.keyword is not None and arg.keyword.value == name:
             return arg
     return None
+
+
+def saved_file(call: cst.Call) -> tuple[cst.Arg, bool] | None:
+    """The file argument of a call that saves (``ModelCheckpoint(path)``, ``x.save_weights(path)``)
+    and whether it holds weights only; ``None`` for other calls."""
+    func = call.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+    if name == "ModelCheckpoint":
+        flag = keyword_arg(call, "save_weights_only")
+        weights = flag is not None and code_of(flag.value) == "True"
+    elif name == "save_weights" and isinstance(func, cst.Attribute):
+        weights = True
+    else:
+        return None
+    arg = keyword_arg(call, "filepath") or next((a for a in call.args if a.keyword is None), None)
+    return None if arg is None else (arg, weights)
 
 
 def code_of(node: cst.CSTNode) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from .edits import code_of
+from .edits import code_of, saved_file
 
 __all__ = ["ModuleFacts", "SequenceMover", "LOADING_RENAMES"]
 
@@ -30,6 +30,12 @@ class ModuleFacts(cst.CSTVisitor):
         self.instances: dict[str, str] = {}
         self.attributes: dict[str, set[str]] = {}
         self.imported: set[str] = set()  # top-level names bound by `import a.b` / `import a as b`
+        self.saved: dict[str, bool] = {}  # string literals the module saves to -> weights only
+
+    def visit_Call(self, node: cst.Call) -> None:
+        target = saved_file(node)
+        if target is not None and isinstance(target[0].value, cst.SimpleString):
+            self.saved[target[0].value.evaluated_value] = target[1]  # type: ignore[index]
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:

@@ -7,7 +7,7 @@ from typing import Any
 import libcst as cst
 
 from ..base import REGISTRY, Context, call_name
-from ..edits import append_keyword, code_of, keyword_arg
+from ..edits import append_keyword, keyword_arg, saved_file
 from ..rules import CALLBACK_RULES
 
 __all__ = ["accuracy_monitor", "callback_arguments", "h5_filenames"]
@@ -69,39 +69,46 @@ def _renamed_h5(literal: cst.SimpleString, weights: bool) -> cst.SimpleString | 
 @REGISTRY.register("Call", "h5-filename")
 def h5_filenames(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     """Keras 3 saves a model only to ``.keras`` and weights only to ``.weights.h5``:
-    ``ModelCheckpoint('m.hdf5')``, ``model.save_weights('w.h5')`` (``load_weights`` of an
-    ``.h5`` file is only reported: Keras 3 reads Keras 2's files)."""
-    name = call_name(updated)
-    if name == "ModelCheckpoint":
-        arg = keyword_arg(updated, "filepath") or next(
-            (a for a in updated.args if a.keyword is None), None)
-        flag = keyword_arg(updated, "save_weights_only")
-        weights = flag is not None and code_of(flag.value) == "True"
-    elif name == "load_weights" and isinstance(updated.func, cst.Attribute):
-        # Keras 3 still reads Keras 2's .h5 files: left as is, with a note for the case
-        # where this script wrote the file itself (then it is now .weights.h5)
-        arg = next((a for a in updated.args if a.keyword is None), None)
-        if arg is not None and isinstance(arg.value, cst.SimpleString) and _renamed_h5(
-                arg.value, True) is not None:
-            ctx.report(original, "h5-filename", f"`load_weights({arg.value.value})`",
-                       "keep it for a file Keras 2 wrote; use the .weights.h5 name if this "
-                       "script's save_weights wrote it", False,
-                       "load_weights: a file this script saved with save_weights is now "
-                       "named *.weights.h5")
-        return updated
-    elif name == "save_weights" and isinstance(updated.func, cst.Attribute):
-        arg = keyword_arg(updated, "filepath") or next(
-            (a for a in updated.args if a.keyword is None), None)
-        weights = True
-    else:
-        return updated
-    if arg is None or not isinstance(arg.value, cst.SimpleString):
+    ``ModelCheckpoint('m.hdf5')``, ``model.save_weights('w.h5')``. A later
+    ``load_model('m.hdf5')`` / ``load_weights('w.h5')`` of a file this module saves is
+    renamed with it; one of any other ``.h5`` file is left (Keras 3 reads Keras 2's files)."""
+    target = saved_file(updated)
+    if target is None:
+        return _loaded_h5(ctx, original, updated)
+    arg, weights = target
+    if not isinstance(arg.value, cst.SimpleString):
         return updated
     new = _renamed_h5(arg.value, weights)
     if new is None or not ctx.report(
-            original, "h5-filename", f"`{name}({arg.value.value})`: Keras 3 writes "
-            f"{'weights to .weights.h5' if weights else 'models to .keras'} only",
+            original, "h5-filename", f"`{call_name(updated)}({arg.value.value})`: Keras 3 "
+            f"writes {'weights to .weights.h5' if weights else 'models to .keras'} only",
             new.value, True):
+        return updated
+    return updated.with_changes(args=[a.with_changes(value=new) if a is arg else a
+                                      for a in updated.args])
+
+
+def _loaded_h5(ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
+    name = call_name(updated)
+    if name not in ("load_model", "load_weights"):
+        return updated
+    arg = keyword_arg(updated, "filepath") or next(
+        (a for a in updated.args if a.keyword is None), None)
+    if arg is None or not isinstance(arg.value, cst.SimpleString):
+        return updated
+    weights = ctx.facts.saved.get(arg.value.evaluated_value)  # type: ignore[arg-type]
+    new = _renamed_h5(arg.value, bool(weights))
+    if new is None:
+        return updated
+    if weights is None:  # not a file this module saves: Keras 3 reads Keras 2's .h5 files
+        if name == "load_weights":
+            ctx.report(original, "h5-filename", f"`load_weights({arg.value.value})`",
+                       "keep it for a file Keras 2 wrote; use the .weights.h5 name if "
+                       "save_weights wrote it", False,
+                       "load_weights: a file saved with save_weights is now named *.weights.h5")
+        return updated
+    if not ctx.report(original, "h5-filename", f"`{name}({arg.value.value})`: this module "
+                      f"saves that file, now as {new.value}", new.value, True):
         return updated
     return updated.with_changes(args=[a.with_changes(value=new) if a is arg else a
                                       for a in updated.args])
