@@ -161,11 +161,15 @@ def test_fit_generator_with_processes_and_an_error_in_a_worker():
     assert not multiprocessing.active_children()
 
 
-def test_unpicklable_sequence_with_processes_says_what_to_do():
-    seq = IndexSequence()
+def test_unpicklable_sequence_with_processes_falls_back_to_threads_naming_the_attribute():
+    seq = IndexSequence(length=4)
     seq.lock = threading.Lock()
-    with pytest.raises(TypeError, match="needs a picklable Sequence"):
-        make_source(seq, "fit", workers=2, use_multiprocessing=True)
+    with pytest.warns(UserWarning, match=r"IndexSequence\.lock \(lock\) cannot be pickled.*"
+                      r"use_multiprocessing=False"):
+        source = make_source(seq, "fit", workers=2, use_multiprocessing=True)
+    with source:
+        assert len(list(source.dataset().take(4))) == 4  # endless in fit mode
+    assert not multiprocessing.active_children()
 
 
 @pytest.mark.slow

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pickle
+import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -60,24 +60,41 @@ def check_loading_args(workers: Any, max_queue_size: Any,
     return LoadingOptions(workers, max_queue_size, use_multiprocessing)
 
 
+def _in_threads_instead(exc: Exception, what: str) -> None:
+    warn_at_caller(
+        f"`use_multiprocessing=True`, but {what}: kfitcompat loads in threads instead. "
+        f"{exc}", UserWarning)
+
+
 def _in_a_process(generator: Any, max_queue_size: int) -> tuple[Any, Any]:
     """Run a picklable iterator in a producer process; plain generators stay in threads."""
-    try:
-        pickle.dumps(generator)
-    except Exception as exc:
-        warn_at_caller(
-            f"`use_multiprocessing=True`, but the generator cannot be sent to another process "
-            f"({type(exc).__name__}: {exc}): kfitcompat draws from it in threads instead. "
-            "Keras 2 forked the process and gave every worker a copy of the generator, which "
-            "duplicated your data. To load in processes, write a `keras.utils.Sequence` (or a "
-            "picklable iterator class defined at the top level of a module).",
-            UserWarning,
-        )
-        return generator, None
-    from .processes import ProcessIterator
+    from .processes import ProcessIterator, UnpicklableError
 
-    producer = ProcessIterator(generator, max_queue_size)
+    if inspect.isgenerator(generator):
+        _in_threads_instead(TypeError(
+            "Keras 2 forked the process and gave every worker a copy of the generator, which "
+            "duplicated your data. To load in processes, write a `keras.utils.Sequence` (or "
+            "an iterator class)."), "a generator function's generator cannot be sent to "
+            "another process")
+        return generator, None
+    try:
+        producer = ProcessIterator(generator, max_queue_size)
+    except UnpicklableError as exc:
+        _in_threads_instead(exc, "the generator cannot be sent to another process")
+        return generator, None
     return producer, producer
+
+
+def _process_loader(data: Any, workers: int, method: str) -> Any:
+    """A :class:`~kfitcompat.data.processes.ProcessLoader`, or ``None`` (threads, with a
+    warning) for a Sequence that cannot be serialized even by value."""
+    from .processes import ProcessLoader, UnpicklableError
+
+    try:
+        return ProcessLoader(data, workers, method=method)
+    except UnpicklableError as exc:
+        _in_threads_instead(exc, "the Sequence cannot be sent to worker processes")
+        return None
 
 
 def _fast_path(data: Any) -> bool:
@@ -114,10 +131,8 @@ def make_source(
         fast = not class_weight and _fast_path(data)
         loader = None
         if options.in_processes:
-            from .processes import ProcessLoader
-
-            loader = ProcessLoader(data, workers, method="raw_batch" if fast else "__getitem__")
-        elif fast:
+            loader = _process_loader(data, workers, "raw_batch" if fast else "__getitem__")
+        if loader is None and fast:
             loader = data.raw_batch
         try:
             source: Source = SequenceSource(

@@ -1,42 +1,113 @@
 """Loading ``Sequence`` batches in worker processes (``use_multiprocessing=True``).
 
-Workers are never forked from the training process: forking a process that
-holds TensorFlow's threads is what made Keras 2 multiprocessing hang. On POSIX
-they come from a *forkserver* started for the call, which imports the
-Sequence's module once (it has run no TensorFlow op and holds no TensorFlow
-thread), so N workers cost one import of your module instead of N, and later
-calls none. Elsewhere they are *spawned*. Workers ignore
-SIGINT, so Ctrl-C reaches the training process, which then shuts the pool down.
-The Sequence is pickled once per pass into a file the workers read, so the
-state ``on_epoch_end()`` sets in the parent reaches them (Keras 2 re-sent the
-Sequence to a new pool for the same reason).
+Keras 2 forked the training process; forking a process that holds TensorFlow's
+threads is what made its multiprocessing hang. Workers here come from
+`loky <https://github.com/joblib/loky>`_ (joblib's process executor): fresh
+interpreters started by fork+exec on every platform, which do **not** re-run
+the main module (so scripts without ``if __name__ == "__main__":`` work) and
+receive what they run through ``cloudpickle`` (so a ``Sequence`` class defined
+in a notebook cell, ``python -c`` or an unguarded script travels by value).
+loky also reports a worker that dies (:class:`WorkerDiedError` here, naming the
+batch).
+
+Workers ignore SIGINT, so Ctrl-C reaches the training process, which then shuts
+the pool down; they exit by themselves within a second if the training process
+dies (SIGKILL, default SIGTERM). The Sequence is pickled once per pass into a
+file the workers read, so the state ``on_epoch_end()`` sets in the parent
+reaches them (Keras 2 re-sent the Sequence to a new pool for the same reason);
+a pass's file is deleted once no request reads it. An exception raised in a
+worker reaches the caller with its own type and message even when its class
+cannot be rebuilt by ``pickle`` (an ``__init__`` with other arguments).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import queue
 import shutil
 import signal
 import tempfile
+import threading
+import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from typing import Any
 
-__all__ = ["ProcessIterator", "ProcessLoader", "WorkerDiedError", "default_start_method"]
+import cloudpickle
+from loky import ProcessPoolExecutor
+from loky.backend.context import get_context
+from loky.process_executor import BrokenProcessPool
+
+__all__ = ["ProcessIterator", "ProcessLoader", "RemoteError", "UnpicklableError",
+           "WorkerDiedError"]
 
 _CACHE: dict[str, Any] = {}
+_PARENT_POLL = 0.5  # seconds between a worker's checks that the training process lives
 
 
 class WorkerDiedError(RuntimeError):
     """A loading process ended without returning its batch."""
 
 
-def _init_worker() -> None:
+class RemoteError(RuntimeError):
+    """An exception from a worker whose own class could not be rebuilt in this process."""
+
+
+class UnpicklableError(TypeError):
+    """The object to load in processes cannot be serialized, even by value."""
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_PARENT_POLL)
+    os._exit(1)  # the training process is gone: nobody will read what we load
+
+
+def _init_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
+                     name="kfitcompat-parent-watch").start()
+
+
+def _rebuild(cls: Any, args: tuple, state: dict, name: str, message: str,
+             worker_traceback: str) -> BaseException:
+    """The worker's exception as an instance of its own class, set up without ``__init__``."""
+    try:
+        exc = cls.__new__(cls)
+        exc.args = args
+        exc.__dict__.update(state)
+    except Exception:
+        exc = RemoteError(f"{name}: {message}")
+    exc.add_note(f"Traceback in the worker process:\n{worker_traceback.strip()}")
+    return exc
+
+
+class _Portable(Exception):
+    """Carries an exception ``pickle`` cannot round-trip (see :func:`_portable`)."""
+
+    def __init__(self, exc: BaseException, worker_traceback: str) -> None:
+        super().__init__(str(exc))
+        self.exc, self.worker_traceback = exc, worker_traceback
+
+    def __reduce__(self) -> tuple:
+        exc, cls = self.exc, type(self.exc)
+        args, state = exc.args, dict(getattr(exc, "__dict__", {}))
+        try:
+            cloudpickle.dumps((cls, args, state))
+        except Exception:
+            cls, args, state = None, (str(exc),), {}
+        return (_rebuild, (cls, args, state, f"{type(exc).__module__}.{type(exc).__qualname__}",
+                           str(exc), self.worker_traceback))
+
+
+def _portable(exc: BaseException, worker_traceback: str) -> BaseException:
+    """``exc`` if the parent can unpickle it as is, else a carrier that rebuilds it there."""
+    try:
+        pickle.loads(cloudpickle.dumps(exc))
+        return exc
+    except Exception:
+        return _Portable(exc, worker_traceback)
 
 
 def _worker_getitem(path: str, index: int, method: str = "__getitem__") -> Any:
@@ -46,84 +117,77 @@ def _worker_getitem(path: str, index: int, method: str = "__getitem__") -> Any:
         with open(path, "rb") as f:
             sequence = pickle.load(f)
         _CACHE[path] = sequence
-    return getattr(sequence, method)(index)
-
-
-def default_start_method() -> str:
-    """``forkserver`` where the platform has it, else ``spawn``; never ``fork``."""
-    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-
-
-_PRELOADED: set[str] = set()  # modules the forkserver kfitcompat started has imported
-
-
-def _prepare_forkserver(module: str) -> None:
-    """Have the forkserver import ``module`` before forking workers from it.
-
-    The forkserver is started on first use and, like Python's resource tracker,
-    lives until the interpreter exits: later calls fork their workers at once
-    instead of importing TensorFlow again. A running server is never restarted
-    (stopping one that has imported TensorFlow can block in its interpreter
-    teardown): a Sequence from a module it has not preloaded is imported by each
-    worker when it unpickles the Sequence (slower start, same result). Private
-    ``multiprocessing`` API, guarded.
-    """
     try:
-        from multiprocessing import forkserver
+        return getattr(sequence, method)(index)
+    except Exception as exc:
+        carrier = _portable(exc, traceback.format_exc())
+        if carrier is exc:
+            raise
+        raise carrier from None
 
-        server = forkserver._forkserver
-        if getattr(server, "_forkserver_pid", None) is not None:
-            return
-        _PRELOADED.update({__name__, module})
-        server.set_forkserver_preload(sorted(_PRELOADED))
-    except (ImportError, AttributeError):  # pragma: no cover - other Pythons
-        pass
+
+def dumps_by_value(obj: Any, what: str) -> bytes:
+    """``cloudpickle`` bytes of ``obj`` (classes of ``__main__`` by value), or
+    :class:`UnpicklableError` naming the attribute that cannot be sent."""
+    try:
+        return cloudpickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:
+        culprit = type(obj).__name__
+        for name, value in sorted(getattr(obj, "__dict__", {}).items()):
+            try:
+                cloudpickle.dumps(value)
+            except Exception:
+                culprit = f"{type(obj).__name__}.{name} ({type(value).__name__})"
+                break
+        raise UnpicklableError(
+            f"{what} cannot be sent to worker processes: {culprit} cannot be pickled "
+            f"({type(exc).__name__}: {exc}). Open files, locks, sockets and models cannot "
+            f"cross a process boundary: create them inside `__getitem__` (or `__iter__`), "
+            f"or load in threads (`use_multiprocessing=False`)."
+        ) from exc
 
 
 class ProcessLoader:
     """Callable ``index -> batch`` backed by ``workers`` processes (see module doc)."""
 
-    def __init__(self, sequence: Any, workers: int, start_method: str | None = None,
-                 method: str = "__getitem__") -> None:
+    def __init__(self, sequence: Any, workers: int, method: str = "__getitem__") -> None:
         self._sequence = sequence
         self._method = method
         self._dir = tempfile.mkdtemp(prefix="kfitcompat-seq-")
         self._version = 0
         self._path = ""
-        self.refresh()
-        method = start_method or default_start_method()
-        if method == "forkserver":
-            _prepare_forkserver(type(sequence).__module__)
+        self._readers: dict[str, list[Future]] = {}  # pass file -> requests reading it
+        try:
+            self.refresh()
+        except BaseException:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            raise
         # Requests in flight: each worker has one batch queued behind the one it loads,
         # so it never waits for the parent's round trip (~5 ms on a busy 2-core machine).
         self.concurrency = 2 * workers
-        self._early: dict[int, Any] = {}
-        self._pool = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_init_worker,
-        )
+        self._early: dict[int, Future] = {}
+        self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                         initargs=(os.getpid(),))
 
     def refresh(self) -> None:
         """Send the parent's current Sequence state to the workers (after ``on_epoch_end``)."""
-        try:
-            payload = pickle.dumps(self._sequence, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as exc:
-            raise TypeError(
-                f"`use_multiprocessing=True` needs a picklable Sequence, and "
-                f"{type(self._sequence).__name__} could not be pickled ({exc}). Define the "
-                f"class at the top level of a module, keep open files, locks and models out "
-                f"of its attributes, or use threads (`use_multiprocessing=False`)."
-            ) from exc
+        payload = dumps_by_value(self._sequence, "The Sequence")
         self._version += 1
         path = os.path.join(self._dir, f"sequence-{self._version}.pkl")
         with open(path, "wb") as f:
             f.write(payload)
         self._path = path
+        self._readers[path] = []
+        for old, readers in list(self._readers.items()):
+            if old != path and all(r.done() for r in readers):
+                os.remove(old)
+                del self._readers[old]
 
-    def submit(self, index: int) -> Any:
+    def submit(self, index: int) -> Future:
         """A ``Future`` of batch ``index`` (read from the current Sequence state)."""
-        return self._pool.submit(_worker_getitem, self._path, index, self._method)
+        future = self._pool.submit(_worker_getitem, self._path, index, self._method)
+        self._readers[self._path].append(future)
+        return future
 
     def start(self, indices: list[int]) -> None:
         """Request the first batches now: the workers load them while Keras sets up."""
@@ -137,25 +201,24 @@ class ProcessLoader:
         except BrokenProcessPool as exc:
             raise WorkerDiedError(
                 f"A worker process died while loading batch index {index} (killed, out of "
-                f"memory, or crashed in native code). If your script does not guard its "
-                f"training code with `if __name__ == '__main__':`, add the guard: worker "
-                f"processes are spawned and re-import your main module."
+                f"memory, or crashed in native code): {exc}"
             ) from exc
         except Exception as exc:
-            remote = getattr(exc.__cause__, "tb", None)  # concurrent.futures' _RemoteTraceback
-            if isinstance(remote, str):
+            remote = getattr(exc.__cause__, "tb", None)  # the worker's formatted traceback
+            if isinstance(remote, str) and not any("worker process" in n for n in
+                                                   getattr(exc, "__notes__", ())):
                 exc.add_note(f"Traceback in the worker process:\n{remote.strip()}")
             raise
 
     def close(self) -> None:
         self._early.clear()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=True, kill_workers=True)
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
-def _produce(iterator: Any, out: Any, stop: Any) -> None:
+def _produce(payload: bytes, out: Any, stop: Any, parent: int) -> None:
     """Child side of :class:`ProcessIterator`: iterate and send every item."""
-    _init_worker()
+    _init_worker(parent)
 
     def send(kind: str, value: Any) -> None:
         while not stop.is_set():
@@ -166,17 +229,15 @@ def _produce(iterator: Any, out: Any, stop: Any) -> None:
                 continue
 
     try:
-        for item in iterator:
+        for item in pickle.loads(payload):
             if stop.is_set():
                 return
             send("item", item)
     except BaseException as exc:  # sent to the parent, re-raised there
-        try:
+        carrier = _portable(exc, traceback.format_exc())
+        if carrier is exc:
             exc.add_note(f"Traceback in the producer process:\n{traceback.format_exc().strip()}")
-            pickle.dumps(exc)
-            send("error", exc)
-        except Exception:
-            send("error", RuntimeError(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+        send("error", cloudpickle.dumps(carrier))
         return
     send("end", None)
 
@@ -184,20 +245,19 @@ def _produce(iterator: Any, out: Any, stop: Any) -> None:
 class ProcessIterator:
     """Runs a picklable iterator in one producer process; iterate to receive its items.
 
+    The iterator travels by ``cloudpickle`` (by value when defined in ``__main__``).
     At most ``max_queue_size`` items wait in the queue. An exception in the
     producer is re-raised here; a producer that dies raises
     :class:`WorkerDiedError`. :meth:`close` stops and joins it.
     """
 
-    def __init__(self, iterator: Any, max_queue_size: int, start_method: str | None = None
-                 ) -> None:
-        method = start_method or default_start_method()
-        if method == "forkserver":
-            _prepare_forkserver(type(iterator).__module__)
-        ctx: Any = multiprocessing.get_context(method)
+    def __init__(self, iterator: Any, max_queue_size: int) -> None:
+        payload = dumps_by_value(iterator, "The generator")
+        ctx: Any = get_context("loky")
         self._queue = ctx.Queue(maxsize=max(max_queue_size, 1))
         self._stop = ctx.Event()
-        self._process = ctx.Process(target=_produce, args=(iterator, self._queue, self._stop),
+        self._process = ctx.Process(target=_produce,
+                                    args=(payload, self._queue, self._stop, os.getpid()),
                                     name="kfitcompat-producer", daemon=True)
         self._process.start()
         self._done = False
@@ -221,7 +281,7 @@ class ProcessIterator:
                 return value
             self._done = True
             if kind == "error":
-                raise value
+                raise pickle.loads(value)
         raise StopIteration
 
     def close(self) -> None:
