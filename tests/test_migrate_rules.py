@@ -341,6 +341,18 @@ def test_check_only_reports_with_line_and_column():
         (2, 1, "fit_generator", False), (2, 1, "nb_epoch", False)]
 
 
+@pytest.mark.parametrize("target", [KERAS3, KFITCOMPAT])
+def test_unguarded_use_multiprocessing_is_noted_and_a_guarded_one_is_not(target):
+    call = "model.fit_generator(seq, workers=2, {}=True)\n"
+    for keyword in ("use_multiprocessing", "pickle_safe"):
+        _, findings = migrate_source(call.format(keyword), target, rewrite=False)
+        noted = [f for f in findings if f.rule == "unguarded-processes"]
+        assert len(noted) == 1 and not noted[0].changed and keyword in noted[0].message
+    guarded = "if __name__ == '__main__':\n    " + call.format("use_multiprocessing")
+    _, findings = migrate_source(guarded, target, rewrite=False)
+    assert "unguarded-processes" not in [f.rule for f in findings]
+
+
 def test_target_kfitcompat_is_the_minimal_edit():
     source = _d("""
         \"\"\"A legacy script.\"\"\"

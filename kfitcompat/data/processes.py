@@ -91,7 +91,8 @@ class _Portable(Exception):
         self.exc, self.worker_traceback = exc, worker_traceback
 
     def __reduce__(self) -> tuple:
-        exc, cls = self.exc, type(self.exc)
+        exc = self.exc
+        cls: Any = type(exc)
         args, state = exc.args, dict(getattr(exc, "__dict__", {}))
         try:
             cloudpickle.dumps((cls, args, state))

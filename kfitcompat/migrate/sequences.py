@@ -31,6 +31,12 @@ class ModuleFacts(cst.CSTVisitor):
         self.attributes: dict[str, set[str]] = {}
         self.imported: set[str] = set()  # top-level names bound by `import a.b` / `import a as b`
         self.saved: dict[str, bool] = {}  # string literals the module saves to -> weights only
+        self.main_guard = False  # an `if __name__ == "__main__":` anywhere
+
+    def visit_If(self, node: cst.If) -> None:
+        test = code_of(node.test).replace("'", '"')
+        if "__name__" in test and '"__main__"' in test:
+            self.main_guard = True
 
     def visit_Call(self, node: cst.Call) -> None:
         target = saved_file(node)

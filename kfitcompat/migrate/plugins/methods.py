@@ -12,8 +12,9 @@ from ..edits import code_of, drop_args, keyword_arg, rename_keyword
 from ..rules import LOADING_ARGS, METHOD_RULES
 from ..sequences import LOADING_RENAMES, add_kwargs, sequence_class_of
 
-__all__ = ["model_input_output", "model_method"]
+__all__ = ["model_input_output", "model_method", "unguarded_processes"]
 
+_KERAS3_METHODS = ("fit", "evaluate", "predict")
 _FIT_POSITIONS = {"generator": 0, "validation_data": 5}
 _RULE_IDS = sorted({*METHOD_RULES, "loading-arguments",
                     *(k for rule in METHOD_RULES.values() for k in rule.renames),
@@ -145,4 +146,24 @@ def model_input_output(ctx: Context, original: cst.Call, updated: cst.Call) -> A
         return updated
     for k in old:
         updated = rename_keyword(updated, k, k + "s")
+    return updated
+
+
+@REGISTRY.register("Call", "unguarded-processes")
+def unguarded_processes(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """``use_multiprocessing=True`` (``pickle_safe=True``) in a script with no main guard:
+    Keras 2 forked on Linux and never needed one; noted, not rewritten."""
+    func = updated.func
+    if ctx.facts.main_guard or not isinstance(func, cst.Attribute) or (
+            func.attr.value not in METHOD_RULES and func.attr.value not in _KERAS3_METHODS):
+        return updated
+    for name in ("use_multiprocessing", "pickle_safe"):
+        arg = keyword_arg(updated, name)
+        if arg is not None and code_of(arg.value) == "True":
+            ctx.report(original, "unguarded-processes", f"`{name}=True` in a module without "
+                       "`if __name__ == '__main__':`", "add the main guard", False,
+                       "worker processes: kfitcompat sends __main__ code by value (no re-run), "
+                       "but processes that spawn (Keras 3 PyDataset on macOS/Windows) re-run "
+                       "an unguarded script; guard the training code")
+            break
     return updated
