@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import sys
+import threading
 import warnings
+from collections.abc import Iterator
 from types import FrameType
 
-__all__ = ["LegacyArgumentWarning", "warn_at_caller"]
+__all__ = ["LegacyArgumentWarning", "silenced", "warn_at_caller"]
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _SKIPPED = (_PACKAGE_DIR + os.sep,)
@@ -52,3 +56,43 @@ def warn_at_caller(message: str, category: type[Warning] = LegacyArgumentWarning
     ``through_keras``: also skip Keras' own frames (a patched Keras ``__init__``)."""
     skip = _SKIPPED + (_keras_dirs() if through_keras else ())
     warnings.warn(message, category, stacklevel=_caller_stacklevel(skip))
+
+
+_SILENCED_LOCK = threading.Lock()
+_SILENCED: dict[str, tuple[tuple, int]] = {}  # message pattern -> (its filter, calls using it)
+
+
+@contextlib.contextmanager
+def silenced(message: str) -> Iterator[None]:
+    """Ignore warnings whose text starts with ``message`` while any call inside this
+    context runs, in any thread; afterwards ``warnings.filters`` is as the others left it.
+
+    ``warnings.catch_warnings()`` saves and restores the whole filter list, which is
+    process-global: two calls in two threads restore each other's copies and leave an
+    "ignore" behind. Here the calls share one filter entry, counted, removed by the last.
+    """
+    with _SILENCED_LOCK:
+        entry, users = _SILENCED.get(message, ((), 0))
+        if not users:
+            entry = ("ignore", re.compile(message, re.I), Warning, None, 0)
+            warnings.filters.insert(0, entry)  # type: ignore[arg-type]
+            _filters_changed()
+        _SILENCED[message] = (entry, users + 1)
+    try:
+        yield
+    finally:
+        with _SILENCED_LOCK:
+            entry, users = _SILENCED.pop(message)
+            if users > 1:
+                _SILENCED[message] = (entry, users - 1)
+            else:
+                with contextlib.suppress(ValueError):  # the user may have reset the filters
+                    warnings.filters.remove(entry)  # type: ignore[arg-type]
+                _filters_changed()
+
+
+def _filters_changed() -> None:
+    """Tell ``warnings`` its filter list changed (what ``filterwarnings`` does itself)."""
+    changed = getattr(warnings, "_filters_mutated", None)
+    if changed is not None:
+        changed()

@@ -11,7 +11,6 @@ import contextlib
 import math
 import signal
 import threading
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,7 +18,7 @@ import keras
 import numpy as np
 
 from .._keras_private import K3_RAN_OUT
-from .._warnings import warn_at_caller
+from .._warnings import silenced, warn_at_caller
 from ..data.dispatch import LegacyData
 from ..data.sources import Source
 
@@ -159,9 +158,8 @@ def run_with_sources(*sources: Source | None) -> Iterator[None]:
     live = [s for s in sources if s is not None]
     original: BaseException | None = None
     try:
-        with _ctrl_c_stays_keyboard_interrupt() as interrupted, warnings.catch_warnings():
-            # Keras 3's own text; kfitcompat reports exhaustion with the legacy one.
-            warnings.filterwarnings("ignore", message=K3_RAN_OUT)
+        # Keras 3's own "ran out of data" text: kfitcompat reports exhaustion with the legacy one
+        with _ctrl_c_stays_keyboard_interrupt() as interrupted, silenced(K3_RAN_OUT):
             try:
                 yield
             except Exception as exc:

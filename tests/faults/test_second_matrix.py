@@ -127,3 +127,34 @@ def test_a_draw_nobody_needs_does_not_block_the_return(workers):
     kfitcompat.fit_generator(_model(), blocks_after_four(), steps_per_epoch=2, epochs=2,
                              workers=workers, verbose=0)
     assert time.monotonic() - started < 15
+
+
+def test_two_calls_in_two_threads_leave_the_warning_filters_as_they_were():
+    import threading
+
+    before = list(warnings.filters)
+    barrier, errors = threading.Barrier(2), []
+
+    def train():
+        try:
+            model = _model()
+            barrier.wait()
+            for _ in range(3):
+                kfitcompat.fit_generator(model, _batches(), steps_per_epoch=3, epochs=1,
+                                         verbose=0)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=train) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert warnings.filters == before
+    with warnings.catch_warnings(record=True) as caught:  # Keras 3's own warning still shows
+        warnings.simplefilter("always")
+        _model().fit(tf.data.Dataset.from_tensors((np.zeros((2, 3)), np.zeros((2, 1)))),
+                     steps_per_epoch=3, epochs=1, verbose=0)
+    assert any("ran out of data" in str(w.message) for w in caught), [str(w.message)
+                                                                      for w in caught]
