@@ -75,7 +75,7 @@ def silenced(message: str) -> Iterator[None]:
         entry, users = _SILENCED.get(message, ((), 0))
         if not users:
             entry = ("ignore", re.compile(message, re.I), Warning, None, 0)
-            warnings.filters.insert(0, entry)  # type: ignore[arg-type]
+            warnings.filters.insert(0, entry)  # type: ignore[attr-defined]
             _filters_changed()
         _SILENCED[message] = (entry, users + 1)
     try:
@@ -87,7 +87,7 @@ def silenced(message: str) -> Iterator[None]:
                 _SILENCED[message] = (entry, users - 1)
             else:
                 with contextlib.suppress(ValueError):  # the user may have reset the filters
-                    warnings.filters.remove(entry)  # type: ignore[arg-type]
+                    warnings.filters.remove(entry)  # type: ignore[attr-defined]
                 _filters_changed()
 
 
