@@ -16,6 +16,13 @@ and the best of each is printed; the CPU-bound processes rows end with workers=2
 measured the same way (pairs of calls back to back, median of the pairs' ratios).
 
     python benchmarks/bench_workers.py [--workers 1 2 4 8] [--batches 64] [--rounds 3]
+    python benchmarks/bench_workers.py --images [--rounds 3]
+
+``--images``: one epoch of ``flow_from_directory`` over a generated folder of 384 JPEGs
+(150x150, rescale + shear + zoom + flip, batch 32, a small CNN) for tf_keras and kfitcompat
+with workers=1, workers=4 and workers=2 processes, and Keras 3's own
+``image_dataset_from_directory`` + preprocessing layers; each call is one ``epochs=1`` call
+(worker processes start inside it, as they do for a user's call).
 """
 
 from __future__ import annotations
@@ -54,13 +61,88 @@ def best_times(runs: dict, rounds: int) -> dict:
     return times
 
 
+def _jpeg_folder(root: str, n: int = 384) -> str:
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for i in range(n):
+        folder = os.path.join(root, f"class{i % 2}")
+        os.makedirs(folder, exist_ok=True)
+        pixels = rng.integers(0, 255, (150, 150, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(os.path.join(folder, f"{i}.jpg"), quality=90)
+    return root
+
+
+def _cnn(lib):
+    layers = lib.layers
+    model = lib.Sequential([lib.Input((150, 150, 3)), layers.Conv2D(8, 3, strides=2),
+                            layers.MaxPooling2D(4), layers.Flatten(), layers.Dense(1)])
+    model.compile("sgd", "mse")
+    return model
+
+
+def images(rounds: int) -> None:
+    import tempfile
+
+    try:
+        import tf_keras
+    except ImportError:
+        tf_keras = None
+    augment = dict(rescale=1 / 255, shear_range=0.2, zoom_range=0.2, horizontal_flip=True)
+    plans = {"workers=1": (1, False), "workers=4": (4, False), "2 processes": (2, True)}
+    with tempfile.TemporaryDirectory() as root:
+        folder = _jpeg_folder(root)
+        runs = {}
+        for label, (n, mp) in plans.items():
+            flow = kfitcompat.image.ImageDataGenerator(**augment).flow_from_directory(
+                folder, target_size=(150, 150), class_mode="binary", batch_size=32)
+            ours = _cnn(keras)
+            runs[f"kfitcompat {label}"] = (lambda m=ours, f=flow, n=n, mp=mp:
+                                           kfitcompat.fit_generator(
+                                               m, f, epochs=1, workers=n,
+                                               use_multiprocessing=mp, verbose=0))
+            if tf_keras is not None:
+                legacy = tf_keras.preprocessing.image.ImageDataGenerator(
+                    **augment).flow_from_directory(folder, target_size=(150, 150),
+                                                   class_mode="binary", batch_size=32)
+
+                theirs = _cnn(tf_keras)
+
+                def run(m=theirs, f=legacy, n=n, mp=mp):
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        m.fit(f, epochs=1, workers=n, use_multiprocessing=mp, verbose=0)
+
+                runs[f"tf_keras {label}"] = run
+        layers = keras.layers
+        native = keras.utils.image_dataset_from_directory(
+            folder, image_size=(150, 150), batch_size=32, label_mode="binary", verbose=False)
+        augmenting = keras.Sequential([layers.Rescaling(1 / 255), layers.RandomShear(0.2),
+                                       layers.RandomZoom(0.2), layers.RandomFlip("horizontal")])
+        native = native.map(lambda x, y: (augmenting(x, training=True), y),
+                            num_parallel_calls=-1).prefetch(-1)
+        plain = _cnn(keras)
+        runs["Keras 3 image_dataset_from_directory + layers"] = (
+            lambda: plain.fit(native, epochs=1, verbose=0))
+        times = best_times(runs, rounds)
+        threads = min(times["kfitcompat workers=1"])
+        print(f"one epoch, 384 JPEGs 150x150, batch 32 (best of {rounds} interleaved rounds)")
+        for name, values in times.items():
+            print(f"  {name:48s} {min(values):6.2f} s  {min(values) / threads:5.2f}x "
+                  "kfitcompat workers=1", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4, 8])
     parser.add_argument("--batches", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-tf-keras", action="store_true")
+    parser.add_argument("--images", action="store_true")
     args = parser.parse_args()
+    if args.images:
+        images(args.rounds)
+        return
     try:
         import tf_keras
     except ImportError:

@@ -130,8 +130,12 @@ def make_source(
     if legacy.kind == SEQUENCE:
         fast = not class_weight and _fast_path(data)
         loader = None
-        if options.in_processes:
-            loader = _process_loader(data, workers, "raw_batch" if fast else "__getitem__")
+        # An ImageDataGenerator iterator on the fused fast path decodes in threads even with
+        # use_multiprocessing=True: Pillow releases the GIL while it decodes and resizes, the
+        # augmentation runs as TensorFlow ops, and processes would only add their start and
+        # ship decoded batches between processes (docs/performance.md, bench_workers --images).
+        if options.in_processes and not fast:
+            loader = _process_loader(data, workers, "__getitem__")
         if loader is None and fast:
             loader = data.raw_batch
         try:
