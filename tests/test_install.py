@@ -114,3 +114,19 @@ def test_install_as_context_manager_restores(data):
         assert hasattr(keras.Model, "fit_generator")
     assert not hasattr(keras.Model, "fit_generator")
     assert keras.utils.Sequence is keras.utils.PyDataset
+
+
+def test_without_tensorflow_the_first_use_says_how_to_install_it():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['tensorflow'] = None\n"
+            "import kfitcompat\n"
+            "print('imported', kfitcompat.__version__)\n"
+            "kfitcompat.fit_generator\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert "imported" in done.stdout  # `import kfitcompat` itself needs no TensorFlow
+    assert done.returncode == 1
+    assert "ImportError: kfitcompat needs TensorFlow" in done.stderr, done.stderr[-2000:]
+    assert 'pip install "kfitcompat[tensorflow]"' in done.stderr

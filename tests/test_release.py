@@ -26,6 +26,15 @@ def test_wheel_and_sdist_build_and_the_wheel_runs_the_demo(tmp_path):
     twine = subprocess.run([sys.executable, "-m", "twine", "check", *wheels, *sdists],
                            capture_output=True, text=True, timeout=120)
     assert twine.returncode == 0, twine.stdout + twine.stderr
+    # TensorFlow is the user's choice of build: no unconditional requirement on a distribution
+    import zipfile
+
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        metadata = next(wheel.read(n).decode() for n in wheel.namelist()
+                        if n.endswith(".dist-info/METADATA"))
+    requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
+    tensorflow = [r for r in requires if r.split()[1].startswith("tensorflow")]
+    assert tensorflow and all("extra ==" in r for r in tensorflow), requires
     # A fresh venv that sees the already-installed dependencies (TensorFlow is large), but
     # gets kfitcompat only from the wheel.
     env_dir = tmp_path / "venv"
@@ -33,6 +42,15 @@ def test_wheel_and_sdist_build_and_the_wheel_runs_the_demo(tmp_path):
     python = str(env_dir / "bin" / "python")
     subprocess.run([python, "-m", "pip", "install", "--no-deps", "--no-index", wheels[0]],
                    check=True, capture_output=True, timeout=300)
+    # where TensorFlow is already there, pip resolves the wheel adding nothing (offline)
+    report = subprocess.run([python, "-m", "pip", "install", "--dry-run", "--no-index",
+                             "--quiet", "--report", "-", wheels[0]],
+                            capture_output=True, text=True, timeout=300)
+    assert report.returncode == 0, report.stderr[-3000:]
+    import json
+
+    added = [i["metadata"]["name"] for i in json.loads(report.stdout)["install"]]
+    assert added == ["kfitcompat"], added
     where = subprocess.run([python, "-c", "import kfitcompat, os; print(kfitcompat.__file__)"],
                            capture_output=True, text=True, timeout=120, cwd=str(tmp_path))
     assert str(env_dir) in where.stdout, where.stdout + where.stderr

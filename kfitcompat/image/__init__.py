@@ -1,5 +1,6 @@
 """``keras.preprocessing.image``, Keras 2 edition: ImageDataGenerator and its helpers."""
 
+from .. import _tensorflow  # noqa: F401  (a clear error without TensorFlow)
 from .affine_transformations import (
     apply_affine_transform,
     apply_brightness_shift,

@@ -1,5 +1,6 @@
 """The legacy training API: entry points, argument translation, History."""
 
+from .. import _tensorflow  # noqa: F401  (a clear error without TensorFlow)
 from .distribute import set_distributed_batch
 from .entry_points import evaluate_generator, fit, fit_generator, predict_generator
 from .history import AliasDict, legacy_history
