@@ -242,10 +242,14 @@ def run_inference(model: Any, run: Any, method: str, mode: Mode, generator: Any,
     n_steps, shard = placement.plan(
         data, resolve_steps(values.pop("steps"), "steps", data, method))
     source = make_source(data, mode, shard=shard, options=LoadingOptions(**values))
+    # Keras 3 rounds `steps` up to whole executions of `steps_per_execution` (steps=4 under 3
+    # ran 6 batches); over the dataset bounded at `steps` batches it runs until that ends,
+    # the last execution short: exactly `steps` batches, as tf_keras
+    per_execution = getattr(model, "steps_per_execution", 1) or 1
     with run_with_sources(source), built_from_sample(model, placement, source.first_batch):
         result = run(placement.dataset(functools.partial(
             source.dataset, steps_per_iteration=n_steps * placement.batches_per_step)),
-                     steps=n_steps, **kwargs)
+                     steps=None if n_steps % per_execution else n_steps, **kwargs)
     served = getattr(source, "served_batches", None)
     if source.exhausted and served is not None and served < n_steps * placement.batches_per_step:
         warn_at_caller(  # Keras 3's own warning is filtered during the call (it says less)

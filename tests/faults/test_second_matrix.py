@@ -158,3 +158,22 @@ def test_two_calls_in_two_threads_leave_the_warning_filters_as_they_were():
                      steps_per_epoch=3, epochs=1, verbose=0)
     assert any("ran out of data" in str(w.message) for w in caught), [str(w.message)
                                                                       for w in caught]
+
+
+def test_steps_per_execution_does_not_round_up_the_inference_steps():
+    x = np.arange(12, dtype="float32").reshape(6, 2, 1)
+    x = np.broadcast_to(x, (6, 2, 3)).copy()
+
+    def gen():
+        for i in range(6):
+            yield x[i], np.full((2, 1), i, "float32")
+
+    expected = _model()
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse", steps_per_execution=3)
+    model.set_weights(expected.get_weights())
+    exact = expected.evaluate(np.concatenate(x[:4]), np.repeat(np.arange(4.0), 2)[:, None],
+                              batch_size=2, verbose=0)
+    assert kfitcompat.evaluate_generator(model, gen(), steps=4) == pytest.approx(exact)
+    assert kfitcompat.predict_generator(model, gen(), steps=4).shape == (8, 1)
+    assert kfitcompat.predict_generator(model, gen(), steps=3).shape == (6, 1)
