@@ -189,6 +189,14 @@ def fit_stream(
             if _length_may_change(data, steps_per_epoch, placement, callbacks):
                 history = _fit_changing_length(model, source, guard, train_dataset, callbacks,
                                                verbose, initial_epoch, epochs, val_kwargs)
+            elif steps % _per_execution(model):
+                # Keras 3 rounds steps_per_epoch up to whole executions (4 under 3 ran 6
+                # batches an epoch): each epoch's iterator is bounded at `steps` batches and
+                # Keras runs it to its end, the last execution short, as tf_keras ran them
+                history = model.fit(
+                    train_dataset(steps), steps_per_epoch=None, epochs=epochs,
+                    verbose=verbose, callbacks=list(callbacks or []) + [guard],
+                    initial_epoch=initial_epoch, shuffle=False, **val_kwargs)
             else:
                 history = model.fit(
                     train_dataset(guard.total_batches), steps_per_epoch=steps, epochs=epochs,
@@ -229,6 +237,11 @@ def _fit_changing_length(model: Any, source: Any, guard: ExhaustionGuard, train_
                               shuffle=False, **val_kwargs)
 
 
+def _per_execution(model: Any) -> int:
+    """``compile(steps_per_execution=)`` (Keras 3 keeps it on the model)."""
+    return int(getattr(model, "steps_per_execution", 1) or 1)
+
+
 def run_inference(model: Any, run: Any, method: str, mode: Mode, generator: Any, steps: Any,
                   legacy: dict[str, Any], loading: dict[str, Any], **kwargs: Any) -> Any:
     """Translate the Keras 1 spellings, resolve ``steps``, build the source (sharded
@@ -245,7 +258,7 @@ def run_inference(model: Any, run: Any, method: str, mode: Mode, generator: Any,
     # Keras 3 rounds `steps` up to whole executions of `steps_per_execution` (steps=4 under 3
     # ran 6 batches); over the dataset bounded at `steps` batches it runs until that ends,
     # the last execution short: exactly `steps` batches, as tf_keras
-    per_execution = getattr(model, "steps_per_execution", 1) or 1
+    per_execution = _per_execution(model)
     with run_with_sources(source), built_from_sample(model, placement, source.first_batch):
         result = run(placement.dataset(functools.partial(
             source.dataset, steps_per_iteration=n_steps * placement.batches_per_step)),

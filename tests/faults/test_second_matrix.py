@@ -177,3 +177,24 @@ def test_steps_per_execution_does_not_round_up_the_inference_steps():
     assert kfitcompat.evaluate_generator(model, gen(), steps=4) == pytest.approx(exact)
     assert kfitcompat.predict_generator(model, gen(), steps=4).shape == (8, 1)
     assert kfitcompat.predict_generator(model, gen(), steps=3).shape == (6, 1)
+
+
+@pytest.mark.parametrize("data", ["sequence", "generator"])
+def test_steps_per_execution_trains_exactly_steps_per_epoch(data):
+    def make():
+        return _Seq() if data == "sequence" else _batches()
+
+    weights, histories = [], []
+    for per_execution in (1, 3):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        model.compile(keras.optimizers.SGD(0.01), "mse", steps_per_execution=per_execution)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no "ran out of data"
+            history = kfitcompat.fit_generator(model, make(), steps_per_epoch=4, epochs=3,
+                                               shuffle=False, verbose=0)
+        histories.append(history.history["loss"])
+        weights.append(model.get_weights()[0])
+    assert len(histories[1]) == 3
+    np.testing.assert_allclose(histories[1], histories[0], rtol=1e-5)
+    np.testing.assert_allclose(weights[1], weights[0], rtol=1e-5)
