@@ -23,7 +23,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="kfitcompat",
         description="Run legacy Keras 1/2 training code on TensorFlow + Keras 3, or migrate it.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command")
     sub.add_parser("demo", help="train a Keras 2-style script on generated images",
                    add_help=False)
     run = sub.add_parser("run", help="run a legacy script unmodified under kfitcompat.install()",
@@ -39,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     mode = migrate.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a diff (the default)")
     mode.add_argument("--write", action="store_true", help="rewrite the files in place")
+    migrate.add_argument("--check", action="store_true",
+                         help="with --diff: exit 1 if any file would change (as black --check)")
     migrate.add_argument("--target", choices=["keras3", "kfitcompat"], default="keras3",
                          help="keras3: native Keras 3 code (default); kfitcompat: the minimal "
                               "edit, `kfitcompat.install()`")
@@ -69,7 +72,12 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    if args.command == "version":
+    if args.command is None and not args.version:
+        _parser().print_usage(sys.stderr)
+        print("kfitcompat: a command is required (demo, run, check, migrate, version)",
+              file=sys.stderr)
+        return 2
+    if args.command == "version" or args.version:
         from ._version import __version__
 
         print(__version__)
@@ -93,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     results = [process_file(path, target, rewrite, augment) for path in files]
     if args.command == "check":
         return _report(results, args.format)
-    return _migrate(results, args.write)
+    return _migrate(results, args.write, args.check)
 
 
 def _report(results: list[Any], fmt: str) -> int:
@@ -112,7 +120,7 @@ def _report(results: list[Any], fmt: str) -> int:
     return 1 if rows or errors else 0
 
 
-def _migrate(results: list[Any], write: bool) -> int:
+def _migrate(results: list[Any], write: bool, check: bool = False) -> int:
     changed = [r for r in results if r.changed]
     for r in changed:
         if write:
@@ -129,4 +137,4 @@ def _migrate(results: list[Any], write: bool) -> int:
     print(f"kfitcompat migrate: {verb} {done} legacy use(s) in {len(changed)} file(s); "
           f"{manual} left as they are (run by kfitcompat.install() with --target kfitcompat, "
           f"or marked with a `# kfitcompat:` comment for a manual check).", file=sys.stderr)
-    return 0
+    return 1 if check and changed else 0

@@ -124,3 +124,32 @@ def test_augment_layers_script_runs_on_keras3_without_kfitcompat(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     assert "done" in out.stdout
     assert migrate_source(migrated, augment_layers=True)[0] == migrated
+
+
+def test_cli_conventions_version_check_patchable_diff_and_python2_hint(tmp_path, capsys):
+    import subprocess
+
+    from kfitcompat import __version__
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == __version__
+    assert main([]) == 2
+    script = tmp_path / "s.py"
+    script.write_text("model.fit_generator(g, nb_epoch=2)")  # no trailing newline
+    clean = tmp_path / "clean.py"
+    clean.write_text("x = 1\n")
+    capsys.readouterr()
+    assert main(["migrate", "--check", str(clean)]) == 0
+    assert main(["migrate", "--check", str(script)]) == 1  # black --check: would change
+    diff = capsys.readouterr().out
+    assert "\\ No newline at end of file" in diff
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    applied = subprocess.run(["git", "apply", "-p1", "--directory", "", "-"], input=diff.replace(
+        f"a/{script}", "a/s.py").replace(f"b/{script}", "b/s.py"), text=True,
+        capture_output=True, cwd=tmp_path)
+    assert applied.returncode == 0, applied.stderr
+    assert script.read_text() == "model.fit(g, epochs=2)"
+    old = tmp_path / "py2.py"
+    old.write_text('print "epoch", i\n')
+    assert main(["check", str(old)]) == 1
+    assert "Python 2 syntax" in capsys.readouterr().out

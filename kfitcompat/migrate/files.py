@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -33,9 +34,16 @@ class FileResult:
         return self.old != self.new
 
     def diff(self) -> str:
-        return "".join(difflib.unified_diff(
-            self.old.splitlines(keepends=True), self.new.splitlines(keepends=True),
-            fromfile=f"a/{self.path}", tofile=f"b/{self.path}"))
+        """A unified diff ``git apply`` and ``patch`` accept (a last line without its newline
+        gets the ``\\ No newline at end of file`` marker)."""
+        lines = []
+        for line in difflib.unified_diff(
+                self.old.splitlines(keepends=True), self.new.splitlines(keepends=True),
+                fromfile=f"a/{self.path}", tofile=f"b/{self.path}"):
+            lines.append(line)
+            if not line.endswith("\n"):
+                lines.append("\n\\ No newline at end of file\n")
+        return "".join(lines)
 
 
 def iter_source_files(paths: list[str]) -> Iterator[str]:
@@ -57,8 +65,18 @@ def iter_source_files(paths: list[str]) -> Iterator[str]:
             raise FileNotFoundError(f"kfitcompat: no such file or folder: {path}")
 
 
-def _parse_error(exc: cst.ParserSyntaxError, where: str) -> str:
-    return f"{where}:{exc.raw_line}:{exc.raw_column + 1}: cannot parse: {exc.message}"
+_PYTHON2 = re.compile(r"^\s*(print\s+[^\s(=]|exec\s+[\"']|except\s+[\w.]+\s*,\s*\w+\s*:)|"
+                      r"\bur[\"']|<>|\b0[0-7]+\b|\w+L\b", re.M)
+
+
+def _parse_error(exc: cst.ParserSyntaxError, where: str, text: str = "") -> str:
+    message = f"{where}:{exc.raw_line}:{exc.raw_column + 1}: cannot parse: {exc.message}"
+    line = text.splitlines()[exc.raw_line - 1] if 0 < exc.raw_line <= len(
+        text.splitlines()) else ""
+    if _PYTHON2.search(line):
+        message += (" (this looks like Python 2 syntax: convert the file to Python 3 first, "
+                    "e.g. with `python -m lib2to3` on Python <= 3.12 or `pyupgrade`)")
+    return message
 
 
 def process_file(path: str, target: str, rewrite: bool,
@@ -73,7 +91,7 @@ def process_file(path: str, target: str, rewrite: bool,
     try:
         result.new, found = migrate_source(text, target, rewrite, augment_layers)
     except cst.ParserSyntaxError as exc:
-        result.errors.append(_parse_error(exc, path))
+        result.errors.append(_parse_error(exc, path, text))
         return result
     result.findings = [(path, f) for f in found]
     return result
@@ -94,7 +112,7 @@ def _process_notebook(result: FileResult, target: str, rewrite: bool,
         try:
             new, found = migrate_source(source, target, rewrite, augment_layers)
         except cst.ParserSyntaxError as exc:
-            result.errors.append(_parse_error(exc, where))
+            result.errors.append(_parse_error(exc, where, source))
             continue
         result.findings += [(where, f) for f in found]
         if new != source:
