@@ -60,10 +60,10 @@ def check_loading_args(workers: Any, max_queue_size: Any,
     return LoadingOptions(workers, max_queue_size, use_multiprocessing)
 
 
-def _in_threads_instead(exc: Exception, what: str) -> None:
+def _in_threads_instead(what: str, advice: object) -> None:
     warn_at_caller(
         f"`use_multiprocessing=True`, but {what}: kfitcompat loads in threads instead. "
-        f"{exc}", UserWarning)
+        f"{advice}", UserWarning)
 
 
 def _in_a_process(generator: Any, max_queue_size: int) -> tuple[Any, Any]:
@@ -71,16 +71,16 @@ def _in_a_process(generator: Any, max_queue_size: int) -> tuple[Any, Any]:
     from .processes import ProcessIterator, UnpicklableError
 
     if inspect.isgenerator(generator):
-        _in_threads_instead(TypeError(
+        _in_threads_instead(
+            "a generator function's generator cannot be sent to another process",
             "Keras 2 forked the process and gave every worker a copy of the generator, which "
             "duplicated your data. To load in processes, write a `keras.utils.Sequence` (or "
-            "an iterator class)."), "a generator function's generator cannot be sent to "
-            "another process")
+            "an iterator class).")
         return generator, None
     try:
         producer = ProcessIterator(generator, max_queue_size)
     except UnpicklableError as exc:
-        _in_threads_instead(exc, "the generator cannot be sent to another process")
+        _in_threads_instead("the generator cannot be sent to another process", exc)
         return generator, None
     return producer, producer
 
@@ -93,7 +93,7 @@ def _process_loader(data: Any, workers: int, method: str) -> Any:
     try:
         return ProcessLoader(data, workers, method=method)
     except UnpicklableError as exc:
-        _in_threads_instead(exc, "the Sequence cannot be sent to worker processes")
+        _in_threads_instead("the Sequence cannot be sent to worker processes", exc)
         return None
 
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-__all__ = ["keyword_arg", "code_of", "saved_file", "drop_args", "rename_keyword", "append_keyword",
-           "insert_statements"]
+__all__ = ["keyword_arg", "code_of", "saved_file", "file_arg", "drop_args", "rename_keyword",
+           "append_keyword", "insert_statements"]
 
 
 def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
@@ -30,8 +30,14 @@ def saved_file(call: cst.Call) -> tuple[cst.Arg, bool] | None:
         weights = True
     else:
         return None
-    arg = keyword_arg(call, "filepath") or next((a for a in call.args if a.keyword is None), None)
+    arg = file_arg(call)
     return None if arg is None else (arg, weights)
+
+
+def file_arg(call: cst.Call) -> cst.Arg | None:
+    """``filepath=`` or the first positional argument (save, load and checkpoint calls)."""
+    return keyword_arg(call, "filepath") or next((a for a in call.args if a.keyword is None),
+                                                 None)
 
 
 def code_of(node: cst.CSTNode) -> str:

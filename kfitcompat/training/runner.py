@@ -189,17 +189,15 @@ def fit_stream(
             if _length_may_change(data, steps_per_epoch, placement, callbacks):
                 history = _fit_changing_length(model, source, guard, train_dataset, callbacks,
                                                verbose, initial_epoch, epochs, val_kwargs)
-            elif steps % _per_execution(model):
-                # Keras 3 rounds steps_per_epoch up to whole executions (4 under 3 ran 6
-                # batches an epoch): each epoch's iterator is bounded at `steps` batches and
-                # Keras runs it to its end, the last execution short, as tf_keras ran them
-                history = model.fit(
-                    train_dataset(steps), steps_per_epoch=None, epochs=epochs,
-                    verbose=verbose, callbacks=list(callbacks or []) + [guard],
-                    initial_epoch=initial_epoch, shuffle=False, **val_kwargs)
             else:
+                # Keras 3 rounds steps_per_epoch up to whole executions (4 under 3 ran 6
+                # batches an epoch): under an uneven steps_per_execution each epoch's iterator
+                # is bounded at `steps` batches and Keras runs it to its end, the last
+                # execution short, as tf_keras ran them
+                uneven = bool(steps % _per_execution(model))
                 history = model.fit(
-                    train_dataset(guard.total_batches), steps_per_epoch=steps, epochs=epochs,
+                    train_dataset(steps if uneven else guard.total_batches),
+                    steps_per_epoch=None if uneven else steps, epochs=epochs,
                     verbose=verbose, callbacks=list(callbacks or []) + [guard],
                     initial_epoch=initial_epoch, shuffle=False, **val_kwargs)
     finally:

@@ -7,7 +7,7 @@ from typing import Any
 import libcst as cst
 
 from ..base import REGISTRY, Context, call_name
-from ..edits import append_keyword, keyword_arg, saved_file
+from ..edits import append_keyword, file_arg, keyword_arg, saved_file
 from ..rules import CALLBACK_RULES
 
 __all__ = ["accuracy_monitor", "callback_arguments", "h5_filenames"]
@@ -92,8 +92,7 @@ def _loaded_h5(ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
     name = call_name(updated)
     if name not in ("load_model", "load_weights"):
         return updated
-    arg = keyword_arg(updated, "filepath") or next(
-        (a for a in updated.args if a.keyword is None), None)
+    arg = file_arg(updated)
     if arg is None or not isinstance(arg.value, cst.SimpleString):
         return updated
     weights = ctx.facts.saved.get(arg.value.evaluated_value)  # type: ignore[arg-type]
