@@ -107,14 +107,17 @@ def main(argv: list[str] | None = None) -> int:
 def _report(results: list[Any], fmt: str) -> int:
     rows = [dict(location=where, **f.as_dict()) for r in results for where, f in r.findings]
     errors = [e for r in results for e in r.errors]
+    notes = [n for r in results for n in r.notes]
     if fmt == "json":
-        print(json.dumps({"findings": rows, "errors": errors}, indent=2))
+        print(json.dumps({"findings": rows, "errors": errors, "notes": notes}, indent=2))
     else:
         for row in rows:
             print(f"{row['location']}:{row['line']}:{row['col']}: [{row['rule']}] "
                   f"{row['message']}. Fix: {row['fix']}")
         for error in errors:
             print(error)
+        for note in notes:
+            print(f"note: {note}")
         print(f"{len(rows)} legacy use(s) in {sum(1 for r in results if r.findings)} of "
               f"{len(results)} file(s); {len(errors)} file(s) or cell(s) not parsed.")
     return 1 if rows or errors else 0
@@ -133,6 +136,8 @@ def _migrate(results: list[Any], write: bool, check: bool = False) -> int:
     for r in results:
         for error in r.errors:
             print(error, file=sys.stderr)
+        for note in r.notes:
+            print(f"note: {note}", file=sys.stderr)
     verb = "rewrote" if write else "would rewrite"
     print(f"kfitcompat migrate: {verb} {done} legacy use(s) in {len(changed)} file(s); "
           f"{manual} left as they are (run by kfitcompat.install() with --target kfitcompat, "

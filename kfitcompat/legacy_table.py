@@ -36,6 +36,7 @@ __all__ = [
     "LEGACY_ARGS",
     "LOADING_DEFAULTS",
     "LegacyArg",
+    "POSITIONAL",
     "PREDICT",
     "PREDICT_GENERATOR",
     "legacy_args_for",
@@ -49,6 +50,20 @@ EVALUATE = "evaluate"
 PREDICT = "predict"
 _GENERATOR_METHODS = (FIT_GENERATOR, EVALUATE_GENERATOR, PREDICT_GENERATOR)
 _ALL = (FIT, EVALUATE, PREDICT) + _GENERATOR_METHODS
+
+#: The legacy methods' parameters in positional order (Keras 2.3.1 / tf.keras 2.x, which
+#: added ``validation_freq`` and the inference ``callbacks`` to Keras 2.2.4's order): the order
+#: of :mod:`kfitcompat.training.entry_points` and the one ``migrate`` names positionals by.
+POSITIONAL: dict[str, tuple[str, ...]] = {
+    FIT_GENERATOR: ("generator", "steps_per_epoch", "epochs", "verbose", "callbacks",
+                    "validation_data", "validation_steps", "validation_freq", "class_weight",
+                    "max_queue_size", "workers", "use_multiprocessing", "shuffle",
+                    "initial_epoch"),
+    EVALUATE_GENERATOR: ("generator", "steps", "callbacks", "max_queue_size", "workers",
+                         "use_multiprocessing", "verbose"),
+    PREDICT_GENERATOR: ("generator", "steps", "callbacks", "max_queue_size", "workers",
+                        "use_multiprocessing", "verbose"),
+}
 
 #: Keras 2's defaults for the loading options, in one place.
 LOADING_DEFAULTS: dict[str, Any] = {"workers": 1, "use_multiprocessing": False,

@@ -196,3 +196,17 @@ def test_image_iterators_and_worker_loaders_meet_the_data_protocols():
     for name in ("concurrency", "start", "refresh", "close", "__call__"):
         assert hasattr(ProcessLoader, name) or name == "concurrency"
     assert not isinstance(it.raw_batch, Loader)
+
+
+def test_migrate_names_positionals_in_the_order_the_runtime_takes_them():
+    """``migrate`` turns ``fit_generator(gen, 100, 5)`` into keywords by
+    :data:`kfitcompat.legacy_table.POSITIONAL`; the entry points take positionals in that
+    order too (so a script means the same after install() and after migrate)."""
+    import inspect
+
+    from kfitcompat.legacy_table import POSITIONAL
+    from kfitcompat.training import entry_points
+
+    for method, names in POSITIONAL.items():
+        params = list(inspect.signature(getattr(entry_points, method)).parameters)[1:]
+        assert tuple(params[:len(names)]) == names, method

@@ -31,7 +31,7 @@ CASES = [
         "model.fit(x, y, epochs=10, batch_size=32)\n", id="fit-nb_epoch"),
     pytest.param(
         "self.model.fit_generator(g, 10, nb_epoch=3)\n",
-        "self.model.fit(g, 10, epochs=3)\n", id="any-receiver"),
+        "self.model.fit(g, steps_per_epoch=10, epochs=3)\n", id="any-receiver"),
     pytest.param(
         _d("""
         train = datagen.flow(x, y, batch_size=64)
@@ -58,7 +58,7 @@ CASES = [
         """),
         _d("""
         val = gen.flow_from_directory("v", batch_size=20)
-        model.fit(t, 10, validation_data=val, validation_steps=800 // 20)
+        model.fit(t, steps_per_epoch=10, validation_data=val, validation_steps=800 // 20)
         """), id="nb_val_samples"),
     pytest.param(
         "model.evaluate_generator(it, val_samples=320)\n",
@@ -76,7 +76,7 @@ CASES = [
         "model.fit_generator(g, 5, nb_worker=2, pickle_safe=True, max_q_size=4)\n",
         _d("""
         # kfitcompat: removed nb_worker=2, pickle_safe=True, max_q_size=4: Keras 3 takes workers/use_multiprocessing/max_queue_size on a keras.utils.PyDataset (its super().__init__(...)), not on fit/evaluate/predict
-        model.fit(g, 5)
+        model.fit(g, steps_per_epoch=5)
         """), id="keras1-loading-spellings"),
     pytest.param(
         "opt = keras.optimizers.Adam(lr=1e-3, beta_1=0.9)\n",
@@ -287,6 +287,45 @@ SEQUENCE_CASES = [
         if K.image_data_format() == 'channels_first':
             K.set_image_data_format("channels_last")
         """), id="image-dim-ordering"),
+    pytest.param(
+        "data_format = K.image_dim_ordering()\n",
+        'data_format = ("th" if K.image_data_format() == "channels_first" else "tf")\n',
+        id="bare-image-dim-ordering"),
+    pytest.param(
+        _d("""
+        a = load_img(p, grayscale=True, target_size=(28, 28))
+        b = image.load_img(p, grayscale=False)
+        c = load_img(p, grayscale=gray)
+        """),
+        _d("""
+        a = load_img(p, color_mode="grayscale", target_size=(28, 28))
+        b = image.load_img(p)
+        c = load_img(p, color_mode="grayscale" if gray else "rgb")
+        """), id="load-img-grayscale"),
+    pytest.param(
+        _d("""
+        import tensorflow as tf
+        path_to_zip = tf.keras.utils.get_file('cats_and_dogs.zip', origin=_URL, extract=True)
+        PATH = os.path.join(os.path.dirname(path_to_zip), 'cats_and_dogs_filtered')
+        """),
+        _d("""
+        import os
+        import tensorflow as tf
+        # kfitcompat: Keras 3's get_file(extract=True) returns the folder it extracted into; joined with the file name, os.path.dirname() of it is that folder (the archive itself is not at this path)
+        path_to_zip = os.path.join(tf.keras.utils.get_file('cats_and_dogs.zip', origin=_URL, extract=True), 'cats_and_dogs.zip')
+        PATH = os.path.join(os.path.dirname(path_to_zip), 'cats_and_dogs_filtered')
+        """), id="get-file-extract"),
+    pytest.param(
+        _d("""
+        model.fit_generator(gen, 100, 5, 1, [cb], val, 10)
+        results = model.predict_generator(testGene, 30, verbose=1)
+        score = model.evaluate_generator(g, 5)
+        """),
+        _d("""
+        model.fit(gen, steps_per_epoch=100, epochs=5, verbose=1, callbacks=[cb], validation_data=val, validation_steps=10)
+        results = model.predict(testGene, steps=30, verbose=1)
+        score = model.evaluate(g, steps=5)
+        """), id="generator-positionals-named"),
 ]
 
 MUST_NOT_CHANGE = [
@@ -309,6 +348,9 @@ MUST_NOT_CHANGE = [
     pytest.param("model.add(Conv2D(32, 3, 3, padding='same'))\n", id="keras3-conv-strides"),
     pytest.param("if K.image_data_format() == 'channels_first':\n    pass\n",
                  id="keras3-image-data-format"),
+    pytest.param("img = load_img(p, color_mode='grayscale')\n", id="keras3-load-img"),
+    pytest.param("p = get_file('a.csv', origin=u)\nq = get_file('b.zip', origin=u, extract=False)\n",
+                 id="get-file-without-extract"),
 ]
 
 
@@ -381,7 +423,7 @@ def test_target_kfitcompat_is_the_minimal_edit():
 
 def test_keras3_is_the_default_target():
     assert KERAS3 == "keras3"
-    assert migrate_source("m.fit_generator(g, 1)\n")[0] == "m.fit(g, 1)\n"
+    assert migrate_source("m.fit_generator(g, 1)\n")[0] == "m.fit(g, steps_per_epoch=1)\n"
 
 
 def _augment(source: str) -> tuple[str, list]:
@@ -470,7 +512,8 @@ def test_every_reported_rule_is_registered_by_one_family():
     from kfitcompat.migrate.base import REGISTRY
 
     families = set(REGISTRY.rules.values())
-    assert families == {"backend", "callbacks", "imports", "layers", "methods", "optimizers"}
+    assert families == {"backend", "callbacks", "image", "imports", "layers", "methods",
+                        "optimizers"}
     outside = {"install", "augment-layers", "augment-layers-kept"}  # whole-module steps
     reported = set()
     for script in sorted((Path(__file__).parent / "migrate_scripts").glob("*.py")):

@@ -26,7 +26,8 @@ KFITCOMPAT = "kfitcompat"
 # What kfitcompat.install() makes work unchanged (left alone with --target kfitcompat).
 SHIMMED_RULES = frozenset({"fit_generator", "evaluate_generator", "predict_generator",
                            "nb_epoch", "samples_per_epoch", "nb_val_samples", "val_samples",
-                           "loading-arguments", "image-import", "keras1-layer"})
+                           "loading-arguments", "image-import", "keras1-layer",
+                           "get-file-extract"})
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,9 @@ class Context(Protocol):
     def report(self, node: cst.CSTNode, rule: str, message: str, fix: str, changed: bool,
                comment: str | None = None) -> bool:
         """Record a finding; returns whether the rule's rewrite applies."""
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The node an original node sits in (``None`` for the module)."""
 
     def applies(self, rule: str) -> bool:
         """Whether this rule rewrites under the current target."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from .notebooks import migrate_cells
 from .transformer import Finding, migrate_source
 
 __all__ = ["FileResult", "iter_source_files", "process_file"]
@@ -25,7 +26,8 @@ class FileResult:
 
     path: str
     findings: list[tuple[str, Finding]] = field(default_factory=list)  # (location prefix, f)
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # not parsed: counts as a failure
+    notes: list[str] = field(default_factory=list)  # left alone on purpose (a %%bash cell)
     old: str = ""
     new: str = ""
 
@@ -99,24 +101,28 @@ def process_file(path: str, target: str, rewrite: bool,
 
 def _process_notebook(result: FileResult, target: str, rewrite: bool,
                       augment_layers: bool) -> None:
+    """The code cells migrated as one module (:mod:`kfitcompat.migrate.notebooks`)."""
     notebook = json.loads(result.old)
+    cells = [cell for cell in notebook.get("cells", []) if cell.get("cell_type") == "code"]
+    numbers = [n for n, cell in enumerate(notebook.get("cells", []), start=1)
+               if cell.get("cell_type") == "code"]
+    sources = ["".join(cell.get("source", [])) for cell in cells]
+    if not sources:
+        return
+    new, found, skipped = migrate_cells(
+        sources, lambda code: migrate_source(code, target, rewrite, augment_layers, notebook=True))
+    for index, why in skipped:
+        where = f"{result.path}:cell {numbers[index]}"
+        if isinstance(why, cst.ParserSyntaxError):
+            result.errors.append(_parse_error(why, where, sources[index]))
+        else:
+            result.notes.append(f"{where}: left as it is ({why})")
+    result.findings = [(f"{result.path}:cell {numbers[index]}", finding)
+                       for index, finding in found]
     changed = False
-    for number, cell in enumerate(notebook.get("cells", []), start=1):
-        if cell.get("cell_type") != "code":
-            continue
-        source = "".join(cell.get("source", []))
-        where = f"{result.path}:cell {number}"
-        if any(line.lstrip().startswith(("%", "!")) for line in source.splitlines()):
-            result.errors.append(f"{where}: skipped (IPython magics or shell lines)")
-            continue
-        try:
-            new, found = migrate_source(source, target, rewrite, augment_layers)
-        except cst.ParserSyntaxError as exc:
-            result.errors.append(_parse_error(exc, where, source))
-            continue
-        result.findings += [(where, f) for f in found]
-        if new != source:
-            cell["source"] = new.splitlines(keepends=True)
+    for cell, old, source in zip(cells, sources, new):
+        if source != old:
+            cell["source"] = source.splitlines(keepends=True)
             changed = True
     if changed:
         result.new = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"

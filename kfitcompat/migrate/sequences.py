@@ -25,7 +25,8 @@ class ModuleFacts(cst.CSTVisitor):
     """Sequence subclasses defined in the module, names bound to their instances, and the
     attributes read from each plain name (``image.ImageDataGenerator`` -> image: {...})."""
 
-    def __init__(self) -> None:
+    def __init__(self, notebook: bool = False) -> None:
+        self.notebook = notebook  # a notebook's cells: never re-run by worker processes
         self.sequence_classes: set[str] = set()
         self.instances: dict[str, str] = {}
         self.attributes: dict[str, set[str]] = {}

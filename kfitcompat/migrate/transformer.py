@@ -12,7 +12,7 @@ from typing import Any
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from . import plugins  # noqa: F401  (registers every rule family)
 from .base import KERAS3, KFITCOMPAT, REGISTRY, SHIMMED_RULES, BatchSizes, Finding
@@ -29,7 +29,7 @@ class LegacyKerasTransformer(cst.CSTTransformer):
     module and keeps the bookkeeping: findings, and the ``# kfitcompat:`` notes a rule
     asks for above its statement. It is the :class:`~kfitcompat.migrate.base.Context`."""
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
+    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
 
     def __init__(self, target: str, batch_sizes: dict[str, str], rewrite: bool,
                  lines: Sequence[str] = (), facts: ModuleFacts | None = None) -> None:
@@ -54,6 +54,10 @@ class LegacyKerasTransformer(cst.CSTTransformer):
         """Rewrite this rule? With ``--target kfitcompat`` what the shim handles at run
         time stays as it is; everything else is still rewritten."""
         return self.enabled and (self.target == KERAS3 or rule not in SHIMMED_RULES)
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        """The node ``node`` (an original) sits in; ``None`` for the module."""
+        return self.get_metadata(ParentNodeProvider, node, None)  # type: ignore[no-any-return]
 
     def report(self, node: cst.CSTNode, rule: str, message: str, fix: str,
                changed: bool, comment: str | None = None) -> bool:
@@ -139,18 +143,20 @@ def _imports_keras(stmt: cst.BaseSmallStatement) -> bool:
 
 
 def migrate_source(source: str, target: str = KERAS3, rewrite: bool = True,
-                   augment_layers: bool = False) -> tuple[str, list[Finding]]:
+                   augment_layers: bool = False, notebook: bool = False
+                   ) -> tuple[str, list[Finding]]:
     """Return ``(new_source, findings)``; with ``rewrite=False`` only report.
 
     ``augment_layers`` (``--target keras3`` only): translate ImageDataGenerator into
     Keras 3 preprocessing layers where every argument has a counterpart
-    (:mod:`kfitcompat.migrate.augment`).
+    (:mod:`kfitcompat.migrate.augment`). ``notebook``: the source is a notebook's code
+    cells (:mod:`kfitcompat.migrate.notebooks`).
 
     Raises:
         libcst.ParserSyntaxError: the source does not parse.
     """
     module = cst.parse_module(source)
-    sizes, facts = BatchSizes(), ModuleFacts()
+    sizes, facts = BatchSizes(), ModuleFacts(notebook)
     module.visit(sizes)
     module.visit(facts)
     transformer = LegacyKerasTransformer(target, sizes.sizes, rewrite, source.splitlines(),

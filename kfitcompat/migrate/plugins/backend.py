@@ -11,7 +11,7 @@ from ..base import REGISTRY, Context
 from ..edits import code_of
 from ..rules import BACKEND_NAMES, BACKEND_VALUE_CALLS, DIM_ORDERINGS
 
-__all__ = ["backend_value", "dim_ordering_comparison", "set_dim_ordering"]
+__all__ = ["backend_value", "dim_ordering", "dim_ordering_comparison", "set_dim_ordering"]
 
 
 @REGISTRY.register("Call", "backend-value")
@@ -71,6 +71,27 @@ def dim_ordering_comparison(ctx: Context, original: cst.Comparison,
     new = updated.with_changes(
         left=call.with_changes(func=call.func.with_changes(attr=cst.Name("image_data_format"))),
         comparisons=[target.with_changes(comparator=cst.SimpleString(fmt))])
+    if ctx.report(original, "image-dim-ordering", "`K.image_dim_ordering()` is gone in Keras 3",
+                  code_of(new), True):
+        return new
+    return updated
+
+
+@REGISTRY.register("Call", "image-dim-ordering")
+def dim_ordering(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """A bare ``K.image_dim_ordering()`` (not compared with a literal, which
+    :func:`dim_ordering_comparison` rewrites) -> ``("th" if K.image_data_format() ==
+    "channels_first" else "tf")``: the same value from Keras 3's function."""
+    if not _is_backend_call(updated, "image_dim_ordering") or updated.args:
+        return updated
+    parent = ctx.parent(original)
+    if isinstance(parent, cst.Comparison) and parent.left is original:
+        return updated  # the comparison's rule decides
+    func = updated.func
+    assert isinstance(func, cst.Attribute)
+    data_format = code_of(func.with_changes(attr=cst.Name("image_data_format")))
+    new = cst.parse_expression(
+        f'("th" if {data_format}() == "channels_first" else "tf")')
     if ctx.report(original, "image-dim-ordering", "`K.image_dim_ordering()` is gone in Keras 3",
                   code_of(new), True):
         return new

@@ -7,6 +7,7 @@ from typing import Any
 
 import libcst as cst
 
+from ...legacy_table import POSITIONAL
 from ..base import REGISTRY, Context, batch_size_of_call
 from ..edits import code_of, drop_args, keyword_arg, rename_keyword
 from ..rules import LOADING_ARGS, METHOD_RULES
@@ -33,6 +34,14 @@ def model_method(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
                if k in rule.renames or k in rule.sample_counts or k in LOADING_ARGS]
     if name == "fit" and not touched:
         return updated
+    if name in POSITIONAL and ctx.applies(name):
+        named = _keywords_for_positionals(updated, POSITIONAL[name])
+        if named is None:
+            ctx.report(original, name, f"`{name}` has more positional arguments than its "
+                       "Keras 2 signature", "name them", False)
+            return updated
+        updated = named
+        legacy_kwargs = [a.keyword.value for a in updated.args if a.keyword is not None]
     if name == "predict_classes":
         if not ctx.report(original, "predict_classes",
                           "`predict_classes` was removed (TF 2.6)", rule.note, True,
@@ -60,6 +69,21 @@ def model_method(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     if loading:
         updated = _loading(ctx, original, updated, name, loading)
     return updated
+
+
+def _keywords_for_positionals(call: cst.Call, names: tuple[str, ...]) -> cst.Call | None:
+    """``g.fit_generator(gen, 100, 5)`` -> ``(gen, steps_per_epoch=100, epochs=5)``: Keras 3's
+    ``fit(x, y, batch_size, epochs, ...)`` would read them as ``y`` and ``batch_size``. The
+    data argument stays first; ``None`` when there are more positionals than ``names``."""
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    if len(positional) > len(names):
+        return None
+    if len(positional) <= 1:
+        return call
+    equal = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+    renamed = {id(a): a.with_changes(keyword=cst.Name(n), equal=equal)
+               for a, n in zip(positional[1:], names[1:])}
+    return call.with_changes(args=[renamed.get(id(a), a) for a in call.args])
 
 
 def _loading(ctx: Context, original: cst.Call, updated: cst.Call, name: str,
@@ -154,7 +178,7 @@ def unguarded_processes(ctx: Context, original: cst.Call, updated: cst.Call) -> 
     """``use_multiprocessing=True`` (``pickle_safe=True``) in a script with no main guard:
     Keras 2 forked on Linux and never needed one; noted, not rewritten."""
     func = updated.func
-    if ctx.facts.main_guard or not isinstance(func, cst.Attribute) or (
+    if ctx.facts.main_guard or ctx.facts.notebook or not isinstance(func, cst.Attribute) or (
             func.attr.value not in METHOD_RULES and func.attr.value not in _KERAS3_METHODS):
         return updated
     for name in ("use_multiprocessing", "pickle_safe"):
