@@ -209,7 +209,7 @@ def test_plain_generator_with_multiprocessing_warns_and_uses_threads():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("workers", [1, 4, 8])
+@pytest.mark.parametrize("workers", [1, 3])  # 3: more workers than the 2 cores of CI
 def test_processes_serve_every_index_once_per_pass_in_order(workers):
     seq = IndexSequence(length=12)
     with make_source(seq, "fit", workers=workers, use_multiprocessing=True,

@@ -142,14 +142,26 @@ def test_keras1_cnn_trains_like_its_keras2_spelling(installed):
                   keras.layers.Dense(2), keras.layers.Dropout(0.0), pool_size=(2, 2))
     assert [w.shape for w in keras1.get_weights()] == [w.shape for w in keras2.get_weights()]
     assert keras1.layers[1].kernel.shape == (3, 3, 3, 4)
-    keras1.set_weights(keras2.get_weights())
+    initial = keras2.get_weights()
+    keras1.set_weights(initial)
     x = np.random.default_rng(2).normal(size=(16, 8, 8, 3)).astype("float32")
     y = np.eye(2, dtype="float32")[np.arange(16) % 2]
-    for model in (keras1, keras2):
-        model.compile(keras.optimizers.SGD(learning_rate=0.1), "mse")
+    # the Keras 2 spelling on tf_keras (Keras 2's own training loop) is the oracle
+    inputs = tfk.Input((8, 8, 3))
+    h = tfk.layers.Conv2D(4, (3, 3), padding="same")(inputs)
+    h = tfk.layers.Flatten()(tfk.layers.MaxPooling2D(pool_size=(2, 2))(h))
+    oracle = tfk.Model(inputs, tfk.layers.Dense(2)(tfk.layers.Dropout(0.0)(h)))
+    oracle.set_weights(keras2.get_weights())
+    oracle.compile(tfk.optimizers.SGD(learning_rate=0.1), "mse")
+    for model in (keras1, keras2, oracle):
+        if model is not oracle:
+            model.compile(keras.optimizers.SGD(learning_rate=0.1), "mse")
         model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
-    for a, b in zip(keras1.get_weights(), keras2.get_weights()):
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+    trained = keras2.get_weights()
+    assert not np.allclose(trained[0], initial[0])  # training moved the kernel
+    for model in (keras1, oracle):
+        for a, b in zip(model.get_weights(), trained):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
 def test_keras1_keyword_on_a_keras3_name_and_plain_keras3_meaning(installed):

@@ -8,7 +8,7 @@ import pytest
 from conftest import build
 
 import kfitcompat
-from kfitcompat.training.arrays import BatchShuffledArrays
+from kfitcompat.training.arrays import ShuffledArrays
 
 
 def _batches_per_epoch(data, steps, epochs, kind):
@@ -55,7 +55,7 @@ def test_sequence_shorter_than_steps_wraps_around():
 
 def test_batch_shuffle_permutes_full_chunks_and_keeps_the_remainder_last():
     x = np.arange(10, dtype="float32")[:, None]
-    seq = BatchShuffledArrays(x, x, None, batch_size=3)
+    seq = ShuffledArrays(x, x, None, batch_size=3)
     orders = set()
     for _ in range(20):
         chunks = [seq[i][0][:, 0].tolist() for i in range(len(seq))]

@@ -22,9 +22,10 @@ from ..data.loading import LoadingOptions
 from ..data.sequence import FixedLength
 from .distribute import built_from_sample, placement_of
 from .history import legacy_history
-from .runner import check_validation_tuple, fit_stream
+from .runner import check_validation_tuple, fit_dataset, fit_stream
+from .streams import resolve_steps
 
-__all__ = ["fit_arrays", "check_validation_tuple", "split_last_fraction", "BatchShuffledArrays"]
+__all__ = ["fit_arrays", "check_validation_tuple", "split_last_fraction", "ShuffledArrays"]
 
 
 def _num_samples(x: Any) -> int:
@@ -51,17 +52,23 @@ def split_last_fraction(x: Any, y: Any, sample_weight: Any, validation_split: fl
     return train, val if sample_weight is not None else val[:2]
 
 
-class BatchShuffledArrays(FixedLength):
-    """Arrays served in batch-sized chunks whose order is shuffled each pass
-    (Keras 2 ``shuffle='batch'``; the partial chunk stays last)."""
+class ShuffledArrays(FixedLength):
+    """Arrays served in batches, reshuffled each pass: ``shuffle=True`` a permutation of the
+    rows, ``'batch'`` (Keras 2) the order of batch-sized chunks with the partial chunk
+    last, ``False`` in order."""
 
-    def __init__(self, x: Any, y: Any, sample_weight: Any, batch_size: int) -> None:
+    def __init__(self, x: Any, y: Any, sample_weight: Any, batch_size: int,
+                 shuffle: bool | str = "batch") -> None:
         self.x, self.y, self.sample_weight = x, y, sample_weight
         self.batch_size = batch_size
+        self.shuffle = shuffle
         self.n = _num_samples(x)
         self._shuffle()
 
     def _shuffle(self) -> None:
+        if self.shuffle != "batch":
+            self.index = np.random.permutation(self.n) if self.shuffle else np.arange(self.n)
+            return
         full = self.n // self.batch_size
         chunks = np.arange(full * self.batch_size).reshape(full, self.batch_size)
         np.random.shuffle(chunks)
@@ -87,10 +94,33 @@ def _check_class_weight(y: Any, class_weight: Mapping[Any, float]) -> None:
         class_weight_to_sample_weight(y, class_weight, step=0)
 
 
+def check_batch_counts(kw: dict[str, Any]) -> None:
+    """``batch_size`` / ``validation_batch_size``: ``None`` or an integer >= 1 (NumPy
+    integers too); ``steps_per_epoch`` / ``validation_steps``: ``None`` or a positive number
+    (a float rounds up, as for generators). Normalized in place to Python ints.
+
+    Raises:
+        ValueError: naming the argument, the value and what is accepted.
+    """
+    for name in ("batch_size", "validation_batch_size"):
+        value = kw.get(name)
+        if value is None:
+            continue
+        if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer))
+                or value < 1):
+            raise ValueError(f"Invalid value for argument `{name}`. Expected an integer >= 1 "
+                             f"or None. Received: {name}={value!r}")
+        kw[name] = int(value)
+    for name in ("steps_per_epoch", "validation_steps"):
+        if kw.get(name) is not None:
+            kw[name] = resolve_steps(kw[name], name, None, "fit")
+
+
 def fit_arrays(model: Any, x: Any, y: Any, **kw: Any) -> Any:
     """Keras 2 ``fit(x, y, ...)`` on arrays or a ``tf.data.Dataset``."""
+    check_batch_counts(kw)
     if isinstance(x, tf.data.Dataset):
-        return legacy_history(model.fit(x, y, **kw))
+        return fit_dataset(model, x, y, kw)
     if kw["validation_data"] is not None:
         kw["validation_data"] = check_validation_tuple(kw["validation_data"])
     elif kw["validation_split"] and 0.0 < kw["validation_split"] < 1.0:
@@ -110,8 +140,8 @@ def fit_arrays(model: Any, x: Any, y: Any, **kw: Any) -> Any:
     if kw["class_weight"]:
         _check_class_weight(np.asarray(y) if not isinstance(y, (list, dict)) else y,
                             kw["class_weight"])
-    if kw["shuffle"] == "batch":
-        return _fit_batch_shuffled(model, x, y, kw)
+    if kw["shuffle"] == "batch" or kw["steps_per_epoch"] is not None:
+        return _fit_in_batches(model, x, y, kw)
     size = kw["batch_size"] or 32
 
     def first_batch() -> tuple[Any, ...]:
@@ -122,16 +152,16 @@ def fit_arrays(model: Any, x: Any, y: Any, **kw: Any) -> Any:
         return legacy_history(model.fit(x, y, **kw))
 
 
-def _fit_batch_shuffled(model: Any, x: Any, y: Any, kw: dict[str, Any]) -> Any:
-    if kw["steps_per_epoch"] is not None:
-        raise ValueError(
-            "`shuffle='batch'` batches the arrays itself: leave `steps_per_epoch=None`."
-        )
-    seq = BatchShuffledArrays(x, y, kw["sample_weight"], kw["batch_size"] or 32)
+def _fit_in_batches(model: Any, x: Any, y: Any, kw: dict[str, Any]) -> Any:
+    """Arrays as a :class:`ShuffledArrays` stream: ``shuffle='batch'``, and
+    ``steps_per_epoch`` on arrays, where tf.keras 2.x repeated the arrays and each epoch
+    took the next ``steps_per_epoch`` batches (Keras 3 runs out after one pass)."""
+    seq = ShuffledArrays(x, y, kw["sample_weight"], kw["batch_size"] or 32, kw["shuffle"])
     return fit_stream(
-        model, seq, steps_per_epoch=None, epochs=kw["epochs"], verbose=kw["verbose"],
-        callbacks=kw["callbacks"], validation_data=kw["validation_data"],
-        validation_steps=kw["validation_steps"], validation_freq=kw["validation_freq"],
-        class_weight=kw["class_weight"], shuffle=False,
-        loading=LoadingOptions(), initial_epoch=kw["initial_epoch"], method="fit",
+        model, seq, steps_per_epoch=kw["steps_per_epoch"], epochs=kw["epochs"],
+        verbose=kw["verbose"], callbacks=kw["callbacks"],
+        validation_data=kw["validation_data"], validation_steps=kw["validation_steps"],
+        validation_freq=kw["validation_freq"], class_weight=kw["class_weight"],
+        shuffle=False, loading=LoadingOptions(), initial_epoch=kw["initial_epoch"],
+        method="fit",
     )

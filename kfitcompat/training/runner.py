@@ -18,7 +18,8 @@ import numpy as np
 import tensorflow as tf
 
 from .. import _keras_private as _private
-from .._warnings import warn_at_caller
+from .._keras_private import K3_RAN_OUT
+from .._warnings import silenced, warn_at_caller
 from ..data.contracts import Mode
 from ..data.dispatch import DATASET, SEQUENCE, LegacyData, classify, is_legacy_stream
 from ..data.loading import LoadingOptions, make_source
@@ -30,7 +31,7 @@ from .history import legacy_history
 from .streams import ExhaustionGuard, resolve_steps, run_with_sources
 from .translate import translate_legacy_kwargs
 
-__all__ = ["check_epochs", "check_validation_tuple", "fit_stream", "run_inference",
+__all__ = ["check_epochs", "check_validation_tuple", "fit_dataset", "fit_stream", "run_inference",
            "translate", "normalize_validation_freq"]
 
 
@@ -110,6 +111,22 @@ def _dataset_validation(validation_data: Any, method: str) -> Any:
     return check_validation_tuple(validation_data)
 
 
+def fit_dataset(model: Any, x: Any, y: Any, kw: dict[str, Any]) -> Any:
+    """A ``tf.data.Dataset``: Keras 3's ``fit``. With ``steps_per_epoch``, one iterator serves
+    the whole call; when it runs dry, tf.keras 2.x stopped training after that epoch, where
+    Keras 3 starts the dataset again in the next epoch: the guard keeps tf.keras' rule."""
+    if kw["steps_per_epoch"] is None:
+        return legacy_history(model.fit(x, y, **kw))
+    # an unknown cardinality keeps Keras 3 from starting a dataset of known length again
+    # when a pass ends exactly at an epoch's end
+    x = x.filter(lambda *_: True)
+    guard = ExhaustionGuard(None, kw["steps_per_epoch"],
+                            kw["steps_per_epoch"] * (kw["epochs"] - kw["initial_epoch"]), None)
+    kw["callbacks"] = [*(kw["callbacks"] or []), guard]
+    with silenced(K3_RAN_OUT):
+        return legacy_history(model.fit(x, y, **kw))
+
+
 def fit_stream(
     model: Any,
     generator: Any,
@@ -134,8 +151,8 @@ def fit_stream(
     data = classify(generator)  # already classified when it comes from `fit`
     generator = data.value
     if data.kind == DATASET:  # tf.keras 2.x: fit_generator(dataset) is fit(dataset)
-        return legacy_history(model.fit(
-            generator, steps_per_epoch=_dataset_steps(steps_per_epoch, "steps_per_epoch"),
+        return fit_dataset(model, generator, None, dict(
+            steps_per_epoch=_dataset_steps(steps_per_epoch, "steps_per_epoch"),
             epochs=epochs, verbose=verbose, callbacks=callbacks,
             validation_data=_dataset_validation(validation_data, method),
             validation_steps=_dataset_steps(validation_steps, "validation_steps"),

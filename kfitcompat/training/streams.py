@@ -65,7 +65,7 @@ class ExhaustionGuard(keras.callbacks.Callback):
 
     async_safe = True
 
-    def __init__(self, source: Source, steps: int, total_batches: int,
+    def __init__(self, source: Source | None, steps: int, total_batches: int,
                  val_source: Source | None) -> None:
         super().__init__()
         self.source = source

@@ -129,6 +129,88 @@ def test_a_draw_nobody_needs_does_not_block_the_return(workers):
     assert time.monotonic() - started < 15
 
 
+def test_array_fit_counts_are_checked_like_the_stream_counts():
+    """Found by the call-surface property test: ``fit(x, y, batch_size=1.0)`` and
+    ``steps_per_epoch=1.0`` on arrays ended in TensorFlow's own TypeError."""
+    x, y = np.zeros((12, 3), "float32"), np.zeros((12, 1), "float32")
+    for name, value in (("batch_size", 1.0), ("batch_size", True), ("validation_batch_size", 0),
+                        ("steps_per_epoch", "2"), ("validation_steps", -1)):
+        with pytest.raises(ValueError, match=f"argument `{name}`.*{name}={value!r}"):
+            kfitcompat.fit(_model(), x, y, verbose=0, validation_data=(x, y), **{name: value})
+    counter = _Counter()
+    kfitcompat.fit(_model(), x, y, batch_size=np.int64(4), steps_per_epoch=np.float64(2.0),
+                   epochs=np.int32(2), verbose=0, callbacks=[counter])
+    assert counter.train == 4  # tf_keras: 4 (the arrays repeat); Keras 3 alone: 3, ran out
+
+
+@pytest.mark.parametrize("method", ["fit", "fit_generator"])
+@pytest.mark.parametrize("rows, epochs, steps", [(12, 3, 2), (16, 3, 2), (12, 5, 1)])
+def test_a_dataset_that_runs_dry_in_steps_stops_training_as_tf_keras(method, rows, epochs,
+                                                                     steps):
+    """With ``steps_per_epoch``, one iterator serves the call; tf.keras stopped training when
+    it ran dry, where Keras 3 starts the dataset again (a dataset of known length even when
+    a pass ends exactly at an epoch's end)."""
+    tfk = pytest.importorskip("tf_keras")
+    x, y = np.zeros((rows, 3), "float32"), np.zeros((rows, 1), "float32")
+
+    def dataset():
+        return tf.data.Dataset.from_tensor_slices((x, y)).batch(4)
+
+    class Count(tfk.callbacks.Callback):
+        batches = 0
+
+        def on_train_batch_end(self, batch, logs=None):
+            Count.batches += 1
+
+    oracle = tfk.Sequential([tfk.Input((3,)), tfk.layers.Dense(1)])
+    oracle.compile("sgd", "mse")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = oracle.fit(dataset(), steps_per_epoch=steps, epochs=epochs, verbose=0,
+                              callbacks=[Count()]).epoch
+        counter = _Counter()
+        history = getattr(kfitcompat, method)(_model(), dataset(), steps_per_epoch=steps,
+                                              epochs=epochs, verbose=0, callbacks=[counter])
+    assert (counter.train, history.epoch) == (Count.batches, expected)
+
+
+def test_calls_that_raise_in_two_threads_each_get_their_error_and_restore_the_state():
+    import signal
+    import threading
+
+    def failing(at):
+        for i, batch in enumerate(_batches()):
+            if i == at:
+                raise KeyError(f"bad batch {at}")
+            yield batch
+
+    before = (list(warnings.filters), signal.getsignal(signal.SIGINT), keras.Model.fit)
+    alive = {t.ident for t in threading.enumerate()}
+    barrier, errors = threading.Barrier(2), {}
+
+    def train(at):
+        model = _model()
+        barrier.wait()
+        try:
+            kfitcompat.fit_generator(model, failing(at), steps_per_epoch=10, verbose=0,
+                                     workers=2)
+        except KeyError as exc:
+            errors[at] = exc
+
+    threads = [threading.Thread(target=train, args=(at,)) for at in (2, 5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert {at: str(e) for at, e in errors.items()} == {2: "'bad batch 2'", 5: "'bad batch 5'"}
+    assert (list(warnings.filters), signal.getsignal(signal.SIGINT), keras.Model.fit) == before
+    for _ in range(50):  # loader threads end with their call
+        if {t.ident for t in threading.enumerate() if t.is_alive()} <= alive:
+            break
+        threading.Event().wait(0.1)
+    assert {t.name for t in threading.enumerate() if t.ident not in alive} == set()
+
+
 def test_two_calls_in_two_threads_leave_the_warning_filters_as_they_were():
     import threading
 
