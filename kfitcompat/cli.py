@@ -33,10 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("args", nargs=argparse.REMAINDER, help="passed to the script as sys.argv")
     sub.add_parser("version", help="print the version")
     check = sub.add_parser("check", help="report legacy Keras calls (exit 1 if any)")
-    check.add_argument("paths", nargs="+")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    _source_options(check)
+    check.add_argument("--format", choices=["text", "json"], default="text",
+                       help="text: one line per finding (default); json: for tools")
     migrate = sub.add_parser("migrate", help="rewrite legacy Keras calls")
-    migrate.add_argument("paths", nargs="+")
+    _source_options(migrate)
     mode = migrate.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a diff (the default)")
     mode.add_argument("--write", action="store_true", help="rewrite the files in place")
@@ -49,6 +50,55 @@ def _parser() -> argparse.ArgumentParser:
                          help="translate ImageDataGenerator into Keras 3 preprocessing layers "
                               "and tf.data where every argument has a counterpart")
     return parser
+
+
+def _source_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="files or folders (.py, .ipynb); `-` reads standard input")
+    parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
+                        help="skip files and folders matching this gitignore-style pattern "
+                             "(repeatable; comma-separated lists too)")
+    parser.add_argument("--no-respect-gitignore", dest="gitignore", action="store_false",
+                        help="also read what .gitignore files ignore")
+    parser.add_argument("--select", metavar="RULES",
+                        help="only these rule ids (comma-separated; see `--list-rules`)")
+    parser.add_argument("--ignore", metavar="RULES", help="skip these rule ids (comma-separated)")
+    parser.add_argument("--list-rules", action="store_true",
+                        help="print the rule ids and exit")
+    parser.add_argument("--stdin-filename", default="-", metavar="NAME",
+                        help="the name standard input is reported under (`.ipynb`: a notebook)")
+
+
+def _rule_selection(args: argparse.Namespace) -> Any:
+    """The ``--select`` / ``--ignore`` rule ids, checked against the registry.
+
+    Raises:
+        ValueError: an id no rule has, named with the known ones.
+    """
+    from .migrate.base import REGISTRY, WHOLE_MODULE_RULES, RuleSelection
+
+    known = set(REGISTRY.rules) | set(WHOLE_MODULE_RULES)
+    chosen = {}
+    for option in ("select", "ignore"):
+        value = getattr(args, option)
+        ids = {r.strip() for r in value.split(",") if r.strip()} if value else None
+        unknown = sorted((ids or set()) - known)
+        if unknown:
+            raise ValueError(f"kfitcompat: unknown rule id(s) {', '.join(unknown)} in "
+                             f"--{option}; the rule ids are: {', '.join(sorted(known))}")
+        chosen[option] = ids
+    return RuleSelection(None if chosen["select"] is None else frozenset(chosen["select"]),
+                         frozenset(chosen["ignore"] or ()))
+
+
+def _list_rules() -> int:
+    from .migrate.base import REGISTRY, WHOLE_MODULE_RULES
+
+    for rule, family in sorted(REGISTRY.rules.items()):
+        print(f"{rule}\t{family}")
+    for rule in WHOLE_MODULE_RULES:
+        print(f"{rule}\tmodule")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,24 +134,39 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         import libcst  # noqa: F401
-    except ImportError:
-        print('kfitcompat: check/migrate need LibCST: pip install "kfitcompat[migrate]"',
+        import pathspec  # noqa: F401
+    except ImportError as exc:
+        print(f"kfitcompat: check/migrate need {exc.name}: pip install \"kfitcompat[migrate]\"",
               file=sys.stderr)
         return 2
-    from .migrate import iter_source_files, process_file
+    from .migrate import iter_source_files, process_file, process_text
 
+    if args.list_rules:
+        return _list_rules()
     try:
-        files = list(iter_source_files(args.paths))
+        rules = _rule_selection(args)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    exclude = [p.strip() for value in args.exclude for p in value.split(",") if p.strip()]
+    stdin = "-" in args.paths
+    try:
+        files = list(iter_source_files([p for p in args.paths if p != "-"], exclude,
+                                       args.gitignore))
     except FileNotFoundError as exc:
         print(exc, file=sys.stderr)
         return 2
     rewrite = args.command == "migrate"
     target = getattr(args, "target", "keras3")
     augment = bool(getattr(args, "augment_layers", False))
-    results = [process_file(path, target, rewrite, augment) for path in files]
+    results = [process_file(path, target, rewrite, augment, rules) for path in files]
+    if stdin:
+        results.append(process_text(sys.stdin.read(), args.stdin_filename, target, rewrite,
+                                    augment, rules))
     if args.command == "check":
         return _report(results, args.format)
-    return _migrate(results, args.write, args.check)
+    return _migrate(results, args.write, args.check, stdin_name=args.stdin_filename
+                    if stdin else None)
 
 
 def _report(results: list[Any], fmt: str) -> int:
@@ -123,8 +188,14 @@ def _report(results: list[Any], fmt: str) -> int:
     return 1 if rows or errors else 0
 
 
-def _migrate(results: list[Any], write: bool, check: bool = False) -> int:
+def _migrate(results: list[Any], write: bool, check: bool = False,
+             stdin_name: str | None = None) -> int:
+    """Write or diff the results; standard input's (the last, named ``stdin_name``) goes to
+    standard output: the new source with ``--write``, as black does, else its diff."""
     changed = [r for r in results if r.changed]
+    if stdin_name is not None and write:
+        sys.stdout.write(results[-1].new)
+        changed = [r for r in changed if r is not results[-1]]
     for r in changed:
         if write:
             with open(r.path, "w", encoding="utf-8") as f:

@@ -220,6 +220,42 @@ def test_processes_serve_every_index_once_per_pass_in_order(workers):
     assert not multiprocessing.active_children()
 
 
+def test_a_short_call_with_processes_loads_in_a_thread_and_starts_none(monkeypatch):
+    """Threads first (the default): a call whose loading takes less than the budget never
+    waits for worker processes to start (each imports TensorFlow: seconds)."""
+    monkeypatch.delenv("KFITCOMPAT_PROCESSES_AFTER")
+    seq = PidSequence(length=8)
+    with make_source(seq, "fit", workers=2, use_multiprocessing=True) as source:
+        batches = _drain(source, 16)
+        assert multiprocessing.active_children() == []
+    assert _first_values(batches) == list(range(8)) * 2
+    assert {int(b[0].numpy()[0, 1]) for b in batches} == {os.getpid()}
+
+
+@pytest.mark.slow
+def test_threads_first_then_processes_keep_the_order_and_the_epoch_state(monkeypatch):
+    """After the budget the workers start; once one has the Sequence the batches come from
+    them, in order, and the state ``on_epoch_end()`` set in the parent reaches them."""
+    monkeypatch.setenv("KFITCOMPAT_PROCESSES_AFTER", "0.05")
+    seq = PidSequence(length=8, delay=0.02)
+    pids: set[int] = set()
+    values: list[int] = []
+    with make_source(seq, "fit", workers=2, use_multiprocessing=True) as source:
+        it = iter(source.dataset())
+        deadline = time.monotonic() + 120
+        while len(pids - {os.getpid()}) == 0 and time.monotonic() < deadline:
+            for _ in range(8):  # a pass at a time
+                batch = next(it)
+                values.append(int(batch[0].numpy()[0, 0]))
+                pids.add(int(batch[0].numpy()[0, 1]))
+        passes = len(values) // 8
+        tail = [int(next(it)[0].numpy()[0, 0]) for _ in range(8)]
+    assert os.getpid() in pids and len(pids) > 1, "never switched to the worker processes"
+    assert values == [1000 * p + i for p in range(passes) for i in range(8)]
+    assert tail == [1000 * passes + i for i in range(8)]  # state of on_epoch_end, in order
+    assert multiprocessing.active_children() == []
+
+
 def test_batch_check_passes_exact_batches_through_and_converts_or_explains_the_rest():
     check = BatchCheck(spec_of((np.zeros((4, 3), "float32"), np.zeros((4, 1), "int64"))))
     x, y = np.ones((2, 3), "float32"), np.ones((2, 1), "int64")

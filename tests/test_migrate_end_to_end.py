@@ -222,3 +222,48 @@ def test_cli_conventions_version_check_patchable_diff_and_python2_hint(tmp_path,
     old.write_text('print "epoch", i\n')
     assert main(["check", str(old)]) == 1
     assert "Python 2 syntax" in capsys.readouterr().out
+
+
+def test_cli_file_selection_gitignore_exclude_and_stdin(tmp_path, capsys, monkeypatch):
+    """As ruff and black: folders a .gitignore names (the repository's, above the folder
+    too) and --exclude patterns are skipped, a file named on the command line is read, and
+    `-` is standard input (`migrate - --write` prints the new source)."""
+    import io
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("vendor/\n")
+    for name in ("vendor/v.py", "src/a.py", "src/gen/b.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("model.fit_generator(g, 3)\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "src", "vendor/v.py", "--exclude", "gen/"]) == 1
+    out = capsys.readouterr().out
+    assert "src/a.py:1:1" in out and "vendor/v.py:1:1" in out and "b.py" not in out
+    assert main(["check", "."]) == 1
+    out = capsys.readouterr().out
+    assert "vendor" not in out and "2 of 2 file(s)" in out
+    assert main(["check", ".", "--no-respect-gitignore"]) == 1
+    assert "3 of 3 file(s)" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("model.fit_generator(g, 3)\n"))
+    assert main(["migrate", "-", "--write"]) == 0
+    assert capsys.readouterr().out == "model.fit(g, steps_per_epoch=3)\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO("h = model.fit(x, nb_epoch=2)\n"))
+    assert main(["check", "-", "--stdin-filename", "train.py"]) == 1
+    assert "train.py:1:5: [nb_epoch]" in capsys.readouterr().out
+
+
+def test_cli_rule_selection_and_inline_suppression(tmp_path, capsys):
+    script = tmp_path / "s.py"
+    kept = ("model.fit_generator(g, 3)  # kfitcompat: ignore\n"
+            "model.fit(x, y, nb_epoch=3)  # kfitcompat: ignore[fit_generator]\n")
+    script.write_text("model.fit_generator(g, 3, nb_epoch=2)\n" + kept)
+    assert main(["migrate", "--write", "--ignore", "nb_epoch", str(script)]) == 0
+    assert script.read_text() == "model.fit(g, steps_per_epoch=3, nb_epoch=2)\n" + kept
+    capsys.readouterr()
+    assert main(["check", "--select", "nb_epoch", str(script)]) == 1
+    rows = [line for line in capsys.readouterr().out.splitlines() if "[" in line]
+    assert [r.split(":")[1] for r in rows] == ["1", "3"] and all("[nb_epoch]" in r for r in rows)
+    assert main(["check", "--select", "nb_epochs", str(script)]) == 2
+    assert "unknown rule id(s) nb_epochs in --select" in capsys.readouterr().err
+    assert main(["check", "--list-rules", str(script)]) == 0
+    assert "load-img-grayscale\timage" in capsys.readouterr().out

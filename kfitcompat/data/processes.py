@@ -31,7 +31,7 @@ import tempfile
 import threading
 import time
 import traceback
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import cloudpickle
@@ -127,6 +127,14 @@ def _worker_getitem(path: str, index: int, method: str = "__getitem__") -> Any:
         raise carrier from None
 
 
+def _worker_load(path: str) -> None:
+    """A worker's first task: unpickle the Sequence (the loader switches once one has)."""
+    if path not in _CACHE:
+        _CACHE.clear()
+        with open(path, "rb") as f:
+            _CACHE[path] = pickle.load(f)
+
+
 def dumps_by_value(obj: Any, what: str) -> bytes:
     """``cloudpickle`` bytes of ``obj`` (classes of ``__main__`` by value), or
     :class:`UnpicklableError` naming the attribute that cannot be sent."""
@@ -148,18 +156,58 @@ def dumps_by_value(obj: Any, what: str) -> bytes:
         ) from exc
 
 
-class ProcessLoader:
-    """Callable ``index -> batch`` backed by ``workers`` processes (see module doc)."""
+#: Seconds of loading a call does in one thread before it starts its worker processes
+#: (``KFITCOMPAT_PROCESSES_AFTER``; ``0``: they start with the call and load every batch,
+#: the first ones included). A worker is a fresh interpreter that imports TensorFlow to
+#: unpickle a ``keras.utils.Sequence`` (about 6 s on a 2-core machine): a call whose loading
+#: takes less than that would only wait for them.
+PROCESSES_AFTER_DEFAULT = 5.0
 
-    def __init__(self, sequence: Any, workers: int, method: str = "__getitem__") -> None:
+
+def processes_after() -> float:
+    """The threads-first budget in seconds (see :data:`PROCESSES_AFTER_DEFAULT`).
+
+    Raises:
+        ValueError: ``KFITCOMPAT_PROCESSES_AFTER`` is not a number >= 0.
+    """
+    value = os.environ.get("KFITCOMPAT_PROCESSES_AFTER", "")
+    if not value:
+        return PROCESSES_AFTER_DEFAULT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise ValueError("Invalid value for environment variable `KFITCOMPAT_PROCESSES_AFTER`."
+                         f" Expected a number of seconds >= 0. Received: {value!r}")
+    return seconds
+
+
+class ProcessLoader:
+    """Callable ``index -> batch`` backed by ``workers`` processes (see module doc).
+
+    Threads first: the batches are loaded in one thread of this process until that loading
+    has taken ``after`` seconds (:func:`processes_after`); then the worker processes start,
+    and once one of them has the Sequence, the next requests go to them (the thread keeps
+    serving while they start). A short call never waits for a worker to start; a long one
+    runs in processes after its first seconds. Batches keep their order either way.
+    ``after=0``: processes from the first batch (Keras 2's behaviour).
+    """
+
+    def __init__(self, sequence: Any, workers: int, method: str = "__getitem__",
+                 after: float | None = None) -> None:
         self._sequence = sequence
         self._method = method
+        self._workers = workers
         self._dir = tempfile.mkdtemp(prefix="kfitcompat-seq-")
         self._version = 0
         self._path = ""
         self._readers: dict[str, list[Future]] = {}  # pass file -> requests reading it
+        self._pool: ProcessPoolExecutor | None = None
+        self._ready: Future | None = None  # a worker has unpickled the Sequence
+        self._lock = threading.RLock()  # submit runs on tf.data's parallel map threads
         try:
-            self.refresh()
+            self.refresh(force=True)  # an UnpicklableError now, not after the thread phase
         except BaseException:
             shutil.rmtree(self._dir, ignore_errors=True)
             raise
@@ -167,11 +215,36 @@ class ProcessLoader:
         # so it never waits for the parent's round trip (~5 ms on a busy 2-core machine).
         self.concurrency = 2 * workers
         self._early: dict[int, Future] = {}
-        self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                         initargs=(os.getpid(),))
+        self._after = processes_after() if after is None else after
+        self._thread_seconds = 0.0
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="kfitcompat-first")
+        if self._after <= 0:
+            self._start_processes()
 
-    def refresh(self) -> None:
-        """Send the parent's current Sequence state to the workers (after ``on_epoch_end``)."""
+    @property
+    def in_processes(self) -> bool:
+        """Whether requests now go to the worker processes."""
+        return self._ready is not None and self._ready.done() and not (
+            self._ready.cancelled() or self._ready.exception() is not None)
+
+    def _start_processes(self) -> None:
+        if self._pool is not None:
+            return
+        self._write_pass()
+        self._pool = ProcessPoolExecutor(max_workers=self._workers, initializer=_init_worker,
+                                         initargs=(os.getpid(),))
+        self._ready = self._pool.submit(_worker_load, self._path)
+        self._readers[self._path].append(self._ready)
+
+    def refresh(self, force: bool = False) -> None:
+        """Send the parent's current Sequence state to the workers (after ``on_epoch_end``);
+        before they start, the thread reads the parent's Sequence itself."""
+        with self._lock:
+            if self._pool is None and not force:
+                return
+            self._write_pass()
+
+    def _write_pass(self) -> None:
         payload = dumps_by_value(self._sequence, "The Sequence")
         self._version += 1
         path = os.path.join(self._dir, f"sequence-{self._version}.pkl")
@@ -184,14 +257,28 @@ class ProcessLoader:
                 os.remove(old)
                 del self._readers[old]
 
+    def _in_thread(self, index: int) -> Any:
+        start = time.perf_counter()
+        try:
+            return getattr(self._sequence, self._method)(index)
+        finally:
+            self._thread_seconds += time.perf_counter() - start
+
     def submit(self, index: int) -> Future:
         """A ``Future`` of batch ``index`` (read from the current Sequence state)."""
-        future = self._pool.submit(_worker_getitem, self._path, index, self._method)
-        self._readers[self._path].append(future)
-        return future
+        with self._lock:
+            if self._ready is not None and self._ready.done() and not self.in_processes:
+                self._ready.result()  # the workers could not start: say why
+            if self._pool is not None and (self._after <= 0 or self.in_processes):
+                future = self._pool.submit(_worker_getitem, self._path, index, self._method)
+                self._readers[self._path].append(future)
+                return future
+            if self._pool is None and self._thread_seconds >= self._after:
+                self._start_processes()
+            return self._thread.submit(self._in_thread, index)
 
     def start(self, indices: list[int]) -> None:
-        """Request the first batches now: the workers load them while Keras sets up."""
+        """Request the first batches now: they load while Keras sets up."""
         for index in indices:
             self._early.setdefault(index, self.submit(index))
 
@@ -213,7 +300,9 @@ class ProcessLoader:
 
     def close(self) -> None:
         self._early.clear()
-        self._pool.shutdown(wait=True, kill_workers=True)
+        self._thread.shutdown(wait=True, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, kill_workers=True)
         shutil.rmtree(self._dir, ignore_errors=True)
 
 

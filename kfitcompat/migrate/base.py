@@ -19,7 +19,7 @@ from .edits import code_of, keyword_arg
 from .sequences import ModuleFacts
 
 __all__ = ["Context", "Finding", "KERAS3", "KFITCOMPAT", "REGISTRY", "Registry",
-           "SHIMMED_RULES", "batch_size_of_call"]
+           "RuleSelection", "SHIMMED_RULES", "WHOLE_MODULE_RULES", "batch_size_of_call"]
 
 KERAS3 = "keras3"
 KFITCOMPAT = "kfitcompat"
@@ -28,6 +28,21 @@ SHIMMED_RULES = frozenset({"fit_generator", "evaluate_generator", "predict_gener
                            "nb_epoch", "samples_per_epoch", "nb_val_samples", "val_samples",
                            "loading-arguments", "image-import", "keras1-layer",
                            "get-file-extract"})
+
+
+# Steps of a whole module, not of a node: rule ids too (``--select``, ``--ignore``).
+WHOLE_MODULE_RULES = ("install", "augment-layers", "augment-layers-kept")
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    """``--select`` / ``--ignore``: the rule ids that run (``select=None``: all of them)."""
+
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
+
+    def selected(self, rule: str) -> bool:
+        return (self.select is None or rule in self.select) and rule not in self.ignore
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ left as it is, with a ``# kfitcompat:`` comment above the statement.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,13 +16,16 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from . import plugins  # noqa: F401  (registers every rule family)
-from .base import KERAS3, KFITCOMPAT, REGISTRY, SHIMMED_RULES, BatchSizes, Finding
+from .base import KERAS3, KFITCOMPAT, REGISTRY, SHIMMED_RULES, BatchSizes, Finding, RuleSelection
 from .edits import insert_statements
 from .sequences import ModuleFacts, SequenceMover
 
 __all__ = ["Finding", "migrate_source", "KERAS3", "KFITCOMPAT"]
 
 _COMMENT = "# kfitcompat: "
+# `# kfitcompat: ignore` (every rule) or `# kfitcompat: ignore[nb_epoch, fit_generator]` on a
+# line of the statement: its findings are neither reported nor rewritten.
+_SUPPRESS = re.compile(r"#\s*kfitcompat:\s*ignore\b(?:\[([^\]]*)\])?")
 
 
 class LegacyKerasTransformer(cst.CSTTransformer):
@@ -32,8 +36,10 @@ class LegacyKerasTransformer(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
 
     def __init__(self, target: str, batch_sizes: dict[str, str], rewrite: bool,
-                 lines: Sequence[str] = (), facts: ModuleFacts | None = None) -> None:
+                 lines: Sequence[str] = (), facts: ModuleFacts | None = None,
+                 rules: RuleSelection | None = None) -> None:
         super().__init__()
+        self.rules = rules or RuleSelection()
         self.lines = lines
         self.facts = facts or ModuleFacts()
         self.moves: dict[str, dict[str, cst.BaseExpression]] = {}
@@ -53,7 +59,8 @@ class LegacyKerasTransformer(cst.CSTTransformer):
     def applies(self, rule: str) -> bool:
         """Rewrite this rule? With ``--target kfitcompat`` what the shim handles at run
         time stays as it is; everything else is still rewritten."""
-        return self.enabled and (self.target == KERAS3 or rule not in SHIMMED_RULES)
+        return self.enabled and self.rules.selected(rule) and (
+            self.target == KERAS3 or rule not in SHIMMED_RULES)
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The node ``node`` (an original) sits in; ``None`` for the module."""
@@ -61,7 +68,10 @@ class LegacyKerasTransformer(cst.CSTTransformer):
 
     def report(self, node: cst.CSTNode, rule: str, message: str, fix: str,
                changed: bool, comment: str | None = None) -> bool:
-        """Record a finding; returns whether the rule's rewrite applies."""
+        """Record a finding; returns whether the rule's rewrite applies (never for a rule
+        deselected or suppressed on the statement's lines)."""
+        if not self.rules.selected(rule) or self._suppressed(node, rule):
+            return False
         pos = self.get_metadata(PositionProvider, node).start
         applied = self.applies(rule)
         self.findings.append(Finding(pos.line, pos.column + 1, rule, message, fix,
@@ -69,6 +79,15 @@ class LegacyKerasTransformer(cst.CSTTransformer):
         if comment and applied and self._pending:
             self._pending[-1].append(comment)
         return applied
+
+    def _suppressed(self, node: cst.CSTNode, rule: str) -> bool:
+        where = self.get_metadata(PositionProvider, node)
+        for row in range(where.start.line, where.end.line + 1):
+            found = _SUPPRESS.search(self.lines[row - 1]) if row <= len(self.lines) else None
+            if found and (found.group(1) is None or rule in {
+                    r.strip() for r in found.group(1).split(",")}):
+                return True
+        return False
 
     def _run(self, node_type: str, kind: type, original: Any, updated: Any) -> Any:
         """The handlers of ``node_type`` in turn, while the node is still of that ``kind``."""
@@ -143,14 +162,15 @@ def _imports_keras(stmt: cst.BaseSmallStatement) -> bool:
 
 
 def migrate_source(source: str, target: str = KERAS3, rewrite: bool = True,
-                   augment_layers: bool = False, notebook: bool = False
-                   ) -> tuple[str, list[Finding]]:
+                   augment_layers: bool = False, notebook: bool = False,
+                   rules: RuleSelection | None = None) -> tuple[str, list[Finding]]:
     """Return ``(new_source, findings)``; with ``rewrite=False`` only report.
 
     ``augment_layers`` (``--target keras3`` only): translate ImageDataGenerator into
     Keras 3 preprocessing layers where every argument has a counterpart
     (:mod:`kfitcompat.migrate.augment`). ``notebook``: the source is a notebook's code
-    cells (:mod:`kfitcompat.migrate.notebooks`).
+    cells (:mod:`kfitcompat.migrate.notebooks`). ``rules``: which rule ids run (``--select``
+    / ``--ignore``).
 
     Raises:
         libcst.ParserSyntaxError: the source does not parse.
@@ -159,8 +179,9 @@ def migrate_source(source: str, target: str = KERAS3, rewrite: bool = True,
     sizes, facts = BatchSizes(), ModuleFacts(notebook)
     module.visit(sizes)
     module.visit(facts)
+    rules = rules or RuleSelection()
     transformer = LegacyKerasTransformer(target, sizes.sizes, rewrite, source.splitlines(),
-                                         facts)
+                                         facts, rules)
     new_module = MetadataWrapper(module).visit(transformer)
     if transformer.classes_to_patch:
         new_module = new_module.visit(SequenceMover(transformer.moves,
@@ -170,12 +191,12 @@ def migrate_source(source: str, target: str = KERAS3, rewrite: bool = True,
         from .augment import ensure_imports
 
         new_module = ensure_imports(new_module, transformer.imports)
-    if rewrite and target == KFITCOMPAT and findings:
+    if rewrite and target == KFITCOMPAT and findings and rules.selected("install"):
         new_module, added = _add_install(new_module)
         if added:
             findings = findings + [Finding(1, 1, "install", "legacy calls kept",
                                            "import kfitcompat; kfitcompat.install()", True)]
-    if augment_layers and target == KERAS3:
+    if augment_layers and target == KERAS3 and rules.selected("augment-layers"):
         new_module, more = _augment_layers(new_module, rewrite)
         findings = findings + more
     return new_module.code, findings

@@ -34,14 +34,6 @@ def model_method(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
                if k in rule.renames or k in rule.sample_counts or k in LOADING_ARGS]
     if name == "fit" and not touched:
         return updated
-    if name in POSITIONAL and ctx.applies(name):
-        named = _keywords_for_positionals(updated, POSITIONAL[name])
-        if named is None:
-            ctx.report(original, name, f"`{name}` has more positional arguments than its "
-                       "Keras 2 signature", "name them", False)
-            return updated
-        updated = named
-        legacy_kwargs = [a.keyword.value for a in updated.args if a.keyword is not None]
     if name == "predict_classes":
         if not ctx.report(original, "predict_classes",
                           "`predict_classes` was removed (TF 2.6)", rule.note, True,
@@ -51,10 +43,17 @@ def model_method(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
         predict = updated.with_changes(func=func.with_changes(attr=cst.Name("predict")))
         return cst.parse_expression(f"{code_of(predict)}.argmax(axis=-1)")
     if rule.new_name is not None:
+        named = (_keywords_for_positionals(updated, POSITIONAL[name]) if name in POSITIONAL
+                 else updated)
+        if named is None:
+            ctx.report(original, name, f"`{name}` has more positional arguments than its "
+                       "Keras 2 signature", "name them", False)
+            return updated
         if ctx.report(original, name, f"`{name}` is {rule.status}",
                       f"{name} -> {rule.new_name} ({rule.note})", True):
-            updated = updated.with_changes(func=func.with_changes(attr=cst.Name(
+            updated = named.with_changes(func=func.with_changes(attr=cst.Name(
                 rule.new_name)))
+            legacy_kwargs = [a.keyword.value for a in updated.args if a.keyword is not None]
             if name.endswith("_generator") and keyword_arg(updated, "generator") is not None:
                 updated = rename_keyword(updated, "generator", "x")  # Keras 3 calls it x
     for old, new in rule.renames.items():
