@@ -112,12 +112,7 @@ def _portable(exc: BaseException, worker_traceback: str) -> BaseException:
 
 
 def _worker_getitem(path: str, index: int, method: str = "__getitem__") -> Any:
-    sequence = _CACHE.get(path)
-    if sequence is None:
-        _CACHE.clear()
-        with open(path, "rb") as f:
-            sequence = pickle.load(f)
-        _CACHE[path] = sequence
+    sequence = _worker_load(path)
     try:
         return getattr(sequence, method)(index)
     except Exception as exc:
@@ -127,12 +122,14 @@ def _worker_getitem(path: str, index: int, method: str = "__getitem__") -> Any:
         raise carrier from None
 
 
-def _worker_load(path: str) -> None:
-    """A worker's first task: unpickle the Sequence (the loader switches once one has)."""
+def _worker_load(path: str) -> Any:
+    """The Sequence of pass file ``path``, unpickled once per worker and pass (a worker's
+    first task: the loader switches to processes once one has it)."""
     if path not in _CACHE:
         _CACHE.clear()
         with open(path, "rb") as f:
             _CACHE[path] = pickle.load(f)
+    return _CACHE[path]
 
 
 def dumps_by_value(obj: Any, what: str) -> bytes:
