@@ -67,6 +67,9 @@ def _source_options(parser: argparse.ArgumentParser) -> None:
                         help="print the rule ids and exit")
     parser.add_argument("--stdin-filename", default="-", metavar="NAME",
                         help="the name standard input is reported under (`.ipynb`: a notebook)")
+    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                        help="colour the diff and the rule ids: auto (default) on a terminal "
+                             "unless NO_COLOR is set, always, or never")
 
 
 def _rule_selection(args: argparse.Namespace) -> Any:
@@ -163,13 +166,44 @@ def main(argv: list[str] | None = None) -> int:
     if stdin:
         results.append(process_text(sys.stdin.read(), args.stdin_filename, target, rewrite,
                                     augment, rules))
+    paint = _painter(args.color)
     if args.command == "check":
-        return _report(results, args.format)
+        return _report(results, args.format, paint)
     return _migrate(results, args.write, args.check, stdin_name=args.stdin_filename
-                    if stdin else None)
+                    if stdin else None, paint=paint)
 
 
-def _report(results: list[Any], fmt: str) -> int:
+_ANSI = {"+": "\033[32m", "-": "\033[31m", "@": "\033[36m", "rule": "\033[1;33m"}
+_RESET = "\033[0m"
+
+
+def _painter(color: str) -> Any:
+    """``paint(kind, text)``: ``text`` in the colour of ``kind``, or as it is.
+
+    ``auto`` colours only a terminal and never when ``NO_COLOR`` is set (no-color.org);
+    ``always`` / ``never`` decide regardless of both.
+    """
+    on = color == "always" or (color == "auto" and sys.stdout.isatty()
+                               and not os.environ.get("NO_COLOR"))
+
+    def paint(kind: str, text: str) -> str:
+        return f"{_ANSI[kind]}{text}{_RESET}" if on and kind in _ANSI else text
+
+    return paint
+
+
+def _paint_diff(diff: str, paint: Any) -> str:
+    lines = diff.splitlines(keepends=True)
+    out = []
+    for line in lines:
+        body, end = (line[:-1], "\n") if line.endswith("\n") else (line, "")
+        kind = line[:1] if not line.startswith(("+++", "---")) else ""
+        out.append(paint(kind, body) + end)
+    return "".join(out)
+
+
+def _report(results: list[Any], fmt: str, paint: Any = None) -> int:
+    paint = paint or _painter("never")
     rows = [dict(location=where, **f.as_dict()) for r in results for where, f in r.findings]
     errors = [e for r in results for e in r.errors]
     notes = [n for r in results for n in r.notes]
@@ -177,7 +211,8 @@ def _report(results: list[Any], fmt: str) -> int:
         print(json.dumps({"findings": rows, "errors": errors, "notes": notes}, indent=2))
     else:
         for row in rows:
-            print(f"{row['location']}:{row['line']}:{row['col']}: [{row['rule']}] "
+            print(f"{row['location']}:{row['line']}:{row['col']}: "
+                  f"[{paint('rule', row['rule'])}] "
                   f"{row['message']}. Fix: {row['fix']}")
         for error in errors:
             print(error)
@@ -189,7 +224,7 @@ def _report(results: list[Any], fmt: str) -> int:
 
 
 def _migrate(results: list[Any], write: bool, check: bool = False,
-             stdin_name: str | None = None) -> int:
+             stdin_name: str | None = None, paint: Any = None) -> int:
     """Write or diff the results; standard input's (the last, named ``stdin_name``) goes to
     standard output: the new source with ``--write``, as black does, else its diff."""
     changed = [r for r in results if r.changed]
@@ -201,7 +236,7 @@ def _migrate(results: list[Any], write: bool, check: bool = False,
             with open(r.path, "w", encoding="utf-8") as f:
                 f.write(r.new)
         else:
-            sys.stdout.write(r.diff())
+            sys.stdout.write(_paint_diff(r.diff(), paint or _painter("never")))
     done = sum(1 for r in results for _, f in r.findings if f.changed)
     manual = sum(1 for r in results for _, f in r.findings if not f.changed)
     for r in results:

@@ -42,6 +42,32 @@ def test_demo_on_the_users_own_folder(tmp_path, capsys):
     assert status == 0
     assert "Found 16 images belonging to 2 classes." in out
     assert demo_main(["--data", str(tmp_path / "nope")]) == 2
+    captured = capsys.readouterr()
+    assert "--data" in captured.err and "is not a folder" in captured.err and not captured.out
+
+
+@pytest.mark.parametrize("bad", ["0", "-3", "two"])
+def test_demo_rejects_a_bad_epoch_count_with_a_message(bad, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        demo_main(["--epochs", bad])
+    assert exit_info.value.code == 2
+    assert f"argument --epochs: expected a whole number of at least 1, got '{bad}'" in (
+        capsys.readouterr().err)
+
+
+def test_tensorflows_cpu_start_up_lines_become_one_line_and_the_rest_passes(capfd):
+    """The C++ side writes to file descriptor 2 directly: held back, replaced by one line."""
+    from kfitcompat.demo import _tensorflow_start_explained
+
+    with _tensorflow_start_explained():
+        os.write(2, b"I0000 cudart_stub.cc:31] Could not find cuda drivers on your machine, "
+                    b"GPU will not be used.\n")
+        os.write(2, b"E0000 cuda_executor.cc] failed call to cuInit: INTERNAL: CUDA error\n")
+        os.write(2, b"something the user must see\n")
+    err = capfd.readouterr().err
+    assert "cuda drivers" not in err and "cuInit" not in err
+    assert "something the user must see" in err
+    assert "TensorFlow found no GPU and trains on the CPU" in err and "2 lines" in err
 
 
 def test_plot_history_draws_every_metric_and_its_val_twin(tmp_path, data):

@@ -220,7 +220,7 @@ def test_processes_serve_every_index_once_per_pass_in_order(workers):
     assert not multiprocessing.active_children()
 
 
-def test_a_short_call_with_processes_loads_in_a_thread_and_starts_none(monkeypatch):
+def test_a_short_call_with_processes_loads_in_threads_and_starts_none(monkeypatch):
     """Threads first (the default): a call whose loading takes less than the budget never
     waits for worker processes to start (each imports TensorFlow: seconds)."""
     monkeypatch.delenv("KFITCOMPAT_PROCESSES_AFTER")
@@ -230,6 +230,42 @@ def test_a_short_call_with_processes_loads_in_a_thread_and_starts_none(monkeypat
         assert multiprocessing.active_children() == []
     assert _first_values(batches) == list(range(8)) * 2
     assert {int(b[0].numpy()[0, 1]) for b in batches} == {os.getpid()}
+
+
+_OVERLAP_LOCK = threading.Lock()  # module-level: the Sequence itself must stay picklable
+_OVERLAP = {"now": 0, "most": 0}
+
+
+class _OverlapSequence(keras.utils.Sequence):
+    """Sleeps in ``__getitem__`` (I/O) and records how many calls overlapped at most."""
+
+    def __init__(self, length: int) -> None:
+        super().__init__()
+        self.length = length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, i):
+        with _OVERLAP_LOCK:
+            _OVERLAP["now"] += 1
+            _OVERLAP["most"] = max(_OVERLAP["most"], _OVERLAP["now"])
+        time.sleep(0.03)
+        with _OVERLAP_LOCK:
+            _OVERLAP["now"] -= 1
+        return np.full((2, 3), i, "float32"), np.zeros((2, 1), "float32")
+
+
+def test_threads_first_loads_in_as_many_threads_as_workers(monkeypatch):
+    """Before its processes start a call loads as ``use_multiprocessing=False`` would, with
+    ``workers`` threads at once: a short call with processes is never slower than threads."""
+    monkeypatch.delenv("KFITCOMPAT_PROCESSES_AFTER")
+    _OVERLAP.update(now=0, most=0)
+    seq = _OverlapSequence(12)
+    with make_source(seq, "fit", workers=3, use_multiprocessing=True) as source:
+        assert _first_values(_drain(source, 12)) == list(range(12))
+        assert multiprocessing.active_children() == []
+    assert _OVERLAP["most"] == 3
 
 
 @pytest.mark.slow

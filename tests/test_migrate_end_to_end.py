@@ -169,6 +169,36 @@ def test_notebook_cells_migrate_as_one_module_with_ipython_lines_kept(tmp_path, 
     assert main(["migrate", "--check", str(nb)]) == 0  # idempotent
 
 
+def test_a_writefile_cell_is_migrated_as_a_module_of_its_own(tmp_path, capsys):
+    """``%%writefile train.py`` writes a script the notebook runs later (``!python
+    train.py``): its body is Python of its own, migrated alone; other files stay as written."""
+    nb = _notebook(
+        tmp_path / "w.ipynb",
+        "from keras.utils import Sequence\nclass Rows(Sequence):\n    pass\n",
+        "%%writefile train.py\nfrom keras.optimizers import SGD\nopt = SGD(lr=0.1)\n"
+        "model.fit_generator(g, 3, nb_epoch=2)\n",
+        "%%writefile -a notes.txt\nmodel.fit_generator(g, 3)\n",
+        "%%writefile broken.py\ndef f(:\n",
+        "!python train.py\nmodel.fit_generator(Rows(), 3, workers=2)\n")
+    assert main(["check", str(nb)]) == 1
+    out = capsys.readouterr().out
+    assert f"{nb}:cell 2:3:" in out  # SGD(lr=) on the cell's line 3 (the magic is line 1)
+    assert f"{nb}:cell 2:4:" in out and f"{nb}:cell 3:2:" not in out
+    assert f"note: {nb}:cell 3: left as it is (a cell magic" in out
+    assert f"{nb}:cell 4:" in out  # the broken written module is reported, not hidden
+    assert main(["migrate", "--write", str(nb)]) == 0  # the broken cell: reported on stderr
+    cells = ["".join(c["source"]) for c in json.loads(nb.read_text())["cells"]]
+    assert cells[1] == ("%%writefile train.py\nfrom keras.optimizers import SGD\n"
+                        "opt = SGD(learning_rate=0.1)\nmodel.fit(g, steps_per_epoch=3, "
+                        "epochs=2)\n")
+    assert cells[2] == "%%writefile -a notes.txt\nmodel.fit_generator(g, 3)\n"
+    assert cells[3] == "%%writefile broken.py\ndef f(:\n"
+    # the notebook's own cells still migrate as one module around the written one: the
+    # loading options reach the Sequence class of cell 1
+    assert cells[4] == "!python train.py\nmodel.fit(Rows(workers=2), steps_per_epoch=3)\n"
+    assert main(["migrate", "--check", str(nb)]) == 0  # idempotent
+
+
 def test_notebook_with_a_cell_that_does_not_parse_migrates_the_others(tmp_path, capsys):
     nb = _notebook(tmp_path / "n.ipynb", "print 'python 2'\n",
                    "h = model.fit(x, y, nb_epoch=5)\n")
@@ -267,3 +297,51 @@ def test_cli_rule_selection_and_inline_suppression(tmp_path, capsys):
     assert "unknown rule id(s) nb_epochs in --select" in capsys.readouterr().err
     assert main(["check", "--list-rules", str(script)]) == 0
     assert "load-img-grayscale\timage" in capsys.readouterr().out
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """Run the CLI with its standard output on a pseudo-terminal; what it printed there."""
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "kfitcompat", *args], stdout=follower,
+                              stderr=subprocess.DEVNULL, env={**os.environ, **env},
+                              timeout=120)
+        os.close(follower)
+        follower = -1
+        out = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other side is closed
+                break
+            if not chunk:
+                break
+            out += chunk
+    finally:
+        if follower != -1:
+            os.close(follower)
+        os.close(leader)
+    assert done.returncode == 1
+    return out.decode()
+
+
+@pytest.mark.slow
+def test_cli_colours_a_terminal_only_and_respects_no_color(tmp_path, capsys):
+    script = tmp_path / "s.py"
+    script.write_text("model.fit_generator(g, nb_epoch=2)\n")
+    assert main(["migrate", "--check", str(script)]) == 1  # captured: not a terminal
+    assert "\033[" not in capsys.readouterr().out
+    assert main(["migrate", "--check", "--color", "always", str(script)]) == 1
+    coloured = capsys.readouterr().out
+    assert "\033[31m-model.fit_generator(g, nb_epoch=2)\033[0m" in coloured
+    assert "\033[32m+model.fit(g, epochs=2)\033[0m" in coloured
+    assert main(["check", "--color", "always", str(script)]) == 1
+    assert "[\033[1;33mnb_epoch\033[0m]" in capsys.readouterr().out
+    terminal = _on_a_terminal(["migrate", "--check", str(script)], {"NO_COLOR": ""})
+    assert "\033[32m+model.fit(g, epochs=2)" in terminal
+    plain = _on_a_terminal(["migrate", "--check", str(script)], {"NO_COLOR": "1"})
+    assert "+model.fit(g, epochs=2)" in plain and "\033[" not in plain
+    never = _on_a_terminal(["check", "--color", "never", str(script)], {"NO_COLOR": ""})
+    assert "[nb_epoch]" in never and "\033[" not in never

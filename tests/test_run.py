@@ -98,6 +98,12 @@ def test_load_ext_in_a_real_kernel_runs_a_legacy_notebook(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("%load_ext kfitcompat"),
         nbformat.v4.new_code_cell(body),
+        # view_metrics=True in a notebook: one plot inline, updated each epoch, no file written
+        nbformat.v4.new_code_cell(
+            "import keras, numpy as np\n"
+            "m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])\n"
+            "m.compile('sgd', 'mse')\n"
+            "m.fit(np.ones((8, 3)), np.ones((8, 1)), epochs=3, verbose=0, view_metrics=True)\n"),
         nbformat.v4.new_code_cell("%unload_ext kfitcompat\nimport keras\n"
                                   "print('after unload', hasattr(keras.Model, 'fit_generator'))"),
     ])
@@ -106,3 +112,6 @@ def test_load_ext_in_a_real_kernel_runs_a_legacy_notebook(tmp_path):
     text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
     assert "epochs [0, 1] True" in text
     assert "after unload False" in text
+    plots = [o for o in nb.cells[2].outputs if "image/png" in o.get("data", {})]
+    assert len(plots) == 1, nb.cells[2].outputs
+    assert not (tmp_path / "kfitcompat-metrics.png").exists()

@@ -153,7 +153,7 @@ def dumps_by_value(obj: Any, what: str) -> bytes:
         ) from exc
 
 
-#: Seconds of loading a call does in one thread before it starts its worker processes
+#: Seconds of loading a call does in threads before it starts its worker processes
 #: (``KFITCOMPAT_PROCESSES_AFTER``; ``0``: they start with the call and load every batch,
 #: the first ones included). A worker is a fresh interpreter that imports TensorFlow to
 #: unpickle a ``keras.utils.Sequence`` (about 6 s on a 2-core machine): a call whose loading
@@ -183,10 +183,11 @@ def processes_after() -> float:
 class ProcessLoader:
     """Callable ``index -> batch`` backed by ``workers`` processes (see module doc).
 
-    Threads first: the batches are loaded in one thread of this process until that loading
-    has taken ``after`` seconds (:func:`processes_after`); then the worker processes start,
-    and once one of them has the Sequence, the next requests go to them (the thread keeps
-    serving while they start). A short call never waits for a worker to start; a long one
+    Threads first: the batches are loaded in ``workers`` threads of this process (as with
+    ``use_multiprocessing=False``) until that loading has taken ``after`` seconds in all
+    (:func:`processes_after`); then the worker processes start, and once one of them has the
+    Sequence, the next requests go to them (the threads keep serving while they start). A
+    short call never waits for a worker to start and is never slower than threads; a long one
     runs in processes after its first seconds. Batches keep their order either way.
     ``after=0``: processes from the first batch (Keras 2's behaviour).
     """
@@ -214,7 +215,7 @@ class ProcessLoader:
         self._early: dict[int, Future] = {}
         self._after = processes_after() if after is None else after
         self._thread_seconds = 0.0
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="kfitcompat-first")
+        self._thread = ThreadPoolExecutor(workers, thread_name_prefix="kfitcompat-first")
         if self._after <= 0:
             self._start_processes()
 
@@ -235,7 +236,7 @@ class ProcessLoader:
 
     def refresh(self, force: bool = False) -> None:
         """Send the parent's current Sequence state to the workers (after ``on_epoch_end``);
-        before they start, the thread reads the parent's Sequence itself."""
+        before they start, the threads read the parent's Sequence itself."""
         with self._lock:
             if self._pool is None and not force:
                 return
@@ -259,7 +260,8 @@ class ProcessLoader:
         try:
             return getattr(self._sequence, self._method)(index)
         finally:
-            self._thread_seconds += time.perf_counter() - start
+            with self._lock:
+                self._thread_seconds += time.perf_counter() - start
 
     def submit(self, index: int) -> Future:
         """A ``Future`` of batch ``index`` (read from the current Sequence state)."""

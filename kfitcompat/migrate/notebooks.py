@@ -6,8 +6,10 @@ options move onto its constructor, :mod:`kfitcompat.migrate.sequences`). The cod
 are joined with a marker line between them, migrated together and split back at the
 markers. IPython lines (``%matplotlib inline``, ``!pip install``, ``x = !ls``) are masked
 as comments while the code is parsed and put back afterwards; ``%time stmt`` keeps
-``stmt`` visible to the rules. A cell magic whose body is not Python (``%%bash``,
-``%%writefile``, ...) leaves its cell as it is.
+``stmt`` visible to the rules. A ``%%writefile name.py`` cell writes a module of its own
+(run later by ``!python name.py`` or imported): its body is migrated as a file of its own,
+not joined to the notebook's namespace. Any other cell magic whose body is not Python
+(``%%bash``, ``%%writefile data.csv``, ...) leaves its cell as it is.
 
 If the joined module does not parse, or a rewrite would lose a marker, each cell is
 migrated on its own instead (the behaviour of a file per cell).
@@ -47,7 +49,8 @@ class Masked:
     code: str
     lines: dict[int, str]
     prefixes: dict[int, str]
-    python: bool = True  # False: a cell magic whose body is not Python
+    python: bool = True  # False: a cell magic whose body is not the notebook's Python
+    own_module: bool = False  # ``%%writefile x.py``: the body is a Python file of its own
 
 
 def mask_ipython(source: str, first: int = 0) -> Masked:
@@ -55,7 +58,10 @@ def mask_ipython(source: str, first: int = 0) -> Masked:
     lines = source.splitlines(keepends=True)
     masked = Masked("", {}, {})
     if lines and lines[0].startswith("%%"):
-        magic = lines[0][2:].split(maxsplit=1)[0] if lines[0][2:].strip() else ""
+        words = lines[0][2:].split()
+        magic = words[0] if words else ""
+        if magic == "writefile" and words[-1].endswith(".py"):
+            return Masked(source, {}, {}, python=False, own_module=True)
         if magic not in _PYTHON_CELL_MAGICS:
             return Masked(source, {}, {}, python=False)
     number = first
@@ -117,7 +123,7 @@ def migrate_cells(sources: list[str], migrate: Migrate
         masked = mask_ipython(source, number)
         number += len(masked.lines) + len(masked.prefixes)
         masks.append(masked)
-        if not masked.python:
+        if not masked.python and not masked.own_module:
             skipped.append((index, "a cell magic whose body is not Python"))
         code = masked.code if masked.python else ""
         if code and not code.endswith("\n"):
@@ -132,8 +138,13 @@ def migrate_cells(sources: list[str], migrate: Migrate
     pieces = _split(new, len(sources))
     if pieces is None:
         return _one_by_one(sources, masks, skipped, migrate)
-    results, findings = [], []
-    for source, masked, piece in zip(sources, masks, pieces):
+    results: list[str] = []
+    findings: list[tuple[int, Finding]] = []
+    own_skipped: Skipped = []  # kept apart until no fall-back to one cell at a time
+    for index, (source, masked, piece) in enumerate(zip(sources, masks, pieces)):
+        if masked.own_module:
+            results.append(_written_module(index, source, migrate, findings, own_skipped))
+            continue
         if not masked.python:
             results.append(source)
             continue
@@ -147,7 +158,22 @@ def migrate_cells(sources: list[str], migrate: Migrate
         cell = max([i for i, start in enumerate(starts) if start <= finding.line] or [0])
         findings.append((cell, dataclasses.replace(
             finding, line=max(1, finding.line - starts[cell] + 1))))
-    return results, findings, skipped
+    findings.sort(key=lambda item: item[0])
+    return results, findings, sorted(skipped + own_skipped, key=lambda item: item[0])
+
+
+def _written_module(index: int, source: str, migrate: Migrate,
+                    findings: list[tuple[int, Finding]], skipped: Skipped) -> str:
+    """A ``%%writefile x.py`` cell: its body migrated as a file of its own (its findings'
+    lines counted in the cell, the magic being line 1)."""
+    magic, _, body = source.partition("\n")
+    try:
+        new, found = migrate(body)
+    except cst.ParserSyntaxError as exc:
+        skipped.append((index, exc))
+        return source
+    findings += [(index, dataclasses.replace(f, line=f.line + 1)) for f in found]
+    return f"{magic}\n{new}"
 
 
 def _split(code: str, count: int) -> list[str] | None:
@@ -166,6 +192,9 @@ def _one_by_one(sources: list[str], masks: list[Masked], skipped: Skipped, migra
     findings: list[tuple[int, Finding]] = []
     skipped = list(skipped)
     for index, (source, masked) in enumerate(zip(sources, masks)):
+        if masked.own_module:
+            results.append(_written_module(index, source, migrate, findings, skipped))
+            continue
         if not masked.python:
             results.append(source)
             continue

@@ -62,11 +62,14 @@ def fit_generator(
         validation_data: ``(x, y[, sample_weight])`` arrays, a generator or a Sequence.
         validation_steps: batches per validation; required for a plain generator.
         class_weight: per-class weights applied to each batch (Keras 2 rules).
-        max_queue_size, workers, use_multiprocessing: how batches are loaded
-            (see :mod:`kfitcompat.data.sources`).
+        max_queue_size: batches loaded ahead of the training step, at most.
+        workers: loader threads (or processes) working at once.
+        use_multiprocessing: load a ``Sequence`` in worker processes (see
+            :mod:`kfitcompat.data.processes`).
         shuffle: shuffle the order of a Sequence's batches each pass.
-        view_metrics: R keras' argument: ``True`` or a PNG path redraws a plot of every
-            metric after each epoch; ``"auto"`` also shows it inline under Jupyter.
+        view_metrics: R keras' argument: a plot of every metric redrawn after each epoch.
+            ``True`` / ``"auto"``: inline under Jupyter (no file), else
+            ``kfitcompat-metrics.png``; a path: that PNG (and inline under Jupyter).
         **legacy_kwargs: the Keras 1 spellings ``samples_per_epoch``, ``nb_epoch``,
             ``nb_val_samples``, ``nb_worker``, ``pickle_safe``, ``max_q_size``.
 

@@ -11,8 +11,11 @@ changed after any call (warnings filters, the patched Keras names, signal handle
 
 from __future__ import annotations
 
+import faulthandler
 import functools
 import math
+import multiprocessing
+import os
 import re
 import signal
 import threading
@@ -40,11 +43,13 @@ VALUES = st.one_of(
     st.booleans(), st.sampled_from(["2", ""]), st.none(),
 )
 CALLS = {
-    "fit_generator": ("steps_per_epoch", "epochs", "workers", "max_queue_size"),
-    "evaluate_generator": ("steps", "workers", "max_queue_size"),
-    "predict_generator": ("steps", "workers", "max_queue_size"),
+    "fit_generator": ("steps_per_epoch", "epochs", "workers", "max_queue_size",
+                      "use_multiprocessing"),
+    "evaluate_generator": ("steps", "workers", "max_queue_size", "use_multiprocessing"),
+    "predict_generator": ("steps", "workers", "max_queue_size", "use_multiprocessing"),
     "fit": ("steps_per_epoch", "epochs", "batch_size"),
 }
+HANG_SECONDS = 180  # a call that takes longer is a hang: every thread's stack, then exit
 DATA = ("arrays", "generator", "sequence", "tf.data", "flow")
 
 
@@ -77,6 +82,16 @@ class _Rows(kfitcompat.Sequence):
         return np.full((BATCH, *SHAPE), i, "float32"), np.zeros((BATCH, 1), "float32")
 
 
+class _PidRows(_Rows):
+    """Leaves a file named by its process id in ``$KFITCOMPAT_TEST_PIDS`` for each batch."""
+
+    def __getitem__(self, i: int):
+        folder = os.environ.get("KFITCOMPAT_TEST_PIDS")
+        if folder:
+            open(os.path.join(folder, str(os.getpid())), "w").close()
+        return super().__getitem__(i)
+
+
 def _generator():
     while True:
         yield np.ones((BATCH, *SHAPE), "float32"), np.zeros((BATCH, 1), "float32")
@@ -91,7 +106,7 @@ def _data(kind: str, flow_batch):
     if kind == "generator":
         return _generator(), None
     if kind == "sequence":
-        return _Rows(), LENGTH
+        return _PidRows(), LENGTH
     if kind == "tf.data":
         return tf.data.Dataset.from_tensor_slices((x, y)).batch(BATCH), LENGTH
     iterator = ImageDataGenerator().flow(x, y, batch_size=flow_batch, shuffle=False)
@@ -146,8 +161,10 @@ def _expected(method: str, kind: str, length: int | None, kwargs: dict) -> tuple
 
 
 def _must_run(kwargs: dict) -> bool:
-    """A value Keras 2 users relied on: every count an int or NumPy integer in range."""
-    return all(_int_like(v) and v >= (0 if k in ("workers", "max_queue_size", "epochs") else 1)
+    """A value Keras 2 users relied on: every count an int or NumPy integer in range, and
+    ``use_multiprocessing`` a bool."""
+    return all(isinstance(v, bool) if k == "use_multiprocessing" else
+               _int_like(v) and v >= (0 if k in ("workers", "max_queue_size", "epochs") else 1)
                for k, v in kwargs.items() if k != "batch_size" or v is not None)
 
 
@@ -168,11 +185,23 @@ def test_every_call_runs_the_batches_asked_or_names_the_argument(method, kind, f
                                                                  data):
     names = data.draw(st.lists(st.sampled_from(CALLS[method]), max_size=3, unique=True))
     kwargs = {name: data.draw(VALUES, label=name) for name in names}
+    # use_multiprocessing=True here runs threads first (the default: these calls are far
+    # shorter than the budget, so no process starts); the test below starts processes.
+    suite = os.environ.pop("KFITCOMPAT_PROCESSES_AFTER", None)
+    try:
+        _check_one_call(method, kind, flow_batch, kwargs, names)
+    finally:
+        if suite is not None:
+            os.environ["KFITCOMPAT_PROCESSES_AFTER"] = suite
+
+
+def _check_one_call(method, kind, flow_batch, kwargs, names):
     source, length = _data(kind, flow_batch)
     expected = _expected(method, kind, length, kwargs)
     counter = _Count()
     before, threads = _state(), _threads()
     call = getattr(kfitcompat, method)
+    faulthandler.dump_traceback_later(HANG_SECONDS, exit=True)
     try:
         if method == "fit" and kind == "arrays":
             result = call(_model(), *source, verbose=0, callbacks=[counter], **kwargs)
@@ -198,5 +227,40 @@ def test_every_call_runs_the_batches_asked_or_names_the_argument(method, kind, f
                 assert len(result) == counter.batches["predict"] * (
                     flow_batch if kind == "flow" else BATCH) or kind == "flow"
         event("ran the batches asked")
+    finally:
+        faulthandler.cancel_dump_traceback_later()
     assert _state() == before, "a call changed global state"
     assert _threads() <= threads | {"MainThread"}, _threads() - threads
+    assert multiprocessing.active_children() == [], "a worker process outlived its call"
+
+
+COUNTS = st.one_of(st.integers(1, 3), st.integers(1, 3).map(np.int64), VALUES)
+
+
+@pytest.mark.slow
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(method=st.sampled_from(["fit_generator", "evaluate_generator", "predict_generator"]),
+       data=st.data())
+def test_calls_in_worker_processes_run_the_batches_asked_or_name_the_argument(
+        method, data, tmp_path_factory):
+    """The same property with ``use_multiprocessing=True`` on a Sequence and the workers
+    started with the call (``KFITCOMPAT_PROCESSES_AFTER=0``, as in the whole suite): each
+    example that runs starts and stops real worker processes, so there are few, drawn mostly
+    from valid values."""
+    assert os.environ.get("KFITCOMPAT_PROCESSES_AFTER") == "0"
+    count = "steps_per_epoch" if method == "fit_generator" else "steps"
+    kwargs = {count: data.draw(COUNTS, label=count),
+              "workers": data.draw(st.one_of(st.integers(1, 3), COUNTS), label="workers"),
+              "max_queue_size": data.draw(COUNTS, label="max_queue_size"),
+              "use_multiprocessing": True}
+    pids = tmp_path_factory.mktemp("pids")
+    os.environ["KFITCOMPAT_TEST_PIDS"] = str(pids)
+    try:
+        _check_one_call(method, "sequence", 2, kwargs, list(kwargs))
+    finally:
+        del os.environ["KFITCOMPAT_TEST_PIDS"]
+    loaded_in = {int(p.name) for p in pids.iterdir()}
+    workers = kwargs["workers"]
+    if loaded_in and _int_like(workers) and workers >= 1:  # it ran, in worker processes
+        assert os.getpid() not in loaded_in, loaded_in
+        event("loaded in worker processes")
