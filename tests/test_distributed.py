@@ -166,3 +166,23 @@ def test_models_outside_a_strategy_are_not_placed():
     placement = placement_of(model)
     assert not placement.distributed
     assert placement.plan(object(), 7) == (7, (0, 1))
+
+
+def test_an_unseeded_shuffling_image_iterator_on_several_hosts_warns_and_a_seeded_one_not():
+    """Every host of a MultiWorkerMirroredStrategy draws the order itself: without one seed
+    they would disagree and the shards overlap."""
+    import warnings
+
+    from kfitcompat.image import ImageDataGenerator
+    from kfitcompat.training.distribute import Placement
+
+    x, y = np.zeros((8, 4, 4, 3), "float32"), np.zeros((8, 1), "float32")
+    flow = ImageDataGenerator().flow
+    with pytest.warns(UserWarning, match="shuffles without a `seed`"):
+        Placement(hosts=2).check_sharded_order(flow(x, y, shuffle=True, seed=None))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Placement(hosts=2).check_sharded_order(flow(x, y, shuffle=True, seed=3))
+        Placement(hosts=2).check_sharded_order(flow(x, y, shuffle=False))
+        Placement(hosts=1).check_sharded_order(flow(x, y, shuffle=True))
+        Placement(hosts=2).check_sharded_order((x, y))

@@ -326,6 +326,23 @@ SEQUENCE_CASES = [
         results = model.predict(testGene, steps=30, verbose=1)
         score = model.evaluate(g, steps=5)
         """), id="generator-positionals-named"),
+    pytest.param(
+        _d("""
+        testGene = testGenerator("data/membrane/test")
+        results = model.predict_generator(testGene, 30, verbose=1)
+        p = model.predict_generator(generator=(x[i:i + 2] for i in range(0, 8, 2)), steps=4)
+        seq = Rows(x)
+        q = model.predict_generator(seq, 3)
+        r = model.predict_generator(datagen.flow(x, batch_size=2), 3)
+        """),
+        _d("""
+        testGene = testGenerator("data/membrane/test")
+        results = model.predict((b if isinstance(b, tuple) else (b,) for b in testGene), steps=30, verbose=1)
+        p = model.predict(x=(b if isinstance(b, tuple) else (b,) for b in (x[i:i + 2] for i in range(0, 8, 2))), steps=4)
+        seq = Rows(x)
+        q = model.predict(seq, steps=3)
+        r = model.predict(datagen.flow(x, batch_size=2), steps=3)
+        """), id="predict-generator-bare-batches"),
 ]
 
 MUST_NOT_CHANGE = [
@@ -351,7 +368,30 @@ MUST_NOT_CHANGE = [
     pytest.param("img = load_img(p, color_mode='grayscale')\n", id="keras3-load-img"),
     pytest.param("p = get_file('a.csv', origin=u)\nq = get_file('b.zip', origin=u, extract=False)\n",
                  id="get-file-without-extract"),
+    pytest.param("g = batches(x)\np = model.predict(g, steps=2)\n", id="keras3-predict-generator"),
 ]
+
+
+def test_predict_generator_of_bare_batches_runs_on_plain_keras3_once_migrated():
+    """Keras 2 took a generator yielding ``x`` alone; Keras 3's predict wants ``(x,)``."""
+    source = _d("""
+        import numpy as np
+        import keras
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        def batches(x):
+            while True:
+                for i in range(0, len(x), 2):
+                    yield x[i:i + 2]
+        gen = batches(np.ones((6, 3), "float32"))
+        out = model.predict_generator(gen, 3)
+        """)
+    new, _ = migrate_source(source)
+    namespace: dict = {}
+    exec(compile(new, "migrated.py", "exec"), namespace)  # Keras 3 alone: no kfitcompat
+    assert namespace["out"].shape == (6, 2)
+    unwrapped = new.replace("(b if isinstance(b, tuple) else (b,) for b in gen)", "gen")
+    with pytest.raises(ValueError, match="must return a tuple"):
+        exec(compile(unwrapped, "unwrapped.py", "exec"), {})
 
 
 @pytest.mark.parametrize("before, after", CASES)

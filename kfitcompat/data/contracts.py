@@ -40,7 +40,11 @@ class Loader(Protocol):
 class FastPathIterator(Protocol):
     """A Sequence whose batches load in two stages: ``raw_batch(index)`` (NumPy: decoded
     images and drawn parameters) and ``finish_batch(*parts)`` (TensorFlow ops in the
-    ``tf.data`` pipeline). ``use_fast_path()`` says whether its settings allow it."""
+    ``tf.data`` pipeline). ``use_fast_path()`` says whether its settings allow it;
+    ``shuffle`` and ``seed`` say whether its order is drawn, and from which seed."""
+
+    shuffle: bool
+    seed: int | None
 
     def use_fast_path(self) -> bool: ...
 

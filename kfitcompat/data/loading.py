@@ -12,6 +12,7 @@ import numpy as np
 from .._warnings import warn_at_caller
 from ..legacy_table import LOADING_DEFAULTS
 from .contracts import FastPathIterator, Mode
+from .counts import check_count
 from .dispatch import GENERATOR, SEQUENCE, LegacyData, classify
 from .sources import GeneratorSource, SequenceSource, Source
 
@@ -34,14 +35,7 @@ class LoadingOptions:
 
     def __post_init__(self) -> None:
         for name in ("workers", "max_queue_size"):
-            value = getattr(self, name)
-            if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer))
-                    or value < 0):  # NumPy integers too: scripts compute them from shapes
-                raise ValueError(
-                    f"Invalid value for argument `{name}`. Expected an integer >= 0. "
-                    f"Received: {name}={value!r}"
-                )
-            object.__setattr__(self, name, int(value))
+            object.__setattr__(self, name, check_count(name, getattr(self, name), 0))
         if not isinstance(self.use_multiprocessing, (bool, np.bool_)):
             raise ValueError(
                 "Invalid value for argument `use_multiprocessing`. Expected True or False. "

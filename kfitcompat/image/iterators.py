@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ..data.counts import check_count
 from ..data.sequence import FixedLength, Sequence
 from .io import WHITE_LIST_FORMATS, array_to_img
 
@@ -37,11 +38,7 @@ class Iterator(Sequence, FixedLength):
     fast: bool | None = None
 
     def __init__(self, n: int, batch_size: int, shuffle: bool, seed: int | None) -> None:
-        if (isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
-                or batch_size < (0 if n == 0 else 1)):
-            raise ValueError(f"Invalid value for argument `batch_size`. Expected an integer "
-                             f">= 1. Received: batch_size={batch_size!r}")
-        batch_size = int(batch_size)
+        batch_size = check_count("batch_size", batch_size, 0 if n == 0 else 1)
         self.n = n
         self.batch_size = batch_size
         self.seed = seed

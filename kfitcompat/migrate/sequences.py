@@ -33,6 +33,9 @@ class ModuleFacts(cst.CSTVisitor):
         self.imported: set[str] = set()  # top-level names bound by `import a.b` / `import a as b`
         self.saved: dict[str, bool] = {}  # string literals the module saves to -> weights only
         self.main_guard = False  # an `if __name__ == "__main__":` anywhere
+        # names bound to what is a plain iterator, never a Sequence: a generator expression
+        # or the call of a function (a lowercase name, as PEP 8 spells functions)
+        self.iterators: set[str] = set()
 
     def visit_If(self, node: cst.If) -> None:
         test = code_of(node.test).replace("'", '"')
@@ -63,10 +66,31 @@ class ModuleFacts(cst.CSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         cls = sequence_class_of(node.value, self.sequence_classes)
+        names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
         if cls is not None:
-            for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    self.instances[target.target.value] = cls
+            for name in names:
+                self.instances[name] = cls
+        for name in names:  # the last binding counts
+            if self.is_iterator(node.value):
+                self.iterators.add(name)
+            else:
+                self.iterators.discard(name)
+
+    def is_iterator(self, node: cst.BaseExpression) -> bool:
+        """Whether ``node`` is, by its spelling, a plain iterator (a generator expression,
+        ``gen_fn(...)``, or a name bound to one): not a Sequence, not an image iterator."""
+        if isinstance(node, cst.GeneratorExp):
+            return True
+        if isinstance(node, cst.Name):
+            return node.value in self.iterators and node.value not in self.instances
+        return (isinstance(node, cst.Call) and isinstance(node.func, cst.Name)
+                and node.func.value[:1].islower() and node.func.value not in _NOT_ITERATORS
+                and node.func.value not in self.sequence_classes)
+
+
+# builtins whose result is not a generator of batches
+_NOT_ITERATORS = frozenset({"list", "tuple", "dict", "set", "range", "len", "sorted", "next",
+                            "getattr", "enumerate", "reversed", "super", "type", "vars"})
 
 
 def sequence_class_of(node: cst.BaseExpression, classes: set[str]) -> str | None:

@@ -18,6 +18,7 @@ import tensorflow as tf
 
 from .._warnings import warn_at_caller
 from ..data.batches import class_weight_to_sample_weight
+from ..data.counts import check_count
 from ..data.loading import LoadingOptions
 from ..data.sequence import FixedLength
 from .distribute import built_from_sample, placement_of
@@ -103,14 +104,8 @@ def check_batch_counts(kw: dict[str, Any]) -> None:
         ValueError: naming the argument, the value and what is accepted.
     """
     for name in ("batch_size", "validation_batch_size"):
-        value = kw.get(name)
-        if value is None:
-            continue
-        if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer))
-                or value < 1):
-            raise ValueError(f"Invalid value for argument `{name}`. Expected an integer >= 1 "
-                             f"or None. Received: {name}={value!r}")
-        kw[name] = int(value)
+        if name in kw:
+            kw[name] = check_count(name, kw[name], 1, none_ok=True)
     for name in ("steps_per_epoch", "validation_steps"):
         if kw.get(name) is not None:
             kw[name] = resolve_steps(kw[name], name, None, "fit")

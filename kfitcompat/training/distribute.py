@@ -30,6 +30,7 @@ import tensorflow as tf
 
 from .. import _keras_private as _private
 from .._warnings import warn_at_caller
+from ..data.contracts import FastPathIterator
 from ..data.dispatch import LegacyData
 
 __all__ = ["DISTRIBUTED_BATCH", "Placement", "placement_of", "set_distributed_batch",
@@ -145,8 +146,8 @@ class Placement:
 
     def check_sharded_order(self, data: Any) -> None:
         """A shuffling ImageDataGenerator iterator needs a seed for the hosts to agree."""
-        if (self.hosts > 1 and getattr(data, "shuffle", False)
-                and hasattr(data, "index_array") and getattr(data, "seed", 0) is None):
+        if (self.hosts > 1 and isinstance(data, FastPathIterator) and data.shuffle
+                and data.seed is None):
             warn_at_caller(
                 "This iterator shuffles without a `seed`: each worker of the "
                 "MultiWorkerMirroredStrategy would draw its own order and the shards would "

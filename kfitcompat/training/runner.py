@@ -14,13 +14,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import keras
-import numpy as np
 import tensorflow as tf
 
 from .. import _keras_private as _private
 from .._keras_private import K3_RAN_OUT
 from .._warnings import silenced, warn_at_caller
 from ..data.contracts import Mode
+from ..data.counts import check_count, is_count
 from ..data.dispatch import DATASET, SEQUENCE, LegacyData, classify, is_legacy_stream
 from ..data.loading import LoadingOptions, make_source
 from ..data.sequence import FixedLength
@@ -68,16 +68,12 @@ def check_validation_tuple(validation_data: Any) -> tuple[Any, ...]:
 
 def check_epochs(epochs: Any, initial_epoch: Any) -> None:
     """``epochs`` and ``initial_epoch`` are integers (``initial_epoch >= 0``)."""
-    for name, value, low in (("epochs", epochs, None), ("initial_epoch", initial_epoch, 0)):
-        if (isinstance(value, bool) or not isinstance(value, (int, np.integer))
-                or (low is not None and value < low)):
-            expected = "an integer" if low is None else f"an integer >= {low}"
-            raise ValueError(f"Invalid value for argument `{name}`. Expected {expected}. "
-                             f"Received: {name}={value!r}")
+    check_count("epochs", epochs)
+    check_count("initial_epoch", initial_epoch, 0)
 
 
 def normalize_validation_freq(value: Any) -> Any:
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+    if is_count(value):
         value = int(value)
         if value < 1:
             raise ValueError(

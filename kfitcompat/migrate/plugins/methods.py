@@ -56,6 +56,8 @@ def model_method(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
             legacy_kwargs = [a.keyword.value for a in updated.args if a.keyword is not None]
             if name.endswith("_generator") and keyword_arg(updated, "generator") is not None:
                 updated = rename_keyword(updated, "generator", "x")  # Keras 3 calls it x
+            if name == "predict_generator":
+                updated = _batches_as_tuples(ctx, updated)
     for old, new in rule.renames.items():
         if old in legacy_kwargs:
             if ctx.report(original, old, f"`{old}=` (Keras 1) is a TypeError in Keras 3",
@@ -68,6 +70,24 @@ def model_method(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     if loading:
         updated = _loading(ctx, original, updated, name, loading)
     return updated
+
+
+def _batches_as_tuples(ctx: Context, call: cst.Call) -> cst.Call:
+    """``predict(gen)`` of a plain iterator: Keras 3 takes a generator's batches only as
+    tuples (``(x,)``), Keras 2 took a bare ``x`` too; the data is wrapped so both run.
+    Sequences, image iterators and what the module does not show to be an iterator are
+    left as they are."""
+    args = list(call.args)
+    index = next((i for i, a in enumerate(args)
+                  if (a.keyword is None and not a.star) or (
+                      a.keyword is not None and a.keyword.value == "x")), None)
+    if index is None or not ctx.facts.is_iterator(args[index].value):
+        return call
+    data = code_of(args[index].value)
+    wrapped = cst.parse_expression(
+        f"(b if isinstance(b, tuple) else (b,) for b in {data})")
+    args[index] = args[index].with_changes(value=wrapped)
+    return call.with_changes(args=args)
 
 
 def _keywords_for_positionals(call: cst.Call, names: tuple[str, ...]) -> cst.Call | None:
