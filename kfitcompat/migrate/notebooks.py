@@ -140,12 +140,8 @@ def migrate_cells(sources: list[str], migrate: Migrate
         return _one_by_one(sources, masks, skipped, migrate)
     results: list[str] = []
     findings: list[tuple[int, Finding]] = []
-    own_skipped: Skipped = []  # kept apart until no fall-back to one cell at a time
-    for index, (source, masked, piece) in enumerate(zip(sources, masks, pieces)):
-        if masked.own_module:
-            results.append(_written_module(index, source, migrate, findings, own_skipped))
-            continue
-        if not masked.python:
+    for source, masked, piece in zip(sources, masks, pieces):
+        if not masked.python:  # (a written module is migrated below, once no fall-back)
             results.append(source)
             continue
         restored = unmask_ipython(piece, masked)
@@ -158,8 +154,12 @@ def migrate_cells(sources: list[str], migrate: Migrate
         cell = max([i for i, start in enumerate(starts) if start <= finding.line] or [0])
         findings.append((cell, dataclasses.replace(
             finding, line=max(1, finding.line - starts[cell] + 1))))
+    skipped = list(skipped)
+    for index, masked in enumerate(masks):
+        if masked.own_module:
+            results[index] = _written_module(index, sources[index], migrate, findings, skipped)
     findings.sort(key=lambda item: item[0])
-    return results, findings, sorted(skipped + own_skipped, key=lambda item: item[0])
+    return results, findings, sorted(skipped, key=lambda item: item[0])
 
 
 def _written_module(index: int, source: str, migrate: Migrate,
