@@ -266,8 +266,8 @@ class ProcessLoader:
     def submit(self, index: int) -> Future:
         """A ``Future`` of batch ``index`` (read from the current Sequence state)."""
         with self._lock:
-            if self._ready is not None and self._ready.done() and not self.in_processes:
-                self._ready.result()  # the workers could not start: say why
+            if self._ready is not None and self._ready.done():
+                self._ready.result()  # raises if the workers could not start: says why
             if self._pool is not None and (self._after <= 0 or self.in_processes):
                 future = self._pool.submit(_worker_getitem, self._path, index, self._method)
                 self._readers[self._path].append(future)
