@@ -17,6 +17,13 @@ measured the same way (pairs of calls back to back, median of the pairs' ratios)
 
     python benchmarks/bench_workers.py [--workers 1 2 4 8] [--batches 64] [--rounds 3]
     python benchmarks/bench_workers.py --images [--rounds 3]
+    python benchmarks/bench_workers.py --long [--epochs 16]
+
+``--long``: the CPU-bound Sequence in one call of ``--epochs`` epochs, so that worker processes
+run past their start: seconds per epoch once the workers serve (median of the epochs after the
+third), for kfitcompat threads workers=1 and processes workers=1 / 2 (processes from the first
+batch, ``KFITCOMPAT_PROCESSES_AFTER=0``, and the default threads-first plan) and Keras 3
+``PyDataset(use_multiprocessing=True)`` workers=1 / 2; the whole call's wall time beside it.
 
 ``--images``: one epoch of ``flow_from_directory`` over a generated folder of 384 JPEGs
 (150x150, rescale + shear + zoom + flip, batch 32, a small CNN) for tf_keras and kfitcompat
@@ -132,6 +139,61 @@ def images(rounds: int) -> None:
                   "kfitcompat workers=1", flush=True)
 
 
+class _EpochTimes(keras.callbacks.Callback):
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[float] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.times.append(time.perf_counter() - self._start)
+
+
+def long_calls(batches: int, epochs: int) -> None:
+    """Steady-state epoch time of the CPU-bound Sequence in processes (see module doc)."""
+    seq = CpuSeq(batches)
+    load = min(seq.measure_load() for _ in range(3))
+    plans = {
+        "kfitcompat threads workers=1": ("ours", 1, False, None),
+        "kfitcompat processes workers=1": ("ours", 1, True, "0"),
+        "kfitcompat processes workers=2": ("ours", 2, True, "0"),
+        "kfitcompat processes workers=2, default plan": ("ours", 2, True, ""),
+        "Keras 3 PyDataset processes workers=1": ("k3", 1, True, None),
+        "Keras 3 PyDataset processes workers=2": ("k3", 2, True, None),
+    }
+    print(f"cpu-bound Sequence, {batches} batches ({load:.2f} s of loading in one thread), "
+          f"one call of {epochs} epochs each; seconds per epoch = median of epochs 4..{epochs}")
+    results = {}
+    for label, (lib, n, mp, after) in plans.items():
+        model, times = tiny(keras), _EpochTimes()
+        old = os.environ.get("KFITCOMPAT_PROCESSES_AFTER")
+        if after is not None:
+            os.environ["KFITCOMPAT_PROCESSES_AFTER"] = after
+        start = time.perf_counter()
+        try:
+            if lib == "ours":
+                kfitcompat.fit_generator(model, seq, epochs=epochs, workers=n,
+                                         use_multiprocessing=mp, verbose=0, callbacks=[times])
+            else:
+                model.fit(as_pydataset(seq, n, mp), epochs=epochs, verbose=0, callbacks=[times])
+        finally:
+            if old is None:
+                os.environ.pop("KFITCOMPAT_PROCESSES_AFTER", None)
+            else:
+                os.environ["KFITCOMPAT_PROCESSES_AFTER"] = old
+        total = time.perf_counter() - start
+        results[label] = float(np.median(times.times[3:]))
+        print(f"  {label:46s} {results[label]:6.3f} s/epoch   call {total:6.1f} s", flush=True)
+    one, two = results["kfitcompat processes workers=1"], results["kfitcompat processes workers=2"]
+    threads = results["kfitcompat threads workers=1"]
+    k3_one, k3_two = (results[f"Keras 3 PyDataset processes workers={n}"] for n in (1, 2))
+    print(f"kfitcompat processes workers=2 vs workers=1: {one / two:.2f}x faster per epoch; "
+          f"vs threads workers=1: {threads / two:.2f}x; Keras 3 PyDataset workers=2 vs 1: "
+          f"{k3_one / k3_two:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4, 8])
@@ -139,7 +201,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-tf-keras", action="store_true")
     parser.add_argument("--images", action="store_true")
+    parser.add_argument("--long", action="store_true")
+    parser.add_argument("--epochs", type=int, default=16)
     args = parser.parse_args()
+    if args.long:
+        long_calls(args.batches, args.epochs)
+        return
     if args.images:
         images(args.rounds)
         return

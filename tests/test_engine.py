@@ -232,6 +232,30 @@ def test_a_short_call_with_processes_loads_in_threads_and_starts_none(monkeypatc
     assert {int(b[0].numpy()[0, 1]) for b in batches} == {os.getpid()}
 
 
+def test_a_call_too_short_to_gain_from_processes_stays_in_threads_past_the_budget(monkeypatch):
+    """Past the threads-first budget, the workers start only if the rest of the call would
+    outlast their start: 3 epochs of 8 batches (0.5 s) never start one, while the same call
+    with the batches it plans unknown (``make_source`` without ``planned``) does."""
+    monkeypatch.setenv("KFITCOMPAT_PROCESSES_AFTER", "0.05")
+    children: list[int] = []
+
+    class Watch(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            children.append(len(multiprocessing.active_children()))
+
+    seq = PidSequence(length=8, delay=0.02)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    kfitcompat.fit_generator(model, seq, epochs=3, workers=2, use_multiprocessing=True,
+                             verbose=0, callbacks=[Watch()])
+    assert children == [0] * 24
+    with make_source(seq, "fit", workers=2, use_multiprocessing=True) as source:
+        _drain(source, 8)
+        started = multiprocessing.active_children()
+        assert started, "the budget was spent and nothing said the call was short"
+    assert multiprocessing.active_children() == []
+
+
 _OVERLAP_LOCK = threading.Lock()  # module-level: the Sequence itself must stay picklable
 _OVERLAP = {"now": 0, "most": 0}
 

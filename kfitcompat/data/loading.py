@@ -79,13 +79,13 @@ def _in_a_process(generator: Any, max_queue_size: int) -> tuple[Any, Any]:
     return producer, producer
 
 
-def _process_loader(data: Any, workers: int, method: str) -> Any:
+def _process_loader(data: Any, workers: int, method: str, planned: int | None) -> Any:
     """A :class:`~kfitcompat.data.processes.ProcessLoader`, or ``None`` (threads, with a
     warning) for a Sequence that cannot be serialized even by value."""
     from .processes import ProcessLoader, UnpicklableError
 
     try:
-        return ProcessLoader(data, workers, method=method)
+        return ProcessLoader(data, workers, method=method, planned=planned)
     except UnpicklableError as exc:
         _in_threads_instead("the Sequence cannot be sent to worker processes", exc)
         return None
@@ -104,6 +104,7 @@ def make_source(
     options: LoadingOptions | None = None,
     class_weight: Mapping[Any, float] | None = None,
     shard: tuple[int, int] = (0, 1),
+    planned: int | None = None,
     **loading: Any,
 ) -> Source:
     """A :class:`~kfitcompat.data.sources.Source` for a generator, iterator or Sequence
@@ -112,7 +113,8 @@ def make_source(
     Loading options come as one :class:`LoadingOptions` (``options=``) or, for direct
     callers, as the three keyword arguments. ``shard=(index, count)`` keeps the batch
     indices ``i % count == index`` of a Sequence (one worker of a multi-worker run);
-    generators are not sharded.
+    generators are not sharded. ``planned``: the batches the call will read from it, if
+    known (worker processes start only when the call is long enough to gain from them).
     """
     if options is None:
         options = LoadingOptions(**loading)
@@ -129,7 +131,7 @@ def make_source(
         # augmentation runs as TensorFlow ops, and processes would only add their start and
         # ship decoded batches between processes (docs/performance.md, bench_workers --images).
         if options.in_processes and not fast:
-            loader = _process_loader(data, workers, "__getitem__")
+            loader = _process_loader(data, workers, "__getitem__", planned)
         if loader is None and fast:
             loader = data.raw_batch
         try:

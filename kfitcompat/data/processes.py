@@ -160,6 +160,12 @@ def dumps_by_value(obj: Any, what: str) -> bytes:
 #: takes less than that would only wait for them.
 PROCESSES_AFTER_DEFAULT = 5.0
 
+#: Seconds the rest of a call must still take in threads for its worker processes to be
+#: started: their start costs about 2 x 4 CPU-seconds (two interpreters importing TensorFlow)
+#: taken from the training process on a 2-core machine, and a CPU-bound load at best halves
+#: (``bench_workers.py --long``: a 16-epoch call of 8 s took 10.5 s once it started them).
+WORTH_STARTING = 15.0
+
 
 def processes_after() -> float:
     """The threads-first budget in seconds (see :data:`PROCESSES_AFTER_DEFAULT`).
@@ -188,12 +194,15 @@ class ProcessLoader:
     (:func:`processes_after`); then the worker processes start, and once one of them has the
     Sequence, the next requests go to them (the threads keep serving while they start). A
     short call never waits for a worker to start and is never slower than threads; a long one
-    runs in processes after its first seconds. Batches keep their order either way.
-    ``after=0``: processes from the first batch (Keras 2's behaviour).
+    runs in processes after its first seconds. ``planned``, the batches the call will ask for
+    (when known), keeps a call in threads if the rest of it, at the pace of its threads so far,
+    would take less than :data:`WORTH_STARTING` seconds: the workers' start would cost more
+    than they could save. Batches keep their order either way. ``after=0``: processes from the
+    first batch (Keras 2's behaviour), ``planned`` ignored.
     """
 
     def __init__(self, sequence: Any, workers: int, method: str = "__getitem__",
-                 after: float | None = None) -> None:
+                 after: float | None = None, planned: int | None = None) -> None:
         self._sequence = sequence
         self._method = method
         self._workers = workers
@@ -215,6 +224,9 @@ class ProcessLoader:
         self._early: dict[int, Future] = {}
         self._after = processes_after() if after is None else after
         self._thread_seconds = 0.0
+        self._planned = planned
+        self._in_threads = 0  # requests served by the threads
+        self._first_request = 0.0  # when the first of them was made (perf_counter)
         self._thread = ThreadPoolExecutor(workers, thread_name_prefix="kfitcompat-first")
         if self._after <= 0:
             self._start_processes()
@@ -272,9 +284,21 @@ class ProcessLoader:
                 future = self._pool.submit(_worker_getitem, self._path, index, self._method)
                 self._readers[self._path].append(future)
                 return future
-            if self._pool is None and self._thread_seconds >= self._after:
+            if (self._pool is None and self._thread_seconds >= self._after
+                    and self._worth_starting()):
                 self._start_processes()
+            if not self._in_threads:
+                self._first_request = time.perf_counter()
+            self._in_threads += 1
             return self._thread.submit(self._in_thread, index)
+
+    def _worth_starting(self) -> bool:
+        """Whether the rest of the call, at its threads' pace so far, outlasts
+        :data:`WORTH_STARTING` (always, when the planned batches are not known)."""
+        if self._planned is None or not self._in_threads:
+            return True
+        pace = (time.perf_counter() - self._first_request) / self._in_threads
+        return (self._planned - self._in_threads) * pace > WORTH_STARTING
 
     def start(self, indices: list[int]) -> None:
         """Request the first batches now: they load while Keras sets up."""

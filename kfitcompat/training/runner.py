@@ -170,16 +170,17 @@ def fit_stream(
             validation_steps, "validation_steps", val_data, method))
     elif validation_data is not None:
         validation_data = check_validation_tuple(validation_data)
+    rounds, bps = max(epochs - initial_epoch, 0), placement.batches_per_step
     source = make_source(data, "fit", shuffle=bool(shuffle), class_weight=class_weight,
-                         shard=shard, options=loading)
+                         shard=shard, options=loading, planned=steps * rounds * bps)
     try:
-        val_source = (make_source(val_data, "evaluate", shard=val_shard, options=loading)
+        val_source = (make_source(val_data, "evaluate", shard=val_shard, options=loading,
+                                  planned=validation_steps * rounds * bps)
                       if val_stream else None)
     except BaseException:
         source.close()
         raise
-    guard = ExhaustionGuard(source, steps, steps * max(epochs - initial_epoch, 0), val_source)
-    bps = placement.batches_per_step
+    guard = ExhaustionGuard(source, steps, steps * rounds, val_source)
     val_kwargs: dict[str, Any] = dict(
         validation_data=(placement.dataset(functools.partial(
             val_source.dataset, steps_per_iteration=validation_steps * bps))
@@ -265,7 +266,8 @@ def run_inference(model: Any, run: Any, method: str, mode: Mode, generator: Any,
     placement = placement_of(model)
     n_steps, shard = placement.plan(
         data, resolve_steps(values.pop("steps"), "steps", data, method))
-    source = make_source(data, mode, shard=shard, options=LoadingOptions(**values))
+    source = make_source(data, mode, shard=shard, options=LoadingOptions(**values),
+                         planned=n_steps * placement.batches_per_step)
     # Keras 3 rounds `steps` up to whole executions of `steps_per_execution` (steps=4 under 3
     # ran 6 batches); over the dataset bounded at `steps` batches it runs until that ends,
     # the last execution short: exactly `steps` batches, as tf_keras

@@ -244,43 +244,58 @@ print("indices", sorted(int(n[0]) for n in names), "in workers", os.getpid() not
 
 
 def test_notebook_sequence_in_worker_processes_trains_interrupts_and_reruns(tmp_path):
+    """The notebook's stop button, through the real KernelManager: ``interrupt_kernel()``
+    sends SIGINT to the kernel's whole process group, so the worker processes get it too,
+    once while they serve batches and once while they are still starting."""
+    import asyncio
+    import threading
+
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
-    marker = tmp_path / "training"
+    serving, starting = tmp_path / "serving", tmp_path / "starting"
     cells = [
-        "import os; print('pid', os.getpid())",
         NOTEBOOK_SEQUENCE,
         NOTEBOOK_COUNT,
         f"kfitcompat.fit_generator(model, DataSequence(200, delay=0.05), epochs=50, workers=2,"
-        f" use_multiprocessing=True, verbose=0, callbacks=[Seen({str(marker)!r})])",
+        f" use_multiprocessing=True, verbose=0, callbacks=[Seen({str(serving)!r})])",
         "import time; time.sleep(1); print('children', multiprocessing.active_children())",
+        NOTEBOOK_COUNT,
+        # KFITCOMPAT_PROCESSES_AFTER=0 (conftest): no batch before a worker is up
+        f"open({str(starting)!r}, 'w').close()\n"
+        f"kfitcompat.fit_generator(model, DataSequence(200), epochs=50, workers=2,"
+        f" use_multiprocessing=True, verbose=0)",
+        "time.sleep(1); print('children', multiprocessing.active_children())",
         NOTEBOOK_COUNT,
     ]
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
                                      resources={"metadata": {"path": str(tmp_path)}})
-    with client.setup_kernel():
-        for i in range(3):
-            client.execute_cell(nb.cells[i], i)
-        pid = int(nb.cells[0].outputs[0]["text"].split()[1])
 
-        def interrupt():  # what the notebook's stop button does: SIGINT to the kernel
+    def interrupt_when(marker, wait: float) -> None:
+        def run() -> None:
             while not marker.exists():
-                time.sleep(0.1)
-            time.sleep(0.5)
-            os.kill(pid, signal.SIGINT)
+                time.sleep(0.05)
+            time.sleep(wait)
+            asyncio.run(client.km.interrupt_kernel())
 
-        import threading
+        threading.Thread(target=run, daemon=True).start()
 
-        threading.Thread(target=interrupt, daemon=True).start()
-        started = time.monotonic()
-        client.execute_cell(nb.cells[3], 3)
-        assert time.monotonic() - started < 120  # 50 epochs of 10 s were not run
-        for i in (4, 5):
+    with client.setup_kernel():
+        for i in (0, 1):
             client.execute_cell(nb.cells[i], i)
-    outputs = [[o.get("text", "") + o.get("ename", "") for o in c.outputs] for c in nb.cells]
+        for cell, marker, wait in ((2, serving, 0.5), (5, starting, 1.0)):
+            interrupt_when(marker, wait)
+            started = time.monotonic()
+            client.execute_cell(nb.cells[cell], cell)
+            assert time.monotonic() - started < 120  # the 50 epochs were not run
+            for i in (cell + 1, cell + 2):
+                client.execute_cell(nb.cells[i], i)
+    outputs = ["".join(o.get("text", "") + o.get("ename", "") for o in c.outputs)
+               for c in nb.cells]
     every_index_three_times = f"indices {sorted(list(range(6)) * 3)} in workers True"
-    assert every_index_three_times in "".join(outputs[2]), outputs[2]
-    assert "KeyboardInterrupt" in "".join(outputs[3]), outputs[3]
-    assert "children []" in "".join(outputs[4]), outputs[4]
-    assert every_index_three_times in "".join(outputs[5]), outputs[5]  # a rerun works
+    assert every_index_three_times in outputs[1], outputs[1]
+    for cell in (2, 5):
+        assert "KeyboardInterrupt" in outputs[cell], outputs[cell]
+        assert "WorkerDied" not in outputs[cell], outputs[cell]
+        assert "children []" in outputs[cell + 1], outputs[cell + 1]
+        assert every_index_three_times in outputs[cell + 2], outputs[cell + 2]  # a rerun works
