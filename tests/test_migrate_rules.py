@@ -343,6 +343,37 @@ SEQUENCE_CASES = [
         q = model.predict(seq, steps=3)
         r = model.predict(datagen.flow(x, batch_size=2), steps=3)
         """), id="predict-generator-bare-batches"),
+    pytest.param(
+        _d("""
+        def test_flow():
+            def unused():
+                yield 1
+            return datagen.flow(x, batch_size=2)
+        def make_rows():
+            return Rows(x)
+        def batches():
+            yield x[:2]
+        def all_batches():
+            return batches()
+        a = model.predict_generator(test_flow(), 3)
+        b = model.predict_generator(make_rows(), 3)
+        c = model.predict_generator(all_batches(), 3)
+        """),
+        _d("""
+        def test_flow():
+            def unused():
+                yield 1
+            return datagen.flow(x, batch_size=2)
+        def make_rows():
+            return Rows(x)
+        def batches():
+            yield x[:2]
+        def all_batches():
+            return batches()
+        a = model.predict(test_flow(), steps=3)
+        b = model.predict(make_rows(), steps=3)
+        c = model.predict((b if isinstance(b, tuple) else (b,) for b in all_batches()), steps=3)
+        """), id="predict-generator-of-a-function-defined-here"),
 ]
 
 MUST_NOT_CHANGE = [
@@ -413,6 +444,25 @@ def test_must_not_change(source):
     new, findings = migrate_source(source)
     assert new == source
     assert findings == []
+
+
+def test_an_ignore_comment_counts_only_as_a_comment_not_inside_a_string():
+    source = textwrap.dedent("""\
+        note = "model.fit_generator(g, 3)  # kfitcompat: ignore"
+        model.fit_generator(g, 3, log="  # kfitcompat: ignore")
+        model.fit_generator(g, 3)  # kfitcompat: ignore
+        model.fit_generator(g, 4,
+                            nb_epoch=2)  # kfitcompat: ignore[nb_epoch]
+        """)
+    out, findings = migrate_source(source)
+    assert out.splitlines() == [
+        'note = "model.fit_generator(g, 3)  # kfitcompat: ignore"',
+        'model.fit(g, steps_per_epoch=3, log="  # kfitcompat: ignore")',
+        "model.fit_generator(g, 3)  # kfitcompat: ignore",
+        "model.fit(g, steps_per_epoch=4,",
+        "                    nb_epoch=2)  # kfitcompat: ignore[nb_epoch]",
+    ]
+    assert [(f.line, f.rule) for f in findings] == [(2, "fit_generator"), (4, "fit_generator")]
 
 
 def test_check_only_reports_with_line_and_column():

@@ -36,6 +36,16 @@ class ModuleFacts(cst.CSTVisitor):
         # names bound to what is a plain iterator, never a Sequence: a generator expression
         # or the call of a function (a lowercase name, as PEP 8 spells functions)
         self.iterators: set[str] = set()
+        # functions defined in the module -> whether a call of one is a plain iterator (a
+        # generator function, or one returning a generator); a call of a function defined
+        # elsewhere is judged by its spelling
+        self.functions: dict[str, bool] = {}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        body = _OwnBody()
+        node.body.visit(body)
+        self.functions[node.name.value] = body.yields or any(
+            value is not None and self.is_iterator(value) for value in body.returns)
 
     def visit_If(self, node: cst.If) -> None:
         test = code_of(node.test).replace("'", '"')
@@ -83,9 +93,37 @@ class ModuleFacts(cst.CSTVisitor):
             return True
         if isinstance(node, cst.Name):
             return node.value in self.iterators and node.value not in self.instances
-        return (isinstance(node, cst.Call) and isinstance(node.func, cst.Name)
-                and node.func.value[:1].islower() and node.func.value not in _NOT_ITERATORS
-                and node.func.value not in self.sequence_classes)
+        if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Name)):
+            return False
+        name = node.func.value
+        if name in self.functions:
+            return self.functions[name]
+        return (name[:1].islower() and name not in _NOT_ITERATORS
+                and name not in self.sequence_classes)
+
+
+class _OwnBody(cst.CSTVisitor):
+    """The ``yield`` and ``return`` of one function body, not of the functions, lambdas
+    and classes nested in it."""
+
+    def __init__(self) -> None:
+        self.yields = False
+        self.returns: list[cst.BaseExpression | None] = []
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        self.yields = True
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.returns.append(node.value)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
 
 
 # builtins whose result is not a generator of batches

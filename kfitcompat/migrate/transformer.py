@@ -8,6 +8,7 @@ left as it is, with a ``# kfitcompat:`` comment above the statement.
 from __future__ import annotations
 
 import re
+import tokenize
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +29,20 @@ _COMMENT = "# kfitcompat: "
 _SUPPRESS = re.compile(r"#\s*kfitcompat:\s*ignore\b(?:\[([^\]]*)\])?")
 
 
+def _comments_by_row(lines: Sequence[str]) -> dict[int, str]:
+    """The comment of each source row (1-based) that has one, by the tokenizer: text that
+    only looks like a comment inside a string literal is not one."""
+    found: dict[int, str] = {}
+    readline = iter(line + "\n" for line in lines).__next__
+    try:
+        for token in tokenize.generate_tokens(readline):
+            if token.type == tokenize.COMMENT:
+                found[token.start[0]] = token.string
+    except (tokenize.TokenError, SyntaxError, StopIteration):
+        pass  # what was read so far stands; the parser has accepted the source
+    return found
+
+
 class LegacyKerasTransformer(cst.CSTTransformer):
     """Runs the registered rule handlers (:data:`kfitcompat.migrate.base.REGISTRY`) over a
     module and keeps the bookkeeping: findings, and the ``# kfitcompat:`` notes a rule
@@ -41,6 +56,7 @@ class LegacyKerasTransformer(cst.CSTTransformer):
         super().__init__()
         self.rules = rules or RuleSelection()
         self.lines = lines
+        self.comments = _comments_by_row(lines)
         self.facts = facts or ModuleFacts()
         self.moves: dict[str, dict[str, cst.BaseExpression]] = {}
         self.classes_to_patch: set[str] = set()
@@ -83,7 +99,7 @@ class LegacyKerasTransformer(cst.CSTTransformer):
     def _suppressed(self, node: cst.CSTNode, rule: str) -> bool:
         where = self.get_metadata(PositionProvider, node)
         for row in range(where.start.line, where.end.line + 1):
-            found = _SUPPRESS.search(self.lines[row - 1]) if row <= len(self.lines) else None
+            found = _SUPPRESS.search(self.comments.get(row, ""))
             if found and (found.group(1) is None or rule in {
                     r.strip() for r in found.group(1).split(",")}):
                 return True
@@ -117,7 +133,8 @@ class LegacyKerasTransformer(cst.CSTTransformer):
         the first line of a file belongs to the module header, not the statement)."""
         found = set()
         row = self.get_metadata(PositionProvider, node).start.line - 2
-        while row >= 0 and self.lines[row].strip().startswith(_COMMENT.strip()):
+        while (row >= 0 and row + 1 in self.comments
+               and self.lines[row].strip().startswith(_COMMENT.strip())):
             found.add(self.lines[row].strip())
             row -= 1
         return found
