@@ -108,6 +108,49 @@ def test_image_dim_ordering(installed):
         K.set_image_dim_ordering("tf")
 
 
+def test_keras1_th_script_under_a_channels_first_config(installed, tmp_path):
+    """The Keras 1 blog script's setting (keras.json "th"): `Convolution2D(n, 3, 3)` on
+    `input_shape=(3, w, h)`, `flow_from_directory` with no `data_format` (the configured one),
+    Keras 1 fit_generator counts, then `save_weights('first_try.h5')` and back."""
+    from keras.layers import Activation, Convolution2D, Dense, Flatten, MaxPooling2D
+    from keras.models import Sequential
+    from keras.preprocessing.image import ImageDataGenerator
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for label in ("cats", "dogs"):
+        (tmp_path / label).mkdir()
+        for i in range(6):
+            Image.fromarray(rng.integers(0, 255, (20, 24, 3), dtype=np.uint8)).save(
+                tmp_path / label / f"{i}.jpg")
+    keras.config.set_image_data_format("channels_first")
+    try:
+        model = Sequential()
+        model.add(Convolution2D(4, 3, 3, input_shape=(3, 16, 16)))
+        model.add(Activation("relu"))
+        model.add(MaxPooling2D(pool_size=(2, 2)))
+        model.add(Convolution2D(4, 3, 3))
+        model.add(MaxPooling2D(pool_size=(2, 2)))
+        model.add(Flatten())
+        model.add(Dense(1))
+        model.compile(loss="mse", optimizer="rmsprop", metrics=["accuracy"])
+        flow = ImageDataGenerator(rescale=1. / 255, horizontal_flip=True).flow_from_directory(
+            str(tmp_path), target_size=(16, 16), batch_size=4, class_mode="binary")
+        x, _ = next(flow)
+        assert x.shape == (4, 3, 16, 16)
+        assert [w.shape for w in model.get_weights()[::2]][:2] == [(3, 3, 3, 4), (3, 3, 4, 4)]
+        history = model.fit_generator(flow, samples_per_epoch=12, nb_epoch=2,
+                                      validation_data=flow, nb_val_samples=2, verbose=0)
+        assert len(history.history["val_acc"]) == 2
+        model.save_weights(str(tmp_path / "first_try.h5"))
+        weights = model.get_weights()
+        model.set_weights([np.zeros_like(w) for w in weights])
+        model.load_weights(str(tmp_path / "first_try.h5"))
+        assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), weights))
+    finally:
+        keras.config.set_image_data_format("channels_last")
+
+
 def test_backend_functions_match_tf_keras(installed):
     from keras import backend as K
 

@@ -90,6 +90,7 @@ class Pin:
     run_dir: str = "."
     images: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
+    keras_json: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -122,6 +123,10 @@ def prepare(pin: Pin, base: Path, mirrors: Path | None) -> None:
     for spec in pin.images:
         generate_images(spec, image_root(base, spec), rng)
     build_archives(pin, base)
+    if pin.keras_json:  # the user's ~/.keras/keras.json, as the script asks (HOME, KERAS_HOME)
+        config = base / "home" / ".keras" / "keras.json"
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text(json.dumps(pin.keras_json, indent=4))
 
 
 def image_root(base: Path, spec: dict[str, Any]) -> Path:
