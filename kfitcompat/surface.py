@@ -110,6 +110,7 @@ def _image_rows() -> list[SurfaceRow]:
 def _keras2_rows() -> list[SurfaceRow]:
     """The Keras 2 surface around ``fit`` (:mod:`kfitcompat.keras2`)."""
     from .keras2.backend import BACKEND_NAMES
+    from .keras2.constraints import LOWER_CASE_NAMES as CONSTRAINT_NAMES
     from .keras2.layers import KERAS1_CLASSES, KERAS1_KEYWORDS
     from .keras2.modules import MODULES
     from .keras2.optimizers import LOWER_CASE_NAMES
@@ -144,6 +145,13 @@ def _keras2_rows() -> list[SurfaceRow]:
                      "kfitcompat.keras2.callbacks:monitored_epoch_end", "acc/val_acc names")
           for cls in ("EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau")),
     ]
+    rows += [SurfaceRow("keras.constraints", lower, ADD, f"keras.constraints:{cls}",
+                        "Keras 2's lower-case alias") for lower, cls in CONSTRAINT_NAMES.items()]
+    # layers read their constraint through keras.src.constraints.get, scripts through the
+    # public keras.constraints.get (the same function object, two bindings)
+    rows += [SurfaceRow(where, "get", WRAP, "kfitcompat.keras2.constraints:constraints_get",
+                        "'maxnorm', 'nonneg', 'unitnorm' strings")
+             for where in ("keras.constraints", "keras.src.constraints")]
     rows += [SurfaceRow("keras.backend", name, ADD, f"kfitcompat.keras2.backend:{name}",
                         "Keras 2 backend function") for name in BACKEND_NAMES]
     # Keras 3 keeps some Keras 1 names as plain aliases of its classes (with Keras 3's

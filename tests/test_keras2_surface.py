@@ -207,6 +207,59 @@ def test_keras1_cnn_trains_like_its_keras2_spelling(installed):
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("keras1, keras3", [
+    ("PReLU(init='zeros')", "PReLU(alpha_initializer='zeros')"),
+    ("GaussianNoise(sigma=0.5)", "GaussianNoise(stddev=0.5)"),
+    ("GaussianDropout(p=0.3)", "GaussianDropout(rate=0.3)"),
+    ("SpatialDropout1D(p=0.2)", "SpatialDropout1D(rate=0.2)"),
+    ("SpatialDropout2D(p=0.2, dim_ordering='th')",
+     "SpatialDropout2D(rate=0.2, data_format='channels_first')"),
+    ("UpSampling1D(length=3)", "UpSampling1D(size=3)"),
+    ("UpSampling3D(dim_ordering='th')", "UpSampling3D(data_format='channels_first')"),
+    ("GlobalMaxPooling3D(dim_ordering='tf')", "GlobalMaxPooling3D(data_format='channels_last')"),
+    ("ZeroPadding3D(dim_ordering='th')", "ZeroPadding3D(data_format='channels_first')"),
+    ("Cropping3D(dim_ordering='tf')", "Cropping3D(data_format='channels_last')"),
+    ("ZeroPadding2D(padding={'top_pad': 1, 'left_pad': 3, 'right_pad': 4})",
+     "ZeroPadding2D(padding=((1, 0), (3, 4)))"),
+    ("Conv1D(5, 3, input_dim=4, input_length=7)", "Conv1D(5, 3, input_shape=(7, 4))"),
+    ("LSTM(output_dim=3, input_dim=5, consume_less='mem', forget_bias_init='one')",
+     "LSTM(3, input_shape=(None, 5), implementation=1, unit_forget_bias=True)"),
+    ("GRU(3, inner_activation='sigmoid', dropout_U=0.1)",
+     "GRU(3, recurrent_activation='sigmoid', recurrent_dropout=0.1)"),
+    ("Convolution3D(5, 3, 3, 4, dim_ordering='th')",
+     "Conv3D(5, (3, 3, 4), data_format='channels_first')"),
+    ("Conv3D(5, 3, kernel_dim2=3, kernel_dim3=4)", "Conv3D(5, (3, 3, 4))"),
+    ("SeparableConv2D(5, 3, nb_col=3, init='he_normal')",
+     "SeparableConv2D(5, (3, 3), depthwise_initializer='he_normal', "
+     "pointwise_initializer='he_normal')"),
+    ("ConvLSTM2D(5, nb_row=3, nb_col=3, inner_init='orthogonal')",
+     "ConvLSTM2D(5, (3, 3), recurrent_initializer='orthogonal')"),
+    ("AtrousConvolution1D(5, 3, atrous_rate=2)", "Conv1D(5, 3, dilation_rate=2)"),
+    ("Embedding(10, 4, dropout=0.2)", "Embedding(10, 4)"),
+    ("Dense(3, W_constraint='maxnorm', b_constraint='nonneg')",
+     "Dense(3, kernel_constraint='max_norm', bias_constraint='non_neg')"),
+])
+def test_keras1_layer_spelling_builds_its_keras2_layer(installed, keras1, keras3):
+    """Keras 2.3.1's legacy-interface conversions, one per layer, compared by config (the
+    layer names fixed so the configs can be equal)."""
+    def build(code):  # the spelling as a script writes it, with a fixed layer name
+        return eval(code[:-1] + ", name='same')", {}, dict(vars(keras.layers)))
+
+    old, new = build(keras1), build(keras3)
+    assert type(old) is type(new)
+    assert old.get_config() == new.get_config()
+
+
+def test_keras1_layer_rules_keep_valid_keras3_calls(installed):
+    assert keras.layers.SeparableConv2D(5, 3, 3).get_config()["strides"] == (3, 3)
+    assert keras.layers.ConvLSTM2D(5, 3, 3).get_config()["strides"] == (3, 3)
+    assert keras.layers.ZeroPadding2D(((1, 0), (3, 4))).get_config()["padding"] == (
+        (1, 0), (3, 4))
+    assert keras.constraints.get("max_norm").__class__ is keras.constraints.MaxNorm
+    with pytest.raises(TypeError, match="both the Keras 1 argument `p` and .* `rate`"):
+        keras.layers.Dropout(p=0.2, rate=0.3)
+
+
 def test_keras1_keyword_on_a_keras3_name_and_plain_keras3_meaning(installed):
     layer = keras.layers.Conv2D(24, 5, 5, subsample=(2, 2))
     assert layer.kernel_size == (5, 5) and layer.strides == (2, 2)

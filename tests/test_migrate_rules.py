@@ -374,6 +374,19 @@ SEQUENCE_CASES = [
         b = model.predict(make_rows(), steps=3)
         c = model.predict((b if isinstance(b, tuple) else (b,) for b in all_batches()), steps=3)
         """), id="predict-generator-of-a-function-defined-here"),
+    pytest.param(
+        _d("""
+        model.add(LSTM(output_dim=32, consume_less='gpu'))
+        model.add(ConvLSTM2D(8, nb_row=3, nb_col=3, inner_init='orthogonal'))
+        model.add(GaussianNoise(sigma=0.1))
+        model.add(Convolution3D(8, 3, 3, 3, border_mode='same'))
+        """),
+        _d("""
+        model.add(LSTM(units=32, implementation=2))
+        model.add(ConvLSTM2D(8, (3, 3), recurrent_initializer='orthogonal'))
+        model.add(GaussianNoise(stddev=0.1))
+        model.add(Conv3D(8, (3, 3, 3), padding='same'))
+        """), id="keras1-layers-of-keras2-legacy-interfaces"),
 ]
 
 MUST_NOT_CHANGE = [
@@ -400,6 +413,9 @@ MUST_NOT_CHANGE = [
     pytest.param("p = get_file('a.csv', origin=u)\nq = get_file('b.zip', origin=u, extract=False)\n",
                  id="get-file-without-extract"),
     pytest.param("g = batches(x)\np = model.predict(g, steps=2)\n", id="keras3-predict-generator"),
+    pytest.param("model.add(SeparableConv2D(5, 3, 3))\nmodel.add(ConvLSTM2D(5, 3, 3))\n"
+                 "model.add(LSTM(32, implementation=2, input_shape=(None, 5)))\n",
+                 id="keras3-conv-and-rnn-keywords"),
 ]
 
 
@@ -463,6 +479,13 @@ def test_an_ignore_comment_counts_only_as_a_comment_not_inside_a_string():
         "                    nb_epoch=2)  # kfitcompat: ignore[nb_epoch]",
     ]
     assert [(f.line, f.rule) for f in findings] == [(2, "fit_generator"), (4, "fit_generator")]
+
+
+def test_a_keras1_keyword_with_a_rule_of_its_own_is_reported_not_dropped():
+    source = "model.add(LSTM(32, input_dim=5, input_length=10))\n"
+    out, findings = migrate_source(source)
+    assert out.endswith(source) and "input_dim, input_length= not rewritten" in out
+    assert [(f.rule, f.changed) for f in findings] == [("keras1-layer", False)]
 
 
 def test_check_only_reports_with_line_and_column():

@@ -1,6 +1,6 @@
 """Run legacy libraries' own test suites against kfitcompat, next to the libraries themselves.
 
-What: three upstream suites, each run twice or more in the same Python (same TensorFlow,
+What: four upstream suites, each run twice or more in the same Python (same TensorFlow,
 Pillow, NumPy), once against the legacy implementation and once against kfitcompat:
 
 1. ``keras-preprocessing`` 1.1.2 ``tests/image/``: unmodified against the installed
@@ -10,7 +10,9 @@ Pillow, NumPy), once against the legacy implementation and once against kfitcomp
    ``tests/keras/utils/data_utils_test.py``, ``tests/integration_tests/preprocessing/image_test.py``
    and ``tests/integration_tests/test_image_data_tasks.py``: against Keras 3 after
    ``kfitcompat.install()``, and against ``tf_keras`` 2.21 (the legacy oracle).
-3. tf-keras v2.21.0 ``tf_keras/preprocessing/image_test.py``: against the installed ``tf_keras``;
+3. Keras 2.3.1 ``tests/keras/legacy/interface_test.py`` (Keras 1 layer signatures through
+   Keras 2's legacy interfaces): against Keras 3 after ``kfitcompat.install()`` and tf_keras;
+4. tf-keras v2.21.0 ``tf_keras/preprocessing/image_test.py``: against the installed ``tf_keras``;
    with the image module taken from ``tensorflow.keras.preprocessing.image`` after
    ``kfitcompat.install()``; and with ``kfitcompat.image`` at ``profile="tf_keras"``.
 
@@ -174,6 +176,12 @@ SUITES: tuple[Suite, ...] = (
            Target("tf_keras 2.21", "keras2->tf_keras", legacy=True)),
           select={"tests/keras/engine/test_training.py": r"generator|sequence"},
           exclude={f"{_DATA_UTILS}::test_data_utils": _NO_GET_FILE}, expected=47),
+    Suite("keras-2.3.1-legacy-interfaces", "keras",
+          ("tests/keras/legacy/conftest.py", "tests/keras/legacy/interface_test.py"),
+          ("tests/keras/legacy/interface_test.py",),
+          (Target("kfitcompat (Keras 3)", "keras2->kfitcompat", install=True),
+           Target("tf_keras 2.21", "keras2->tf_keras", legacy=True)),
+          expected=38),
     Suite("tf-keras-2.21.0", "tf-keras", ("tf_keras/preprocessing/image_test.py",),
           ("tf_keras/preprocessing/image_test.py",),
           (Target("tf_keras 2.21", "tfk->tf_keras", legacy=True),

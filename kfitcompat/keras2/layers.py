@@ -20,7 +20,8 @@ from typing import Any
 
 from .._warnings import warn_at_caller
 
-__all__ = ["KERAS1_CLASSES", "KERAS1_KEYWORDS", "keras1_init", "keras1_class", "merge"]
+__all__ = ["DROPPED", "IMPLEMENTATIONS", "KERAS1_CLASSES", "KERAS1_KEYWORDS", "KERNEL_KEYWORDS",
+           "SPECIAL", "keras1_init", "keras1_class", "merge"]
 
 _COMMON = {"init": "kernel_initializer", "W_regularizer": "kernel_regularizer",
            "b_regularizer": "bias_regularizer", "W_constraint": "kernel_constraint",
@@ -29,25 +30,34 @@ _CONV = {**_COMMON, "nb_filter": "filters", "border_mode": "padding", "subsample
          "atrous_rate": "dilation_rate"}
 _POOL = {"border_mode": "padding", "dim_ordering": "data_format", "pool_length": "pool_size",
          "stride": "strides"}
-_RNN = {**_COMMON, "output_dim": "units", "inner_init": "recurrent_initializer",
-        "U_regularizer": "recurrent_regularizer", "U_constraint": "recurrent_constraint",
-        "dropout_W": "dropout", "dropout_U": "recurrent_dropout",
-        "inner_activation": "recurrent_activation"}
+_RECURRENT = {"inner_init": "recurrent_initializer", "U_regularizer": "recurrent_regularizer",
+              "U_constraint": "recurrent_constraint", "dropout_W": "dropout",
+              "dropout_U": "recurrent_dropout", "inner_activation": "recurrent_activation"}
+_RNN = {**_COMMON, **_RECURRENT, "output_dim": "units", "consume_less": "implementation"}
+_FORMAT = {"dim_ordering": "data_format"}
 
-#: Keras 3 layer class -> {Keras 1 keyword: Keras 2/3 keyword}.
+#: Keras 3 layer class -> {Keras 1 keyword: Keras 2/3 keyword} (Keras 2.3.1's
+#: ``keras/legacy/interfaces.py`` conversions, layer by layer).
 KERAS1_KEYWORDS: dict[str, dict[str, str]] = {
     "Dense": {**_COMMON, "output_dim": "units"},
     "Conv1D": {**_CONV, "filter_length": "kernel_size", "subsample_length": "strides"},
-    "Conv2D": _CONV, "Conv3D": _CONV, "SeparableConv2D": _CONV, "Conv2DTranspose": _CONV,
+    "Conv2D": _CONV, "Conv3D": _CONV, "Conv2DTranspose": _CONV,
+    # Keras 2 gave SeparableConv2D's init to both kernels (below), not to a kernel_initializer
+    "SeparableConv2D": {k: v for k, v in _CONV.items()
+                        if k not in ("init", "W_regularizer", "W_constraint")},
+    "ConvLSTM2D": {**_CONV, **_RECURRENT},
     "MaxPooling1D": _POOL, "MaxPooling2D": _POOL, "MaxPooling3D": _POOL,
     "AveragePooling1D": _POOL, "AveragePooling2D": _POOL, "AveragePooling3D": _POOL,
-    "GlobalAveragePooling2D": {"dim_ordering": "data_format"},
-    "GlobalMaxPooling2D": {"dim_ordering": "data_format"},
-    "ZeroPadding2D": {"dim_ordering": "data_format"},
-    "UpSampling2D": {"dim_ordering": "data_format"},
-    "Cropping2D": {"dim_ordering": "data_format"},
+    **{f"Global{kind}Pooling{n}D": _FORMAT for kind in ("Average", "Max") for n in (2, 3)},
+    "ZeroPadding2D": _FORMAT, "ZeroPadding3D": _FORMAT,
+    "UpSampling1D": {"length": "size"}, "UpSampling2D": _FORMAT, "UpSampling3D": _FORMAT,
+    "Cropping2D": _FORMAT, "Cropping3D": _FORMAT,
     "Flatten": {},
-    "Dropout": {"p": "rate"},
+    "Dropout": {"p": "rate"}, "GaussianDropout": {"p": "rate"},
+    "SpatialDropout1D": {"p": "rate"},
+    "SpatialDropout2D": {"p": "rate", **_FORMAT}, "SpatialDropout3D": {"p": "rate", **_FORMAT},
+    "GaussianNoise": {"sigma": "stddev"},
+    "PReLU": {"init": "alpha_initializer"},
     "Embedding": {"init": "embeddings_initializer", "W_regularizer": "embeddings_regularizer",
                   "W_constraint": "embeddings_constraint"},
     "BatchNormalization": {"beta_init": "beta_initializer", "gamma_init": "gamma_initializer"},
@@ -56,47 +66,113 @@ KERAS1_KEYWORDS: dict[str, dict[str, str]] = {
 #: Keras 1 class names Keras 3 lacks -> the Keras 3 class they build.
 KERAS1_CLASSES = {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D",
                   "Convolution3D": "Conv3D", "Deconvolution2D": "Conv2DTranspose",
-                  "AtrousConvolution2D": "Conv2D", "SeparableConvolution2D": "SeparableConv2D"}
-_KERNEL_DIMS = {"Conv2D": 2, "Conv3D": 3, "SeparableConv2D": 2, "Conv2DTranspose": 2}
-_DROPPED: dict[str, dict[str, Any]] = {"BatchNormalization": {"mode": 0},
-                                       "Conv2DTranspose": {"output_shape": None}}
+                  "AtrousConvolution1D": "Conv1D", "AtrousConvolution2D": "Conv2D",
+                  "SeparableConvolution2D": "SeparableConv2D"}
+# Keras 1's kernel sizes: positionals after nb_filter, or these keywords
+_ROW_COL = ("nb_row", "nb_col")
+KERNEL_KEYWORDS = {"Conv2D": _ROW_COL, "SeparableConv2D": _ROW_COL,
+                    "Conv2DTranspose": _ROW_COL, "ConvLSTM2D": _ROW_COL,
+                    "Conv3D": ("kernel_dim1", "kernel_dim2", "kernel_dim3")}
+DROPPED: dict[str, dict[str, Any]] = {"BatchNormalization": {"mode": 0},
+                                       "Conv2DTranspose": {"output_shape": None},
+                                       "Embedding": {"dropout": None}}
+# Keras 1 keywords with a rule of their own (:func:`_special`), per layer
+_SHAPED = ("input_dim", "input_length")  # -> input_shape=(input_length, input_dim)
+SPECIAL: dict[str, tuple[str, ...]] = {
+    "Conv1D": _SHAPED, "LSTM": (*_SHAPED, "forget_bias_init"),
+    "GRU": _SHAPED, "SimpleRNN": _SHAPED, "ConvLSTM2D": ("forget_bias_init",),
+    "SeparableConv2D": ("init",), "ZeroPadding2D": ("padding",),
+}
 _DATA_FORMATS = {"th": "channels_first", "tf": "channels_last", "default": None}
+IMPLEMENTATIONS = {"cpu": 0, "mem": 1, "gpu": 2}  # LSTM/GRU consume_less -> implementation
+_PADS = ("top_pad", "bottom_pad", "left_pad", "right_pad")
+
+
+def _is_keras1(layer: str, name: str, value: Any) -> bool:
+    """Whether keyword ``name=value`` of ``layer`` is a Keras 1 spelling (Keras 3 rejects
+    it or reads it differently)."""
+    if name in KERAS1_KEYWORDS.get(layer, {}) or name in DROPPED.get(layer, {}):
+        return True
+    if name in KERNEL_KEYWORDS.get(layer, ()):
+        return True
+    if name == "padding":  # ZeroPadding2D(padding={'top_pad': 1, ...})
+        return layer == "ZeroPadding2D" and isinstance(value, dict) and set(value) <= set(_PADS)
+    return name in SPECIAL.get(layer, ())
+
+
+def _special(layer: str, kwargs: dict[str, Any], done: list[str]) -> None:
+    """The Keras 1 keywords Keras 2 converted with a rule rather than a rename."""
+    if layer in ("Conv1D", "LSTM", "GRU", "SimpleRNN") and (
+            "input_dim" in kwargs or "input_length" in kwargs):
+        if "input_dim" in kwargs:
+            kwargs["input_shape"] = (kwargs.pop("input_length", None), kwargs.pop("input_dim"))
+            done.append("input_dim, input_length -> input_shape")
+        else:
+            kwargs.pop("input_length")
+            done.append("input_length dropped (the input's own length is used)")
+    if "forget_bias_init" in kwargs:
+        value = kwargs.pop("forget_bias_init")
+        if value == "one":
+            kwargs["unit_forget_bias"] = True
+            done.append("forget_bias_init='one' -> unit_forget_bias=True")
+        else:
+            done.append(f"forget_bias_init={value!r} ignored, as Keras 2 did (only 'one' had "
+                        "a counterpart: unit_forget_bias=True)")
+    if layer == "SeparableConv2D" and "init" in kwargs:
+        kwargs["depthwise_initializer"] = kwargs["pointwise_initializer"] = kwargs.pop("init")
+        done.append("init -> depthwise_initializer and pointwise_initializer")
+    padding = kwargs.get("padding")
+    if layer == "ZeroPadding2D" and isinstance(padding, dict):
+        top, bottom, left, right = (padding.get(k, 0) for k in _PADS)
+        kwargs["padding"] = ((top, bottom), (left, right))
+        done.append("padding={'top_pad': ...} -> ((top, bottom), (left, right))")
 
 
 def _convert(layer: str, args: tuple[Any, ...], kwargs: dict[str, Any], forced: bool
              ) -> tuple[tuple[Any, ...], dict[str, Any], list[str]]:
     table = KERAS1_KEYWORDS.get(layer, {})
-    keras1 = [k for k in kwargs if k in table or k in _DROPPED.get(layer, {})
-              or k in ("nb_row", "nb_col", "nb_depth")]
+    keras1 = [k for k, v in kwargs.items() if _is_keras1(layer, k, v)]
     if not keras1 and not forced:
         return args, kwargs, []
     kwargs = dict(kwargs)
-    done = []
-    dims = _KERNEL_DIMS.get(layer)
-    if dims:  # positional (nb_filter, nb_row, nb_col[, nb_depth]) -> filters, kernel_size
-        named = [kwargs.pop(k) for k in ("nb_row", "nb_col", "nb_depth")[:dims] if k in kwargs]
+    done: list[str] = []
+    if layer == "ZeroPadding2D" and len(args) == 1 and isinstance(args[0], dict):
+        kwargs["padding"], args = args[0], ()
+    _special(layer, kwargs, done)
+    keywords = KERNEL_KEYWORDS.get(layer)
+    if keywords:  # positional (nb_filter, nb_row, nb_col[, nb_depth]) -> filters, kernel_size
+        dims = len(keywords)
+        named = [kwargs.pop(k) for k in keywords if k in kwargs]
         positional = list(args)
         if layer == "Conv2DTranspose" and len(positional) > 1 + dims:
             positional.pop(1 + dims)  # Deconvolution2D's output_shape: Keras 3 infers it
         sizes = positional[1:1 + dims] + named
         if len(sizes) == dims and all(isinstance(s, int) for s in sizes):
             args = (positional[0], tuple(sizes), *positional[1 + dims:])
-            done.append("(nb_row, nb_col) -> kernel_size")
+            done.append(f"({', '.join(keywords)}) -> kernel_size")
     for old in list(kwargs):
-        if old in _DROPPED.get(layer, {}):
+        if old in DROPPED.get(layer, {}):
             value = kwargs.pop(old)
-            if value not in (_DROPPED[layer][old], None) and layer == "BatchNormalization":
+            if value not in (DROPPED[layer][old], None) and layer == "BatchNormalization":
                 raise ValueError(f"`BatchNormalization(mode={value!r})`: Keras 2 removed modes "
                                  "other than 0 (feature-wise normalization); use mode=0.")
-            done.append(f"{old} dropped")
+            done.append(f"{old} dropped" + (
+                " (Keras 2: put a SpatialDropout1D layer after the Embedding for the same "
+                "effect)" if layer == "Embedding" else ""))
         elif old in table:
             value = kwargs.pop(old)
+            new = table[old]
+            if new in kwargs:
+                raise TypeError(f"`{layer}` received both the Keras 1 argument `{old}` and "
+                                f"the Keras 2 argument `{new}`: pass only `{new}`.")
             if old == "dim_ordering":
                 value = _DATA_FORMATS.get(value, value)
+            if old == "consume_less":
+                value = IMPLEMENTATIONS.get(value, value)
             if old == "bias":
                 value = bool(value)
-            kwargs[table[old]] = value
-            done.append(f"{old} -> {table[old]}")
+            kwargs[new] = value
+            done.append(f"{old} -> {new}")
     return args, kwargs, done
 
 

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..keras2.layers import KERAS1_CLASSES, KERAS1_KEYWORDS
+from ..keras2.layers import (
+    DROPPED,
+    IMPLEMENTATIONS,
+    KERAS1_CLASSES,
+    KERAS1_KEYWORDS,
+    KERNEL_KEYWORDS,
+    SPECIAL,
+)
 from ..keras2.modules import LAYER_FILES
 from ..keras2.optimizers import LOWER_CASE_NAMES as LOWER_CASE_OPTIMIZERS
 from ..legacy_table import (
@@ -24,7 +31,8 @@ from ..surface import ADD, SURFACE
 __all__ = [
     "MethodRule", "METHOD_RULES", "OPTIMIZERS", "LOADING_ARGS", "IMAGE_NAMES_TO_KFITCOMPAT",
     "IMPORT_MOVES", "CALLBACK_RULES", "BACKEND_VALUE_CALLS", "BACKEND_NAMES",
-    "KERAS1_CLASSES", "KERAS1_KEYWORDS", "DIM_ORDERINGS", "LOWER_CASE_OPTIMIZERS",
+    "DROPPED", "IMPLEMENTATIONS", "KERAS1_CLASSES", "KERAS1_KEYWORDS", "KERNEL_KEYWORDS",
+    "SPECIAL", "DIM_ORDERINGS", "LOWER_CASE_OPTIMIZERS",
 ]
 
 LOADING_ARGS = tuple(r.name for r in LEGACY_ARGS if r.migrate == "move_to_dataset")

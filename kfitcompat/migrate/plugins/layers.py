@@ -14,15 +14,17 @@ import libcst as cst
 
 from ..base import REGISTRY, Context, call_name
 from ..edits import code_of
-from ..rules import KERAS1_CLASSES, KERAS1_KEYWORDS
+from ..rules import (
+    DROPPED,
+    IMPLEMENTATIONS,
+    KERAS1_CLASSES,
+    KERAS1_KEYWORDS,
+    KERNEL_KEYWORDS,
+    SPECIAL,
+)
 
 __all__ = ["keras1_layer", "keras1_layer_import"]
 
-_KERNEL_DIMS = {"Conv1D": 1, "Conv2D": 2, "Conv3D": 3, "SeparableConv2D": 2,
-                "Conv2DTranspose": 2}
-_KERNEL_KEYWORDS = ("nb_row", "nb_col", "nb_depth")
-_DROPPED: dict[str, dict[str, str | None]] = {"BatchNormalization": {"mode": "0"},
-                                              "Conv2DTranspose": {"output_shape": None}}
 _DATA_FORMATS = {"'th'": "'channels_first'", '"th"': '"channels_first"',
                  "'tf'": "'channels_last'", '"tf"': '"channels_last"'}
 
@@ -46,8 +48,18 @@ def keras1_layer(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
         return updated
     table = KERAS1_KEYWORDS[layer]
     keywords = [a.keyword.value for a in updated.args if a.keyword is not None]
-    keras1 = [k for k in keywords
-              if k in table or k in _KERNEL_KEYWORDS or k in _DROPPED.get(layer, {})]
+    kernel_keywords = KERNEL_KEYWORDS.get(layer, ())
+    special = [k for k in keywords if k in SPECIAL.get(layer, ()) and k != "padding"]
+    keras1 = [k for k in keywords if k in table or k in kernel_keywords
+              or k in DROPPED.get(layer, {}) or k in special]
+    if special:  # Keras 2 converted these by a rule; the runtime shim applies it
+        ctx.report(original, "keras1-layer", f"`{name}({', '.join(special)}=...)` is Keras 1",
+                   "rewrite by hand (see the kfitcompat.keras2.layers rules)", False,
+                   f"{name}: Keras 1 {', '.join(special)}= not rewritten (input_dim/"
+                   "input_length -> input_shape=(length, dim); forget_bias_init='one' -> "
+                   "unit_forget_bias=True; SeparableConv2D init -> depthwise_initializer and "
+                   "pointwise_initializer)")
+        return updated
     if not forced and not keras1:
         return updated
     if any(a.star for a in updated.args):
@@ -55,14 +67,14 @@ def keras1_layer(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
                    "convert *args / **kwargs by hand", False,
                    f"{name}: Keras 1 arguments passed through *args/**kwargs: convert by hand")
         return updated
-    dims = _KERNEL_DIMS.get(layer)  # the call is Keras 1: so is its positional kernel
+    dims = len(kernel_keywords)  # the call is Keras 1: so is its positional kernel
     positional = [a for a in updated.args if a.keyword is None]
     named = [a for a in updated.args if a.keyword is not None]
     new_args: list[cst.Arg] = list(positional)
     if dims and dims > 1:
         kernel = [a.value for a in positional[1:1 + dims]]
-        kernel += [a.value for a in named if _kw(a) in _KERNEL_KEYWORDS[:dims]]
-        named = [a for a in named if _kw(a) not in _KERNEL_KEYWORDS]
+        kernel += [a.value for a in named if _kw(a) in kernel_keywords]
+        named = [a for a in named if _kw(a) not in kernel_keywords]
         rest = positional[1 + dims:]
         if layer == "Conv2DTranspose" and rest:
             rest = rest[1:]  # Deconvolution2D's output_shape: Keras 3 infers it
@@ -72,9 +84,9 @@ def keras1_layer(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
             new_args = [*first, cst.Arg(size), *rest]
     for arg in named:
         old = _kw(arg)
-        if old in _DROPPED.get(layer, {}):
-            keep = _DROPPED[layer][old]
-            if keep is not None and code_of(arg.value) != keep:
+        if old in DROPPED.get(layer, {}):
+            keep = DROPPED[layer][old]
+            if keep is not None and code_of(arg.value) != repr(keep):
                 ctx.report(original, "keras1-layer", f"`{name}({old}={code_of(arg.value)})`: "
                            "Keras 2 removed this mode", "use the default", False,
                            f"{name}: {old}= other than {keep} has no Keras 2/3 counterpart")
@@ -84,6 +96,9 @@ def keras1_layer(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
             value = arg.value
             if old == "dim_ordering" and code_of(value) in _DATA_FORMATS:
                 value = cst.parse_expression(_DATA_FORMATS[code_of(value)])
+            if old == "consume_less" and isinstance(value, cst.SimpleString) and (
+                    value.evaluated_value in IMPLEMENTATIONS):
+                value = cst.Integer(str(IMPLEMENTATIONS[value.evaluated_value]))
             new_args.append(_keyword(arg, table[old], value))
         else:
             new_args.append(arg)
