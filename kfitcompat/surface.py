@@ -152,6 +152,9 @@ def _keras2_rows() -> list[SurfaceRow]:
     rows += [SurfaceRow(where, "get", WRAP, "kfitcompat.keras2.constraints:constraints_get",
                         "'maxnorm', 'nonneg', 'unitnorm' strings")
              for where in ("keras.constraints", "keras.src.constraints")]
+    rows += [SurfaceRow(where, name, WRAP, f"kfitcompat.keras2.losses:losses_{name}",
+                        "Keras 2 loss names ('mse' in a saved .h5)")
+             for where in ("keras.losses", "keras.src.losses") for name in ("deserialize", "get")]
     rows += [SurfaceRow("keras.backend", name, ADD, f"kfitcompat.keras2.backend:{name}",
                         "Keras 2 backend function") for name in BACKEND_NAMES]
     # Keras 3 keeps some Keras 1 names as plain aliases of its classes (with Keras 3's

@@ -44,6 +44,50 @@ def test_optimizer_lr_and_decay_follow_keras2(installed):
     assert float(plain.learning_rate) == pytest.approx(1e-3)
 
 
+@pytest.mark.parametrize("call, rate", [
+    ("SGD(decay=1e-2, momentum=0.9)", 0.01), ("Adadelta(decay=1e-2)", 1.0),
+    ("Adagrad(decay=1e-2)", 0.01), ("Adamax(decay=1e-2)", 0.002),
+    ("Adam(0.005, decay=1e-2)", 0.005), ("RMSprop(decay=1e-2)", 0.001),
+])
+def test_decay_without_a_rate_decays_keras2s_default_rate(installed, call, rate):
+    """``decay=`` is Keras 2 only, so the call is Keras 2: the rate it decays is Keras 2's
+    default for the class (Adadelta 1.0) or the positional one; step 10 checks the schedule."""
+    opt = eval("keras.optimizers." + call)
+    assert float(opt._learning_rate(10)) == pytest.approx(rate / (1 + 1e-2 * 10), rel=1e-6)
+    assert float(keras.optimizers.Adadelta().learning_rate) == pytest.approx(0.001)
+
+
+def test_one_optimizer_compiled_into_two_models_trains_both(installed):
+    """A GAN's idiom: one Adam for the discriminator and the combined model. Keras 2 kept
+    slots per variable; a Keras 3 optimizer knows only its first model's variables."""
+    x, y = _data()
+    opt = keras.optimizers.Adam(lr=0.01)
+    first, second = (keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+                     for _ in range(2))
+    first.compile(opt, "mse")
+    first.fit(x, y, verbose=0)
+    with pytest.warns(kfitcompat.LegacyArgumentWarning, match="gets its own copy"):
+        second.compile(optimizer=opt, loss="mse")
+    before = second.get_weights()[0].copy()
+    second.fit(x, y, verbose=0)
+    assert not np.allclose(second.get_weights()[0], before)
+    assert second.optimizer is not opt and first.optimizer is opt
+    assert float(second.optimizer.learning_rate) == pytest.approx(0.01)
+    first.compile(opt, "mse")  # the same model again keeps its optimizer
+    assert first.optimizer is opt
+
+
+def test_a_model_saved_as_h5_with_a_keras2_loss_name_loads(installed, tmp_path):
+    x, y = _data()
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile(loss="mse", optimizer="sgd", metrics=["mae"])
+    model.fit(x, y, verbose=0)
+    model.save(str(tmp_path / "m.h5"))
+    loaded = keras.models.load_model(str(tmp_path / "m.h5"))
+    assert all(np.array_equal(a, b) for a, b in zip(loaded.get_weights(), model.get_weights()))
+    assert keras.losses.deserialize("MAE") is keras.losses.mean_absolute_error
+
+
 def test_optimizer_lr_attribute_and_backend_values(installed):
     from keras import backend as K
 

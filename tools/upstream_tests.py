@@ -76,6 +76,7 @@ _KERAS2_COMMON: tuple[tuple[str, str], ...] = (
     (r"from flaky import flaky", f"from {SHIMS} import flaky"),
     (r"from keras\.utils\.test_utils import get_test_data",
      f"from {KERAS2_HELPERS} import get_test_data"),
+    (r"from keras\.utils import test_utils", f"import {KERAS2_HELPERS} as test_utils"),
     (r"from keras\.backend import load_backend", f"{_NP} load_backend"),
 )
 _TFK_INFRA: tuple[tuple[str, str], ...] = (  # tf-keras's pip build moves tf_keras/ to tf_keras/src/
@@ -182,6 +183,11 @@ SUITES: tuple[Suite, ...] = (
           (Target("kfitcompat (Keras 3)", "keras2->kfitcompat", install=True),
            Target("tf_keras 2.21", "keras2->tf_keras", legacy=True)),
           expected=38),
+    Suite("keras-2.3.1-optimizers", "keras", ("tests/keras/optimizers_test.py",),
+          ("tests/keras/optimizers_test.py",),
+          (Target("kfitcompat (Keras 3)", "keras2->kfitcompat", install=True),
+           Target("tf_keras 2.21", "keras2->tf_keras", legacy=True)),
+          expected=12),
     Suite("tf-keras-2.21.0", "tf-keras", ("tf_keras/preprocessing/image_test.py",),
           ("tf_keras/preprocessing/image_test.py",),
           (Target("tf_keras 2.21", "tfk->tf_keras", legacy=True),

@@ -8,6 +8,7 @@ with a warning. Calls that use ``inputs`` / ``outputs`` are unchanged.
 from __future__ import annotations
 
 import inspect
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -60,13 +61,46 @@ def _is_metric_list(value: Any) -> bool:
                                               else value))
 
 
+# optimizer instance -> the model it was first compiled into (weak both ways)
+_OPTIMIZER_OWNERS: weakref.WeakKeyDictionary[Any, weakref.ref] = weakref.WeakKeyDictionary()
+
+
+def _own_optimizer(model: Any, optimizer: Any) -> Any:
+    """``optimizer``, or a copy of it (same configuration) if another live model was compiled
+    with this instance: a Keras 3 optimizer updates only the variables it was built with,
+    where a Keras 2 optimizer served every model it was compiled into (one ``Adam`` for a
+    GAN's discriminator and combined model)."""
+    import keras
+
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        return optimizer
+    owner = _OPTIMIZER_OWNERS.get(optimizer)
+    first = owner() if owner is not None else None
+    if first is None or first is model:
+        _OPTIMIZER_OWNERS[optimizer] = weakref.ref(model)
+        return optimizer
+    copy = type(optimizer).from_config(optimizer.get_config())
+    _OPTIMIZER_OWNERS[copy] = weakref.ref(model)
+    warn_at_caller(
+        f"This {type(optimizer).__name__} instance was compiled into model `{first.name}` "
+        f"too: a Keras 3 optimizer updates only the variables it was built with, so "
+        f"`{model.name}` gets its own copy (same settings, its own iteration count and "
+        "slots), as Keras 2 kept slots per variable. Create one optimizer per model.")
+    return copy
+
+
 def compile_method(original: Callable[..., Any]) -> Callable[..., Any]:
     """``Model.compile`` that takes Keras 2's calls: ``compile(opt, loss, metrics)``
-    positionally, ``sample_weight_mode``, and one loss for several outputs with a list of
-    ``loss_weights`` (Keras 2 applied the loss to every output)."""
+    positionally, ``sample_weight_mode``, one loss for several outputs with a list of
+    ``loss_weights`` (Keras 2 applied the loss to every output), and one optimizer instance
+    compiled into several models (:func:`_own_optimizer`)."""
 
     def compile(self: Any, *given: Any, **kwargs: Any) -> Any:  # noqa: A001
         args = list(given)
+        if args:
+            args[0] = _own_optimizer(self, args[0])
+        elif "optimizer" in kwargs:
+            kwargs["optimizer"] = _own_optimizer(self, kwargs["optimizer"])
         if len(args) >= 3 and _is_metric_list(args[2]) and "metrics" not in kwargs:
             kwargs["metrics"] = args.pop(2)  # Keras 2's third positional is `metrics`
             warn_at_caller("`compile(optimizer, loss, metrics)`: Keras 3's third positional "

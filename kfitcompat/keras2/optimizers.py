@@ -21,24 +21,47 @@ from typing import Any
 
 from .._warnings import warn_at_caller
 
-__all__ = ["LOWER_CASE_NAMES", "optimizer_init", "lr_property"]
+__all__ = ["KERAS2_DEFAULT_LR", "LOWER_CASE_NAMES", "optimizer_init", "lr_property"]
 
 #: Keras 2.2.4 ``keras.optimizers``: lower-case aliases of the classes.
 LOWER_CASE_NAMES = {"sgd": "SGD", "rmsprop": "RMSprop", "adagrad": "Adagrad",
                     "adadelta": "Adadelta", "adam": "Adam", "adamax": "Adamax", "nadam": "Nadam"}
 
 
-def _keras2_learning_rate(kwargs: dict[str, Any]) -> None:
-    """Turn ``lr`` / ``decay`` in ``kwargs`` into Keras 3's ``learning_rate``, in place."""
+#: Keras 2.2.4's default learning rates: a call with ``decay=`` (Keras 2 only) and no rate
+#: meant these (Keras 3's defaults are 0.001 but for SGD's 0.01). An optimizer built with
+#: neither ``lr`` nor ``decay`` keeps Keras 3's default: ``Adadelta()`` is valid Keras 3.
+KERAS2_DEFAULT_LR = {"SGD": 0.01, "RMSprop": 0.001, "Adagrad": 0.01, "Adadelta": 1.0,
+                     "Adam": 0.001, "Adamax": 0.002, "Nadam": 0.002}
+
+
+def _defaults(optimizer: Any) -> tuple[Any, float] | None:
+    """(Keras 3's default ``learning_rate``, Keras 2's) of the Keras class of ``optimizer``."""
+    for cls in type(optimizer).__mro__:
+        if cls.__name__ in KERAS2_DEFAULT_LR and cls.__module__.startswith("keras."):
+            keras3 = inspect.signature(cls).parameters.get("learning_rate")
+            return (None if keras3 is None else keras3.default), KERAS2_DEFAULT_LR[cls.__name__]
+    return None
+
+
+def _keras2_learning_rate(optimizer: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """Turn ``lr`` / ``decay`` in ``kwargs`` into Keras 3's ``learning_rate`` (the first
+    positional argument when given so), in place."""
     import keras
 
+    given_rate = "lr" in kwargs
     if "lr" in kwargs:
         kwargs["learning_rate"] = kwargs.pop("lr")
         warn_at_caller("`lr` is the Keras 2 spelling of `learning_rate`: translated. Update "
                        "the call to `learning_rate=`.", through_keras=True)
     decay = kwargs.pop("decay", None)
     if decay:
-        rate = kwargs.get("learning_rate", 0.001)
+        # Keras 3's classes pass their own default rate on to this base __init__: a call
+        # with `decay=` (Keras 2 only) and no rate meant Keras 2's default
+        rate = args.pop(0) if args else kwargs.get("learning_rate", 0.001)
+        defaults = _defaults(optimizer)
+        if not given_rate and defaults is not None and rate == defaults[0]:
+            rate = defaults[1]
         kwargs["learning_rate"] = keras.optimizers.schedules.InverseTimeDecay(
             rate, decay_steps=1, decay_rate=float(decay))
         warn_at_caller(
@@ -51,9 +74,10 @@ def _keras2_learning_rate(kwargs: dict[str, Any]) -> None:
 def optimizer_init(original: Callable[..., None]) -> Callable[..., None]:
     """``Optimizer.__init__`` that accepts Keras 2's ``lr`` and ``decay``."""
 
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self: Any, *given: Any, **kwargs: Any) -> None:
+        args = list(given)
         if "lr" in kwargs or "decay" in kwargs:
-            _keras2_learning_rate(kwargs)
+            _keras2_learning_rate(self, args, kwargs)
         original(self, *args, **kwargs)
 
     # Keras reads the layer's constructor arguments from the signature

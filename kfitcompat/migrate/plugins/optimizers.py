@@ -9,12 +9,8 @@ from libcst.helpers import get_full_name_for_node
 
 from ..base import REGISTRY, Context, call_name
 from ..edits import append_keyword, code_of, drop_args, keyword_arg, rename_keyword
+from ..rules import KERAS2_DEFAULT_LR, OPTIMIZERS
 from ..rules import LOWER_CASE_OPTIMIZERS as LOWER_CASE_NAMES
-from ..rules import OPTIMIZERS
-
-# Keras 2's default learning rates (the schedule needs one when the call gives none).
-_DEFAULT_LR = {"SGD": "0.01", "RMSprop": "0.001", "Adagrad": "0.01", "Adadelta": "1.0",
-               "Adam": "0.001", "Adamax": "0.002", "Nadam": "0.002"}
 
 __all__ = ["optimizer_arguments", "optimizer_lr_attribute"]
 
@@ -42,7 +38,9 @@ def optimizer_arguments(ctx: Context, original: cst.Call, updated: cst.Call) -> 
     decay = keyword_arg(updated, "decay")
     if decay is not None:
         rate = keyword_arg(updated, "learning_rate")
-        lr = code_of(rate.value) if rate is not None else _DEFAULT_LR.get(name)
+        default = KERAS2_DEFAULT_LR.get(name)  # the schedule needs one when the call gives none
+        lr = code_of(rate.value) if rate is not None else (
+            None if default is None else repr(default))
         if lr is None or code_of(decay.value) in ("0", "0.", "0.0"):
             ctx.report(original, "optimizer-decay", f"`{name}(decay=...)` is ignored by "
                        "Keras 3 (a warning only)", "use a learning-rate schedule, e.g. "

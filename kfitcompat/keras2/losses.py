@@ -1,0 +1,52 @@
+"""Keras 2's loss names where Keras 3 no longer reads them: ``'mse'`` in a saved ``.h5``.
+
+Keras 2 (``keras/losses.py``) defined ``mse``, ``mae``, ``mape``, ``msle``, ``kld`` (and the
+upper-case spellings) as aliases and ``kullback_leibler_divergence`` as a name. Keras 3's
+``compile(loss='mse')`` still takes them, but ``keras.losses.deserialize('mse')`` does not,
+and that is what ``load_model('model.h5')`` calls on the training config of a model compiled
+with ``loss='mse'``, whether Keras 2, tf_keras or Keras 3 saved it (Keras 3 alone cannot load
+its own ``.h5``). After :func:`kfitcompat.install` both read these names; every name Keras 3
+accepts is passed through unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["KERAS2_LOSS_NAMES", "losses_deserialize", "losses_get"]
+
+#: Keras 2 name -> Keras 3 function name.
+KERAS2_LOSS_NAMES = {
+    **{alias: name for short, name in (
+        ("mse", "mean_squared_error"), ("mae", "mean_absolute_error"),
+        ("mape", "mean_absolute_percentage_error"),
+        ("msle", "mean_squared_logarithmic_error"), ("kld", "kl_divergence"))
+       for alias in (short, short.upper())},
+    "kullback_leibler_divergence": "kl_divergence",
+}
+
+
+def _modern(name: Any) -> Any:
+    return KERAS2_LOSS_NAMES.get(name, name) if isinstance(name, str) else name
+
+
+def losses_deserialize(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``keras.losses.deserialize`` that reads Keras 2's names (``'mse'``)."""
+
+    @functools.wraps(original)
+    def deserialize(name: Any, custom_objects: Any = None) -> Any:
+        return original(_modern(name), custom_objects=custom_objects)
+
+    return deserialize
+
+
+def losses_get(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``keras.losses.get`` that reads ``'kullback_leibler_divergence'``."""
+
+    @functools.wraps(original)
+    def get(identifier: Any) -> Any:
+        return original(_modern(identifier))
+
+    return get
