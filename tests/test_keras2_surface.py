@@ -75,6 +75,10 @@ def test_one_optimizer_compiled_into_two_models_trains_both(installed):
     assert float(second.optimizer.learning_rate) == pytest.approx(0.01)
     first.compile(opt, "mse")  # the same model again keeps its optimizer
     assert first.optimizer is opt
+    first.compile("sgd", "mse")  # once the first model has moved on, the next one may take it
+    third = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    third.compile(opt, "mse")
+    assert third.optimizer is opt
 
 
 def test_a_model_saved_as_h5_with_a_keras2_loss_name_loads(installed, tmp_path):
@@ -265,6 +269,7 @@ def test_keras1_cnn_trains_like_its_keras2_spelling(installed):
     ("Cropping3D(dim_ordering='tf')", "Cropping3D(data_format='channels_last')"),
     ("ZeroPadding2D(padding={'top_pad': 1, 'left_pad': 3, 'right_pad': 4})",
      "ZeroPadding2D(padding=((1, 0), (3, 4)))"),
+    ("ZeroPadding2D({'bottom_pad': 2})", "ZeroPadding2D(((0, 2), (0, 0)))"),
     ("Conv1D(5, 3, input_dim=4, input_length=7)", "Conv1D(5, 3, input_shape=(7, 4))"),
     ("LSTM(output_dim=3, input_dim=5, consume_less='mem', forget_bias_init='one')",
      "LSTM(3, input_shape=(None, 5), implementation=1, unit_forget_bias=True)"),

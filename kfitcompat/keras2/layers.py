@@ -71,11 +71,11 @@ KERAS1_CLASSES = {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D",
 # Keras 1's kernel sizes: positionals after nb_filter, or these keywords
 _ROW_COL = ("nb_row", "nb_col")
 KERNEL_KEYWORDS = {"Conv2D": _ROW_COL, "SeparableConv2D": _ROW_COL,
-                    "Conv2DTranspose": _ROW_COL, "ConvLSTM2D": _ROW_COL,
-                    "Conv3D": ("kernel_dim1", "kernel_dim2", "kernel_dim3")}
+                   "Conv2DTranspose": _ROW_COL, "ConvLSTM2D": _ROW_COL,
+                   "Conv3D": ("kernel_dim1", "kernel_dim2", "kernel_dim3")}
 DROPPED: dict[str, dict[str, Any]] = {"BatchNormalization": {"mode": 0},
-                                       "Conv2DTranspose": {"output_shape": None},
-                                       "Embedding": {"dropout": None}}
+                                      "Conv2DTranspose": {"output_shape": None},
+                                      "Embedding": {"dropout": None}}
 # Keras 1 keywords with a rule of their own (:func:`_special`), per layer
 _SHAPED = ("input_dim", "input_length")  # -> input_shape=(input_length, input_dim)
 SPECIAL: dict[str, tuple[str, ...]] = {
@@ -132,11 +132,13 @@ def _convert(layer: str, args: tuple[Any, ...], kwargs: dict[str, Any], forced: 
              ) -> tuple[tuple[Any, ...], dict[str, Any], list[str]]:
     table = KERAS1_KEYWORDS.get(layer, {})
     keras1 = [k for k, v in kwargs.items() if _is_keras1(layer, k, v)]
+    if len(args) == 1 and _is_keras1(layer, "padding", args[0]):  # ZeroPadding2D({...})
+        keras1.append("padding")
     if not keras1 and not forced:
         return args, kwargs, []
     kwargs = dict(kwargs)
     done: list[str] = []
-    if layer == "ZeroPadding2D" and len(args) == 1 and isinstance(args[0], dict):
+    if len(args) == 1 and _is_keras1(layer, "padding", args[0]):
         kwargs["padding"], args = args[0], ()
     _special(layer, kwargs, done)
     keywords = KERNEL_KEYWORDS.get(layer)

@@ -76,7 +76,7 @@ def _own_optimizer(model: Any, optimizer: Any) -> Any:
         return optimizer
     owner = _OPTIMIZER_OWNERS.get(optimizer)
     first = owner() if owner is not None else None
-    if first is None or first is model:
+    if first is None or first is model or getattr(first, "optimizer", None) is not optimizer:
         _OPTIMIZER_OWNERS[optimizer] = weakref.ref(model)
         return optimizer
     copy = type(optimizer).from_config(optimizer.get_config())
