@@ -24,6 +24,7 @@ import keras
 from . import _upstream
 from .data.contracts import Mode
 from .data.dispatch import is_legacy_stream
+from .keras2.callbacks import give_validation_data
 from .training import entry_points
 from .training.distribute import needs_workarounds
 from .training.legacy_args import EVALUATE, PREDICT
@@ -49,6 +50,7 @@ def _patched_fit(original: Callable[..., Any]) -> Callable[..., Any]:
         legacy = set(kwargs) - set(_k3_params(original))
         if legacy or is_legacy_stream(x) and not _is_plain_k3(x) or needs_workarounds(self):
             return entry_points.fit(self, x, *args, **kwargs)
+        give_validation_data(kwargs.get("callbacks"), kwargs.get("validation_data"))
         return original(self, x, *args, **kwargs)
 
     return fit

@@ -141,6 +141,10 @@ def _keras2_rows() -> list[SurfaceRow]:
                    "kfitcompat.keras2.callbacks:checkpoint_init", "period=, .hdf5 names"),
         SurfaceRow(MONITOR, "_set_monitor_op", WRAP, "kfitcompat.keras2.callbacks:set_monitor_op",
                    "Keras 2's mode='auto'"),
+        SurfaceRow("keras.callbacks.Callback", "model", WRAP,
+                   "kfitcompat.keras2.callbacks:model_property", "callback.model = m"),
+        SurfaceRow("keras.callbacks.ReduceLROnPlateau", "__init__", WRAP,
+                   "kfitcompat.keras2.callbacks:reduce_lr_init", "epsilon= (min_delta)"),
         *(SurfaceRow(f"keras.callbacks.{cls}", "on_epoch_end", WRAP,
                      "kfitcompat.keras2.callbacks:monitored_epoch_end", "acc/val_acc names")
           for cls in ("EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau")),

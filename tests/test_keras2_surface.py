@@ -353,6 +353,57 @@ def test_callbacks_monitor_val_acc_as_keras2(installed, tmp_path, metric):
     assert isinstance(keras.models.load_model(tmp_path / files[-1]), keras.Model)
 
 
+def test_callback_model_attribute_and_reduce_lr_epsilon(installed):
+    """Keras 2 tests and scripts assign ``callback.model`` and pass ``epsilon`` to
+    ReduceLROnPlateau (Keras 2.1.6 renamed it ``min_delta``)."""
+    x, y = _data()
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    stop = keras.callbacks.EarlyStopping(monitor="loss", patience=0, min_delta=10.0)
+    stop.model = model
+    assert stop.model is model
+    stop.on_train_begin()
+    stop.on_epoch_end(0, {"loss": 1.0})
+    stop.on_epoch_end(1, {"loss": 0.5})  # not better by min_delta: stops, on this model
+    assert model.stop_training
+    with pytest.warns(kfitcompat.LegacyArgumentWarning, match="`epsilon` argument is deprec"):
+        reduce = keras.callbacks.ReduceLROnPlateau(epsilon=1e-13)
+    assert reduce.min_delta == 1e-13 and not hasattr(reduce, "epsilon")
+    with pytest.raises(TypeError, match="both `epsilon`"):
+        keras.callbacks.ReduceLROnPlateau(epsilon=1e-3, min_delta=1e-3)
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[reduce])
+
+
+def test_callbacks_see_keras2_validation_data(installed):
+    """Keras 2 gave every callback ``validation_data = [x_val, y_val, sample_weights]``
+    (a custom callback's ROC AUC read ``self.validation_data[0]``); a callback's own
+    attribute of that name is left alone."""
+    x, y = _data(32)
+    xv, yv = x[:8].copy(), y[:8].copy()
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    seen = []
+
+    class Auc(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append(self.validation_data[0] is xv)
+
+    class Own(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.validation_data = "mine"
+
+    plain, legacy, own = Auc(), Auc(), Own()
+    model.fit(x, y, epochs=1, verbose=0, validation_data=(xv, yv), callbacks=[plain, own])
+    model.fit_generator(((x[i:i + 8], y[i:i + 8]) for i in range(0, 32, 8)), 4,
+                        validation_data=(xv, yv), callbacks=[legacy], verbose=0)
+    assert seen == [True, True]
+    assert len(plain.validation_data) == len(legacy.validation_data) == 3
+    assert plain.validation_data[1] is yv and legacy.validation_data[1] is yv
+    assert plain.validation_data[2].shape == (8,) and float(plain.validation_data[2].sum()) == 8
+    assert own.validation_data == "mine"
+
+
 def test_checkpoint_period_saves_every_n_epochs(installed, tmp_path):
     x, y = _data()
     checkpoint = keras.callbacks.ModelCheckpoint(str(tmp_path / "m.{epoch:02d}.h5"), period=2)

@@ -9,6 +9,11 @@ After :func:`kfitcompat.install`:
   template may name either;
 * ``mode='auto'`` follows Keras 2: maximise a monitored name that contains ``acc`` (or
   starts with ``fmeasure``), minimise one Keras 3 cannot place (Keras 3 raises);
+* ``callback.validation_data`` holds ``[x_val, y_val, sample_weights]`` when ``fit`` or
+  ``fit_generator`` gets ``validation_data=(x_val, y_val)`` arrays (Keras 2 set it; tf.keras
+  2.0 removed it), unless the callback has a ``validation_data`` of its own;
+* ``callback.model = m`` sets the model (Keras 2's attribute; modern: ``set_model(m)``);
+* ``ReduceLROnPlateau(epsilon=...)`` is ``min_delta`` (Keras 2.1.6 renamed it, with a warning);
 * ``ModelCheckpoint(period=N)`` saves every N epochs (modern: ``save_freq``), and a file name
   ending in ``.hdf5`` (or ``.h5`` with ``save_weights_only=True``) is written in HDF5 as
   Keras 2 did (Keras 3 accepts only ``.keras`` / ``.h5`` / ``.weights.h5``).
@@ -25,7 +30,8 @@ from typing import Any
 
 from .._warnings import warn_at_caller
 
-__all__ = ["with_accuracy_aliases", "monitored_epoch_end", "set_monitor_op", "checkpoint_init"]
+__all__ = ["with_accuracy_aliases", "monitored_epoch_end", "set_monitor_op", "checkpoint_init",
+           "model_property", "reduce_lr_init", "give_validation_data"]
 
 
 def with_accuracy_aliases(logs: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -127,3 +133,59 @@ def _rename_written(callback: Any, epoch: int, logs: dict[str, Any] | None) -> N
         return
     if os.path.exists(written):
         os.replace(written, written[: -len(suffix)])
+
+
+def model_property(original: property) -> property:
+    """``Callback.model`` that can also be assigned, as Keras 2's plain attribute could
+    (``early_stopping.model = model``; modern: ``set_model(model)``)."""
+
+    def _set(self: Any, model: Any) -> None:
+        self.set_model(model)
+
+    return property(original.fget, _set, original.fdel, original.__doc__)
+
+
+def reduce_lr_init(original: Callable[..., None]) -> Callable[..., None]:
+    """``ReduceLROnPlateau.__init__`` reading Keras 2's ``epsilon`` as ``min_delta``."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if "epsilon" in kwargs:
+            if "min_delta" in kwargs:
+                raise TypeError("`ReduceLROnPlateau` received both `epsilon` (Keras 2's old "
+                                "name) and `min_delta`: pass only `min_delta`.")
+            kwargs["min_delta"] = kwargs.pop("epsilon")
+            warn_at_caller("`ReduceLROnPlateau(epsilon=...)`: the `epsilon` argument is "
+                           "deprecated (Keras 2.1.6 renamed it): it was translated to "
+                           f"`min_delta={kwargs['min_delta']!r}`. Update the call.",
+                           through_keras=True)
+        original(self, *args, **kwargs)
+
+    __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
+    return __init__
+
+
+def _flat(part: Any) -> list[Any]:
+    if isinstance(part, dict):
+        return list(part.values())
+    return list(part) if isinstance(part, (list, tuple)) else [part]
+
+
+def give_validation_data(callbacks: Any, validation_data: Any) -> None:
+    """Keras 2's ``callback.validation_data``: the validation inputs, targets and sample
+    weights (ones when none are given) as one flat list, set on each callback of
+    ``callbacks`` that has no attribute of that name. Arrays only (Keras 2 set it for
+    arrays; a generator's batches are not known before they are drawn)."""
+    import numpy as np
+
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+        return
+    x, y = validation_data[0], validation_data[1]
+    flat = _flat(x) + _flat(y)
+    if not flat or not all(isinstance(a, np.ndarray) for a in flat):
+        return
+    weights = (_flat(validation_data[2]) if len(validation_data) == 3
+               and validation_data[2] is not None else
+               [np.ones((len(flat[0]),), "float32") for _ in _flat(y)])
+    for callback in callbacks or ():
+        if not hasattr(callback, "validation_data"):
+            callback.validation_data = flat + weights

@@ -76,10 +76,12 @@ def _own_optimizer(model: Any, optimizer: Any) -> Any:
         return optimizer
     owner = _OPTIMIZER_OWNERS.get(optimizer)
     first = owner() if owner is not None else None
-    if first is None or first is model or getattr(first, "optimizer", None) is not optimizer:
+    uses: Any = getattr(first, "optimizer", None)
+    if first is None or first is model or uses is not optimizer:
         _OPTIMIZER_OWNERS[optimizer] = weakref.ref(model)
         return optimizer
-    copy = type(optimizer).from_config(optimizer.get_config())
+    cls: Any = type(optimizer)
+    copy = cls.from_config(optimizer.get_config())
     _OPTIMIZER_OWNERS[copy] = weakref.ref(model)
     warn_at_caller(
         f"This {type(optimizer).__name__} instance was compiled into model `{first.name}` "

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..data.dispatch import classify
 from ..data.loading import check_loading_args
+from ..keras2.callbacks import give_validation_data
 from ..legacy_table import LOADING_DEFAULTS
 from .arrays import fit_arrays
 from .legacy_args import (
@@ -91,6 +92,7 @@ def fit_generator(
     )
     loading = check_loading_args(values.pop("workers"), values.pop("max_queue_size"),
                                  values.pop("use_multiprocessing"))
+    give_validation_data(callbacks, validation_data)
     return fit_stream(
         model, generator, callbacks=_with_plot(callbacks, view_metrics), verbose=verbose,
         validation_data=validation_data,
@@ -207,6 +209,7 @@ def fit(
     values = translate(FIT, dict(epochs=epochs), dict(epochs=1), legacy_kwargs, x)
     epochs = values["epochs"]
     check_epochs(epochs, initial_epoch)
+    give_validation_data(callbacks, validation_data)
     callbacks = _with_plot(callbacks, view_metrics)
     loading = check_loading_args(workers, max_queue_size, use_multiprocessing)
     data = classify(x)
