@@ -112,6 +112,7 @@ def _keras2_rows() -> list[SurfaceRow]:
     from .keras2.backend import BACKEND_NAMES
     from .keras2.constraints import LOWER_CASE_NAMES as CONSTRAINT_NAMES
     from .keras2.layers import KERAS1_CLASSES, KERAS1_KEYWORDS
+    from .keras2.losses import KERAS2_LOSS_NAMES as LOSS_NAMES
     from .keras2.modules import MODULES
     from .keras2.optimizers import LOWER_CASE_NAMES
 
@@ -127,8 +128,14 @@ def _keras2_rows() -> list[SurfaceRow]:
         SurfaceRow(FUNCTIONAL, "__init__", WRAP, "kfitcompat.keras2.models:functional_init",
                    "Model(input=, output=)"),
         SurfaceRow("keras.layers", "merge", ADD, "kfitcompat.keras2.layers:merge"),
+        SurfaceRow("keras.layers.Layer", "__init__", WRAP, "kfitcompat.keras2.layers:layer_init",
+                   "batch_input_shape=, batch_size= (stateful RNNs)"),
+        SurfaceRow("keras.Sequential", "add", WRAP, "kfitcompat.keras2.layers:sequential_add",
+                   "a first layer's batch_input_shape"),
         SurfaceRow("keras.Model", "compile", WRAP, "kfitcompat.keras2.models:compile_method",
                    "compile(opt, loss, metrics), sample_weight_mode, one loss per output"),
+        SurfaceRow("keras.Model", "reset_states", ADD, "kfitcompat.keras2.models:reset_states",
+                   "stateful RNNs"),
         SurfaceRow("keras.Sequential", "predict_classes", ADD,
                    "kfitcompat.keras2.models:predict_classes", "Keras 2 thresholds"),
         SurfaceRow("keras.Sequential", "predict_proba", ADD,
@@ -156,6 +163,9 @@ def _keras2_rows() -> list[SurfaceRow]:
     rows += [SurfaceRow(where, "get", WRAP, "kfitcompat.keras2.constraints:constraints_get",
                         "'maxnorm', 'nonneg', 'unitnorm' strings")
              for where in ("keras.constraints", "keras.src.constraints")]
+    rows += [SurfaceRow(where, alias, ADD, f"keras.losses:{name}", "Keras 2 loss alias")
+             for where in ("keras.losses", "keras.metrics")
+             for alias, name in LOSS_NAMES.items()]
     rows += [SurfaceRow(where, name, WRAP, f"kfitcompat.keras2.losses:losses_{name}",
                         "Keras 2 loss names ('mse' in a saved .h5)")
              for where in ("keras.losses", "keras.src.losses") for name in ("deserialize", "get")]

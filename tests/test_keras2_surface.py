@@ -215,6 +215,71 @@ def test_backend_functions_match_tf_keras(installed):
     assert K.epsilon() == tfk.backend.epsilon()
 
 
+def test_batch_dot_of_unequal_ranks_follows_keras_2_2_4(installed):
+    """The capsule layers of Keras 2.0-2.2 (the 2.2.4 example, CapsNet-Keras): every leading
+    axis is a batch axis, as 2.2.4's TensorFlow backend computed with a batched matmul."""
+    from keras import backend as K
+
+    rng = np.random.default_rng(4)
+    c = rng.normal(size=(2, 10, 30)).astype("float32")
+    u_hat = rng.normal(size=(2, 10, 30, 16)).astype("float32")
+    o = rng.normal(size=(2, 10, 16)).astype("float32")
+    np.testing.assert_allclose(K.batch_dot(c, u_hat, [2, 2]),
+                               np.einsum("bnk,bnkd->bnd", c, u_hat), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(K.batch_dot(o, u_hat, [2, 3]),
+                               np.einsum("bnd,bnkd->bnk", o, u_hat), rtol=1e-4, atol=1e-4)
+    assert K.batch_dot(keras.Input((10, 30)), keras.Input((10, 30, 16)), [2, 2]).shape == (
+        None, 10, 16)
+
+
+@pytest.mark.parametrize("kwargs", [dict(), dict(padding="same", strides=2),
+                                    dict(padding="causal", dilation_rate=2)])
+def test_backend_conv1d_and_permute_match_tf_keras(installed, kwargs):
+    """What a legacy custom layer (the Keras 2 capsule example) calls."""
+    import tensorflow as tf
+    from keras import backend as K
+
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(2, 9, 3)).astype("float32")
+    kernel = rng.normal(size=(3, 3, 4)).astype("float32")
+    np.testing.assert_allclose(
+        K.conv1d(x, kernel, **kwargs),
+        tfk.backend.conv1d(tf.constant(x), tf.constant(kernel), **kwargs), rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(K.permute_dimensions(x, (0, 2, 1)),
+                                  tfk.backend.permute_dimensions(x, (0, 2, 1)))
+    sample = K.random_normal((1000,), mean=2.0, stddev=0.5, seed=3)
+    assert abs(float(keras.ops.mean(sample)) - 2.0) < 0.1
+
+
+def test_keras2_loss_aliases_and_stateful_batch_shape(installed):
+    """``from keras.losses import mse`` (the VAE example) and a stateful LSTM given Keras 2's
+    ``batch_size=`` with ``input_shape`` (the stateful LSTM example)."""
+    from keras.losses import MSE, binary_crossentropy, mse  # noqa: F401
+    from keras.metrics import mae
+
+    assert mse is keras.losses.mean_squared_error and mae is keras.losses.mean_absolute_error
+    model = keras.Sequential()
+    model.add(keras.layers.LSTM(4, input_shape=(5, 1), batch_size=2, stateful=True))
+    model.add(keras.layers.Dense(1))
+    model.compile(loss="mse", optimizer="adam")
+    assert model.inputs[0].shape == (2, 5, 1)
+    x = np.random.default_rng(0).normal(size=(4, 5, 1)).astype("float32")
+    model.fit(x, np.zeros((4, 1)), batch_size=2, shuffle=False, verbose=0)
+    first = model.predict(x[:2], batch_size=2, verbose=0)
+    again = model.predict(x[:2], batch_size=2, verbose=0)
+    assert not np.allclose(first, again)  # the state carried over between calls
+    model.reset_states()  # Keras 2's Model.reset_states: back to the zero state
+    from_zero = model.predict(x[:2], batch_size=2, verbose=0)
+    model.reset_states()
+    np.testing.assert_allclose(model.predict(x[:2], batch_size=2, verbose=0), from_zero,
+                               rtol=1e-6)
+    assert not np.allclose(from_zero, again)
+    other = keras.Sequential([keras.layers.Dense(3, batch_input_shape=(8, 4))])
+    assert other.inputs[0].shape == (8, 4)
+    with pytest.raises(ValueError, match="needs `input_shape`"):
+        keras.layers.Dense(3, batch_size=8)
+
+
 def _cnn(conv, dense, dropout, **pool):
     inputs = keras.Input((8, 8, 3))
     h = conv(inputs)

@@ -48,27 +48,43 @@ def clip(x: Any, min_value: Any, max_value: Any) -> Any:
 
 
 def batch_dot(x: Any, y: Any, axes: Any = None) -> Any:
-    """Keras 2 ``batch_dot``: contracts ``axes`` (default: the last axis of ``x`` and the
-    second-to-last of ``y``, or the last of both for 2-D inputs), batch axis kept; 2-D
-    results get a trailing axis of size 1, as in Keras 2.2.4."""
+    """Keras 2.2.4 ``K.batch_dot`` (TensorFlow backend): a batched ``matmul``. The operand of
+    lower rank gets trailing axes of size 1; ``x``'s last two axes are swapped unless
+    ``axes[0]`` is its last, ``y``'s if ``axes[1]`` is its last; the padding axes are then
+    squeezed out. So every leading axis is a batch axis, as the Keras 2.0-2.2 capsule layers
+    expect (``batch_dot(c, u_hat, [2, 2])`` on ``(b, n, i)`` and ``(b, n, i, d)`` is
+    ``(b, n, d)``; Keras 2.3 and tf.keras contract per sample instead, ``(b, n, n, d)``).
+    2-D inputs: the sum of the products over ``axes`` (default: the last of both), with a
+    trailing axis of size 1. Default ``axes``: the last of ``x``, the second-to-last of
+    ``y``."""
     ops = _ops()
     x_ndim, y_ndim = len(x.shape), len(y.shape)
-    if axes is None:
-        axes = [x_ndim - 1, y_ndim - 2] if y_ndim > 2 else [x_ndim - 1, y_ndim - 1]
     if isinstance(axes, int):
         axes = (axes, axes)
+    if x_ndim == 2 and y_ndim == 2:
+        a0, a1 = (1, 1) if axes is None else (a % 2 for a in axes)
+        if a0 != a1:
+            x = ops.transpose(x)
+        return ops.expand_dims(ops.sum(ops.multiply(x, y), axis=a1), 1)
+    if axes is None:
+        axes = (x_ndim - 1, y_ndim - 2)
     a0, a1 = (a % n if a < 0 else a for a, n in zip(axes, (x_ndim, y_ndim)))
-    x_free = [i for i in range(1, x_ndim) if i != a0]
-    y_free = [i for i in range(1, y_ndim) if i != a1]
-    xt = ops.transpose(x, [0, *x_free, a0])
-    yt = ops.transpose(y, [0, a1, *y_free])
-    batch = ops.shape(xt)[0]
-    x2 = ops.reshape(xt, (-1, int(np.prod(xt.shape[1:-1]) or 1), xt.shape[-1]))
-    y2 = ops.reshape(yt, (-1, yt.shape[1], int(np.prod(yt.shape[2:]) or 1)))
-    out = ops.matmul(x2, y2)
-    shape = [batch, *[xt.shape[i] for i in range(1, len(xt.shape) - 1)],
-             *[yt.shape[i] for i in range(2, len(yt.shape))]]
-    out = ops.reshape(out, shape)
+    # (this module's globals shadow abs/max/sum with the Keras 2 names: plain arithmetic)
+    diff = x_ndim - y_ndim if x_ndim > y_ndim else y_ndim - x_ndim
+    if x_ndim < y_ndim:
+        x = ops.reshape(x, (*ops.shape(x), *[1] * diff))
+    elif y_ndim < x_ndim:
+        y = ops.reshape(y, (*ops.shape(y), *[1] * diff))
+    rank = x_ndim if x_ndim > y_ndim else y_ndim
+    swap = [*range(rank - 2), rank - 1, rank - 2]
+    if a0 != rank - 1:
+        x = ops.transpose(x, swap)
+    if a1 == rank - 1:
+        y = ops.transpose(y, swap)
+    out = ops.matmul(x, y)
+    if diff:
+        first = x_ndim + y_ndim - 3 if x_ndim > y_ndim else x_ndim - 1
+        out = ops.squeeze(out, axis=tuple(range(first, first + diff)))
     if len(out.shape) == 1:
         out = ops.expand_dims(out, 1)
     return out
@@ -221,6 +237,51 @@ def count_params(x: Any) -> int:
     return int(np.prod(x.shape))
 
 
+def _conv(rank: int) -> Any:
+    name = f"conv{rank}d"
+
+    def op(x: Any, kernel: Any, strides: Any = 1, padding: str = "valid",
+           data_format: str | None = None, dilation_rate: Any = 1) -> Any:
+        ops = _ops()
+        if padding == "causal":  # Keras 2 conv1d: left-pad the steps, then "valid"
+            if rank != 1:
+                raise ValueError(f"`K.{name}(padding='causal')`: only `conv1d` takes it.")
+            rate: Any = dilation_rate[0] if isinstance(dilation_rate, (tuple, list)) else (
+                dilation_rate)
+            left = int(rate) * (int(kernel.shape[0]) - 1)
+            first = data_format == "channels_first"
+            x = ops.pad(x, [[0, 0], [0, 0], [left, 0]] if first else [[0, 0], [left, 0], [0, 0]])
+            padding = "valid"
+        return ops.conv(x, kernel, strides=strides, padding=padding, data_format=data_format,
+                        dilation_rate=dilation_rate)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = (f"Keras 2 ``K.{name}(x, kernel, strides, padding, data_format, "
+                  "dilation_rate)``; modern: ``keras.ops.conv`` (``'causal'`` padding for 1-D).")
+    return op
+
+
+def permute_dimensions(x: Any, pattern: Any) -> Any:
+    """Keras 2 ``K.permute_dimensions``; modern: ``keras.ops.transpose(x, axes=pattern)``."""
+    return _ops().transpose(x, axes=tuple(pattern))
+
+
+def random_normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = None,
+                  seed: Any = None) -> Any:
+    """Keras 2 ``K.random_normal``; modern: ``keras.random.normal``."""
+    import keras
+
+    return keras.random.normal(shape, mean=mean, stddev=stddev, dtype=dtype, seed=seed)
+
+
+def random_uniform(shape: Any, minval: float = 0.0, maxval: float = 1.0, dtype: Any = None,
+                   seed: Any = None) -> Any:
+    """Keras 2 ``K.random_uniform``; modern: ``keras.random.uniform``."""
+    import keras
+
+    return keras.random.uniform(shape, minval=minval, maxval=maxval, dtype=dtype, seed=seed)
+
+
 def learning_phase() -> int:
     """Keras 2 ``K.learning_phase()``: 0 outside training (Keras 3 passes ``training=``)."""
     return 0
@@ -231,7 +292,7 @@ _DEFINED = ("argmax",
             "batch_get_value", "set_value", "batch_set_value", "variable", "constant",
             "image_dim_ordering", "set_image_dim_ordering", "flatten", "batch_flatten",
             "l2_normalize", "binary_crossentropy", "categorical_crossentropy", "count_params",
-            "learning_phase")
+            "learning_phase", "permute_dimensions", "random_normal", "random_uniform")
 
 #: name -> function, every Keras 2 backend name kfitcompat adds to ``keras.backend``.
 BACKEND_FUNCTIONS: dict[str, Any] = {
@@ -239,6 +300,7 @@ BACKEND_FUNCTIONS: dict[str, Any] = {
     **{name: _reduction(name) for name in _REDUCTIONS},
     **{name: _with_ops(name) for name in _PASSTHROUGH},
     **{name: globals()[name] for name in _DEFINED},
+    **{f"conv{rank}d": _conv(rank) for rank in (1, 2, 3)},
 }
 globals().update({n: f for n, f in BACKEND_FUNCTIONS.items() if n not in globals()})
 

@@ -21,7 +21,7 @@ from typing import Any
 from .._warnings import warn_at_caller
 
 __all__ = ["DROPPED", "IMPLEMENTATIONS", "KERAS1_CLASSES", "KERAS1_KEYWORDS", "KERNEL_KEYWORDS",
-           "SPECIAL", "keras1_init", "keras1_class", "merge"]
+           "SPECIAL", "keras1_init", "keras1_class", "layer_init", "merge", "sequential_add"]
 
 _COMMON = {"init": "kernel_initializer", "W_regularizer": "kernel_regularizer",
            "b_regularizer": "bias_regularizer", "W_constraint": "kernel_constraint",
@@ -247,3 +247,51 @@ def merge(inputs: list[Any], mode: str = "sum", concat_axis: int = -1,
     if mode == "dot":
         options["axes"] = dot_axes
     return getattr(keras.layers, target)(inputs, **options)
+
+
+def layer_init(original: Callable[..., None]) -> Callable[..., None]:
+    """``Layer.__init__`` taking Keras 2's ``batch_input_shape=`` and ``batch_size=`` (with
+    ``input_shape`` / ``input_dim``): a stateful RNN's fixed batch. The first layer of a
+    ``Sequential`` then gets ``keras.Input(batch_shape=...)`` (:func:`sequential_add`)."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        batch_shape = kwargs.pop("batch_input_shape", None)
+        batch_size = kwargs.pop("batch_size", None)
+        if batch_shape is None and batch_size is not None:
+            shape = kwargs.get("input_shape")
+            if shape is None and kwargs.get("input_dim") is not None:
+                shape = (kwargs["input_dim"],)
+            if shape is None:
+                raise ValueError(f"`{type(self).__name__}(batch_size={batch_size!r})` needs "
+                                 "`input_shape` (Keras 2 built batch_input_shape from both).")
+            batch_shape = (batch_size, *tuple(shape))
+        if batch_shape is not None:
+            batch_shape = tuple(batch_shape)
+            kwargs.pop("input_dim", None)
+            kwargs["input_shape"] = batch_shape[1:]
+            warn_at_caller(f"`batch_input_shape={batch_shape}` (or `batch_size=`) is Keras 2's "
+                           "layer argument: use `keras.Input(batch_shape="
+                           f"{batch_shape})` as the model's input.", through_keras=True)
+        original(self, *args, **kwargs)
+        if batch_shape is not None:
+            self._input_shape_arg = None  # Sequential.add: the batch shape instead
+            self._kfitcompat_batch_shape = batch_shape
+
+    __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
+    return __init__
+
+
+def sequential_add(original: Callable[..., None]) -> Callable[..., None]:
+    """``Sequential.add`` that starts the model with ``keras.Input(batch_shape=...)`` when the
+    first layer was given Keras 2's ``batch_input_shape`` (see :func:`layer_init`)."""
+
+    def add(self: Any, layer: Any, rebuild: bool = True) -> None:
+        shape = getattr(layer, "_kfitcompat_batch_shape", None)
+        if shape is not None and not self._layers:
+            from keras.layers import InputLayer
+
+            original(self, InputLayer(batch_shape=shape), rebuild=False)
+        original(self, layer, rebuild=rebuild)
+
+    add.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
+    return add

@@ -16,7 +16,7 @@ from .. import _upstream
 from .._warnings import warn_at_caller
 
 __all__ = ["compile_method", "functional_init", "model_new", "predict_classes",
-           "predict_proba"]
+           "predict_proba", "reset_states"]
 
 
 def _renamed(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -151,3 +151,14 @@ def predict_classes(self: Any, x: Any, batch_size: int = 32, verbose: int = 0) -
     if proba.shape[-1] > 1:
         return proba.argmax(axis=-1)
     return (proba > 0.5).astype("int32")
+
+
+def reset_states(self: Any) -> None:
+    """Keras 2 ``Model.reset_states()``: reset the state of every stateful layer (nested
+    models included). Modern: ``layer.reset_state()`` on each stateful RNN layer."""
+    stack = list(getattr(self, "layers", ()))
+    while stack:
+        layer = stack.pop(0)
+        if getattr(layer, "stateful", False) and hasattr(layer, "reset_state"):
+            layer.reset_state()
+        stack.extend(getattr(layer, "layers", ()) if layer is not self else ())
