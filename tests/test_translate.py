@@ -90,3 +90,5 @@ def test_docs_table_is_generated_from_legacy_args():
     docs = pathlib.Path(__file__).resolve().parents[1] / "docs"
     render = runpy.run_path(str(docs / "gen_legacy_arguments.py"))["render"]
     assert (docs / "legacy_arguments.md").read_text() == render()
+    render = runpy.run_path(str(docs / "gen_surface.py"))["render"]
+    assert (docs / "surface.md").read_text() == render()
