@@ -439,6 +439,27 @@ def test_callback_model_attribute_and_reduce_lr_epsilon(installed):
     model.fit(x, y, epochs=1, verbose=0, callbacks=[reduce])
 
 
+def test_functional_add_loss_of_a_symbolic_tensor_is_the_training_loss(installed):
+    """The Keras 2 VAE: ``vae.add_loss(K.mean(...))`` of tensors of the model, then
+    ``compile(optimizer)`` with no loss; evaluate reports that loss, fit lowers it."""
+    from keras import backend as K
+
+    x = np.random.default_rng(5).normal(size=(64, 6)).astype("float32")
+    inputs = keras.Input((6,))
+    outputs = keras.layers.Dense(6)(inputs)
+    model = keras.Model(inputs, outputs)
+    with pytest.warns(kfitcompat.LegacyArgumentWarning, match="add_loss"):
+        model.add_loss(K.mean(K.sum(K.square(outputs - inputs), axis=-1)))
+    model.compile(optimizer=keras.optimizers.SGD(0.01))
+    expected = float(np.mean(np.sum((model.predict(x, verbose=0) - x) ** 2, axis=-1)))
+    assert model.evaluate(x, batch_size=64, verbose=0) == pytest.approx(expected, rel=1e-4)
+    history = model.fit(x, epochs=5, batch_size=16, validation_data=(x, None), verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert "val_loss" in history.history
+    with pytest.raises(NotImplementedError):  # a non-symbolic value: Keras 3's own answer
+        model.add_loss(1.0)
+
+
 def test_callbacks_see_keras2_validation_data(installed):
     """Keras 2 gave every callback ``validation_data = [x_val, y_val, sample_weights]``
     (a custom callback's ROC AUC read ``self.validation_data[0]``); a callback's own
