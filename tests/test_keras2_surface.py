@@ -215,6 +215,27 @@ def test_backend_functions_match_tf_keras(installed):
     assert K.epsilon() == tfk.backend.epsilon()
 
 
+@pytest.mark.parametrize("call", [
+    "concatenate([a, b])", "expand_dims(a)", "cumsum(a)", "cumprod(a)", "repeat(a, 3)",
+    "gather(a, [2, 0])", "reverse(a, 1)", "switch(a > 0, a, 0 * a)", "stack([a, a])",
+    "one_hot(tf.constant([1, 0, 3]), 4)", "l2_normalize(a, axis=1)", "sum(a, axis=1)",
+    "mean(a, axis=-1, keepdims=True)", "softmax(a)", "square(a)", "maximum(a, 0.)",
+])
+def test_backend_functions_with_keras2_defaults_match_tf_keras(installed, call):
+    """Where Keras 2 and ``keras.ops`` differ by default (``concatenate``'s axis, ``cumsum``'s)
+    or by meaning (``repeat``, ``switch``), or ``keras.ops`` lacks the name (``gather``)."""
+    import tensorflow as tf
+    from keras import backend as K
+
+    rng = np.random.default_rng(6)
+    a = tf.constant(rng.normal(size=(3, 4)).astype("float32"))
+    b = tf.constant(rng.normal(size=(3, 2)).astype("float32"))
+    scope = {"a": a, "b": b, "tf": tf}
+    np.testing.assert_allclose(np.asarray(eval("K." + call, {**scope, "K": K})),
+                               np.asarray(eval("T." + call, {**scope, "T": tfk.backend})),
+                               rtol=1e-5, atol=1e-6)
+
+
 def test_batch_dot_of_unequal_ranks_follows_keras_2_2_4(installed):
     """The capsule layers of Keras 2.0-2.2 (the 2.2.4 example, CapsNet-Keras): every leading
     axis is a batch axis, as 2.2.4's TensorFlow backend computed with a batched matmul."""

@@ -387,6 +387,26 @@ SEQUENCE_CASES = [
         model.add(GaussianNoise(stddev=0.1))
         model.add(Conv3D(8, (3, 3, 3), padding='same'))
         """), id="keras1-layers-of-keras2-legacy-interfaces"),
+    pytest.param(
+        _d("""
+        import keras
+        from keras import backend as K
+        def contrastive(y_true, y_pred):
+            d = K.sqrt(K.maximum(K.sum(K.square(y_pred), axis=1, keepdims=True), K.epsilon()))
+            both = K.concatenate([y_true, d])
+            return K.mean(K.pow(both, 2)) + K.sum(K.gather(both, [0]))
+        u = K.batch_dot(a, b, [2, 2])
+        """),
+        _d("""
+        import keras
+        from keras import backend as K
+        def contrastive(y_true, y_pred):
+            d = keras.ops.sqrt(keras.ops.maximum(keras.ops.sum(keras.ops.square(y_pred), axis=1, keepdims=True), K.epsilon()))
+            both = keras.ops.concatenate([y_true, d], axis=-1)
+            return keras.ops.mean(keras.ops.power(both, 2)) + keras.ops.sum(keras.ops.take(both, [0], axis=0))
+        # kfitcompat: K.batch_dot: no one-to-one keras.ops spelling (Keras 2 semantics differ); rewrite by hand
+        u = K.batch_dot(a, b, [2, 2])
+        """), id="backend-ops"),
 ]
 
 MUST_NOT_CHANGE = [
@@ -416,6 +436,8 @@ MUST_NOT_CHANGE = [
     pytest.param("model.add(SeparableConv2D(5, 3, 3))\nmodel.add(ConvLSTM2D(5, 3, 3))\n"
                  "model.add(LSTM(32, implementation=2, input_shape=(None, 5)))\n",
                  id="keras3-conv-and-rnn-keywords"),
+    pytest.param("from keras import backend as K\nd = keras.ops.sum(x) + K.epsilon()\n"
+                 "f = K.image_data_format()\n", id="keras3-backend-and-ops"),
 ]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["BACKEND_FUNCTIONS", "BACKEND_NAMES"]
+__all__ = ["BACKEND_FUNCTIONS", "BACKEND_NAMES", "KERAS3_SPELLINGS"]
 
 
 def _ops() -> Any:
@@ -202,9 +202,63 @@ def _with_ops(name: str, **defaults: Any) -> Any:
     return op
 
 
-_PASSTHROUGH = ("cast", "reshape", "concatenate", "stack", "expand_dims", "squeeze",
-                "transpose", "softmax", "shape", "cumsum", "one_hot", "tile", "repeat",
-                "gather", "ones", "zeros", "eye", "arange", "flip", "sort", "where")
+_PASSTHROUGH = ("cast", "reshape", "stack", "squeeze", "transpose", "softmax", "shape",
+                "one_hot", "tile", "ones", "zeros", "eye", "arange")
+
+
+# Keras 2 names whose defaults or meaning differ from keras.ops of the same name
+
+
+def concatenate(tensors: Any, axis: int = -1) -> Any:
+    """Keras 2 ``K.concatenate`` (default: the last axis; ``keras.ops``: the first)."""
+    return _ops().concatenate(tensors, axis=axis)
+
+
+def expand_dims(x: Any, axis: int = -1) -> Any:
+    """Keras 2 ``K.expand_dims`` (default: a new last axis; ``keras.ops`` needs one)."""
+    return _ops().expand_dims(x, axis)
+
+
+def cumsum(x: Any, axis: int = 0) -> Any:
+    """Keras 2 ``K.cumsum`` (default: axis 0; ``keras.ops``: the flattened tensor)."""
+    return _ops().cumsum(x, axis=axis)
+
+
+def cumprod(x: Any, axis: int = 0) -> Any:
+    """Keras 2 ``K.cumprod`` (default: axis 0; ``keras.ops``: the flattened tensor)."""
+    return _ops().cumprod(x, axis=axis)
+
+
+def repeat(x: Any, n: int) -> Any:
+    """Keras 2 ``K.repeat``: a 2-D ``(samples, dim)`` tensor repeated into ``(samples, n,
+    dim)`` (``keras.ops.repeat`` is NumPy's, element by element); modern:
+    ``keras.ops.repeat(keras.ops.expand_dims(x, 1), n, axis=1)``."""
+    ops = _ops()
+    return ops.repeat(ops.expand_dims(x, 1), n, axis=1)
+
+
+def gather(reference: Any, indices: Any) -> Any:
+    """Keras 2 ``K.gather``: rows of ``reference``; modern: ``keras.ops.take(x, i, axis=0)``."""
+    return _ops().take(reference, indices, axis=0)
+
+
+def switch(condition: Any, then_expression: Any, else_expression: Any) -> Any:
+    """Keras 2 ``K.switch``: ``then`` where ``condition`` holds, else ``else`` (callables are
+    called); a condition of lower rank gets trailing axes, as in Keras 2. Modern:
+    ``keras.ops.where`` (``keras.ops.switch`` picks a branch by index)."""
+    ops = _ops()
+    then = then_expression() if callable(then_expression) else then_expression
+    other = else_expression() if callable(else_expression) else else_expression
+    condition = ops.convert_to_tensor(condition)
+    rank = len(getattr(then, "shape", ()))
+    while len(condition.shape) < rank:
+        condition = ops.expand_dims(condition, -1)
+    return ops.where(condition, then, other)
+
+
+def reverse(x: Any, axes: Any) -> Any:
+    """Keras 2 ``K.reverse``; modern: ``keras.ops.flip``."""
+    return _ops().flip(x, axis=axes)
 
 
 def flatten(x: Any) -> Any:
@@ -215,8 +269,11 @@ def batch_flatten(x: Any) -> Any:
     return _ops().reshape(x, (_ops().shape(x)[0], -1))
 
 
-def l2_normalize(x: Any, axis: int = -1) -> Any:
-    return _ops().normalize(x, axis=axis, order=2)
+def l2_normalize(x: Any, axis: Any = None) -> Any:
+    """Keras 2 ``K.l2_normalize`` (default: over every axis, as ``tf.nn.l2_normalize``)."""
+    ops = _ops()
+    squares = ops.sum(ops.square(x), axis=axis, keepdims=True)
+    return x * ops.rsqrt(ops.maximum(squares, 1e-12))
 
 
 def binary_crossentropy(target: Any, output: Any, from_logits: bool = False) -> Any:
@@ -292,7 +349,9 @@ _DEFINED = ("argmax",
             "batch_get_value", "set_value", "batch_set_value", "variable", "constant",
             "image_dim_ordering", "set_image_dim_ordering", "flatten", "batch_flatten",
             "l2_normalize", "binary_crossentropy", "categorical_crossentropy", "count_params",
-            "learning_phase", "permute_dimensions", "random_normal", "random_uniform")
+            "learning_phase", "permute_dimensions", "random_normal", "random_uniform",
+            "concatenate", "expand_dims", "cumsum", "cumprod", "repeat", "gather", "reverse",
+            "switch")
 
 #: name -> function, every Keras 2 backend name kfitcompat adds to ``keras.backend``.
 BACKEND_FUNCTIONS: dict[str, Any] = {
@@ -306,3 +365,25 @@ globals().update({n: f for n, f in BACKEND_FUNCTIONS.items() if n not in globals
 
 #: The names, for the surface table (which imports no TensorFlow).
 BACKEND_NAMES: tuple[str, ...] = tuple(sorted(BACKEND_FUNCTIONS))
+
+
+#: Keras 2 backend name -> how ``kfitcompat migrate`` writes the call on Keras 3:
+#: ``("keras.ops.name", {keyword: default Keras 2 used})``; the defaults are added when the
+#: call leaves them out (the position of the argument in Keras 2 is its index in
+#: ``KERAS3_POSITIONS``). Names missing here have no one-to-one spelling and are reported.
+KERAS3_SPELLINGS: dict[str, tuple[str, dict[str, str]]] = {
+    **{name: (f"keras.ops.{name}", {}) for name in (
+        *_UNARY, *_REDUCTIONS, "maximum", "minimum", "dot", "equal", "not_equal", "greater",
+        "greater_equal", "less", "less_equal", *_PASSTHROUGH)},
+    "pow": ("keras.ops.power", {}),
+    "permute_dimensions": ("keras.ops.transpose", {}),
+    "concatenate": ("keras.ops.concatenate", {"axis": "-1"}),
+    "expand_dims": ("keras.ops.expand_dims", {"axis": "-1"}),
+    "cumsum": ("keras.ops.cumsum", {"axis": "0"}),
+    "cumprod": ("keras.ops.cumprod", {"axis": "0"}),
+    "gather": ("keras.ops.take", {"axis": "0"}),
+    "random_normal": ("keras.random.normal", {}),
+    "random_uniform": ("keras.random.uniform", {}),
+}
+#: The Keras 2 position of each defaulted argument (a call that fills it positionally has it).
+KERAS3_POSITIONS = {"concatenate": 1, "expand_dims": 1, "cumsum": 1, "cumprod": 1, "gather": 2}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..keras2.backend import KERAS3_POSITIONS, KERAS3_SPELLINGS
 from ..keras2.layers import (
     DROPPED,
     IMPLEMENTATIONS,
@@ -33,7 +34,8 @@ __all__ = [
     "MethodRule", "METHOD_RULES", "OPTIMIZERS", "LOADING_ARGS", "IMAGE_NAMES_TO_KFITCOMPAT",
     "IMPORT_MOVES", "CALLBACK_RULES", "BACKEND_VALUE_CALLS", "BACKEND_NAMES",
     "DROPPED", "IMPLEMENTATIONS", "KERAS2_DEFAULT_LR", "KERAS1_CLASSES", "KERAS1_KEYWORDS",
-    "KERNEL_KEYWORDS", "SPECIAL", "DIM_ORDERINGS", "LOWER_CASE_OPTIMIZERS",
+    "KERNEL_KEYWORDS", "SPECIAL", "DIM_ORDERINGS", "LOWER_CASE_OPTIMIZERS", "KERAS3_SPELLINGS",
+    "KERAS3_POSITIONS", "KERAS2_BACKEND_ONLY",
 ]
 
 LOADING_ARGS = tuple(r.name for r in LEGACY_ARGS if r.migrate == "move_to_dataset")
@@ -107,6 +109,9 @@ DIM_ORDERINGS = {"th": "channels_first", "tf": "channels_last"}
 
 # `K.set_value(v, x)` / `K.get_value(v)`: Keras 3's backend has neither; variables do it.
 BACKEND_NAMES = ("K", "backend", "keras.backend", "tf.keras.backend")
+# the Keras 2 backend names kfitcompat adds to keras.backend (Keras 3 lacks them)
+KERAS2_BACKEND_ONLY = frozenset(
+    row.name for row in SURFACE if row.module == "keras.backend" and row.kind == ADD)
 BACKEND_VALUE_CALLS = {
     "set_value": "`{0}.assign({1})`",
     "get_value": "`{0}.numpy()`",

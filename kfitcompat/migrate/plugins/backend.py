@@ -9,9 +9,60 @@ from libcst.helpers import get_full_name_for_node
 
 from ..base import REGISTRY, Context
 from ..edits import code_of
-from ..rules import BACKEND_NAMES, BACKEND_VALUE_CALLS, DIM_ORDERINGS
+from ..rules import (
+    BACKEND_NAMES,
+    BACKEND_VALUE_CALLS,
+    DIM_ORDERINGS,
+    KERAS2_BACKEND_ONLY,
+    KERAS3_POSITIONS,
+    KERAS3_SPELLINGS,
+)
 
-__all__ = ["backend_value", "dim_ordering", "dim_ordering_comparison", "set_dim_ordering"]
+__all__ = ["backend_ops", "backend_value", "dim_ordering", "dim_ordering_comparison",
+           "set_dim_ordering"]
+
+
+@REGISTRY.register("Call", "backend-ops")
+def backend_ops(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """``K.sum(x, axis=1)`` -> ``keras.ops.sum(x, axis=1)``: a Keras 2 backend function Keras 3
+    dropped from ``keras.backend``, written with ``keras.ops`` (``keras.random``), Keras 2's
+    defaults made explicit where they differ (``K.concatenate(xs)`` ->
+    ``keras.ops.concatenate(xs, axis=-1)``). Names with no one-to-one spelling
+    (``batch_dot``, ``repeat``, ``switch``, ...) are reported."""
+    func = updated.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value in KERAS2_BACKEND_ONLY
+            and get_full_name_for_node(func.value) in BACKEND_NAMES):
+        return updated
+    name = func.attr.value
+    if name in BACKEND_VALUE_CALLS or name in ("image_dim_ordering", "set_image_dim_ordering"):
+        return updated  # rules of their own
+    spelling = KERAS3_SPELLINGS.get(name)
+    if spelling is None or any(a.star for a in updated.args):
+        ctx.report(original, "backend-ops", f"`K.{name}` is not in Keras 3's keras.backend",
+                   "rewrite with keras.ops by hand", False,
+                   f"K.{name}: no one-to-one keras.ops spelling (Keras 2 semantics differ); "
+                   "rewrite by hand")
+        return updated
+    target, defaults = spelling
+    new = updated.with_changes(func=cst.parse_expression(target))
+    given = {a.keyword.value for a in updated.args if a.keyword is not None}
+    positional = sum(1 for a in updated.args if a.keyword is None)
+    for keyword, value in defaults.items():
+        if keyword not in given and positional <= KERAS3_POSITIONS.get(name, 99):
+            args = list(new.args)
+            if args:
+                args[-1] = args[-1].with_changes(comma=cst.Comma(
+                    whitespace_after=cst.SimpleWhitespace(" ")))
+            args.append(cst.Arg(value=cst.parse_expression(value), keyword=cst.Name(keyword),
+                                equal=cst.AssignEqual(cst.SimpleWhitespace(""),
+                                                      cst.SimpleWhitespace(""))))
+            new = new.with_changes(args=args)
+    if not ctx.report(original, "backend-ops", f"`K.{name}` is not in Keras 3's keras.backend",
+                      code_of(new)[:80], True):
+        return updated
+    if "keras" not in ctx.facts.imported:
+        ctx.require_import("import keras")
+    return new
 
 
 @REGISTRY.register("Call", "backend-value")
