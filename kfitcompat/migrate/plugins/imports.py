@@ -111,3 +111,43 @@ def split_image_import(ctx: Context, original: cst.SimpleStatementLine,
     old_import = updated.with_changes(body=[node.with_changes(names=clean(kept))],
                                       leading_lines=[])
     return cst.FlattenSentinel([new_import, old_import])
+
+
+def _keras2_aliases() -> dict[str, dict[str, str]]:
+    from ...keras2.constraints import LOWER_CASE_NAMES as CONSTRAINTS
+    from ...keras2.losses import KERAS2_LOSS_NAMES as LOSSES
+
+    return {"keras.losses": LOSSES, "keras.metrics": LOSSES, "keras.constraints": CONSTRAINTS}
+
+
+_KERAS2_ALIASES = _keras2_aliases()
+
+
+@REGISTRY.register("ImportFrom", "keras2-alias-import")
+def keras2_alias_import(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom
+                        ) -> Any:
+    """``from keras.losses import mse`` -> ``from keras.losses import mean_squared_error as
+    mse`` (Keras 2's aliases ``mse``/``mae``/... and ``maxnorm``/``nonneg``/``unitnorm``,
+    which Keras 3 dropped); the rest of the module keeps its names."""
+    from libcst.helpers import get_full_name_for_node
+
+    module = get_full_name_for_node(updated.module) if updated.module else ""
+    table = _KERAS2_ALIASES.get((module or "").replace("tensorflow.keras", "keras"))
+    if not table or isinstance(updated.names, cst.ImportStar):
+        return updated
+    names = []
+    changed = []
+    for alias in updated.names:
+        name = alias.name.value if isinstance(alias.name, cst.Name) else ""
+        if name in table:
+            bound = alias.asname.name if alias.asname else cst.Name(name)
+            alias = alias.with_changes(name=cst.Name(table[name]),
+                                       asname=cst.AsName(name=bound))
+            changed.append(f"{name} -> {table[name]}")
+        names.append(alias)
+    if not changed or not ctx.report(original, "keras2-alias-import",
+                                     f"`from {module} import ...`: Keras 3 dropped "
+                                     f"{', '.join(changed)}", "import the Keras 3 name as "
+                                     "the old one", True):
+        return updated
+    return updated.with_changes(names=names)
