@@ -407,6 +407,17 @@ SEQUENCE_CASES = [
         # kfitcompat: K.batch_dot: no one-to-one keras.ops spelling (Keras 2 semantics differ); rewrite by hand
         u = K.batch_dot(a, b, [2, 2])
         """), id="backend-ops"),
+    pytest.param(
+        _d("""
+        from keras.losses import mse, binary_crossentropy
+        from keras.metrics import mae as m
+        from keras.constraints import maxnorm
+        """),
+        _d("""
+        from keras.losses import mean_squared_error as mse, binary_crossentropy
+        from keras.metrics import mean_absolute_error as m
+        from keras.constraints import MaxNorm as maxnorm
+        """), id="keras2-alias-import"),
 ]
 
 MUST_NOT_CHANGE = [
@@ -438,6 +449,8 @@ MUST_NOT_CHANGE = [
                  id="keras3-conv-and-rnn-keywords"),
     pytest.param("from keras import backend as K\nd = keras.ops.sum(x) + K.epsilon()\n"
                  "f = K.image_data_format()\n", id="keras3-backend-and-ops"),
+    pytest.param("from keras.losses import mean_squared_error as mse\n"
+                 "from keras.constraints import MaxNorm, max_norm\n", id="keras3-loss-names"),
 ]
 
 
