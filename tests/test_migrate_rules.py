@@ -396,6 +396,8 @@ SEQUENCE_CASES = [
             both = K.concatenate([y_true, d])
             return K.mean(K.pow(both, 2)) + K.sum(K.gather(both, [0]))
         u = K.batch_dot(a, b, [2, 2])
+        shape = K.int_shape(x)
+        h = K.conv1d(inputs, kernel)
         """),
         _d("""
         import keras
@@ -406,6 +408,8 @@ SEQUENCE_CASES = [
             return keras.ops.mean(keras.ops.power(both, 2)) + keras.ops.sum(keras.ops.take(both, [0], axis=0))
         # kfitcompat: K.batch_dot: no one-to-one keras.ops spelling (Keras 2 semantics differ); rewrite by hand
         u = K.batch_dot(a, b, [2, 2])
+        shape = tuple(x.shape)
+        h = keras.ops.conv(inputs, kernel)
         """), id="backend-ops"),
     pytest.param(
         _d("""
@@ -521,6 +525,10 @@ def test_a_keras1_keyword_with_a_rule_of_its_own_is_reported_not_dropped():
     out, findings = migrate_source(source)
     assert out.endswith(source) and "input_dim, input_length= not rewritten" in out
     assert [(f.rule, f.changed) for f in findings] == [("keras1-layer", False)]
+    source = "model.add(LSTM(20, input_shape=(4, 1), batch_size=1, stateful=True))\n"
+    out, findings = migrate_source(source)
+    assert out.endswith(source) and "keras.Input(batch_shape=" in out
+    assert [(f.rule, f.changed) for f in findings] == [("layer-batch-shape", False)]
 
 
 def test_check_only_reports_with_line_and_column():

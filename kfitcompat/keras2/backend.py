@@ -382,6 +382,7 @@ KERAS3_SPELLINGS: dict[str, tuple[str, dict[str, str]]] = {
     "cumsum": ("keras.ops.cumsum", {"axis": "0"}),
     "cumprod": ("keras.ops.cumprod", {"axis": "0"}),
     "gather": ("keras.ops.take", {"axis": "0"}),
+    **{f"conv{rank}d": ("keras.ops.conv", {}) for rank in (1, 2, 3)},  # not padding='causal'
     "random_normal": ("keras.random.normal", {}),
     "random_uniform": ("keras.random.uniform", {}),
 }

@@ -36,8 +36,21 @@ def backend_ops(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     name = func.attr.value
     if name in BACKEND_VALUE_CALLS or name in ("image_dim_ordering", "set_image_dim_ordering"):
         return updated  # rules of their own
+    args = updated.args
+    if name == "int_shape" and len(args) == 1 and args[0].keyword is None and not args[0].star:
+        value = args[0].value
+        text = code_of(value) if isinstance(value, (cst.Name, cst.Attribute, cst.Call,
+                                                    cst.Subscript)) else f"({code_of(value)})"
+        shape = cst.parse_expression(f"tuple({text}.shape)")
+        if ctx.report(original, "backend-ops", "`K.int_shape` is not in Keras 3's keras.backend",
+                      code_of(shape), True):
+            return shape
+        return updated
     spelling = KERAS3_SPELLINGS.get(name)
-    if spelling is None or any(a.star for a in updated.args):
+    causal = name.startswith("conv") and any(
+        isinstance(a.value, cst.SimpleString) and a.value.evaluated_value == "causal"
+        for a in args)
+    if spelling is None or causal or any(a.star for a in args):
         ctx.report(original, "backend-ops", f"`K.{name}` is not in Keras 3's keras.backend",
                    "rewrite with keras.ops by hand", False,
                    f"K.{name}: no one-to-one keras.ops spelling (Keras 2 semantics differ); "
@@ -47,16 +60,16 @@ def backend_ops(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     new = updated.with_changes(func=cst.parse_expression(target))
     given = {a.keyword.value for a in updated.args if a.keyword is not None}
     positional = sum(1 for a in updated.args if a.keyword is None)
-    for keyword, value in defaults.items():
+    for keyword, default in defaults.items():
         if keyword not in given and positional <= KERAS3_POSITIONS.get(name, 99):
-            args = list(new.args)
-            if args:
-                args[-1] = args[-1].with_changes(comma=cst.Comma(
+            new_args = list(new.args)
+            if new_args:
+                new_args[-1] = new_args[-1].with_changes(comma=cst.Comma(
                     whitespace_after=cst.SimpleWhitespace(" ")))
-            args.append(cst.Arg(value=cst.parse_expression(value), keyword=cst.Name(keyword),
-                                equal=cst.AssignEqual(cst.SimpleWhitespace(""),
-                                                      cst.SimpleWhitespace(""))))
-            new = new.with_changes(args=args)
+            new_args.append(cst.Arg(
+                value=cst.parse_expression(default), keyword=cst.Name(keyword),
+                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+            new = new.with_changes(args=new_args)
     if not ctx.report(original, "backend-ops", f"`K.{name}` is not in Keras 3's keras.backend",
                       code_of(new)[:80], True):
         return updated

@@ -143,3 +143,21 @@ def keras1_layer_import(ctx: Context, original: cst.ImportFrom, updated: cst.Imp
         return updated
     names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return updated.with_changes(names=names)
+
+
+@REGISTRY.register("Call", "layer-batch-shape")
+def layer_batch_shape(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """``LSTM(20, input_shape=(4, 1), batch_size=1, stateful=True)`` and
+    ``batch_input_shape=``: Keras 3 layers take no batch shape (install() builds
+    ``keras.Input(batch_shape=...)`` for a Sequential's first layer); reported."""
+    name = call_name(updated)
+    if name is None or KERAS1_CLASSES.get(name, name) not in KERAS1_KEYWORDS:
+        return updated
+    given = [a.keyword.value for a in updated.args if a.keyword is not None
+             and a.keyword.value in ("batch_size", "batch_input_shape")]
+    if given:
+        ctx.report(original, "layer-batch-shape", f"`{name}({given[0]}=...)`: Keras 3 layers "
+                   "take no batch shape", "start the model with keras.Input(batch_shape=...)",
+                   False, f"{name}: {given[0]}= is Keras 2; start the model with "
+                   "keras.Input(batch_shape=(batch, *input_shape)) instead")
+    return updated
