@@ -75,6 +75,14 @@ def test_one_optimizer_compiled_into_two_models_trains_both(installed):
     assert float(second.optimizer.learning_rate) == pytest.approx(0.01)
     first.compile(opt, "mse")  # the same model again keeps its optimizer
     assert first.optimizer is opt
+    inputs = keras.Input((4,))
+    trunk = keras.layers.Dense(3)
+    whole = keras.Model(inputs, keras.layers.Dense(1)(trunk(inputs)))
+    part = keras.Model(inputs, trunk(inputs))  # trains a subset of whole's variables
+    shared = keras.optimizers.Adam()
+    whole.compile(shared, "mse")
+    part.compile(shared, "mse")  # valid Keras 3: one optimizer serves both
+    assert part.optimizer is shared
     first.compile("sgd", "mse")  # once the first model has moved on, the next one may take it
     third = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
     third.compile(opt, "mse")

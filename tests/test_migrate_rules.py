@@ -398,6 +398,7 @@ SEQUENCE_CASES = [
         u = K.batch_dot(a, b, [2, 2])
         shape = K.int_shape(x)
         h = K.conv1d(inputs, kernel)
+        n = K.l2_normalize(x, axis=1)
         """),
         _d("""
         import keras
@@ -410,6 +411,7 @@ SEQUENCE_CASES = [
         u = K.batch_dot(a, b, [2, 2])
         shape = tuple(x.shape)
         h = keras.ops.conv(inputs, kernel)
+        n = keras.ops.normalize(x, axis=1)
         """), id="backend-ops"),
     pytest.param(
         _d("""

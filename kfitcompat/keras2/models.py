@@ -78,7 +78,7 @@ def _own_optimizer(model: Any, optimizer: Any) -> Any:
     owner = _OPTIMIZER_OWNERS.get(optimizer)
     first = owner() if owner is not None else None
     uses: Any = getattr(first, "optimizer", None)
-    if first is None or first is model or uses is not optimizer:
+    if first is None or first is model or uses is not optimizer or _trains_within(model, first):
         _OPTIMIZER_OWNERS[optimizer] = weakref.ref(model)
         return optimizer
     cls: Any = type(optimizer)
@@ -90,6 +90,13 @@ def _own_optimizer(model: Any, optimizer: Any) -> Any:
         f"`{model.name}` gets its own copy (same settings, its own iteration count and "
         "slots), as Keras 2 kept slots per variable. Create one optimizer per model.")
     return copy
+
+
+def _trains_within(model: Any, first: Any) -> bool:
+    """Whether ``model`` trains only variables ``first`` trains too (a sub-model sharing its
+    layers): Keras 3 serves those with one optimizer, so it stays shared."""
+    mine = {id(v) for v in getattr(model, "trainable_variables", ())}
+    return bool(mine) and mine <= {id(v) for v in getattr(first, "trainable_variables", ())}
 
 
 def compile_method(original: Callable[..., Any]) -> Callable[..., Any]:

@@ -46,6 +46,18 @@ def backend_ops(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
                       code_of(shape), True):
             return shape
         return updated
+    axis = [a.value for a in args if a.keyword is not None and a.keyword.value == "axis"] or [
+        a.value for a in args[1:2] if a.keyword is None]
+    if name == "l2_normalize" and len(args) <= 2 and axis and not any(a.star for a in args):
+        # Keras 2's default was every axis; with one given it is keras.ops.normalize's L2
+        normalized = cst.parse_expression(
+            f"keras.ops.normalize({code_of(args[0].value)}, axis={code_of(axis[0])})")
+        if ctx.report(original, "backend-ops", "`K.l2_normalize` is not in Keras 3's "
+                      "keras.backend", code_of(normalized), True):
+            if "keras" not in ctx.facts.imported:
+                ctx.require_import("import keras")
+            return normalized
+        return updated
     spelling = KERAS3_SPELLINGS.get(name)
     causal = name.startswith("conv") and any(
         isinstance(a.value, cst.SimpleString) and a.value.evaluated_value == "causal"
