@@ -98,6 +98,14 @@ def test_a_model_saved_as_h5_with_a_keras2_loss_name_loads(installed, tmp_path):
     loaded = keras.models.load_model(str(tmp_path / "m.h5"))
     assert all(np.array_equal(a, b) for a, b in zip(loaded.get_weights(), model.get_weights()))
     assert keras.losses.deserialize("MAE") is keras.losses.mean_absolute_error
+    import warnings
+
+    with warnings.catch_warnings():  # valid Keras 3 spellings: nothing to say about them
+        warnings.simplefilter("error", kfitcompat.LegacyArgumentWarning)
+        assert keras.losses.get("mse") is keras.losses.mean_squared_error
+        model.compile(loss="mse", optimizer="sgd")
+    with pytest.warns(kfitcompat.LegacyArgumentWarning, match="'kl_divergence'"):
+        assert keras.losses.get("kullback_leibler_divergence") is keras.losses.kl_divergence
 
 
 def test_optimizer_lr_attribute_and_backend_values(installed):

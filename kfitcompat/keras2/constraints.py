@@ -15,24 +15,33 @@ from typing import Any
 
 from .._warnings import warn_at_caller
 
-__all__ = ["LOWER_CASE_NAMES", "constraints_get"]
+__all__ = ["LOWER_CASE_NAMES", "constraints_get", "keras2_names"]
 
 #: Keras 2 name -> Keras 3 name (the class of ``keras.constraints``).
 LOWER_CASE_NAMES = {"maxnorm": "MaxNorm", "nonneg": "NonNeg", "unitnorm": "UnitNorm"}
 _STRINGS = {"maxnorm": "max_norm", "nonneg": "non_neg", "unitnorm": "unit_norm"}
 
 
-def constraints_get(original: Callable[..., Any]) -> Callable[..., Any]:
-    """``keras.constraints.get`` that also reads Keras 2's strings (``'maxnorm'``)."""
+def keras2_names(original: Callable[..., Any], names: dict[str, str],
+                 what: str | None = None) -> Callable[..., Any]:
+    """``original`` (a ``get`` / ``deserialize`` of a Keras module) reading the Keras 2 names
+    of ``names`` as their Keras 3 ones, with a warning naming the modern spelling when
+    ``what`` names the kind (none where the name comes from a saved file, not the user's
+    code); every other identifier is passed through unchanged."""
 
     @functools.wraps(original)
-    def get(identifier: Any) -> Any:
-        if isinstance(identifier, str) and identifier in _STRINGS:
-            modern = _STRINGS[identifier]
-            warn_at_caller(f"The constraint {identifier!r} is Keras 2's name: use "
-                           f"{modern!r} (keras.constraints.{LOWER_CASE_NAMES[identifier]}).",
-                           through_keras=True)
+    def lookup(identifier: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(identifier, str) and identifier in names:
+            modern = names[identifier]
+            if what is not None:
+                warn_at_caller(f"The {what} {identifier!r} is Keras 2's name: use "
+                               f"{modern!r}.", through_keras=True)
             identifier = modern
-        return original(identifier)
+        return original(identifier, *args, **kwargs)
 
-    return get
+    return lookup
+
+
+def constraints_get(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``keras.constraints.get`` that also reads Keras 2's strings (``'maxnorm'``)."""
+    return keras2_names(original, _STRINGS, "constraint")

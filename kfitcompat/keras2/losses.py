@@ -12,9 +12,10 @@ accepts is passed through unchanged.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
+
+from .constraints import keras2_names
 
 __all__ = ["KERAS2_LOSS_NAMES", "losses_deserialize", "losses_get"]
 
@@ -29,25 +30,16 @@ KERAS2_LOSS_NAMES = {
 }
 
 
-def _modern(name: Any) -> Any:
-    return KERAS2_LOSS_NAMES.get(name, name) if isinstance(name, str) else name
-
-
 def losses_deserialize(original: Callable[..., Any]) -> Callable[..., Any]:
-    """``keras.losses.deserialize`` that reads Keras 2's names (``'mse'``)."""
-
-    @functools.wraps(original)
-    def deserialize(name: Any, custom_objects: Any = None) -> Any:
-        return original(_modern(name), custom_objects=custom_objects)
-
-    return deserialize
+    """``keras.losses.deserialize`` that reads Keras 2's names (``'mse'``), silently: it
+    reads them from saved files, Keras 3's own ``.h5`` included."""
+    return keras2_names(original, KERAS2_LOSS_NAMES)
 
 
 def losses_get(original: Callable[..., Any]) -> Callable[..., Any]:
-    """``keras.losses.get`` that reads ``'kullback_leibler_divergence'``."""
+    """``keras.losses.get`` that reads ``'kullback_leibler_divergence'`` (Keras 3's ``get``
+    already takes ``'mse'`` and the other short names: they pass through untouched)."""
+    return keras2_names(original, _GET_ONLY, "loss")
 
-    @functools.wraps(original)
-    def get(identifier: Any) -> Any:
-        return original(_modern(identifier))
 
-    return get
+_GET_ONLY = {"kullback_leibler_divergence": "kl_divergence"}

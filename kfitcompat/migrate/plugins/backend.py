@@ -8,7 +8,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from ..base import REGISTRY, Context
-from ..edits import code_of
+from ..edits import append_keyword, code_of
 from ..rules import (
     BACKEND_NAMES,
     BACKEND_VALUE_CALLS,
@@ -74,14 +74,7 @@ def backend_ops(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     positional = sum(1 for a in updated.args if a.keyword is None)
     for keyword, default in defaults.items():
         if keyword not in given and positional <= KERAS3_POSITIONS.get(name, 99):
-            new_args = list(new.args)
-            if new_args:
-                new_args[-1] = new_args[-1].with_changes(comma=cst.Comma(
-                    whitespace_after=cst.SimpleWhitespace(" ")))
-            new_args.append(cst.Arg(
-                value=cst.parse_expression(default), keyword=cst.Name(keyword),
-                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
-            new = new.with_changes(args=new_args)
+            new = append_keyword(new, keyword, cst.parse_expression(default))
     if not ctx.report(original, "backend-ops", f"`K.{name}` is not in Keras 3's keras.backend",
                       code_of(new)[:80], True):
         return updated
