@@ -368,23 +368,21 @@ BACKEND_NAMES: tuple[str, ...] = tuple(sorted(BACKEND_FUNCTIONS))
 
 
 #: Keras 2 backend name -> how ``kfitcompat migrate`` writes the call on Keras 3:
-#: ``("keras.ops.name", {keyword: default Keras 2 used})``; the defaults are added when the
-#: call leaves them out (the position of the argument in Keras 2 is its index in
-#: ``KERAS3_POSITIONS``). Names missing here have no one-to-one spelling and are reported.
-KERAS3_SPELLINGS: dict[str, tuple[str, dict[str, str]]] = {
+#: ``("keras.ops.name", {keyword: (position, default Keras 2 used)})``; the default is added
+#: when the call gives the argument neither by keyword nor at its Keras 2 ``position``.
+#: Names missing here have no one-to-one spelling and are reported.
+KERAS3_SPELLINGS: dict[str, tuple[str, dict[str, tuple[int, str]]]] = {
     **{name: (f"keras.ops.{name}", {}) for name in (
         *_UNARY, *_REDUCTIONS, "maximum", "minimum", "dot", "equal", "not_equal", "greater",
         "greater_equal", "less", "less_equal", *_PASSTHROUGH)},
     "pow": ("keras.ops.power", {}),
     "permute_dimensions": ("keras.ops.transpose", {}),
-    "concatenate": ("keras.ops.concatenate", {"axis": "-1"}),
-    "expand_dims": ("keras.ops.expand_dims", {"axis": "-1"}),
-    "cumsum": ("keras.ops.cumsum", {"axis": "0"}),
-    "cumprod": ("keras.ops.cumprod", {"axis": "0"}),
-    "gather": ("keras.ops.take", {"axis": "0"}),
+    "concatenate": ("keras.ops.concatenate", {"axis": (1, "-1")}),
+    "expand_dims": ("keras.ops.expand_dims", {"axis": (1, "-1")}),
+    "cumsum": ("keras.ops.cumsum", {"axis": (1, "0")}),
+    "cumprod": ("keras.ops.cumprod", {"axis": (1, "0")}),
+    "gather": ("keras.ops.take", {"axis": (2, "0")}),  # Keras 2 had no axis: never positional
     **{f"conv{rank}d": ("keras.ops.conv", {}) for rank in (1, 2, 3)},  # not padding='causal'
     "random_normal": ("keras.random.normal", {}),
     "random_uniform": ("keras.random.uniform", {}),
 }
-#: The Keras 2 position of each defaulted argument (a call that fills it positionally has it).
-KERAS3_POSITIONS = {"concatenate": 1, "expand_dims": 1, "cumsum": 1, "cumprod": 1, "gather": 2}

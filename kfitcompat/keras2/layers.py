@@ -81,7 +81,7 @@ _SHAPED = ("input_dim", "input_length")  # -> input_shape=(input_length, input_d
 SPECIAL: dict[str, tuple[str, ...]] = {
     "Conv1D": _SHAPED, "LSTM": (*_SHAPED, "forget_bias_init"),
     "GRU": _SHAPED, "SimpleRNN": _SHAPED, "ConvLSTM2D": ("forget_bias_init",),
-    "SeparableConv2D": ("init",), "ZeroPadding2D": ("padding",),
+    "SeparableConv2D": ("init",),
 }
 _DATA_FORMATS = {"th": "channels_first", "tf": "channels_last", "default": None}
 IMPLEMENTATIONS = {"cpu": 0, "mem": 1, "gpu": 2}  # LSTM/GRU consume_less -> implementation
@@ -102,7 +102,7 @@ def _is_keras1(layer: str, name: str, value: Any) -> bool:
 
 def _special(layer: str, kwargs: dict[str, Any], done: list[str]) -> None:
     """The Keras 1 keywords Keras 2 converted with a rule rather than a rename."""
-    if layer in ("Conv1D", "LSTM", "GRU", "SimpleRNN") and (
+    if "input_dim" in SPECIAL.get(layer, ()) and (
             "input_dim" in kwargs or "input_length" in kwargs):
         if "input_dim" in kwargs:
             kwargs["input_shape"] = (kwargs.pop("input_length", None), kwargs.pop("input_dim"))
@@ -132,13 +132,12 @@ def _convert(layer: str, args: tuple[Any, ...], kwargs: dict[str, Any], forced: 
              ) -> tuple[tuple[Any, ...], dict[str, Any], list[str]]:
     table = KERAS1_KEYWORDS.get(layer, {})
     keras1 = [k for k, v in kwargs.items() if _is_keras1(layer, k, v)]
-    if len(args) == 1 and _is_keras1(layer, "padding", args[0]):  # ZeroPadding2D({...})
-        keras1.append("padding")
-    if not keras1 and not forced:
+    dict_padding = len(args) == 1 and _is_keras1(layer, "padding", args[0])  # ZeroPadding2D({})
+    if not keras1 and not dict_padding and not forced:
         return args, kwargs, []
     kwargs = dict(kwargs)
     done: list[str] = []
-    if len(args) == 1 and _is_keras1(layer, "padding", args[0]):
+    if dict_padding:
         kwargs["padding"], args = args[0], ()
     _special(layer, kwargs, done)
     keywords = KERNEL_KEYWORDS.get(layer)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..keras2.backend import KERAS3_POSITIONS, KERAS3_SPELLINGS
+from ..keras2.backend import KERAS3_SPELLINGS
 from ..keras2.layers import (
     DROPPED,
     IMPLEMENTATIONS,
@@ -35,7 +35,7 @@ __all__ = [
     "IMPORT_MOVES", "CALLBACK_RULES", "BACKEND_VALUE_CALLS", "BACKEND_NAMES",
     "DROPPED", "IMPLEMENTATIONS", "KERAS2_DEFAULT_LR", "KERAS1_CLASSES", "KERAS1_KEYWORDS",
     "KERNEL_KEYWORDS", "SPECIAL", "DIM_ORDERINGS", "LOWER_CASE_OPTIMIZERS", "KERAS3_SPELLINGS",
-    "KERAS3_POSITIONS", "KERAS2_BACKEND_ONLY",
+    "KERAS2_BACKEND_ONLY",
 ]
 
 LOADING_ARGS = tuple(r.name for r in LEGACY_ARGS if r.migrate == "move_to_dataset")

@@ -14,7 +14,6 @@ from ..rules import (
     BACKEND_VALUE_CALLS,
     DIM_ORDERINGS,
     KERAS2_BACKEND_ONLY,
-    KERAS3_POSITIONS,
     KERAS3_SPELLINGS,
 )
 
@@ -72,8 +71,8 @@ def backend_ops(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     new = updated.with_changes(func=cst.parse_expression(target))
     given = {a.keyword.value for a in updated.args if a.keyword is not None}
     positional = sum(1 for a in updated.args if a.keyword is None)
-    for keyword, default in defaults.items():
-        if keyword not in given and positional <= KERAS3_POSITIONS.get(name, 99):
+    for keyword, (position, default) in defaults.items():
+        if keyword not in given and positional <= position:
             new = append_keyword(new, keyword, cst.parse_expression(default))
     if not ctx.report(original, "backend-ops", f"`K.{name}` is not in Keras 3's keras.backend",
                       code_of(new)[:80], True):

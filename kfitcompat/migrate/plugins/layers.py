@@ -49,7 +49,7 @@ def keras1_layer(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     table = KERAS1_KEYWORDS[layer]
     keywords = [a.keyword.value for a in updated.args if a.keyword is not None]
     kernel_keywords = KERNEL_KEYWORDS.get(layer, ())
-    special = [k for k in keywords if k in SPECIAL.get(layer, ()) and k != "padding"]
+    special = [k for k in keywords if k in SPECIAL.get(layer, ())]
     keras1 = [k for k in keywords if k in table or k in kernel_keywords
               or k in DROPPED.get(layer, {}) or k in special]
     if special:  # Keras 2 converted these by a rule; the runtime shim applies it
