@@ -4,6 +4,7 @@ writes it, checked against Keras 2's meaning (tf_keras where it still has the id
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import warnings
 import zipfile
@@ -55,6 +56,17 @@ def test_decay_without_a_rate_decays_keras2s_default_rate(installed, call, rate)
     opt = eval("keras.optimizers." + call)
     assert float(opt._learning_rate(10)) == pytest.approx(rate / (1 + 1e-2 * 10), rel=1e-6)
     assert float(keras.optimizers.Adadelta().learning_rate) == pytest.approx(0.001)
+
+
+def test_the_default_rate_tables_are_keras2s_and_keras3s():
+    """Keras 3's column of the table migrate's ``optimizer-default-rate`` compares with Keras
+    2.2.4's (``keras/optimizers.py``; tf.keras 2.x already had Keras 3's) is Keras's own."""
+    from kfitcompat.keras2.optimizers import KERAS2_DEFAULT_LR, KERAS3_DEFAULT_LR
+
+    assert set(KERAS3_DEFAULT_LR) == set(KERAS2_DEFAULT_LR)
+    for name, rate in KERAS3_DEFAULT_LR.items():
+        default = inspect.signature(getattr(keras.optimizers, name)).parameters["learning_rate"]
+        assert default.default == pytest.approx(rate), name
 
 
 def test_one_optimizer_compiled_into_two_models_trains_both(installed):

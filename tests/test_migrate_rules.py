@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
+import numpy as np
 import pytest
 
 pytest.importorskip("libcst")
@@ -395,7 +396,7 @@ SEQUENCE_CASES = [
             d = K.sqrt(K.maximum(K.sum(K.square(y_pred), axis=1, keepdims=True), K.epsilon()))
             both = K.concatenate([y_true, d])
             return K.mean(K.pow(both, 2)) + K.sum(K.gather(both, [0]))
-        u = K.batch_dot(a, b, [2, 2])
+        r = K.repeat(v, 3)
         shape = K.int_shape(x)
         h = K.conv1d(inputs, kernel)
         n = K.l2_normalize(x, axis=1)
@@ -407,8 +408,7 @@ SEQUENCE_CASES = [
             d = keras.ops.sqrt(keras.ops.maximum(keras.ops.sum(keras.ops.square(y_pred), axis=1, keepdims=True), K.epsilon()))
             both = keras.ops.concatenate([y_true, d], axis=-1)
             return keras.ops.mean(keras.ops.power(both, 2)) + keras.ops.sum(keras.ops.take(both, [0], axis=0))
-        # kfitcompat: K.batch_dot: no one-to-one keras.ops spelling (Keras 2 semantics differ); rewrite by hand
-        u = K.batch_dot(a, b, [2, 2])
+        r = keras.ops.repeat(keras.ops.expand_dims(v, 1), 3, axis=1)
         shape = tuple(x.shape)
         h = keras.ops.conv(inputs, kernel)
         n = keras.ops.normalize(x, axis=1)
@@ -424,6 +424,14 @@ SEQUENCE_CASES = [
         from keras.metrics import mean_absolute_error as m
         from keras.constraints import MaxNorm as maxnorm
         """), id="keras2-alias-import"),
+]
+
+CASES += [
+    pytest.param(
+        "opt = keras.optimizers.Adadelta()\nmodel.compile(Adagrad(epsilon=1e-6), 'mse')\n",
+        "opt = keras.optimizers.Adadelta(learning_rate=1.0)\n"
+        "model.compile(Adagrad(epsilon=1e-6, learning_rate=0.01), 'mse')\n",
+        id="optimizer-default-rate"),
 ]
 
 MUST_NOT_CHANGE = [
@@ -457,6 +465,14 @@ MUST_NOT_CHANGE = [
                  "f = K.image_data_format()\n", id="keras3-backend-and-ops"),
     pytest.param("from keras.losses import mean_squared_error as mse\n"
                  "from keras.constraints import MaxNorm, max_norm\n", id="keras3-loss-names"),
+    pytest.param("model.add(keras.Input(batch_shape=(1, 4, 1)))\n"
+                 "model.add(LSTM(20, stateful=True))\n"
+                 "m = Sequential([keras.Input(batch_shape=(2, 3)), Dense(1)])\n",
+                 id="keras3-batch-shape"),
+    pytest.param("a = Adadelta(learning_rate=0.001)\nb = Adamax(0.1)\nc = Adam()\nd = SGD()\n"
+                 "e = torch.optim.Adagrad(params)\n", id="keras3-optimizer-rates"),
+    pytest.param("layer.reset_state()\nmetric.reset_state()\nstore.reset_states(True)\n"
+                 "w = keras.ops.where(c, a, b)\n", id="keras3-reset-state-and-where"),
 ]
 
 
@@ -527,7 +543,7 @@ def test_a_keras1_keyword_with_a_rule_of_its_own_is_reported_not_dropped():
     out, findings = migrate_source(source)
     assert out.endswith(source) and "input_dim, input_length= not rewritten" in out
     assert [(f.rule, f.changed) for f in findings] == [("keras1-layer", False)]
-    source = "model.add(LSTM(20, input_shape=(4, 1), batch_size=1, stateful=True))\n"
+    source = "h = LSTM(20, input_shape=(4, 1), batch_size=1, stateful=True)(x)\n"
     out, findings = migrate_source(source)
     assert out.endswith(source) and "keras.Input(batch_shape=" in out
     assert [(f.rule, f.changed) for f in findings] == [("layer-batch-shape", False)]
@@ -693,3 +709,98 @@ def test_migrated_decay_is_keras2_schedule():
     schedule = namespace["opt"]._learning_rate  # the schedule object (public: its value)
     for k in (0, 1, 10, 500):
         assert float(schedule(k)) == pytest.approx(0.1 / (1 + 0.01 * k), rel=1e-6)
+
+
+def _with_helpers(head: str, names: list[str], rest: str) -> str:
+    from kfitcompat.keras2.portable import helper_source
+
+    helpers = "".join(f"\n\n{helper_source(name)}" for name in names)
+    return f"{head}{helpers}\n\n{rest}"
+
+
+HELPER_CASES = [
+    pytest.param(
+        _d("""
+        from keras import backend as K
+        import keras
+        # the capsule layer
+        class Capsule(keras.layers.Layer):
+            def call(self, u):
+                b = K.batch_dot(self.o, u, [2, 3])
+                return K.switch(b > 0, b, -b)
+        """),
+        _with_helpers("from keras import backend as K\nimport keras\n",
+                      ["keras2_batch_dot", "keras2_switch"], _d("""
+        # the capsule layer
+        class Capsule(keras.layers.Layer):
+            def call(self, u):
+                b = keras2_batch_dot(self.o, u, [2, 3])
+                return keras2_switch(b > 0, b, -b)
+        """)), id="backend-ops-helpers"),
+    pytest.param(
+        _d("""
+        \"\"\"Stateful.\"\"\"
+        from keras.models import Sequential
+        from keras.layers import LSTM
+        model = Sequential()
+        model.add(LSTM(20, input_shape=(4, 1), batch_size=1, stateful=True))
+        for epoch in range(3):
+            model.reset_states()
+        """),
+        _with_helpers("\"\"\"Stateful.\"\"\"\nimport keras\nfrom keras.models import Sequential\n"
+                      "from keras.layers import LSTM\n", ["keras2_reset_states"], _d("""
+        model = Sequential()
+        model.add(keras.Input(batch_shape=(1, 4, 1)))
+        model.add(LSTM(20, stateful=True))
+        for epoch in range(3):
+            keras2_reset_states(model)
+        """)), id="layer-batch-shape-and-reset-states"),
+    pytest.param(
+        "m = Sequential([LSTM(4, batch_input_shape=(2, 5, 3), stateful=True), Dense(1)])\n",
+        "import keras\n"
+        "m = Sequential([keras.Input(batch_shape=(2, 5, 3)), LSTM(4, stateful=True), Dense(1)])\n",
+        id="sequential-list-batch-input-shape"),
+]
+
+
+@pytest.mark.parametrize("before, after", HELPER_CASES)
+def test_rewrite_with_helpers_written_into_the_module(before, after):
+    test_rewrite(before, after)
+
+
+def test_migrated_helpers_run_keras2_semantics_on_plain_keras3():
+    """What migrate writes for ``K.batch_dot`` (Keras 2.2.4's capsule shapes), ``K.switch``,
+    ``K.repeat``, a Sequential's ``batch_size=`` and ``model.reset_states()`` runs on
+    Keras 3 alone with Keras 2's results."""
+    source = _d("""
+        import numpy as np
+        from keras import backend as K
+        from keras.models import Sequential
+        from keras.layers import LSTM, Dense
+        rng = np.random.default_rng(4)
+        c = rng.normal(size=(2, 10, 30)).astype("float32")
+        u_hat = rng.normal(size=(2, 10, 30, 16)).astype("float32")
+        capsules = K.batch_dot(c, u_hat, [2, 2])
+        chosen = K.switch(np.array([True, False]), np.ones((2, 3)), np.zeros((2, 3)))
+        repeated = K.repeat(np.ones((2, 3), "float32"), 4)
+        model = Sequential()
+        model.add(LSTM(4, input_shape=(5, 1), batch_size=2, stateful=True))
+        model.add(Dense(1))
+        x = rng.normal(size=(2, 5, 1)).astype("float32")
+        first = model.predict(x, batch_size=2, verbose=0)
+        carried = model.predict(x, batch_size=2, verbose=0)
+        model.reset_states()
+        reset = model.predict(x, batch_size=2, verbose=0)
+        """)
+    new, findings = migrate_source(source)
+    assert "= K.batch_dot(" not in new and "batch_size=2, stateful" not in new
+    assert {f.rule for f in findings} >= {"backend-ops", "layer-batch-shape", "reset-states"}
+    ns: dict = {}
+    exec(compile(new, "migrated.py", "exec"), ns)  # Keras 3 alone: no kfitcompat
+    np.testing.assert_allclose(ns["capsules"], np.einsum("bnk,bnkd->bnd", ns["c"], ns["u_hat"]),
+                               rtol=1e-4, atol=1e-4)
+    np.testing.assert_array_equal(ns["chosen"], [[1, 1, 1], [0, 0, 0]])
+    assert tuple(ns["repeated"].shape) == (2, 4, 3)
+    assert ns["model"].inputs[0].shape == (2, 5, 1)
+    assert not np.allclose(ns["first"], ns["carried"])  # the state carried over
+    np.testing.assert_allclose(ns["reset"], ns["first"], rtol=1e-6)  # back to zero state

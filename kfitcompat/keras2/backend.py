@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from .portable import keras2_batch_dot, keras2_switch
+
 __all__ = ["BACKEND_FUNCTIONS", "BACKEND_NAMES", "KERAS3_SPELLINGS"]
 
 
@@ -57,37 +59,7 @@ def batch_dot(x: Any, y: Any, axes: Any = None) -> Any:
     2-D inputs: the sum of the products over ``axes`` (default: the last of both), with a
     trailing axis of size 1. Default ``axes``: the last of ``x``, the second-to-last of
     ``y``."""
-    ops = _ops()
-    x_ndim, y_ndim = len(x.shape), len(y.shape)
-    if isinstance(axes, int):
-        axes = (axes, axes)
-    if x_ndim == 2 and y_ndim == 2:
-        a0, a1 = (1, 1) if axes is None else (a % 2 for a in axes)
-        if a0 != a1:
-            x = ops.transpose(x)
-        return ops.expand_dims(ops.sum(ops.multiply(x, y), axis=a1), 1)
-    if axes is None:
-        axes = (x_ndim - 1, y_ndim - 2)
-    a0, a1 = (a % n if a < 0 else a for a, n in zip(axes, (x_ndim, y_ndim)))
-    # (this module's globals shadow abs/max/sum with the Keras 2 names: plain arithmetic)
-    diff = x_ndim - y_ndim if x_ndim > y_ndim else y_ndim - x_ndim
-    if x_ndim < y_ndim:
-        x = ops.reshape(x, (*ops.shape(x), *[1] * diff))
-    elif y_ndim < x_ndim:
-        y = ops.reshape(y, (*ops.shape(y), *[1] * diff))
-    rank = x_ndim if x_ndim > y_ndim else y_ndim
-    swap = [*range(rank - 2), rank - 1, rank - 2]
-    if a0 != rank - 1:
-        x = ops.transpose(x, swap)
-    if a1 == rank - 1:
-        y = ops.transpose(y, swap)
-    out = ops.matmul(x, y)
-    if diff:
-        first = x_ndim + y_ndim - 3 if x_ndim > y_ndim else x_ndim - 1
-        out = ops.squeeze(out, axis=tuple(range(first, first + diff)))
-    if len(out.shape) == 1:
-        out = ops.expand_dims(out, 1)
-    return out
+    return keras2_batch_dot(x, y, axes)
 
 
 def int_shape(x: Any) -> tuple[Any, ...]:
@@ -246,14 +218,7 @@ def switch(condition: Any, then_expression: Any, else_expression: Any) -> Any:
     """Keras 2 ``K.switch``: ``then`` where ``condition`` holds, else ``else`` (callables are
     called); a condition of lower rank gets trailing axes, as in Keras 2. Modern:
     ``keras.ops.where`` (``keras.ops.switch`` picks a branch by index)."""
-    ops = _ops()
-    then = then_expression() if callable(then_expression) else then_expression
-    other = else_expression() if callable(else_expression) else else_expression
-    condition = ops.convert_to_tensor(condition)
-    rank = len(getattr(then, "shape", ()))
-    while len(condition.shape) < rank:
-        condition = ops.expand_dims(condition, -1)
-    return ops.where(condition, then, other)
+    return keras2_switch(condition, then_expression, else_expression)
 
 
 def reverse(x: Any, axes: Any) -> Any:

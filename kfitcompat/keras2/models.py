@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import _upstream
 from .._warnings import warn_at_caller
+from .portable import keras2_reset_states
 
 __all__ = ["compile_method", "compute_loss_method", "functional_add_loss", "functional_init",
            "model_new", "predict_classes", "predict_proba", "reset_states"]
@@ -164,12 +165,7 @@ def predict_classes(self: Any, x: Any, batch_size: int = 32, verbose: int = 0) -
 def reset_states(self: Any) -> None:
     """Keras 2 ``Model.reset_states()``: reset the state of every stateful layer (nested
     models included). Modern: ``layer.reset_state()`` on each stateful RNN layer."""
-    stack = list(getattr(self, "layers", ()))
-    while stack:
-        layer = stack.pop(0)
-        if getattr(layer, "stateful", False) and hasattr(layer, "reset_state"):
-            layer.reset_state()
-        stack.extend(getattr(layer, "layers", ()) if layer is not self else ())
+    keras2_reset_states(self)
 
 
 # functional model -> the models computing the symbolic losses given to its add_loss (kept

@@ -21,7 +21,8 @@ from typing import Any
 
 from .._warnings import warn_at_caller
 
-__all__ = ["KERAS2_DEFAULT_LR", "LOWER_CASE_NAMES", "optimizer_init", "lr_property"]
+__all__ = ["KERAS2_DEFAULT_LR", "KERAS3_DEFAULT_LR", "LOWER_CASE_NAMES", "optimizer_init",
+           "lr_property"]
 
 #: Keras 2.2.4 ``keras.optimizers``: lower-case aliases of the classes.
 LOWER_CASE_NAMES = {"sgd": "SGD", "rmsprop": "RMSprop", "adagrad": "Adagrad",
@@ -33,6 +34,12 @@ LOWER_CASE_NAMES = {"sgd": "SGD", "rmsprop": "RMSprop", "adagrad": "Adagrad",
 #: neither ``lr`` nor ``decay`` keeps Keras 3's default: ``Adadelta()`` is valid Keras 3.
 KERAS2_DEFAULT_LR = {"SGD": 0.01, "RMSprop": 0.001, "Adagrad": 0.01, "Adadelta": 1.0,
                      "Adam": 0.001, "Adamax": 0.002, "Nadam": 0.002}
+
+#: Keras 3's default learning rates of the same classes (a canary test reads Keras's own
+#: signatures): where the two tables differ, ``Adadelta()`` trains differently on Keras 3,
+#: which ``kfitcompat migrate`` makes explicit (``Adadelta(learning_rate=1.0)``).
+KERAS3_DEFAULT_LR = {"SGD": 0.01, "RMSprop": 0.001, "Adagrad": 0.001, "Adadelta": 0.001,
+                     "Adam": 0.001, "Adamax": 0.001, "Nadam": 0.001}
 
 
 def _defaults(optimizer: Any) -> tuple[Any, float] | None:

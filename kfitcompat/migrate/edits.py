@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 __all__ = ["keyword_arg", "code_of", "saved_file", "file_arg", "drop_args", "rename_keyword",
-           "append_keyword", "insert_statements"]
+           "append_keyword", "insert_helpers", "insert_statements"]
 
 
 def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:
@@ -87,6 +87,35 @@ def insert_statements(module: cst.Module, code: str, position: int) -> cst.Modul
         body[position] = body[position].with_changes(leading_lines=[])
     body[position:position] = lines
     return module.with_changes(body=body)
+
+
+def insert_helpers(module: cst.Module, names: Sequence[str]) -> cst.Module:
+    """The helpers ``names`` of :mod:`kfitcompat.keras2.portable` the module does not define
+    yet, inserted after its first run of imports (with the blank lines PEP 8 asks for)."""
+    from ..keras2.portable import helper_source
+
+    defined = {stmt.name.value for stmt in module.body if isinstance(stmt, cst.FunctionDef)}
+    missing = [name for name in names if name not in defined]
+    if not missing:
+        return module
+    body = list(module.body)
+    position = _after_header(body)
+    while position < len(body) and _is_import(body[position]):
+        position += 1
+    blank = [cst.EmptyLine(), cst.EmptyLine()]
+    helpers = [cst.parse_statement(helper_source(name)).with_changes(leading_lines=blank)
+               for name in missing]
+    if position < len(body):
+        below = body[position]
+        comments = [line for line in below.leading_lines if line.comment is not None]
+        body[position] = below.with_changes(leading_lines=[*blank, *comments])
+    body[position:position] = helpers
+    return module.with_changes(body=body)
+
+
+def _is_import(stmt: cst.BaseStatement) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body)
 
 
 def _after_header(body: Sequence[cst.BaseStatement]) -> int:

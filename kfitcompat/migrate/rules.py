@@ -19,8 +19,9 @@ from ..keras2.layers import (
     SPECIAL,
 )
 from ..keras2.modules import LAYER_FILES
-from ..keras2.optimizers import KERAS2_DEFAULT_LR
+from ..keras2.optimizers import KERAS2_DEFAULT_LR, KERAS3_DEFAULT_LR
 from ..keras2.optimizers import LOWER_CASE_NAMES as LOWER_CASE_OPTIMIZERS
+from ..keras2.portable import HELPERS
 from ..legacy_table import (
     EVALUATE_GENERATOR,
     FIT,
@@ -33,9 +34,9 @@ from ..surface import ADD, SURFACE
 __all__ = [
     "MethodRule", "METHOD_RULES", "OPTIMIZERS", "LOADING_ARGS", "IMAGE_NAMES_TO_KFITCOMPAT",
     "IMPORT_MOVES", "CALLBACK_RULES", "BACKEND_VALUE_CALLS", "BACKEND_NAMES",
-    "DROPPED", "IMPLEMENTATIONS", "KERAS2_DEFAULT_LR", "KERAS1_CLASSES", "KERAS1_KEYWORDS",
-    "KERNEL_KEYWORDS", "SPECIAL", "DIM_ORDERINGS", "LOWER_CASE_OPTIMIZERS", "KERAS3_SPELLINGS",
-    "KERAS2_BACKEND_ONLY",
+    "DROPPED", "IMPLEMENTATIONS", "KERAS2_DEFAULT_LR", "KERAS3_DEFAULT_LR", "KERAS1_CLASSES",
+    "KERAS1_KEYWORDS", "KERNEL_KEYWORDS", "SPECIAL", "DIM_ORDERINGS", "LOWER_CASE_OPTIMIZERS",
+    "KERAS3_SPELLINGS", "KERAS2_BACKEND_ONLY", "HELPERS",
 ]
 
 LOADING_ARGS = tuple(r.name for r in LEGACY_ARGS if r.migrate == "move_to_dataset")

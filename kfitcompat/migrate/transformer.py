@@ -18,7 +18,7 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 
 from . import plugins  # noqa: F401  (registers every rule family)
 from .base import KERAS3, KFITCOMPAT, REGISTRY, SHIMMED_RULES, BatchSizes, Finding, RuleSelection
-from .edits import insert_statements
+from .edits import insert_helpers, insert_statements
 from .sequences import ModuleFacts, SequenceMover
 
 __all__ = ["Finding", "migrate_source", "KERAS3", "KFITCOMPAT"]
@@ -65,11 +65,16 @@ class LegacyKerasTransformer(cst.CSTTransformer):
         self.batch_sizes = batch_sizes
         self.findings: list[Finding] = []
         self.imports: list[str] = []
+        self.helpers: list[str] = []
         self._pending: list[list[str]] = []
 
     def require_import(self, line: str) -> None:
         if line not in self.imports:
             self.imports.append(line)
+
+    def require_helper(self, name: str) -> None:
+        if name not in self.helpers:
+            self.helpers.append(name)
 
     # -- the Context of the rule handlers -------------------------------------
     def applies(self, rule: str) -> bool:
@@ -208,6 +213,8 @@ def migrate_source(source: str, target: str = KERAS3, rewrite: bool = True,
         from .augment import ensure_imports
 
         new_module = ensure_imports(new_module, transformer.imports)
+    if transformer.helpers:
+        new_module = insert_helpers(new_module, transformer.helpers)
     if rewrite and target == KFITCOMPAT and findings and rules.selected("install"):
         new_module, added = _add_install(new_module)
         if added:

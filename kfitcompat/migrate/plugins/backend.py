@@ -13,6 +13,7 @@ from ..rules import (
     BACKEND_NAMES,
     BACKEND_VALUE_CALLS,
     DIM_ORDERINGS,
+    HELPERS,
     KERAS2_BACKEND_ONLY,
     KERAS3_SPELLINGS,
 )
@@ -26,8 +27,10 @@ def backend_ops(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     """``K.sum(x, axis=1)`` -> ``keras.ops.sum(x, axis=1)``: a Keras 2 backend function Keras 3
     dropped from ``keras.backend``, written with ``keras.ops`` (``keras.random``), Keras 2's
     defaults made explicit where they differ (``K.concatenate(xs)`` ->
-    ``keras.ops.concatenate(xs, axis=-1)``). Names with no one-to-one spelling
-    (``batch_dot``, ``repeat``, ``switch``, ...) are reported."""
+    ``keras.ops.concatenate(xs, axis=-1)``). ``K.batch_dot`` and ``K.switch``, whose Keras 2
+    rules have no one-line spelling, call a helper written into the module
+    (:mod:`kfitcompat.keras2.portable`); other names with no one-to-one spelling are
+    reported."""
     func = updated.func
     if not (isinstance(func, cst.Attribute) and func.attr.value in KERAS2_BACKEND_ONLY
             and get_full_name_for_node(func.value) in BACKEND_NAMES):
@@ -56,6 +59,24 @@ def backend_ops(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
             if "keras" not in ctx.facts.imported:
                 ctx.require_import("import keras")
             return normalized
+        return updated
+    helper = f"keras2_{name}"
+    if helper in HELPERS:
+        new = updated.with_changes(func=cst.Name(helper))
+        if ctx.report(original, "backend-ops", f"`K.{name}` is not in Keras 3's keras.backend",
+                      f"{code_of(new)[:60]} (a helper written into the module)", True):
+            ctx.require_helper(helper)
+            return new
+        return updated
+    if name == "repeat" and len(args) == 2 and not any(a.keyword or a.star for a in args):
+        x, n = (code_of(a.value) for a in args)
+        repeated = cst.parse_expression(
+            f"keras.ops.repeat(keras.ops.expand_dims({x}, 1), {n}, axis=1)")
+        if ctx.report(original, "backend-ops", "`K.repeat` is not in Keras 3's keras.backend",
+                      code_of(repeated), True):
+            if "keras" not in ctx.facts.imported:
+                ctx.require_import("import keras")
+            return repeated
         return updated
     spelling = KERAS3_SPELLINGS.get(name)
     causal = name.startswith("conv") and any(

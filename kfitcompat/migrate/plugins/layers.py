@@ -13,7 +13,7 @@ from typing import Any
 import libcst as cst
 
 from ..base import REGISTRY, Context, call_name
-from ..edits import code_of
+from ..edits import code_of, drop_args
 from ..rules import (
     DROPPED,
     IMPLEMENTATIONS,
@@ -23,7 +23,8 @@ from ..rules import (
     SPECIAL,
 )
 
-__all__ = ["keras1_layer", "keras1_layer_import"]
+__all__ = ["keras1_layer", "keras1_layer_import", "layer_batch_shape", "sequential_batch_shape",
+           "sequential_list_batch_shape"]
 
 _DATA_FORMATS = {"'th'": "'channels_first'", '"th"': '"channels_first"',
                  "'tf'": "'channels_last'", '"tf"': '"channels_last"'}
@@ -145,19 +146,134 @@ def keras1_layer_import(ctx: Context, original: cst.ImportFrom, updated: cst.Imp
     return updated.with_changes(names=names)
 
 
+_BATCH_KEYWORDS = frozenset({"batch_size", "batch_input_shape"})
+
+
+def _batch_shape(call: cst.Call) -> str | None:
+    """The ``keras.Input(batch_shape=...)`` a layer call's Keras 2 batch keywords name, as
+    source (Keras 2: ``(batch_size, *input_shape)``), or ``None`` if the call has none or
+    its shape is not given there."""
+    given = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+    if any(a.star for a in call.args) or not _BATCH_KEYWORDS & set(given):
+        return None
+    if "batch_input_shape" in given:
+        return None if "batch_size" in given else code_of(given["batch_input_shape"])
+    batch, shape = code_of(given["batch_size"]), given.get("input_shape")
+    if isinstance(shape, cst.Tuple):
+        return "(" + ", ".join([batch, *(code_of(e.value) for e in shape.elements)]) + ")"
+    return None if shape is None else f"({batch}, *{code_of(shape)})"
+
+
+def _without_batch(call: cst.Call) -> cst.Call:
+    return drop_args(call, {*_BATCH_KEYWORDS, "input_shape"})
+
+
+def _added_layer(stmt: cst.SimpleStatementLine) -> tuple[cst.Expr, cst.Call, cst.Call] | None:
+    """``(expression, model.add(...) call, layer call)`` of a ``model.add(Layer(...))``
+    statement whose layer names a batch shape."""
+    expr = stmt.body[0] if len(stmt.body) == 1 else None
+    add = expr.value if isinstance(expr, cst.Expr) else None
+    if not (isinstance(expr, cst.Expr) and isinstance(add, cst.Call)
+            and isinstance(add.func, cst.Attribute) and add.func.attr.value == "add"
+            and len(add.args) == 1 and add.args[0].keyword is None):
+        return None
+    layer = add.args[0].value
+    if not isinstance(layer, cst.Call) or _batch_shape(layer) is None:
+        return None
+    return expr, add, layer
+
+
+def _first_of_sequential(call: cst.Call) -> cst.Call | None:
+    """The first layer of ``Sequential([Layer(...), ...])`` if it names a batch shape."""
+    if call_name(call) != "Sequential" or not call.args or call.args[0].keyword is not None:
+        return None
+    layers = call.args[0].value
+    if not isinstance(layers, cst.List) or not layers.elements:
+        return None
+    first = layers.elements[0].value
+    return first if isinstance(first, cst.Call) and _batch_shape(first) is not None else None
+
+
+def _rewritten_elsewhere(ctx: Context, layer: cst.Call) -> bool:
+    """Whether ``layer`` (an original) is the one a ``model.add`` statement or a
+    ``Sequential([...])`` list starts with: those rules rewrite it."""
+    arg = ctx.parent(layer)
+    holder = ctx.parent(arg) if arg is not None else None
+    if isinstance(holder, cst.Call):  # model.add(layer)
+        expr = ctx.parent(holder)
+        stmt = ctx.parent(expr) if expr is not None else None
+        return isinstance(stmt, cst.SimpleStatementLine) and _added_layer(stmt) is not None
+    if isinstance(holder, cst.List):  # Sequential([layer, ...])
+        outer_arg = ctx.parent(holder)
+        outer = ctx.parent(outer_arg) if outer_arg is not None else None
+        return isinstance(outer, cst.Call) and _first_of_sequential(outer) is layer
+    return False
+
+
+_BATCH_MESSAGE = "Keras 3 layers take no batch shape"
+
+
 @REGISTRY.register("Call", "layer-batch-shape")
 def layer_batch_shape(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
-    """``LSTM(20, input_shape=(4, 1), batch_size=1, stateful=True)`` and
-    ``batch_input_shape=``: Keras 3 layers take no batch shape (install() builds
-    ``keras.Input(batch_shape=...)`` for a Sequential's first layer); reported."""
+    """``LSTM(20, input_shape=(4, 1), batch_size=1, stateful=True)`` or
+    ``batch_input_shape=`` anywhere but a Sequential's first layer (which
+    :func:`sequential_batch_shape` rewrites): reported."""
     name = call_name(updated)
     if name is None or KERAS1_CLASSES.get(name, name) not in KERAS1_KEYWORDS:
         return updated
     given = [a.keyword.value for a in updated.args if a.keyword is not None
-             and a.keyword.value in ("batch_size", "batch_input_shape")]
-    if given:
-        ctx.report(original, "layer-batch-shape", f"`{name}({given[0]}=...)`: Keras 3 layers "
-                   "take no batch shape", "start the model with keras.Input(batch_shape=...)",
+             and a.keyword.value in _BATCH_KEYWORDS]
+    if given and not _rewritten_elsewhere(ctx, original):
+        ctx.report(original, "layer-batch-shape", f"`{name}({given[0]}=...)`: {_BATCH_MESSAGE}",
+                   "start the model with keras.Input(batch_shape=...)",
                    False, f"{name}: {given[0]}= is Keras 2; start the model with "
                    "keras.Input(batch_shape=(batch, *input_shape)) instead")
     return updated
+
+
+@REGISTRY.register("SimpleStatementLine", "layer-batch-shape")
+def sequential_batch_shape(ctx: Context, original: cst.SimpleStatementLine,
+                           updated: cst.SimpleStatementLine) -> Any:
+    """``model.add(LSTM(20, input_shape=(4, 1), batch_size=1, stateful=True))`` ->
+    ``model.add(keras.Input(batch_shape=(1, 4, 1)))`` then ``model.add(LSTM(20,
+    stateful=True))``: the Keras 3 spelling of a Sequential's batch shape
+    (``batch_input_shape=`` alike)."""
+    found = _added_layer(updated)
+    if found is None:
+        return updated
+    expr, add, layer = found
+    assert isinstance(add.func, cst.Attribute)
+    shape = _batch_shape(layer)
+    first = cst.parse_statement(f"{code_of(add.func.value)}.add(keras.Input(batch_shape={shape}))")
+    if not ctx.report(original, "layer-batch-shape", f"`{call_name(layer)}(...)` names a batch "
+                      f"shape: {_BATCH_MESSAGE}", code_of(first).strip(), True):
+        return updated
+    if "keras" not in ctx.facts.imported:
+        ctx.require_import("import keras")
+    rest = updated.with_changes(body=[expr.with_changes(value=add.with_changes(
+        args=[add.args[0].with_changes(value=_without_batch(layer))]))], leading_lines=[])
+    return cst.FlattenSentinel([first.with_changes(leading_lines=updated.leading_lines), rest])
+
+
+@REGISTRY.register("Call", "layer-batch-shape")
+def sequential_list_batch_shape(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """``Sequential([LSTM(20, batch_input_shape=(1, 4, 1)), ...])`` ->
+    ``Sequential([keras.Input(batch_shape=(1, 4, 1)), LSTM(20), ...])``."""
+    layer = _first_of_sequential(updated)
+    if layer is None:
+        return updated
+    shape = _batch_shape(layer)
+    layers = updated.args[0].value
+    assert isinstance(layers, cst.List)
+    entry = cst.parse_expression(f"keras.Input(batch_shape={shape})")
+    if not ctx.report(original, "layer-batch-shape", f"`{call_name(layer)}(...)` names a batch "
+                      f"shape: {_BATCH_MESSAGE}", f"keras.Input(batch_shape={shape})", True):
+        return updated
+    if "keras" not in ctx.facts.imported:
+        ctx.require_import("import keras")
+    head = layers.elements[0]
+    elements = [head.with_changes(value=entry, comma=cst.Comma(
+        whitespace_after=cst.SimpleWhitespace(" "))),
+        head.with_changes(value=_without_batch(layer)), *layers.elements[1:]]
+    return updated.with_changes(args=[updated.args[0].with_changes(
+        value=layers.with_changes(elements=elements)), *updated.args[1:]])

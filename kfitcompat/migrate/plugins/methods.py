@@ -13,7 +13,7 @@ from ..edits import code_of, drop_args, keyword_arg, rename_keyword
 from ..rules import LOADING_ARGS, METHOD_RULES
 from ..sequences import LOADING_RENAMES, add_kwargs, sequence_class_of
 
-__all__ = ["model_input_output", "model_method", "unguarded_processes"]
+__all__ = ["model_input_output", "model_method", "reset_states", "unguarded_processes"]
 
 _KERAS3_METHODS = ("fit", "evaluate", "predict")
 _FIT_POSITIONS = {"generator": 0, "validation_data": 5}
@@ -210,3 +210,20 @@ def unguarded_processes(ctx: Context, original: cst.Call, updated: cst.Call) -> 
                        "an unguarded script; guard the training code")
             break
     return updated
+
+
+@REGISTRY.register("Call", "reset-states")
+def reset_states(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """``model.reset_states()`` -> ``keras2_reset_states(model)``: Keras 3 models have no
+    ``reset_states`` (nor metrics; RNN layers spell it ``reset_state``); the helper, written
+    into the module, resets every stateful layer as Keras 2 did."""
+    func = updated.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "reset_states"
+            and not updated.args):
+        return updated
+    new = cst.Call(func=cst.Name("keras2_reset_states"), args=[cst.Arg(func.value)])
+    if not ctx.report(original, "reset-states", "`reset_states()` is gone from Keras 3 models",
+                      f"{code_of(new)} (a helper written into the module)", True):
+        return updated
+    ctx.require_helper("keras2_reset_states")
+    return new

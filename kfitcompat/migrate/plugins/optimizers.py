@@ -9,17 +9,19 @@ from libcst.helpers import get_full_name_for_node
 
 from ..base import REGISTRY, Context, call_name
 from ..edits import append_keyword, code_of, drop_args, keyword_arg, rename_keyword
-from ..rules import KERAS2_DEFAULT_LR, OPTIMIZERS
+from ..rules import KERAS2_DEFAULT_LR, KERAS3_DEFAULT_LR, OPTIMIZERS
 from ..rules import LOWER_CASE_OPTIMIZERS as LOWER_CASE_NAMES
 
 __all__ = ["optimizer_arguments", "optimizer_lr_attribute"]
 
 
-@REGISTRY.register("Call", "optimizer-lr", "optimizer-decay", "optimizer-name")
+@REGISTRY.register("Call", "optimizer-lr", "optimizer-decay", "optimizer-name",
+                   "optimizer-default-rate")
 def optimizer_arguments(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     """``SGD(lr=...)`` -> ``SGD(learning_rate=...)``; ``rmsprop(...)`` -> ``RMSprop(...)``;
     ``decay=d`` -> ``learning_rate=InverseTimeDecay(lr, 1, d)`` (Keras 2's
-    ``lr / (1 + d * iterations)``; Keras 3 ignores ``decay``)."""
+    ``lr / (1 + d * iterations)``; Keras 3 ignores ``decay``); ``Adadelta()`` ->
+    ``Adadelta(learning_rate=1.0)`` where Keras 2's default rate is not Keras 3's."""
     name = call_name(updated)
     if name in LOWER_CASE_NAMES and isinstance(updated.func, cst.Attribute) and \
             get_full_name_for_node(updated.func.value) in ("keras.optimizers", "optimizers"):
@@ -60,6 +62,22 @@ def optimizer_arguments(ctx: Context, original: cst.Call, updated: cst.Call) -> 
                 updated = rename_keyword(updated, "learning_rate", "learning_rate", schedule)
             else:
                 updated = append_keyword(updated, "learning_rate", schedule)
+    return _keras2_default_rate(ctx, original, updated, name)
+
+
+def _keras2_default_rate(ctx: Context, original: cst.Call, updated: cst.Call, name: str
+                         ) -> cst.Call:
+    """``Adadelta()`` (no rate) trained at 1.0 in Keras 2 and at 0.001 in Keras 3: write
+    Keras 2's rate out (also ``Adagrad``, ``Adamax``, ``Nadam``)."""
+    keras2, keras3 = KERAS2_DEFAULT_LR.get(name), KERAS3_DEFAULT_LR.get(name)
+    if (keras2 is None or keras2 == keras3 or any(a.keyword is None for a in updated.args)
+            or keyword_arg(updated, "learning_rate") is not None
+            or keyword_arg(updated, "lr") is not None):
+        return updated
+    if ctx.report(original, "optimizer-default-rate", f"`{name}()` without a rate: Keras 2's "
+                  f"default was {keras2!r}, Keras 3's is {keras3!r}",
+                  f"learning_rate={keras2!r}", True):
+        return append_keyword(updated, "learning_rate", cst.parse_expression(repr(keras2)))
     return updated
 
 

@@ -1,0 +1,101 @@
+"""Keras 2 functions written in plain Keras 3, for the shim and for migrated code alike.
+
+Some Keras 2 idioms have no one-line Keras 3 spelling: ``K.batch_dot``'s axes rule,
+``K.switch``'s rank rule, ``model.reset_states()``. ``kfitcompat migrate --target keras3``
+writes the source of the function here into the migrated module and calls it
+(``K.batch_dot(a, b, [2, 2])`` -> ``keras2_batch_dot(a, b, [2, 2])``); the shim installed by
+:func:`kfitcompat.install` calls the same function, so the two cannot drift. Each function is
+standalone: it imports what it needs in its body and calls nothing of kfitcompat, so that its
+source runs where kfitcompat is not installed.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+__all__ = ["HELPERS", "helper_source", "keras2_batch_dot", "keras2_reset_states",
+           "keras2_switch"]
+
+
+def keras2_batch_dot(x, y, axes=None):  # type: ignore[no-untyped-def]
+    """Keras 2's ``K.batch_dot(x, y, axes)`` in Keras 3 (Keras 2.2.4's rule; written by
+    ``kfitcompat migrate``).
+
+    A batched ``matmul``: the operand of lower rank gets trailing axes of size 1, ``x``'s
+    last two axes are swapped unless ``axes[0]`` is its last, ``y``'s if ``axes[1]`` is its
+    last, and the padding axes are squeezed out again. 2-D inputs: the sum of the products
+    over ``axes`` with a trailing axis of size 1. Default ``axes``: the last axis of ``x``,
+    the second-to-last of ``y``.
+    """
+    from keras import ops
+
+    x_ndim, y_ndim = len(x.shape), len(y.shape)
+    if isinstance(axes, int):
+        axes = (axes, axes)
+    if x_ndim == 2 and y_ndim == 2:
+        a0, a1 = (1, 1) if axes is None else (a % 2 for a in axes)
+        if a0 != a1:
+            x = ops.transpose(x)
+        return ops.expand_dims(ops.sum(ops.multiply(x, y), axis=a1), 1)
+    if axes is None:
+        axes = (x_ndim - 1, y_ndim - 2)
+    a0, a1 = (a % n if a < 0 else a for a, n in zip(axes, (x_ndim, y_ndim)))
+    diff = abs(x_ndim - y_ndim)
+    if x_ndim < y_ndim:
+        x = ops.reshape(x, (*ops.shape(x), *[1] * diff))
+    elif y_ndim < x_ndim:
+        y = ops.reshape(y, (*ops.shape(y), *[1] * diff))
+    rank = max(x_ndim, y_ndim)
+    swap = [*range(rank - 2), rank - 1, rank - 2]
+    if a0 != rank - 1:
+        x = ops.transpose(x, swap)
+    if a1 == rank - 1:
+        y = ops.transpose(y, swap)
+    out = ops.matmul(x, y)
+    if diff:
+        first = x_ndim + y_ndim - 3 if x_ndim > y_ndim else x_ndim - 1
+        out = ops.squeeze(out, axis=tuple(range(first, first + diff)))
+    if len(out.shape) == 1:
+        out = ops.expand_dims(out, 1)
+    return out
+
+
+def keras2_switch(condition, then_expression, else_expression):  # type: ignore[no-untyped-def]
+    """Keras 2's ``K.switch`` in Keras 3 (written by ``kfitcompat migrate``): ``then_expression``
+    where ``condition`` holds, else ``else_expression`` (callables are called); a condition of
+    lower rank gets trailing axes, as in Keras 2 (``keras.ops.where`` broadcasts from the
+    last axis)."""
+    from keras import ops
+
+    then = then_expression() if callable(then_expression) else then_expression
+    other = else_expression() if callable(else_expression) else else_expression
+    condition = ops.convert_to_tensor(condition)
+    while len(condition.shape) < len(getattr(then, "shape", ())):
+        condition = ops.expand_dims(condition, -1)
+    return ops.where(condition, then, other)
+
+
+def keras2_reset_states(model):  # type: ignore[no-untyped-def]
+    """Keras 2's ``model.reset_states()`` in Keras 3 (written by ``kfitcompat migrate``): every
+    stateful layer's ``reset_state()``, nested models included (a layer or a metric: its own
+    ``reset_state()``)."""
+    if not hasattr(model, "layers"):
+        return (model.reset_state if hasattr(model, "reset_state") else model.reset_states)()
+    stack = list(model.layers)
+    while stack:
+        layer = stack.pop(0)
+        if getattr(layer, "stateful", False) and hasattr(layer, "reset_state"):
+            layer.reset_state()
+        stack.extend(getattr(layer, "layers", ()))
+    return None
+
+
+#: The helpers migrate may write, by name.
+HELPERS = {f.__name__: f for f in (keras2_batch_dot, keras2_switch, keras2_reset_states)}
+
+
+def helper_source(name: str) -> str:
+    """The source of helper ``name`` as migrate writes it (without the type-checker comment)."""
+    source = inspect.getsource(HELPERS[name])
+    return source.replace("  # type: ignore[no-untyped-def]", "")
+
