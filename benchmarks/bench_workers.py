@@ -18,6 +18,7 @@ measured the same way (pairs of calls back to back, median of the pairs' ratios)
     python benchmarks/bench_workers.py [--workers 1 2 4 8] [--batches 64] [--rounds 3]
     python benchmarks/bench_workers.py --images [--rounds 3]
     python benchmarks/bench_workers.py --long [--epochs 16]
+    python benchmarks/bench_workers.py --iterator [--batches 64] [--rounds 3]
 
 ``--long``: the CPU-bound Sequence in one call of ``--epochs`` epochs, so that worker processes
 run past their start: seconds per epoch once the workers serve (median of the epochs after the
@@ -30,6 +31,13 @@ batch, ``KFITCOMPAT_PROCESSES_AFTER=0``, and the default threads-first plan) and
 with workers=1, workers=4 and workers=2 processes, and Keras 3's own
 ``image_dataset_from_directory`` + preprocessing layers; each call is one ``epochs=1`` call
 (worker processes start inside it, as they do for a user's call).
+
+``--iterator``: a picklable iterator class (defined in ``__main__``, as in a user's script:
+it travels by value) whose batches cost ~10 ms of numpy work, in one short call of 2 epochs
+of ``--batches`` steps: kfitcompat in a thread and in a producer process
+(``use_multiprocessing=True``), tf_keras ``fit_generator`` the same two ways, and Keras 3's
+``fit`` on the iterator (which has no workers for iterators). Every call pays its process's
+start, as a user's call does.
 """
 
 from __future__ import annotations
@@ -139,6 +147,65 @@ def images(rounds: int) -> None:
                   "kfitcompat workers=1", flush=True)
 
 
+class CpuBatches:
+    """A picklable iterator of CPU-bound batches (numpy work that holds the GIL)."""
+
+    def __init__(self, ms: float = 10.0) -> None:
+        self.ms, self.i = ms, 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        end = time.perf_counter() + self.ms / 1000
+        x = np.ones((32, 16), "float32")
+        while time.perf_counter() < end:
+            x = np.sqrt(x * x)
+        self.i += 1
+        return x, np.ones((32, 1), "float32")
+
+
+def iterators(batches: int, rounds: int) -> None:
+    """One short call on a picklable iterator: thread vs producer process (see module doc)."""
+    try:
+        import tf_keras
+    except ImportError:
+        tf_keras = None
+    epochs = 2
+    models = {name: tiny(keras) for name in ("threads", "process", "k3")}
+    runs = {
+        "kfitcompat thread (use_multiprocessing=False)": lambda: kfitcompat.fit_generator(
+            models["threads"], CpuBatches(), steps_per_epoch=batches, epochs=epochs,
+            verbose=0),
+        "kfitcompat producer process (use_multiprocessing=True)": lambda: (
+            kfitcompat.fit_generator(models["process"], CpuBatches(), steps_per_epoch=batches,
+                                     epochs=epochs, use_multiprocessing=True, verbose=0)),
+        "Keras 3 fit(iterator)": lambda: models["k3"].fit(  # it takes generators only
+            (batch for batch in CpuBatches()), steps_per_epoch=batches, epochs=epochs,
+            shuffle=False, verbose=0),
+    }
+    if tf_keras is not None:
+        for mp in (False, True):
+            legacy_model = tiny(tf_keras)
+
+            def legacy(m=legacy_model, mp=mp):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    m.fit_generator(CpuBatches(), steps_per_epoch=batches, epochs=epochs,
+                                    use_multiprocessing=mp, verbose=0)
+
+            runs[f"tf_keras fit_generator(use_multiprocessing={mp})"] = legacy
+    print(f"picklable cpu-bound iterator, one call of {epochs} epochs x {batches} steps "
+          f"(~10 ms per batch); best of {rounds} interleaved rounds")
+    times = {name: min(t) for name, t in best_times(runs, rounds).items()}
+    for name, best in times.items():
+        print(f"  {name:56s} {best:6.2f} s", flush=True)
+    thread = times["kfitcompat thread (use_multiprocessing=False)"]
+    process = times["kfitcompat producer process (use_multiprocessing=True)"]
+    print(f"kfitcompat producer process vs thread: {process / thread:.2f}x the time; vs "
+          f"Keras 3 fit: {process / times['Keras 3 fit(iterator)']:.2f}x", flush=True)
+
+
 class _EpochTimes(keras.callbacks.Callback):
     def __init__(self) -> None:
         super().__init__()
@@ -203,7 +270,11 @@ def main() -> None:
     parser.add_argument("--images", action="store_true")
     parser.add_argument("--long", action="store_true")
     parser.add_argument("--epochs", type=int, default=16)
+    parser.add_argument("--iterator", action="store_true")
     args = parser.parse_args()
+    if args.iterator:
+        iterators(args.batches, args.rounds)
+        return
     if args.long:
         long_calls(args.batches, args.epochs)
         return

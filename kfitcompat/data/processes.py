@@ -26,11 +26,9 @@ import os
 import pickle
 import queue
 import shutil
-import signal
 import tempfile
 import threading
 import time
-import traceback
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -39,98 +37,10 @@ from loky import ProcessPoolExecutor
 from loky.backend.context import get_context
 from loky.process_executor import BrokenProcessPool
 
+from .._workers import RemoteError, init_worker, produce, worker_getitem, worker_load
+
 __all__ = ["ProcessIterator", "ProcessLoader", "RemoteError", "UnpicklableError",
            "WorkerDiedError"]
-
-_CACHE: dict[str, Any] = {}
-_PARENT_POLL = 0.5  # seconds between a worker's checks that the training process lives
-
-
-class WorkerDiedError(RuntimeError):
-    """A loading process ended without returning its batch."""
-
-
-class RemoteError(RuntimeError):
-    """An exception from a worker whose own class could not be rebuilt in this process."""
-
-
-class UnpicklableError(TypeError):
-    """The object to load in processes cannot be serialized, even by value."""
-
-
-def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(_PARENT_POLL)
-    os._exit(1)  # the training process is gone: nobody will read what we load
-
-
-def _init_worker(parent: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
-                     name="kfitcompat-parent-watch").start()
-
-
-def _rebuild(cls: Any, args: tuple, state: dict, name: str, message: str,
-             worker_traceback: str) -> BaseException:
-    """The worker's exception as an instance of its own class, set up without ``__init__``."""
-    try:
-        exc = cls.__new__(cls)
-        exc.args = args
-        exc.__dict__.update(state)
-    except Exception:
-        exc = RemoteError(f"{name}: {message}")
-    exc.add_note(f"Traceback in the worker process:\n{worker_traceback.strip()}")
-    return exc
-
-
-class _Portable(Exception):
-    """Carries an exception ``pickle`` cannot round-trip (see :func:`_portable`)."""
-
-    def __init__(self, exc: BaseException, worker_traceback: str) -> None:
-        super().__init__(str(exc))
-        self.exc, self.worker_traceback = exc, worker_traceback
-
-    def __reduce__(self) -> tuple:
-        exc = self.exc
-        cls: Any = type(exc)
-        args, state = exc.args, dict(getattr(exc, "__dict__", {}))
-        try:
-            cloudpickle.dumps((cls, args, state))
-        except Exception:
-            cls, args, state = None, (str(exc),), {}
-        return (_rebuild, (cls, args, state, f"{type(exc).__module__}.{type(exc).__qualname__}",
-                           str(exc), self.worker_traceback))
-
-
-def _portable(exc: BaseException, worker_traceback: str) -> BaseException:
-    """``exc`` if the parent can unpickle it as is, else a carrier that rebuilds it there."""
-    try:
-        pickle.loads(cloudpickle.dumps(exc))
-        return exc
-    except Exception:
-        return _Portable(exc, worker_traceback)
-
-
-def _worker_getitem(path: str, index: int, method: str = "__getitem__") -> Any:
-    sequence = _worker_load(path)
-    try:
-        return getattr(sequence, method)(index)
-    except Exception as exc:
-        carrier = _portable(exc, traceback.format_exc())
-        if carrier is exc:
-            raise
-        raise carrier from None
-
-
-def _worker_load(path: str) -> Any:
-    """The Sequence of pass file ``path``, unpickled once per worker and pass (a worker's
-    first task: the loader switches to processes once one has it)."""
-    if path not in _CACHE:
-        _CACHE.clear()
-        with open(path, "rb") as f:
-            _CACHE[path] = pickle.load(f)
-    return _CACHE[path]
-
 
 def dumps_by_value(obj: Any, what: str) -> bytes:
     """``cloudpickle`` bytes of ``obj`` (classes of ``__main__`` by value), or
@@ -184,6 +94,14 @@ def processes_after() -> float:
         raise ValueError("Invalid value for environment variable `KFITCOMPAT_PROCESSES_AFTER`."
                          f" Expected a number of seconds >= 0. Received: {value!r}")
     return seconds
+
+
+class WorkerDiedError(RuntimeError):
+    """A loading process ended without returning its batch."""
+
+
+class UnpicklableError(TypeError):
+    """The object to load in processes cannot be serialized, even by value."""
 
 
 class ProcessLoader:
@@ -241,9 +159,9 @@ class ProcessLoader:
         if self._pool is not None:
             return
         self._write_pass()
-        self._pool = ProcessPoolExecutor(max_workers=self._workers, initializer=_init_worker,
+        self._pool = ProcessPoolExecutor(max_workers=self._workers, initializer=init_worker,
                                          initargs=(os.getpid(),))
-        self._ready = self._pool.submit(_worker_load, self._path)
+        self._ready = self._pool.submit(worker_load, self._path)
         self._readers[self._path].append(self._ready)
 
     def refresh(self, force: bool = False) -> None:
@@ -281,7 +199,7 @@ class ProcessLoader:
             if self._ready is not None and self._ready.done():
                 self._ready.result()  # raises if the workers could not start: says why
             if self._pool is not None and (self._after <= 0 or self.in_processes):
-                future = self._pool.submit(_worker_getitem, self._path, index, self._method)
+                future = self._pool.submit(worker_getitem, self._path, index, self._method)
                 self._readers[self._path].append(future)
                 return future
             if (self._pool is None and self._thread_seconds >= self._after
@@ -329,32 +247,6 @@ class ProcessLoader:
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
-def _produce(payload: bytes, out: Any, stop: Any, parent: int) -> None:
-    """Child side of :class:`ProcessIterator`: iterate and send every item."""
-    _init_worker(parent)
-
-    def send(kind: str, value: Any) -> None:
-        while not stop.is_set():
-            try:
-                out.put((kind, value), timeout=0.1)
-                return
-            except queue.Full:
-                continue
-
-    try:
-        for item in pickle.loads(payload):
-            if stop.is_set():
-                return
-            send("item", item)
-    except BaseException as exc:  # sent to the parent, re-raised there
-        carrier = _portable(exc, traceback.format_exc())
-        if carrier is exc:
-            exc.add_note(f"Traceback in the producer process:\n{traceback.format_exc().strip()}")
-        send("error", cloudpickle.dumps(carrier))
-        return
-    send("end", None)
-
-
 class ProcessIterator:
     """Runs a picklable iterator in one producer process; iterate to receive its items.
 
@@ -369,7 +261,7 @@ class ProcessIterator:
         ctx: Any = get_context("loky")
         self._queue = ctx.Queue(maxsize=max(max_queue_size, 1))
         self._stop = ctx.Event()
-        self._process = ctx.Process(target=_produce,
+        self._process = ctx.Process(target=produce,
                                     args=(payload, self._queue, self._stop, os.getpid()),
                                     name="kfitcompat-producer", daemon=True)
         self._process.start()

@@ -234,7 +234,8 @@ def _check_one_call(method, kind, flow_batch, kwargs, names):
     assert multiprocessing.active_children() == [], "a worker process outlived its call"
 
 
-COUNTS = st.one_of(st.integers(1, 3), st.integers(1, 3).map(np.int64), VALUES)
+COUNTS = st.one_of(st.integers(1, 3), st.integers(1, 3).map(np.int64),
+                   st.integers(1, 3).map(np.int32), VALUES)
 
 
 @pytest.mark.slow

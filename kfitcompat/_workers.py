@@ -1,0 +1,130 @@
+"""The worker side of ``use_multiprocessing=True``: what a loading process runs.
+
+Kept apart from :mod:`kfitcompat.data` (which imports TensorFlow) so that a producer
+process running a plain iterator starts without importing TensorFlow: it imports this
+module, ``cloudpickle`` and what the user's iterator needs. The training side is
+:mod:`kfitcompat.data.processes`.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import signal
+import threading
+import time
+import traceback
+from typing import Any
+
+import cloudpickle
+
+__all__ = ["PARENT_POLL", "RemoteError", "init_worker", "portable", "produce",
+           "worker_getitem", "worker_load"]
+
+_CACHE: dict[str, Any] = {}
+PARENT_POLL = 0.5  # seconds between a worker's checks that the training process lives
+
+
+class RemoteError(RuntimeError):
+    """An exception from a worker whose own class could not be rebuilt in this process."""
+
+
+def exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(1)  # the training process is gone: nobody will read what we load
+
+
+def init_worker(parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=exit_with_parent, args=(parent,), daemon=True,
+                     name="kfitcompat-parent-watch").start()
+
+
+def rebuild(cls: Any, args: tuple, state: dict, name: str, message: str,
+             worker_traceback: str) -> BaseException:
+    """The worker's exception as an instance of its own class, set up without ``__init__``."""
+    try:
+        exc = cls.__new__(cls)
+        exc.args = args
+        exc.__dict__.update(state)
+    except Exception:
+        exc = RemoteError(f"{name}: {message}")
+    exc.add_note(f"Traceback in the worker process:\n{worker_traceback.strip()}")
+    return exc
+
+
+class _Portable(Exception):
+    """Carries an exception ``pickle`` cannot round-trip (see :func:`_portable`)."""
+
+    def __init__(self, exc: BaseException, worker_traceback: str) -> None:
+        super().__init__(str(exc))
+        self.exc, self.worker_traceback = exc, worker_traceback
+
+    def __reduce__(self) -> tuple:
+        exc = self.exc
+        cls: Any = type(exc)
+        args, state = exc.args, dict(getattr(exc, "__dict__", {}))
+        try:
+            cloudpickle.dumps((cls, args, state))
+        except Exception:
+            cls, args, state = None, (str(exc),), {}
+        return (rebuild, (cls, args, state, f"{type(exc).__module__}.{type(exc).__qualname__}",
+                           str(exc), self.worker_traceback))
+
+
+def portable(exc: BaseException, worker_traceback: str) -> BaseException:
+    """``exc`` if the parent can unpickle it as is, else a carrier that rebuilds it there."""
+    try:
+        pickle.loads(cloudpickle.dumps(exc))
+        return exc
+    except Exception:
+        return _Portable(exc, worker_traceback)
+
+
+def worker_getitem(path: str, index: int, method: str = "__getitem__") -> Any:
+    sequence = worker_load(path)
+    try:
+        return getattr(sequence, method)(index)
+    except Exception as exc:
+        carrier = portable(exc, traceback.format_exc())
+        if carrier is exc:
+            raise
+        raise carrier from None
+
+
+def worker_load(path: str) -> Any:
+    """The Sequence of pass file ``path``, unpickled once per worker and pass (a worker's
+    first task: the loader switches to processes once one has it)."""
+    if path not in _CACHE:
+        _CACHE.clear()
+        with open(path, "rb") as f:
+            _CACHE[path] = pickle.load(f)
+    return _CACHE[path]
+
+
+def produce(payload: bytes, out: Any, stop: Any, parent: int) -> None:
+    """Child side of :class:`ProcessIterator`: iterate and send every item."""
+    init_worker(parent)
+
+    def send(kind: str, value: Any) -> None:
+        while not stop.is_set():
+            try:
+                out.put((kind, value), timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    try:
+        for item in pickle.loads(payload):
+            if stop.is_set():
+                return
+            send("item", item)
+    except BaseException as exc:  # sent to the parent, re-raised there
+        carrier = portable(exc, traceback.format_exc())
+        if carrier is exc:
+            exc.add_note(f"Traceback in the producer process:\n{traceback.format_exc().strip()}")
+        send("error", cloudpickle.dumps(carrier))
+        return
+    send("end", None)
