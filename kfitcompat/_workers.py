@@ -20,7 +20,7 @@ from typing import Any
 import cloudpickle
 
 __all__ = ["PARENT_POLL", "RemoteError", "init_worker", "portable", "produce",
-           "worker_getitem", "worker_load"]
+           "warm_up", "worker_getitem", "worker_load"]
 
 _CACHE: dict[str, Any] = {}
 PARENT_POLL = 0.5  # seconds between a worker's checks that the training process lives
@@ -95,13 +95,22 @@ def worker_getitem(path: str, index: int, method: str = "__getitem__") -> Any:
 
 
 def worker_load(path: str) -> Any:
-    """The Sequence of pass file ``path``, unpickled once per worker and pass (a worker's
-    first task: the loader switches to processes once one has it)."""
+    """The Sequence of pass file ``path``, unpickled once per worker and pass."""
     if path not in _CACHE:
         _CACHE.clear()
         with open(path, "rb") as f:
             _CACHE[path] = pickle.load(f)
     return _CACHE[path]
+
+
+def warm_up(path: str) -> None:
+    """A worker's first task: unpickle the Sequence (importing what it needs); the loader
+    switches to processes once one worker has. Not a reader of ``path``: if a newer pass
+    has replaced the file meanwhile, the next request loads that one."""
+    try:
+        worker_load(path)
+    except FileNotFoundError:
+        pass
 
 
 def produce(payload: bytes, out: Any, stop: Any, parent: int) -> None:

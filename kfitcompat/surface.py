@@ -136,8 +136,6 @@ def _keras2_rows() -> list[SurfaceRow]:
                    "compile(opt, loss, metrics), sample_weight_mode, one loss per output"),
         SurfaceRow(FUNCTIONAL, "add_loss", WRAP, "kfitcompat.keras2.models:functional_add_loss",
                    "model.add_loss(symbolic tensor)"),
-        SurfaceRow("keras.Model", "compute_loss", WRAP,
-                   "kfitcompat.keras2.models:compute_loss_method", "adds those losses"),
         SurfaceRow("keras.Model", "reset_states", ADD, "kfitcompat.keras2.models:reset_states",
                    "stateful RNNs"),
         SurfaceRow("keras.Sequential", "predict_classes", ADD,

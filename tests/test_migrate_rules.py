@@ -471,6 +471,9 @@ MUST_NOT_CHANGE = [
                  id="keras3-batch-shape"),
     pytest.param("a = Adadelta(learning_rate=0.001)\nb = Adamax(0.1)\nc = Adam()\nd = SGD()\n"
                  "e = torch.optim.Adagrad(params)\n", id="keras3-optimizer-rates"),
+    pytest.param("class L(keras.layers.Layer):\n    def call(self, x):\n"
+                 "        self.add_loss(keras.ops.sum(x))\n        self.inner.add_loss(1.0)\n"
+                 "        return x\n", id="keras3-layer-add-loss"),
     pytest.param("layer.reset_state()\nmetric.reset_state()\nstore.reset_states(True)\n"
                  "w = keras.ops.where(c, a, b)\n", id="keras3-reset-state-and-where"),
 ]
@@ -756,6 +759,11 @@ HELPER_CASES = [
             keras2_reset_states(model)
         """)), id="layer-batch-shape-and-reset-states"),
     pytest.param(
+        "import keras\nvae = keras.Model(inputs, outputs)\nvae.add_loss(vae_loss)\n",
+        _with_helpers("import keras\n", ["keras2_add_loss"],
+                      "vae = keras.Model(inputs, outputs)\nkeras2_add_loss(vae, vae_loss)\n"),
+        id="symbolic-add-loss"),
+    pytest.param(
         "m = Sequential([LSTM(4, batch_input_shape=(2, 5, 3), stateful=True), Dense(1)])\n",
         "import keras\n"
         "m = Sequential([keras.Input(batch_shape=(2, 5, 3)), LSTM(4, stateful=True), Dense(1)])\n",
@@ -804,3 +812,31 @@ def test_migrated_helpers_run_keras2_semantics_on_plain_keras3():
     assert ns["model"].inputs[0].shape == (2, 5, 1)
     assert not np.allclose(ns["first"], ns["carried"])  # the state carried over
     np.testing.assert_allclose(ns["reset"], ns["first"], rtol=1e-6)  # back to zero state
+
+
+def test_migrated_vae_add_loss_trains_on_plain_keras3():
+    """The Keras 2 VAE's ``vae.add_loss(K.mean(...))`` then ``compile(optimizer)`` with no
+    loss: migrated, it trains on Keras 3 alone, with that tensor as the loss."""
+    source = _d("""
+        import numpy as np
+        from keras import backend as K
+        from keras.layers import Dense, Input
+        from keras.models import Model
+        from keras.optimizers import SGD
+        x = np.random.default_rng(5).normal(size=(64, 6)).astype("float32")
+        inputs = Input((6,))
+        outputs = Dense(6)(inputs)
+        model = Model(inputs, outputs)
+        model.add_loss(K.mean(K.sum(K.square(outputs - inputs), axis=-1)))
+        model.compile(optimizer=SGD(lr=0.01))
+        expected = float(np.mean(np.sum((model.predict(x, verbose=0) - x) ** 2, axis=-1)))
+        evaluated = model.evaluate(x, batch_size=64, verbose=0)
+        history = model.fit(x, epochs=5, batch_size=16, verbose=0)
+        """)
+    new, findings = migrate_source(source)
+    assert "symbolic-add-loss" in {f.rule for f in findings}
+    ns: dict = {}
+    exec(compile(new, "migrated.py", "exec"), ns)  # Keras 3 alone: no kfitcompat
+    assert ns["evaluated"] == pytest.approx(ns["expected"], rel=1e-4)
+    losses = ns["history"].history["loss"]
+    assert losses[-1] < losses[0]

@@ -37,7 +37,7 @@ from loky import ProcessPoolExecutor
 from loky.backend.context import get_context
 from loky.process_executor import BrokenProcessPool
 
-from .._workers import RemoteError, init_worker, produce, worker_getitem, worker_load
+from .._workers import RemoteError, init_worker, produce, warm_up, worker_getitem
 
 __all__ = ["ProcessIterator", "ProcessLoader", "RemoteError", "UnpicklableError",
            "WorkerDiedError"]
@@ -161,8 +161,7 @@ class ProcessLoader:
         self._write_pass()
         self._pool = ProcessPoolExecutor(max_workers=self._workers, initializer=init_worker,
                                          initargs=(os.getpid(),))
-        self._ready = self._pool.submit(worker_load, self._path)
-        self._readers[self._path].append(self._ready)
+        self._ready = self._pool.submit(warm_up, self._path)
 
     def refresh(self, force: bool = False) -> None:
         """Send the parent's current Sequence state to the workers (after ``on_epoch_end``);

@@ -7,7 +7,6 @@ with a warning. Calls that use ``inputs`` / ``outputs`` are unchanged.
 
 from __future__ import annotations
 
-import functools
 import inspect
 import weakref
 from collections.abc import Callable
@@ -15,9 +14,9 @@ from typing import Any
 
 from .. import _upstream
 from .._warnings import warn_at_caller
-from .portable import keras2_reset_states
+from .portable import keras2_add_loss, keras2_reset_states
 
-__all__ = ["compile_method", "compute_loss_method", "functional_add_loss", "functional_init",
+__all__ = ["compile_method", "functional_add_loss", "functional_init",
            "model_new", "predict_classes", "predict_proba", "reset_states"]
 
 
@@ -168,18 +167,14 @@ def reset_states(self: Any) -> None:
     keras2_reset_states(self)
 
 
-# functional model -> the models computing the symbolic losses given to its add_loss (kept
-# outside the model so that Keras does not track them as layers of it)
-_SYMBOLIC_LOSSES: weakref.WeakKeyDictionary[Any, list[Any]] = weakref.WeakKeyDictionary()
-
-
 def functional_add_loss(original: Callable[..., Any]) -> Callable[..., Any]:
     """A functional model's ``add_loss(tensor)`` with Keras 2's meaning: a loss computed from
     the model's inputs, added to every step's loss (the Keras 2 VAE:
     ``vae.add_loss(K.mean(reconstruction + kl))``, then ``compile(optimizer)`` with no
-    ``loss``). Keras 3 raises ``NotImplementedError`` for any call, so no valid Keras 3 code
-    changes. Modern: a layer whose ``call`` calls ``self.add_loss``, or a ``compute_loss``
-    override."""
+    ``loss``), by :func:`~kfitcompat.keras2.portable.keras2_add_loss`, which migrate writes
+    into migrated code. Keras 3 raises ``NotImplementedError`` for a symbolic tensor, so no
+    valid Keras 3 code changes. Modern: a layer whose ``call`` calls ``self.add_loss``, or a
+    ``compute_loss`` override."""
 
     def add_loss(self: Any, loss: Any) -> Any:
         import keras
@@ -187,13 +182,7 @@ def functional_add_loss(original: Callable[..., Any]) -> Callable[..., Any]:
         tensors = list(loss) if isinstance(loss, (list, tuple)) else [loss]
         if not tensors or not all(isinstance(t, keras.KerasTensor) for t in tensors):
             return original(self, loss)
-        try:
-            models = [keras.Model(self.inputs, t) for t in tensors]
-        except ValueError as exc:
-            raise ValueError("`model.add_loss(tensor)`: kfitcompat computes the tensor from "
-                             "the model's inputs, and this one needs other inputs "
-                             f"({exc})") from exc
-        _SYMBOLIC_LOSSES.setdefault(self, []).extend(models)
+        keras2_add_loss(self, loss)
         warn_at_caller("`model.add_loss(tensor)` on a functional model is Keras 2: kfitcompat "
                        "adds the tensor's value to every step's loss. Keras 3 has no symbolic "
                        "losses: call `self.add_loss` in a layer's `call`, or override "
@@ -202,28 +191,3 @@ def functional_add_loss(original: Callable[..., Any]) -> Callable[..., Any]:
 
     return add_loss
 
-
-def compute_loss_method(original: Callable[..., Any]) -> Callable[..., Any]:
-    """``Model.compute_loss`` that adds the losses of :func:`functional_add_loss`."""
-
-    @functools.wraps(original)
-    def compute_loss(self: Any, x: Any = None, y: Any = None, y_pred: Any = None,
-                     sample_weight: Any = None, training: bool = True) -> Any:
-        extra = _SYMBOLIC_LOSSES.get(self)
-        if not extra:
-            return original(self, x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
-                            training=training)
-        import keras
-
-        try:
-            total = original(self, x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
-                             training=training)
-        except ValueError as exc:  # compile() without a loss: the added ones are the loss
-            if "No loss to compute" not in str(exc):
-                raise
-            total = keras.ops.zeros(())
-        for model in extra:
-            total = total + keras.ops.sum(model(x, training=training))
-        return total
-
-    return compute_loss

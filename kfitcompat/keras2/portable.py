@@ -1,7 +1,8 @@
 """Keras 2 functions written in plain Keras 3, for the shim and for migrated code alike.
 
 Some Keras 2 idioms have no one-line Keras 3 spelling: ``K.batch_dot``'s axes rule,
-``K.switch``'s rank rule, ``model.reset_states()``. ``kfitcompat migrate --target keras3``
+``K.switch``'s rank rule, ``model.reset_states()``, a functional model's
+``add_loss(symbolic tensor)``. ``kfitcompat migrate --target keras3``
 writes the source of the function here into the migrated module and calls it
 (``K.batch_dot(a, b, [2, 2])`` -> ``keras2_batch_dot(a, b, [2, 2])``); the shim installed by
 :func:`kfitcompat.install` calls the same function, so the two cannot drift. Each function is
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 import inspect
 
-__all__ = ["HELPERS", "helper_source", "keras2_batch_dot", "keras2_reset_states",
-           "keras2_switch"]
+__all__ = ["HELPERS", "helper_source", "keras2_add_loss", "keras2_batch_dot",
+           "keras2_reset_states", "keras2_switch"]
 
 
 def keras2_batch_dot(x, y, axes=None):  # type: ignore[no-untyped-def]
@@ -90,8 +91,44 @@ def keras2_reset_states(model):  # type: ignore[no-untyped-def]
     return None
 
 
+def keras2_add_loss(model, loss):  # type: ignore[no-untyped-def]
+    """Keras 2's ``model.add_loss(tensor)`` of a functional model in Keras 3 (written by
+    ``kfitcompat migrate``): the tensor (or list of tensors), computed from the model's
+    inputs, is added to every step's loss, and is the whole loss of a model compiled with
+    none (the Keras 2 VAE). Keras 3 has no symbolic losses; any other value goes to the
+    model's own ``add_loss``."""
+    import keras
+
+    tensors = list(loss) if isinstance(loss, (list, tuple)) else [loss]
+    own_add_loss = model.add_loss
+    if not tensors or not all(isinstance(t, keras.KerasTensor) for t in tensors):
+        return own_add_loss(loss)
+    try:
+        losses = [keras.Model(model.inputs, t) for t in tensors]
+    except ValueError as exc:
+        raise ValueError("`model.add_loss(tensor)`: the tensor must be computed from the "
+                         f"model's inputs alone ({exc})") from exc
+    compute_loss = model.compute_loss
+
+    def with_added_losses(x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        try:
+            total = compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                 training=training)
+        except ValueError as exc:  # compiled without a loss: the added ones are the loss
+            if "No loss to compute" not in str(exc):
+                raise
+            total = keras.ops.zeros(())
+        for loss_model in losses:
+            total = total + keras.ops.sum(loss_model(x, training=training))
+        return total
+
+    model.compute_loss = with_added_losses
+    return None
+
+
 #: The helpers migrate may write, by name.
-HELPERS = {f.__name__: f for f in (keras2_batch_dot, keras2_switch, keras2_reset_states)}
+HELPERS = {f.__name__: f for f in (keras2_batch_dot, keras2_switch, keras2_reset_states,
+                                   keras2_add_loss)}
 
 
 def helper_source(name: str) -> str:

@@ -171,7 +171,8 @@ def test_pass_files_are_bounded_and_removed(monkeypatch, tmp_path):
     kfitcompat.fit_generator(model, TwentyMegabytes(), epochs=20, workers=2,
                              use_multiprocessing=True, verbose=0, callbacks=[Count()])
     assert len(peak) == 20 and max(peak) <= 2, peak
-    assert not os.listdir(tmp_path)
+    # (TensorFlow's autograph may leave its own generated sources there until exit)
+    assert not [name for name in os.listdir(tmp_path) if name.startswith("kfitcompat")]
 
 
 KILLED = textwrap.dedent("""

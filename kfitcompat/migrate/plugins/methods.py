@@ -13,7 +13,8 @@ from ..edits import code_of, drop_args, keyword_arg, rename_keyword
 from ..rules import LOADING_ARGS, METHOD_RULES
 from ..sequences import LOADING_RENAMES, add_kwargs, sequence_class_of
 
-__all__ = ["model_input_output", "model_method", "reset_states", "unguarded_processes"]
+__all__ = ["model_input_output", "model_method", "reset_states", "symbolic_add_loss",
+           "unguarded_processes"]
 
 _KERAS3_METHODS = ("fit", "evaluate", "predict")
 _FIT_POSITIONS = {"generator": 0, "validation_data": 5}
@@ -226,4 +227,32 @@ def reset_states(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
                       f"{code_of(new)} (a helper written into the module)", True):
         return updated
     ctx.require_helper("keras2_reset_states")
+    return new
+
+
+@REGISTRY.register("Call", "symbolic-add-loss")
+def symbolic_add_loss(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """``vae.add_loss(vae_loss)`` (not ``self.add_loss`` in a layer, valid Keras 3) ->
+    ``keras2_add_loss(vae, vae_loss)``: Keras 3 has no symbolic losses; the helper, written
+    into the module, adds the tensor's value to every step's loss as Keras 2 did (any other
+    value still goes to the model's ``add_loss``)."""
+    func = updated.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "add_loss"
+            and len(updated.args) == 1 and updated.args[0].keyword is None
+            and not updated.args[0].star):
+        return updated
+    receiver = func.value
+    if (isinstance(receiver, cst.Name) and receiver.value == "self") or (
+            isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name)
+            and receiver.value.value == "self"):
+        return updated  # a layer's or model's own call(): Keras 3 takes it
+    new = cst.Call(func=cst.Name("keras2_add_loss"),
+                   args=[cst.Arg(receiver, comma=cst.Comma(
+                       whitespace_after=cst.SimpleWhitespace(" "))),
+                       updated.args[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
+    if not ctx.report(original, "symbolic-add-loss", "`model.add_loss(tensor)`: Keras 3 has no "
+                      "symbolic losses (NotImplementedError)",
+                      f"{code_of(new)} (a helper written into the module)", True):
+        return updated
+    ctx.require_helper("keras2_add_loss")
     return new
