@@ -83,6 +83,10 @@ class Context(Protocol):
         """The rewritten module needs ``line`` (e.g. ``import keras``); added once, after the
         docstring and ``__future__`` imports, if the module lacks it."""
 
+    def require_keras(self) -> None:
+        """The rewritten module uses the name ``keras``: ``import keras`` is added if the
+        module does not import it already."""
+
     def require_helper(self, name: str) -> None:
         """The rewritten module calls helper ``name`` of :mod:`kfitcompat.keras2.portable`
         (Keras 2 semantics in plain Keras 3); its source is added once, after the imports."""

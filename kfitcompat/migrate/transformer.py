@@ -72,6 +72,10 @@ class LegacyKerasTransformer(cst.CSTTransformer):
         if line not in self.imports:
             self.imports.append(line)
 
+    def require_keras(self) -> None:
+        if "keras" not in self.facts.imported:
+            self.require_import("import keras")
+
     def require_helper(self, name: str) -> None:
         if name not in self.helpers:
             self.helpers.append(name)

@@ -56,8 +56,7 @@ def backend_ops(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
             f"keras.ops.normalize({code_of(args[0].value)}, axis={code_of(axis[0])})")
         if ctx.report(original, "backend-ops", "`K.l2_normalize` is not in Keras 3's "
                       "keras.backend", code_of(normalized), True):
-            if "keras" not in ctx.facts.imported:
-                ctx.require_import("import keras")
+            ctx.require_keras()
             return normalized
         return updated
     helper = f"keras2_{name}"
@@ -74,8 +73,7 @@ def backend_ops(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
             f"keras.ops.repeat(keras.ops.expand_dims({x}, 1), {n}, axis=1)")
         if ctx.report(original, "backend-ops", "`K.repeat` is not in Keras 3's keras.backend",
                       code_of(repeated), True):
-            if "keras" not in ctx.facts.imported:
-                ctx.require_import("import keras")
+            ctx.require_keras()
             return repeated
         return updated
     spelling = KERAS3_SPELLINGS.get(name)
@@ -98,8 +96,7 @@ def backend_ops(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     if not ctx.report(original, "backend-ops", f"`K.{name}` is not in Keras 3's keras.backend",
                       code_of(new)[:80], True):
         return updated
-    if "keras" not in ctx.facts.imported:
-        ctx.require_import("import keras")
+    ctx.require_keras()
     return new
 
 

@@ -248,8 +248,7 @@ def sequential_batch_shape(ctx: Context, original: cst.SimpleStatementLine,
     if not ctx.report(original, "layer-batch-shape", f"`{call_name(layer)}(...)` names a batch "
                       f"shape: {_BATCH_MESSAGE}", code_of(first).strip(), True):
         return updated
-    if "keras" not in ctx.facts.imported:
-        ctx.require_import("import keras")
+    ctx.require_keras()
     rest = updated.with_changes(body=[expr.with_changes(value=add.with_changes(
         args=[add.args[0].with_changes(value=_without_batch(layer))]))], leading_lines=[])
     return cst.FlattenSentinel([first.with_changes(leading_lines=updated.leading_lines), rest])
@@ -269,8 +268,7 @@ def sequential_list_batch_shape(ctx: Context, original: cst.Call, updated: cst.C
     if not ctx.report(original, "layer-batch-shape", f"`{call_name(layer)}(...)` names a batch "
                       f"shape: {_BATCH_MESSAGE}", f"keras.Input(batch_shape={shape})", True):
         return updated
-    if "keras" not in ctx.facts.imported:
-        ctx.require_import("import keras")
+    ctx.require_keras()
     head = layers.elements[0]
     elements = [head.with_changes(value=entry, comma=cst.Comma(
         whitespace_after=cst.SimpleWhitespace(" "))),

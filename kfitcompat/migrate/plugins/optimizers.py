@@ -56,8 +56,7 @@ def optimizer_arguments(ctx: Context, original: cst.Call, updated: cst.Call) -> 
         if ctx.report(original, "optimizer-decay", f"`{name}(decay=...)` is ignored by "
                       "Keras 3 (a warning only)", code_of(schedule), True):
             updated = drop_args(updated, {"decay"})
-            if "keras" not in ctx.facts.imported:  # the module has no `import keras` yet
-                ctx.require_import("import keras")
+            ctx.require_keras()
             if rate is not None:
                 updated = rename_keyword(updated, "learning_rate", "learning_rate", schedule)
             else:
