@@ -40,7 +40,7 @@ __all__ = [
 # name -> module that defines it; imported on first access (PEP 562).
 _LAZY = {
     "BatchError": ".data", "Sequence": ".data", "WorkerDiedError": ".data",
-    "install": ".install", "is_installed": ".install", "uninstall": ".install",
+    "install": ".installer", "is_installed": ".installer", "uninstall": ".installer",
     "plot_history": ".plotting",
     "load_ipython_extension": ".run", "unload_ipython_extension": ".run",
     "LEGACY_ARGS": ".legacy_table", "evaluate_generator": ".training", "fit": ".training",

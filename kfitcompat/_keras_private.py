@@ -24,6 +24,12 @@ Touchpoints (all checked against Keras 3.15.1 and TensorFlow 2.21):
   first of the one-epoch ``fit`` calls that run a ``Sequence`` of changing length.
 * the text of Keras 3's "Your input ran out of data" warning: filtered during kfitcompat's
   calls, which report exhaustion with tf.keras' text.
+* ``Operation._inbound_nodes`` and ``Operation._get_node_attribute_at_index`` (what Keras
+  3's own ``layer.input`` / ``layer.output`` read): Keras 2's ``output_shape``,
+  ``get_output_at(i)`` and their kin, for any node of a layer called several times.
+* ``keras._tf_keras.keras``: Keras 3's own copy of the tf.keras 2 API (its legacy backend,
+  ``preprocessing.text``, ``preprocessing.sequence``), which ``install()`` answers Keras 2
+  names from where Keras 3's public API lacks them (:func:`legacy_name`).
 """
 
 from __future__ import annotations
@@ -49,6 +55,10 @@ __all__ = [
     "set_symbolic_build",
     "symbolic_build",
     "tf_trainer_module",
+    "legacy_name",
+    "node_count",
+    "node_tensors",
+    "legacy_module",
     "warn_unavailable",
 ]
 
@@ -161,3 +171,37 @@ def monitor_callback_class() -> type:
             return cls
     raise RuntimeError(f"Keras {keras.__version__}: no _set_monitor_op on EarlyStopping's "
                        f"bases (checked: {', '.join(CHECKED_KERAS)})")
+
+
+_LEGACY_ROOT = "keras._tf_keras.keras"
+
+
+def legacy_module(path: str) -> ModuleType:
+    """Keras 3's tf.keras 2 copy of module ``path`` (``"backend"``, ``"preprocessing.text"``)."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"{_LEGACY_ROOT}.{path}")
+    except ImportError as exc:
+        import keras
+
+        raise ImportError(f"Keras {keras.__version__} has no {_LEGACY_ROOT}.{path} (checked: "
+                          f"{', '.join(CHECKED_KERAS)}); kfitcompat answers Keras 2's "
+                          f"keras.{path} names from it") from exc
+
+
+def legacy_name(where: str) -> Any:
+    """The object ``"module:name"`` of Keras 3's tf.keras 2 copy (``"backend:rnn"``)."""
+    module, _, name = where.partition(":")
+    return getattr(legacy_module(module), name)
+
+
+def node_count(layer: Any) -> int:
+    """How many times ``layer`` was called on symbolic inputs (its inbound nodes)."""
+    return len(getattr(layer, "_inbound_nodes", ()))
+
+
+def node_tensors(layer: Any, index: int, which: str) -> Any:
+    """The input or output (``which``) tensors of ``layer``'s node ``index``, as Keras 3's
+    ``layer.input`` / ``layer.output`` give them for node 0."""
+    return layer._get_node_attribute_at_index(index, f"{which}_tensors", which)

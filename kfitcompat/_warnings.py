@@ -11,7 +11,8 @@ import warnings
 from collections.abc import Iterator
 from types import FrameType
 
-__all__ = ["LegacyArgumentWarning", "silenced", "warn_at_caller"]
+__all__ = ["LegacyArgumentWarning", "called_from_installed_package", "silenced",
+           "warn_at_caller"]
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _SKIPPED = (_PACKAGE_DIR + os.sep,)
@@ -48,6 +49,33 @@ def _caller_stacklevel(skip: tuple[str, ...]) -> int:
         frame = frame.f_back
         level += 1
     return level
+
+
+def _installed_dirs() -> tuple[str, ...]:
+    """The folders installed packages live in (site-packages, the standard library)."""
+    import site
+    import sysconfig
+
+    dirs = {sysconfig.get_paths()[key] for key in ("purelib", "platlib", "stdlib")}
+    dirs.update(getattr(site, "getsitepackages", list)())
+    user = getattr(site, "getusersitepackages", lambda: "")()
+    if user:
+        dirs.add(user)
+    return tuple(os.path.abspath(d) + os.sep for d in dirs if d)
+
+
+def called_from_installed_package() -> bool:
+    """Whether the code that made the call kfitcompat is handling (the first frame outside
+    kfitcompat) is Keras itself or another installed package rather than a script, a notebook
+    or a project's own modules: installed packages are taken to be written for the Keras they
+    run on."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        filename = os.path.abspath(frame.f_code.co_filename)
+        if not filename.startswith(_SKIPPED):
+            return filename.startswith(_keras_dirs() + _installed_dirs())
+        frame = frame.f_back
+    return False
 
 
 def warn_at_caller(message: str, category: type[Warning] = LegacyArgumentWarning,

@@ -41,7 +41,7 @@ def _script_frames(tb: TracebackType | None, path: str | None) -> TracebackType 
 def run_script(target: str, args: list[str], *, module: bool = False) -> int:
     """Run ``target`` (a file, or with ``module`` a module name) under ``install()``;
     returns its exit status."""
-    from .install import install, is_installed, uninstall
+    from .installer import install, is_installed, uninstall
 
     path = None if module else os.path.abspath(target)
     if path is not None and not os.path.exists(path):
@@ -106,13 +106,13 @@ def _exit_status(code: Any) -> int:
 
 def load_ipython_extension(ipython: Any) -> None:
     """``%load_ext kfitcompat``: :func:`kfitcompat.install` for this session."""
-    from .install import install
+    from .installer import install
 
     install()
 
 
 def unload_ipython_extension(ipython: Any) -> None:
     """``%unload_ext kfitcompat``: undo :func:`kfitcompat.install`."""
-    from .install import uninstall
+    from .installer import uninstall
 
     uninstall()

@@ -109,8 +109,9 @@ def _image_rows() -> list[SurfaceRow]:
 
 def _keras2_rows() -> list[SurfaceRow]:
     """The Keras 2 surface around ``fit`` (:mod:`kfitcompat.keras2`)."""
-    from .keras2.backend import BACKEND_NAMES
+    from .keras2.backend import BACKEND_NAMES, FROM_KERAS3_LEGACY
     from .keras2.constraints import LOWER_CASE_NAMES as CONSTRAINT_NAMES
+    from .keras2.layer_attrs import LAYER_ATTRIBUTES
     from .keras2.layers import KERAS1_CLASSES, KERAS1_KEYWORDS
     from .keras2.losses import KERAS2_LOSS_NAMES as LOSS_NAMES
     from .keras2.modules import MODULES
@@ -127,7 +128,8 @@ def _keras2_rows() -> list[SurfaceRow]:
                    "Model(input=, output=)"),
         SurfaceRow(FUNCTIONAL, "__init__", WRAP, "kfitcompat.keras2.models:functional_init",
                    "Model(input=, output=)"),
-        SurfaceRow("keras.layers", "merge", ADD, "kfitcompat.keras2.layers:merge"),
+        SurfaceRow("keras.layers", "merge", ADD, "kfitcompat.keras2.merge:merge"),
+        SurfaceRow("keras.layers", "Merge", ADD, "kfitcompat.keras2.merge:Merge"),
         SurfaceRow("keras.layers.Layer", "__init__", WRAP, "kfitcompat.keras2.layers:layer_init",
                    "batch_input_shape=, batch_size= (stateful RNNs)"),
         SurfaceRow("keras.Sequential", "add", WRAP, "kfitcompat.keras2.layers:sequential_add",
@@ -158,6 +160,21 @@ def _keras2_rows() -> list[SurfaceRow]:
                      "kfitcompat.keras2.callbacks:monitored_epoch_end", "acc/val_acc names")
           for cls in ("EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau")),
     ]
+    rows += [SurfaceRow("keras.layers.Layer", name, ADD,
+                        f"kfitcompat.keras2.layer_attrs:{name}", "Keras 2 layer attribute")
+             for name in LAYER_ATTRIBUTES]
+    rows += [
+        SurfaceRow("keras.layers.Layer", "add_loss", WRAP,
+                   "kfitcompat.keras2.layer_attrs:add_loss", "add_loss(losses, inputs=None)"),
+        SurfaceRow("keras.Sequential", "model", ADD,
+                   "kfitcompat.keras2.attributes:sequential_model", "Sequential.model"),
+        SurfaceRow("keras.metrics.Metric", "reset_states", ADD,
+                   "kfitcompat.keras2.attributes:metric_reset_states", "reset_state()"),
+        SurfaceRow("keras.callbacks.Callback", "validation_data", ADD,
+                   "kfitcompat.keras2.attributes:validation_data", "None until fit sets it"),
+        *(SurfaceRow("keras.utils", name, ADD, f"kfitcompat.keras2.attributes:{name}")
+          for name in ("print_summary", "multi_gpu_model")),
+    ]
     rows += [SurfaceRow("keras.constraints", lower, ADD, f"keras.constraints:{cls}",
                         "Keras 2's lower-case alias") for lower, cls in CONSTRAINT_NAMES.items()]
     # layers read their constraint through keras.src.constraints.get, scripts through the
@@ -173,6 +190,13 @@ def _keras2_rows() -> list[SurfaceRow]:
              for where in ("keras.losses", "keras.src.losses") for name in ("deserialize", "get")]
     rows += [SurfaceRow("keras.backend", name, ADD, f"kfitcompat.keras2.backend:{name}",
                         "Keras 2 backend function") for name in BACKEND_NAMES]
+    rows += [SurfaceRow("keras.backend", name, ADD, "kfitcompat._keras_private:legacy_name",
+                        "Keras 3's own tf.keras 2 backend function", arg=f"backend:{name}")
+             for name in FROM_KERAS3_LEGACY]
+    rows += [SurfaceRow("keras.preprocessing.sequence", name, ADD,
+                        "kfitcompat._keras_private:legacy_name",
+                        "Keras 3's own tf.keras 2 copy", arg=f"preprocessing.sequence:{name}")
+             for name in ("TimeseriesGenerator", "make_sampling_table", "skipgrams")]
     # Keras 3 keeps some Keras 1 names as plain aliases of its classes (with Keras 3's
     # argument meaning): those rows replace, the others add.
     keras3_aliases = {"Convolution1D", "Convolution2D", "Convolution3D",

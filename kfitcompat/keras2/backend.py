@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from .backend_graph import GRAPH_FUNCTIONS
 from .portable import keras2_batch_dot, keras2_switch
 
-__all__ = ["BACKEND_FUNCTIONS", "BACKEND_NAMES", "KERAS3_SPELLINGS"]
+__all__ = ["BACKEND_FUNCTIONS", "BACKEND_NAMES", "FROM_KERAS3_LEGACY", "KERAS3_SPELLINGS"]
 
 
 def _ops() -> Any:
@@ -82,8 +83,8 @@ def get_value(x: Any) -> Any:
     return np.asarray(value)
 
 
-def batch_get_value(xs: list[Any]) -> list[Any]:
-    return [get_value(x) for x in xs]
+def batch_get_value(ops: list[Any]) -> list[Any]:
+    return [get_value(x) for x in ops]
 
 
 def set_value(x: Any, value: Any) -> None:
@@ -100,10 +101,12 @@ def batch_set_value(tuples: list[tuple[Any, Any]]) -> None:
         set_value(x, value)
 
 
-def variable(value: Any, dtype: str | None = None, name: str | None = None) -> Any:
+def variable(value: Any, dtype: str | None = None, name: str | None = None,
+             constraint: Any = None) -> Any:
     import keras
 
-    return keras.Variable(np.asarray(value), dtype=dtype or keras.config.floatx(), name=name)
+    return keras.Variable(np.asarray(value), dtype=dtype or keras.config.floatx(), name=name,
+                          constraint=constraint)
 
 
 def constant(value: Any, dtype: str | None = None, shape: Any = None, name: str | None = None
@@ -152,9 +155,9 @@ def _binary(name: str, target: str | None = None) -> Any:
     return op
 
 
-_UNARY = ("square", "sqrt", "abs", "exp", "log", "round", "sign", "sigmoid", "tanh", "relu",
-          "softplus", "softsign", "cos", "sin", "zeros_like", "ones_like", "stop_gradient")
-_BINARY = {"maximum": None, "minimum": None, "pow": "power", "dot": "dot", "equal": None,
+_UNARY = ("square", "sqrt", "abs", "exp", "log", "round", "sign", "sigmoid", "tanh",
+          "softplus", "softsign", "cos", "sin", "transpose", "shape")
+_BINARY = {"maximum": None, "minimum": None, "dot": "dot", "equal": None,
            "not_equal": None, "greater": None, "greater_equal": None, "less": None,
            "less_equal": None}
 
@@ -165,17 +168,88 @@ def _delegating() -> dict[str, Any]:
     return ops
 
 
-def _with_ops(name: str, **defaults: Any) -> Any:
-    def op(*args: Any, **kwargs: Any) -> Any:
-        return getattr(_ops(), name)(*args, **{**defaults, **kwargs})
-
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"Keras 2 ``K.{name}``; modern: ``keras.ops.{name}``."
-    return op
+def cast(x: Any, dtype: Any) -> Any:
+    return _ops().cast(x, dtype)
 
 
-_PASSTHROUGH = ("cast", "reshape", "stack", "squeeze", "transpose", "softmax", "shape",
-                "one_hot", "tile", "ones", "zeros", "eye", "arange")
+def reshape(x: Any, shape: Any) -> Any:
+    return _ops().reshape(x, shape)
+
+
+def stack(x: Any, axis: int = 0) -> Any:
+    return _ops().stack(x, axis=axis)
+
+
+def squeeze(x: Any, axis: Any) -> Any:
+    return _ops().squeeze(x, axis=axis)
+
+
+def softmax(x: Any, axis: int = -1) -> Any:
+    return _ops().softmax(x, axis=axis)
+
+
+def one_hot(indices: Any, num_classes: int) -> Any:
+    return _ops().one_hot(indices, num_classes)
+
+
+def tile(x: Any, n: Any) -> Any:
+    return _ops().tile(x, n)
+
+
+def pow(x: Any, a: Any) -> Any:  # noqa: A001 - Keras 2's name
+    """Keras 2 ``K.pow(x, a)``; modern: ``keras.ops.power``."""
+    return _ops().power(x, a)
+
+
+def stop_gradient(variables: Any) -> Any:
+    """Keras 2 ``K.stop_gradient`` (a tensor or a list of them)."""
+    if isinstance(variables, (list, tuple)):
+        return [_ops().stop_gradient(v) for v in variables]
+    return _ops().stop_gradient(variables)
+
+
+def relu(x: Any, alpha: float = 0.0, max_value: Any = None, threshold: float = 0.0) -> Any:
+    """Keras 2 ``K.relu``: ``x`` above ``threshold``, ``alpha * (x - threshold)`` below it,
+    capped at ``max_value``; modern: ``keras.activations.relu(x, negative_slope=alpha,
+    max_value=max_value, threshold=threshold)``."""
+    import keras
+
+    return keras.activations.relu(x, negative_slope=alpha, max_value=max_value,
+                                  threshold=threshold)
+
+
+def _variable_of(value: Any, dtype: Any, name: Any) -> Any:
+    import keras
+
+    return keras.Variable(value, dtype=dtype or keras.config.floatx(), name=name)
+
+
+def zeros(shape: Any, dtype: Any = None, name: Any = None) -> Any:
+    """Keras 2 ``K.zeros``: an all-zeros variable."""
+    return _variable_of(np.zeros(shape), dtype, name)
+
+
+def ones(shape: Any, dtype: Any = None, name: Any = None) -> Any:
+    """Keras 2 ``K.ones``: an all-ones variable."""
+    return _variable_of(np.ones(shape), dtype, name)
+
+
+def eye(size: Any, dtype: Any = None, name: Any = None) -> Any:
+    """Keras 2 ``K.eye``: an identity-matrix variable (``size`` an int or ``(n, m)``)."""
+    rows, cols = (size, size) if isinstance(size, int) else tuple(size)
+    return _variable_of(np.eye(rows, cols), dtype, name)
+
+
+def zeros_like(x: Any, dtype: Any = None, name: Any = None) -> Any:
+    return _ops().zeros_like(x, dtype=dtype)
+
+
+def ones_like(x: Any, dtype: Any = None, name: Any = None) -> Any:
+    return _ops().ones_like(x, dtype=dtype)
+
+
+def arange(start: Any, stop: Any = None, step: Any = 1, dtype: str = "int32") -> Any:
+    return _ops().arange(start, stop, step, dtype=dtype)
 
 
 # Keras 2 names whose defaults or meaning differ from keras.ops of the same name
@@ -262,8 +336,10 @@ def count_params(x: Any) -> int:
 def _conv(rank: int) -> Any:
     name = f"conv{rank}d"
 
-    def op(x: Any, kernel: Any, strides: Any = 1, padding: str = "valid",
-           data_format: str | None = None, dilation_rate: Any = 1) -> Any:
+    unit: Any = 1 if rank == 1 else (1,) * rank  # Keras 2's defaults
+
+    def op(x: Any, kernel: Any, strides: Any = unit, padding: str = "valid",
+           data_format: str | None = None, dilation_rate: Any = unit) -> Any:
         ops = _ops()
         if padding == "causal":  # Keras 2 conv1d: left-pad the steps, then "valid"
             if rank != 1:
@@ -304,27 +380,24 @@ def random_uniform(shape: Any, minval: float = 0.0, maxval: float = 1.0, dtype: 
     return keras.random.uniform(shape, minval=minval, maxval=maxval, dtype=dtype, seed=seed)
 
 
-def learning_phase() -> int:
-    """Keras 2 ``K.learning_phase()``: 0 outside training (Keras 3 passes ``training=``)."""
-    return 0
-
-
+_SIGNED = ("cast", "reshape", "stack", "squeeze", "softmax", "one_hot", "tile", "pow",
+           "stop_gradient", "relu", "zeros", "ones", "eye", "zeros_like", "ones_like", "arange")
 _DEFINED = ("argmax",
             "argmin", "clip", "batch_dot", "int_shape", "ndim", "dtype", "get_value",
             "batch_get_value", "set_value", "batch_set_value", "variable", "constant",
             "image_dim_ordering", "set_image_dim_ordering", "flatten", "batch_flatten",
             "l2_normalize", "binary_crossentropy", "categorical_crossentropy", "count_params",
-            "learning_phase", "permute_dimensions", "random_normal", "random_uniform",
+            "permute_dimensions", "random_normal", "random_uniform",
             "concatenate", "expand_dims", "cumsum", "cumprod", "repeat", "gather", "reverse",
-            "switch")
+            "switch", *_SIGNED)
 
 #: name -> function, every Keras 2 backend name kfitcompat adds to ``keras.backend``.
 BACKEND_FUNCTIONS: dict[str, Any] = {
     **_delegating(),
     **{name: _reduction(name) for name in _REDUCTIONS},
-    **{name: _with_ops(name) for name in _PASSTHROUGH},
     **{name: globals()[name] for name in _DEFINED},
     **{f"conv{rank}d": _conv(rank) for rank in (1, 2, 3)},
+    **GRAPH_FUNCTIONS,
 }
 globals().update({n: f for n, f in BACKEND_FUNCTIONS.items() if n not in globals()})
 
@@ -339,7 +412,8 @@ BACKEND_NAMES: tuple[str, ...] = tuple(sorted(BACKEND_FUNCTIONS))
 KERAS3_SPELLINGS: dict[str, tuple[str, dict[str, tuple[int, str]]]] = {
     **{name: (f"keras.ops.{name}", {}) for name in (
         *_UNARY, *_REDUCTIONS, "maximum", "minimum", "dot", "equal", "not_equal", "greater",
-        "greater_equal", "less", "less_equal", *_PASSTHROUGH)},
+        "greater_equal", "less", "less_equal", "cast", "reshape", "stack", "squeeze",
+        "softmax", "one_hot", "tile", "zeros_like", "ones_like", "stop_gradient", "arange")},
     "pow": ("keras.ops.power", {}),
     "permute_dimensions": ("keras.ops.transpose", {}),
     "concatenate": ("keras.ops.concatenate", {"axis": (1, "-1")}),
@@ -351,3 +425,18 @@ KERAS3_SPELLINGS: dict[str, tuple[str, dict[str, tuple[int, str]]]] = {
     "random_normal": ("keras.random.normal", {}),
     "random_uniform": ("keras.random.uniform", {}),
 }
+
+#: Keras 2 backend names that Keras 3 keeps only in its own tf.keras 2 copy
+#: (``keras._tf_keras.keras.backend``, TensorFlow ops): after ``install()`` ``keras.backend``
+#: answers them from there. They work on tensors (inside a layer's ``call``, a ``Lambda``, a
+#: loss), not on the symbolic inputs of the functional API, as in tf.keras 2.
+FROM_KERAS3_LEGACY: tuple[str, ...] = (
+    "batch_normalization", "bias_add", "cast_to_floatx", "conv2d_transpose", "ctc_batch_cost",
+    "ctc_decode", "ctc_label_dense_to_sparse", "depthwise_conv2d", "dropout", "elu", "eval",
+    "foldl", "foldr", "gradients", "hard_sigmoid", "in_top_k", "is_sparse", "map_fn",
+    "moving_average_update", "name_scope", "pool2d", "pool3d", "random_normal_variable",
+    "random_uniform_variable", "repeat_elements", "resize_images", "resize_volumes", "rnn",
+    "separable_conv2d", "sparse_categorical_crossentropy", "spatial_2d_padding",
+    "spatial_3d_padding", "temporal_padding", "to_dense", "truncated_normal", "update",
+    "update_add", "update_sub",
+)

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._warnings import warn_at_caller
+from ..legacy.accepts import accepts
 
 __all__ = ["with_accuracy_aliases", "monitored_epoch_end", "set_monitor_op", "checkpoint_init",
            "model_property", "reduce_lr_init", "give_validation_data"]
@@ -118,7 +119,7 @@ def checkpoint_init(original: Callable[..., None]) -> Callable[..., None]:
             self._kfitcompat_period = int(period)
 
     __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
-    return __init__
+    return accepts(__init__, ("period",))
 
 
 def _rename_written(callback: Any, epoch: int, logs: dict[str, Any] | None) -> None:
@@ -161,7 +162,7 @@ def reduce_lr_init(original: Callable[..., None]) -> Callable[..., None]:
         original(self, *args, **kwargs)
 
     __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
-    return __init__
+    return accepts(__init__, ("epsilon",))
 
 
 def _flat(part: Any) -> list[Any]:
@@ -173,8 +174,9 @@ def _flat(part: Any) -> list[Any]:
 def give_validation_data(callbacks: Any, validation_data: Any) -> None:
     """Keras 2's ``callback.validation_data``: the validation inputs, targets and sample
     weights (ones when none are given) as one flat list, set on each callback of
-    ``callbacks`` that has no attribute of that name. Arrays only (Keras 2 set it for
-    arrays; a generator's batches are not known before they are drawn)."""
+    ``callbacks`` whose ``validation_data`` is None (Keras 2's class default). Arrays only
+    (Keras 2 set it for arrays; a generator's batches are not known before they are
+    drawn)."""
     import numpy as np
 
     if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
@@ -187,5 +189,5 @@ def give_validation_data(callbacks: Any, validation_data: Any) -> None:
                and validation_data[2] is not None else
                [np.ones((len(flat[0]),), "float32") for _ in _flat(y)])
     for callback in callbacks or ():
-        if not hasattr(callback, "validation_data"):
+        if getattr(callback, "validation_data", None) is None:
             callback.validation_data = flat + weights

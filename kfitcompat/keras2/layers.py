@@ -18,10 +18,13 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from .._warnings import warn_at_caller
+from .._warnings import called_from_installed_package, warn_at_caller
+from ..legacy.accepts import accepts
 
-__all__ = ["DROPPED", "IMPLEMENTATIONS", "KERAS1_CLASSES", "KERAS1_KEYWORDS", "KERNEL_KEYWORDS",
-           "SPECIAL", "keras1_init", "keras1_class", "layer_init", "merge", "sequential_add"]
+__all__ = ["DROPPED", "IMPLEMENTATIONS", "KERAS1_CLASSES", "KERAS1_KEYWORDS", "KERAS2_DEFAULTS",
+           "KERAS2_KERNEL_POSITIONALS", "KERNEL_KEYWORDS", "PREPROCESSORS",
+           "SPECIAL", "keras1_init", "keras1_class", "keras1_names", "layer_init",
+           "sequential_add"]
 
 _COMMON = {"init": "kernel_initializer", "W_regularizer": "kernel_regularizer",
            "b_regularizer": "bias_regularizer", "W_constraint": "kernel_constraint",
@@ -73,16 +76,44 @@ _ROW_COL = ("nb_row", "nb_col")
 KERNEL_KEYWORDS = {"Conv2D": _ROW_COL, "SeparableConv2D": _ROW_COL,
                    "Conv2DTranspose": _ROW_COL, "ConvLSTM2D": _ROW_COL,
                    "Conv3D": ("kernel_dim1", "kernel_dim2", "kernel_dim3")}
-DROPPED: dict[str, dict[str, Any]] = {"BatchNormalization": {"mode": 0},
-                                      "Conv2DTranspose": {"output_shape": None},
-                                      "Embedding": {"dropout": None}}
+#: Keras 1 arguments Keras 3 has no counterpart for, dropped (with a warning); the value is
+#: the only one Keras 2 itself still accepted, or None for any.
+DROPPED: dict[str, dict[str, Any]] = {
+    "BatchNormalization": {"mode": 0}, "Conv2DTranspose": {"output_shape": None},
+    "Embedding": {"dropout": None},
+}
 # Keras 1 keywords with a rule of their own (:func:`_special`), per layer
 _SHAPED = ("input_dim", "input_length")  # -> input_shape=(input_length, input_dim)
 SPECIAL: dict[str, tuple[str, ...]] = {
     "Conv1D": _SHAPED, "LSTM": (*_SHAPED, "forget_bias_init"),
     "GRU": _SHAPED, "SimpleRNN": _SHAPED, "ConvLSTM2D": ("forget_bias_init",),
-    "SeparableConv2D": ("init",),
+    "SeparableConv2D": ("init",), "Embedding": ("input_length",),
 }
+#: Keras 2 defaults Keras 3 dropped (Keras 3 requires the argument): applied when a call
+#: gives neither the keyword nor its positional.
+KERAS2_DEFAULTS: dict[str, dict[str, tuple[int, Any]]] = {
+    **{f"{kind}Pooling{n}D": {"pool_size": (0, 2 if n == 1 else (2,) * n)}
+       for kind in ("Max", "Average") for n in (1, 2, 3)},
+}
+#: Keras 2 (``conv2d_args_preprocessor``, ``conv3d_args_preprocessor``) read
+#: ``Conv2D(filters, 3, 3)`` as a 3x3 kernel; Keras 3 reads the third positional as
+#: ``strides``. layer -> how many int positionals after ``filters`` make the kernel.
+KERAS2_KERNEL_POSITIONALS = {"Conv2D": 2, "SeparableConv2D": 2, "Conv2DTranspose": 2,
+                             "ConvLSTM2D": 2, "Conv3D": 3}
+_KERNEL_CONFLICTS = ("padding", "strides", "data_format")
+#: Keras 2's positional/keyword rules (``keras/legacy/interfaces.py`` preprocessors) this
+#: module carries out for each layer: kernel positionals and ``nb_row``/``nb_col``
+#: (conv), ``input_dim``/``input_length`` (recurrent, Conv1D), ``forget_bias_init``, dropped
+#: ``mode``/``dropout``, dict ``ZeroPadding2D`` padding.
+PREPROCESSORS = {"Conv2D": "conv2d_args_preprocessor",
+                 "SeparableConv2D": "separable_conv2d_args_preprocessor",
+                 "ConvLSTM2D": "convlstm2d_args_preprocessor",
+                 "Conv2DTranspose": "deconv2d_args_preprocessor",
+                 "Conv3D": "conv3d_args_preprocessor", "Conv1D": "conv1d_args_preprocessor",
+                 **{rnn: "recurrent_args_preprocessor" for rnn in ("LSTM", "GRU", "SimpleRNN")},
+                 "BatchNormalization": "batchnorm_args_preprocessor",
+                 "Embedding": "embedding_kwargs_preprocessor",
+                 "ZeroPadding2D": "zeropadding2d_args_preprocessor"}
 _DATA_FORMATS = {"th": "channels_first", "tf": "channels_last", "default": None}
 IMPLEMENTATIONS = {"cpu": 0, "mem": 1, "gpu": 2}  # LSTM/GRU consume_less -> implementation
 _PADS = ("top_pad", "bottom_pad", "left_pad", "right_pad")
@@ -109,6 +140,14 @@ def _special(layer: str, kwargs: dict[str, Any], done: list[str]) -> None:
             done.append("input_dim, input_length -> input_shape")
         else:
             kwargs.pop("input_length")
+            done.append("input_length dropped (the input's own length is used)")
+    if layer == "Embedding" and "input_length" in kwargs:
+        length = kwargs.pop("input_length")
+        if length is not None and "input_shape" not in kwargs:
+            kwargs["input_shape"] = tuple(length) if isinstance(length, (list, tuple)) else (
+                length,)
+            done.append("input_length -> input_shape")
+        else:
             done.append("input_length dropped (the input's own length is used)")
     if "forget_bias_init" in kwargs:
         value = kwargs.pop("forget_bias_init")
@@ -177,19 +216,62 @@ def _convert(layer: str, args: tuple[Any, ...], kwargs: dict[str, Any], forced: 
     return args, kwargs, done
 
 
+def _keras2_defaults(layer: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    for name, (position, default) in KERAS2_DEFAULTS.get(layer, {}).items():
+        if name not in kwargs and len(args) <= position:
+            kwargs[name] = default
+
+
+def _keras2_kernel(layer: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+                   ) -> tuple[Any, ...]:
+    """``Conv2D(64, 3, 3)`` -> ``Conv2D(64, (3, 3))`` where Keras 2's reading applies: a
+    script or notebook's call (not an installed package's), all int positionals, and none of
+    the keywords Keras 2 refused beside them."""
+    dims = KERAS2_KERNEL_POSITIONALS.get(layer)
+    if dims is None or len(args) != 1 + dims:
+        return args
+    sizes = args[1:]
+    if not all(isinstance(s, int) and not isinstance(s, bool) for s in sizes):
+        return args
+    if any(k in kwargs for k in _KERNEL_CONFLICTS) and dims == 2:
+        return args  # Conv2D(f, k, s, padding=...) is Keras 3 code (Keras 2 refused it)
+    if called_from_installed_package():
+        return args
+    warn_at_caller(f"`{layer}({args[0]}, {', '.join(map(str, sizes))})` read as Keras 2 did: "
+                   f"`kernel_size={tuple(sizes)}` (Keras 3 alone reads the positional after "
+                   "the kernel size as `strides`). kfitcompat gives a script's calls Keras 2's "
+                   "reading and an installed package's Keras 3's; say which you mean with "
+                   "keywords.", through_keras=True)
+    return (args[0], tuple(sizes))
+
+
 def keras1_init(original: Callable[..., None], layer: str) -> Callable[..., None]:
-    """``__init__`` of Keras 3's ``layer`` that also takes its Keras 1 keywords."""
+    """``__init__`` of Keras 3's ``layer`` that also takes its Keras 1 keywords, Keras 2's
+    defaults (:data:`KERAS2_DEFAULTS`) and Keras 2's kernel positionals
+    (:data:`KERAS2_KERNEL_POSITIONALS`)."""
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         args, kwargs, done = _convert(layer, args, kwargs, forced=False)
         if done:
-            warn_at_caller(f"Keras 1 arguments of `{layer}` translated ({', '.join(done)}): "
-                           f"update the call to the Keras 2 names.", through_keras=True)
+            warn_at_caller(f"Keras 1/2 arguments of `{layer}` that Keras 3 lacks were translated "
+                           f"({', '.join(done)}): update the call.", through_keras=True)
+        else:
+            args = _keras2_kernel(layer, args, kwargs)
+        _keras2_defaults(layer, args, kwargs)
         original(self, *args, **kwargs)
 
     # Keras reads the layer's constructor arguments from the signature
     __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
-    return __init__
+    return accepts(__init__, keras1_names(layer))
+
+
+def keras1_names(layer: str) -> tuple[str, ...]:
+    """Every Keras 1 keyword, Keras 2 default and positional rule :func:`keras1_init` takes
+    for Keras 3's ``layer``."""
+    rule = (f"<{PREPROCESSORS[layer]}>",) if layer in PREPROCESSORS else ()
+    return (*KERAS1_KEYWORDS.get(layer, {}), *DROPPED.get(layer, {}),
+            *KERNEL_KEYWORDS.get(layer, ()), *SPECIAL.get(layer, ()),
+            *KERAS2_DEFAULTS.get(layer, {}), *rule)
 
 
 class _Keras1Name(type):
@@ -216,6 +298,15 @@ class _Keras1Name(type):
     def __subclasscheck__(cls, sub: type) -> bool:
         return issubclass(sub, cls._layer())
 
+    @property
+    def __kfitcompat_keras2__(cls) -> frozenset[str]:  # noqa: N802 - the accepts() protocol
+        """A Keras 1 class name takes Keras 1's positionals and keywords (and Keras 2's)."""
+        import inspect
+
+        keras2 = inspect.signature(cls._layer()).parameters
+        return frozenset(keras1_names(cls._target)) | frozenset(keras2) | frozenset(
+            ("nb_filter", "nb_row", "nb_col"))
+
 
 def keras1_class(name: str) -> type:
     """Keras 1's ``name`` (e.g. ``Convolution2D``): a class whose calls build the Keras 3
@@ -224,28 +315,6 @@ def keras1_class(name: str) -> type:
     return _Keras1Name(name, (), {"_target": target, "__module__": "keras.layers",
                                   "__doc__": f"Keras 1 ``{name}``; modern: "
                                              f"``keras.layers.{target}``."})
-
-
-_MERGE_MODES = {"sum": "add", "mul": "multiply", "concat": "concatenate", "ave": "average",
-                "max": "maximum", "dot": "dot"}
-
-
-def merge(inputs: list[Any], mode: str = "sum", concat_axis: int = -1,
-          dot_axes: int = -1, name: str | None = None, **kwargs: Any) -> Any:
-    """Keras 1 ``merge([a, b], mode=...)``; modern: ``keras.layers.add/concatenate/...``."""
-    import keras
-
-    if mode not in _MERGE_MODES:
-        raise ValueError(f"Invalid value for argument `mode` of `merge`. Expected one of "
-                         f"{tuple(_MERGE_MODES)}. Received: mode={mode!r}")
-    target = _MERGE_MODES[mode]
-    warn_at_caller(f"`merge(mode={mode!r})` is Keras 1: use `keras.layers.{target}(...)`.")
-    options: dict[str, Any] = {"name": name}
-    if mode == "concat":
-        options["axis"] = concat_axis
-    if mode == "dot":
-        options["axes"] = dot_axes
-    return getattr(keras.layers, target)(inputs, **options)
 
 
 def layer_init(original: Callable[..., None]) -> Callable[..., None]:
@@ -277,7 +346,7 @@ def layer_init(original: Callable[..., None]) -> Callable[..., None]:
             self._kfitcompat_batch_shape = batch_shape
 
     __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
-    return __init__
+    return accepts(__init__, ("batch_input_shape", "batch_size"))
 
 
 def sequential_add(original: Callable[..., None]) -> Callable[..., None]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import _upstream
 from .._warnings import warn_at_caller
+from ..legacy.accepts import accepts
 from .portable import keras2_add_loss, keras2_reset_states
 
 __all__ = ["compile_method", "functional_add_loss", "functional_init",
@@ -38,7 +39,7 @@ def model_new(original: Any) -> Any:
     def __new__(cls: type, *args: Any, **kwargs: Any) -> Any:
         return new(cls, *args, **_renamed(kwargs))
 
-    return staticmethod(__new__)
+    return staticmethod(accepts(__new__, ("input", "output")))
 
 
 def functional_init(original: Callable[..., None]) -> Callable[..., None]:
@@ -53,7 +54,7 @@ def functional_init(original: Callable[..., None]) -> Callable[..., None]:
 
     # Keras reads the layer's constructor arguments from the signature
     __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
-    return __init__
+    return accepts(__init__, ("input", "output"))
 
 
 def _is_metric_list(value: Any) -> bool:
@@ -99,6 +100,31 @@ def _trains_within(model: Any, first: Any) -> bool:
     return bool(mine) and mine <= {id(v) for v in getattr(first, "trainable_variables", ())}
 
 
+def _metrics_per_output(model: Any, metrics: Any) -> Any:
+    """Keras 2 applied a flat ``metrics`` list to every output of a multi-output model; Keras 3
+    reads a flat list as one entry per output and rejects one of another length. A list of
+    another length than the outputs (which Keras 3 rejects) gets Keras 2's meaning; a list of
+    exactly one entry per output keeps Keras 3's."""
+    outputs = getattr(model, "outputs", None) or []
+    if (not isinstance(metrics, (list, tuple)) or len(outputs) < 2
+            or len(metrics) == len(outputs)
+            or any(isinstance(m, (list, tuple, dict)) for m in metrics)):
+        return metrics
+    warn_at_caller(f"`compile(metrics={list(metrics)!r})` on a model with {len(outputs)} "
+                   "outputs: each output gets these metrics, as in Keras 2 (Keras 3 reads a "
+                   "list as one metric per output).")
+    return [[_fresh_metric(m) for m in metrics] for _ in outputs]
+
+
+def _fresh_metric(metric: Any) -> Any:
+    """A metric object of its own for each output (a Keras 3 metric holds state)."""
+    import keras
+
+    if isinstance(metric, keras.metrics.Metric):
+        return type(metric).from_config(metric.get_config())
+    return metric
+
+
 def compile_method(original: Callable[..., Any]) -> Callable[..., Any]:
     """``Model.compile`` that takes Keras 2's calls: ``compile(opt, loss, metrics)``
     positionally, ``sample_weight_mode``, one loss for several outputs with a list of
@@ -122,6 +148,8 @@ def compile_method(original: Callable[..., Any]) -> Callable[..., Any]:
         if mode == "temporal":
             warn_at_caller("`sample_weight_mode='temporal'` is not needed in Keras 3: 2-D "
                            "sample weights are used per timestep as they are.")
+        if "metrics" in kwargs:
+            kwargs["metrics"] = _metrics_per_output(self, kwargs["metrics"])
         loss = args[1] if len(args) > 1 else kwargs.get("loss")
         weights = kwargs.get("loss_weights")
         if (loss is not None and not isinstance(loss, (list, tuple, dict))
@@ -135,7 +163,7 @@ def compile_method(original: Callable[..., Any]) -> Callable[..., Any]:
         return original(self, *args, **kwargs)
 
     compile.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
-    return compile
+    return accepts(compile, ("sample_weight_mode",))
 
 
 def predict_proba(self: Any, x: Any, batch_size: int = 32, verbose: int = 0) -> Any:

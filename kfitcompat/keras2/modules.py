@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LAYER_FILES", "MODULES", "build_module", "normalize"]
+__all__ = ["LAYER_FILES", "LEGACY", "MODULES", "build_module", "normalize"]
 
 
 def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
@@ -21,6 +21,10 @@ def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
     norm[norm == 0] = 1
     return x / np.expand_dims(norm, axis)
 
+
+#: A module spec that names Keras 3's own tf.keras 2 copy of a module
+#: (:func:`kfitcompat._keras_private.legacy_module`).
+LEGACY = "keras-legacy:"
 
 LAYER_FILES = ("core", "convolutional", "pooling", "normalization", "recurrent", "embeddings",
                 "advanced_activations", "merge", "wrappers", "noise", "local",
@@ -48,6 +52,34 @@ MODULES: dict[str, dict[str, str] | str] = {
     "keras.engine.topology": {"Input": "keras:Input", "Layer": "keras.layers:Layer",
                               "InputSpec": "keras.layers:InputSpec"},
     **{f"keras.layers.{name}": "keras.layers" for name in LAYER_FILES},
+    "keras.engine.base_layer": {"Layer": "keras.layers:Layer",
+                                "InputSpec": "keras.layers:InputSpec"},
+    "keras.engine.input_layer": {"Input": "keras:Input", "InputLayer": "keras.layers:InputLayer"},
+    "keras.engine.network": {"Network": "keras:Model",
+                             "get_source_inputs": "keras.utils:get_source_inputs"},
+    "keras.engine.training": {"Model": "keras:Model"},
+    "keras.engine.sequential": {"Sequential": "keras:Sequential"},
+    "keras.engine.saving": {"load_model": "keras.models:load_model",
+                            "save_model": "keras.models:save_model",
+                            "model_from_json": "keras.models:model_from_json"},
+    "keras.backend.tensorflow_backend": "keras.backend",
+    "keras.backend.common": "keras.backend",
+    "keras.objectives": "keras.losses",
+    "keras.callbacks.callbacks": "keras.callbacks",
+    "keras.callbacks.tensorboard_v2": {"TensorBoard": "keras.callbacks:TensorBoard"},
+    "keras.callbacks.tensorboard_v1": {"TensorBoard": "keras.callbacks:TensorBoard"},
+    "keras.utils.vis_utils": {"plot_model": "keras.utils:plot_model",
+                              "model_to_dot": "keras.utils:model_to_dot"},
+    "keras.applications.mobilenetv2": "keras.applications.mobilenet_v2",
+    "keras.preprocessing.text": LEGACY + "preprocessing.text",
+    "keras.utils.conv_utils": {name: f"kfitcompat.keras2.conv_utils:{name}" for name in (
+        "conv_input_length", "conv_output_length", "convert_kernel", "deconv_length",
+        "normalize_data_format", "normalize_padding", "normalize_tuple")},
+    "keras.utils.layer_utils": {"print_summary": "kfitcompat.keras2.attributes:print_summary",
+                                "count_params": "kfitcompat.keras2.attributes:count_params",
+                                "get_source_inputs": "keras.utils:get_source_inputs"},
+    "keras.utils.multi_gpu_utils": {
+        "multi_gpu_model": "kfitcompat.keras2.attributes:multi_gpu_model"},
 }
 
 
@@ -56,6 +88,10 @@ def build_module(path: str) -> types.ModuleType:
     import importlib
 
     spec = MODULES[path]
+    if isinstance(spec, str) and spec.startswith(LEGACY):
+        from .._keras_private import legacy_module
+
+        return legacy_module(spec[len(LEGACY):])
     if isinstance(spec, str):
         return importlib.import_module(spec)
     module = types.ModuleType(path, f"Keras 2 `{path}` (kfitcompat re-exports; Keras 3 has "

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._warnings import warn_at_caller
+from ..legacy.accepts import accepts
 
 __all__ = ["KERAS2_DEFAULT_LR", "KERAS3_DEFAULT_LR", "LOWER_CASE_NAMES", "optimizer_init",
            "lr_property"]
@@ -89,7 +90,7 @@ def optimizer_init(original: Callable[..., None]) -> Callable[..., None]:
 
     # Keras reads the layer's constructor arguments from the signature
     __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
-    return __init__
+    return accepts(__init__, ("lr", "decay"))
 
 
 def _get_lr(self: Any) -> Any:

@@ -40,6 +40,9 @@ class ModuleFacts(cst.CSTVisitor):
         # generator function, or one returning a generator); a call of a function defined
         # elsewhere is judged by its spelling
         self.functions: dict[str, bool] = {}
+        # local name -> the Keras path an import binds it to (``K`` -> ``keras.backend``,
+        # ``Dense`` -> ``keras.layers.Dense``); ``tensorflow.keras`` counts as ``keras``
+        self.bindings: dict[str, str] = {}
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         body = _OwnBody()
@@ -59,10 +62,30 @@ class ModuleFacts(cst.CSTVisitor):
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
+            full = get_full_name_for_node(alias.name) or ""
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 self.imported.add(alias.asname.name.value)
+                self._bind(alias.asname.name.value, full)
             else:
-                self.imported.add((get_full_name_for_node(alias.name) or "").split(".")[0])
+                self.imported.add(full.split(".")[0])
+                self._bind(full.split(".")[0], full.split(".")[0])
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            return
+        module = get_full_name_for_node(node.module) or ""
+        for alias in node.names:
+            name = get_full_name_for_node(alias.name) or ""
+            local = (alias.asname.name.value if alias.asname is not None
+                     and isinstance(alias.asname.name, cst.Name) else name)
+            self._bind(local, f"{module}.{name}")
+
+    def _bind(self, local: str, full: str) -> None:
+        for prefix in ("tensorflow.keras", "tf.keras"):
+            if full == prefix or full.startswith(prefix + "."):
+                full = "keras" + full[len(prefix):]
+        if full == "keras" or full.startswith("keras."):
+            self.bindings[local] = full
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if isinstance(node.value, cst.Name):

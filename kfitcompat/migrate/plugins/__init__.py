@@ -1,6 +1,9 @@
 """The migrate rule families, one module each; importing this package registers them all in
-:data:`kfitcompat.migrate.base.REGISTRY` (in this order, which is the order handlers run)."""
+:data:`kfitcompat.migrate.base.REGISTRY` (in this order, which is the order handlers run).
+``api_table`` only reports (the Keras 2 rows no other family rewrites), so its place in the
+order changes no rewrite."""
 
-from . import backend, callbacks, image, imports, layers, methods, optimizers
+from . import api_table, backend, callbacks, image, imports, layers, methods, optimizers
 
-__all__ = ["backend", "callbacks", "image", "imports", "layers", "methods", "optimizers"]
+__all__ = ["api_table", "backend", "callbacks", "image", "imports", "layers", "methods",
+           "optimizers"]

@@ -25,6 +25,8 @@ from . import _upstream
 from .data.contracts import Mode
 from .data.dispatch import is_legacy_stream
 from .keras2.callbacks import give_validation_data
+from .legacy.accepts import accepts
+from .legacy_table import FIT, legacy_args_for
 from .training import entry_points
 from .training.distribute import needs_workarounds
 from .training.legacy_args import EVALUATE, PREDICT
@@ -41,7 +43,9 @@ def _as_method(func: Callable[..., Any]) -> Callable[..., Any]:
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
         return func(self, *args, **kwargs)
 
-    return method
+    # Keras 1 spellings it translates, and Keras 2's positional rule for them
+    return accepts(method, (*legacy_args_for(func.__name__, "rename"),
+                            "<generator_methods_args_preprocessor>"))
 
 
 def _patched_fit(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -53,7 +57,7 @@ def _patched_fit(original: Callable[..., Any]) -> Callable[..., Any]:
         give_validation_data(kwargs.get("callbacks"), kwargs.get("validation_data"))
         return original(self, x, *args, **kwargs)
 
-    return fit
+    return accepts(fit, legacy_args_for(FIT))
 
 
 def _is_plain_k3(x: Any) -> bool:
@@ -72,7 +76,7 @@ def _patched_eval_or_predict(original: Callable[..., Any], mode: Mode) -> Callab
             return original(self, x, *args, **kwargs)
         return _run_legacy(self, original, mode, x, args, kwargs, loading)
 
-    return method
+    return accepts(method, _LOADING)
 
 
 def _run_legacy(model: Any, original: Callable[..., Any], mode: Mode, x: Any,
@@ -131,9 +135,11 @@ def install() -> _Installed:
     model.fit_generator = _as_method(entry_points.fit_generator)  # type: ignore[attr-defined]
     model.evaluate_generator = _as_method(entry_points.evaluate_generator)  # type: ignore
     model.predict_generator = _as_method(entry_points.predict_generator)  # type: ignore
+    from .legacy.refusals import install_refusals
     from .surface import install_surface
 
     _ORIGINALS["__surface__"] = install_surface()
+    _ORIGINALS["__refusals__"] = install_refusals()
     return _Installed(changed=True)
 
 
@@ -143,6 +149,11 @@ def uninstall() -> None:
         return
     model = keras.Model
     surface = _ORIGINALS.pop("__surface__", None)
+    refusals = _ORIGINALS.pop("__refusals__", None)
+    if refusals is not None:
+        from .legacy.refusals import uninstall_refusals
+
+        uninstall_refusals(refusals)
     for name, value in _ORIGINALS.items():
         if value is _MISSING:
             if name in model.__dict__:

@@ -1,0 +1,54 @@
+"""Small Keras 2 names on Keras 3 classes and in ``keras.utils``: ``Sequential.model``,
+``Metric.reset_states()``, ``Callback.validation_data``, ``keras.utils.print_summary``,
+``keras.utils.multi_gpu_model``, ``layer_utils.count_params``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+__all__ = ["count_params", "metric_reset_states", "multi_gpu_model", "print_summary",
+           "sequential_model", "validation_data"]
+
+
+def _model(self: Any) -> Any:
+    return self
+
+
+sequential_model = property(_model, doc="Keras 2 ``Sequential.model``: the model itself "
+                                        "(deprecated in Keras 2.2; modern: the model).")
+
+
+def metric_reset_states(self: Any) -> None:
+    """Keras 2.3 ``metric.reset_states()``; modern: ``metric.reset_state()``."""
+    self.reset_state()
+
+
+#: Keras 2 ``callback.validation_data``: None until a training call with array validation
+#: data sets it (``kfitcompat.keras2.callbacks.give_validation_data``).
+validation_data = None
+
+
+def print_summary(model: Any, line_length: int | None = None, positions: Any = None,
+                  print_fn: Any = None) -> None:
+    """Keras 2 ``keras.utils.print_summary(model)``; modern: ``model.summary()``."""
+    model.summary(line_length=line_length, positions=positions, print_fn=print_fn)
+
+
+def count_params(weights: Any) -> int:
+    """Keras 2 ``layer_utils.count_params(weights)``: the number of scalars in ``weights``."""
+    import numpy as np
+
+    return int(sum(np.prod(w.shape) for w in weights))
+
+
+def multi_gpu_model(model: Any, gpus: Any = None, cpu_merge: bool = True,
+                    cpu_relocation: bool = False) -> Any:
+    """Keras 2 ``multi_gpu_model(model, gpus)``: a model that split each batch across GPUs.
+    Keras 3 does that with ``tf.distribute.MirroredStrategy`` around model building; here the
+    model itself is returned (one device, the same results), with a warning."""
+    warnings.warn("`multi_gpu_model` is Keras 2: the model is used as it is, on one device. "
+                  "For several GPUs build and compile it under "
+                  "`tf.distribute.MirroredStrategy().scope()`.", UserWarning, stacklevel=2)
+    return model

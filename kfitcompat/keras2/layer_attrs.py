@@ -1,0 +1,120 @@
+"""Keras 2 layer attributes Keras 3 removed: ``layer.output_shape``, ``layer.input_shape``,
+``get_output_shape_at(i)``, ``get_input_shape_at(i)``, ``get_output_at(i)``,
+``get_input_at(i)``, ``stateful``.
+
+Keras 2 answered them from the layer's inbound nodes (one per call on symbolic inputs);
+modern Keras 3 spells them ``layer.output.shape``, ``layer.input.shape``. After
+:func:`kfitcompat.install` they answer on every ``keras.layers.Layer`` with Keras 2's values and
+errors. A Keras 3 layer that assigns ``self.output_shape`` itself keeps what it assigned.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._keras_private import node_count, node_tensors
+
+__all__ = ["LAYER_ATTRIBUTES", "add_loss", "get_input_at", "get_input_shape_at", "get_output_at",
+           "get_output_shape_at", "input_shape", "output_shape", "stateful"]
+
+
+def _shapes(tensors: Any) -> Any:
+    if isinstance(tensors, (list, tuple)):
+        return [tuple(t.shape) for t in tensors]
+    return tuple(tensors.shape)
+
+
+def get_output_at(self: Any, node_index: int) -> Any:
+    """Keras 2 ``layer.get_output_at(node_index)``: the output tensor(s) of that call."""
+    return node_tensors(self, node_index, "output")
+
+
+def get_input_at(self: Any, node_index: int) -> Any:
+    """Keras 2 ``layer.get_input_at(node_index)``: the input tensor(s) of that call."""
+    return node_tensors(self, node_index, "input")
+
+
+def get_output_shape_at(self: Any, node_index: int) -> Any:
+    """Keras 2 ``layer.get_output_shape_at(node_index)``; modern:
+    ``layer.get_output_at(i).shape`` is gone too: keep the tensor from the call."""
+    return _shapes(node_tensors(self, node_index, "output"))
+
+
+def get_input_shape_at(self: Any, node_index: int) -> Any:
+    """Keras 2 ``layer.get_input_shape_at(node_index)``."""
+    return _shapes(node_tensors(self, node_index, "input"))
+
+
+def _unique_shape(layer: Any, which: str) -> Any:
+    count = node_count(layer)
+    if not count:
+        raise AttributeError(f"The layer {layer.name!r} has never been called and thus has "
+                             f"no defined {which} shape.")
+    shapes = [_shapes(node_tensors(layer, i, which)) for i in range(count)]
+    if all(shape == shapes[0] for shape in shapes):
+        return shapes[0]
+    raise AttributeError(f'The layer {layer.name!r} has multiple inbound nodes, with different '
+                         f'{which} shapes. Hence the notion of "{which} shape" is ill-defined '
+                         f"for the layer. Use `get_{which}_shape_at(node_index)` instead.")
+
+
+def _shape_property(which: str) -> property:
+    own = f"_kfitcompat_own_{which}_shape"
+
+    def get(self: Any) -> Any:
+        if own in self.__dict__:
+            return self.__dict__[own]
+        return _unique_shape(self, which)
+
+    def put(self: Any, value: Any) -> None:  # a Keras 3 layer's own attribute of that name
+        object.__setattr__(self, own, value)
+
+    return property(get, put, doc=f"Keras 2 ``layer.{which}_shape``: the {which} shape of "
+                                  f"its calls (modern: ``layer.{which}.shape``).")
+
+
+output_shape = _shape_property("output")
+input_shape = _shape_property("input")
+
+
+
+
+def _stateful_get(self: Any) -> bool:
+    own = self.__dict__.get("_kfitcompat_stateful")
+    if own is not None:
+        return bool(own)
+    layers = self.__dict__.get("_layers") or ()
+    return any(getattr(layer, "stateful", False) for layer in layers)
+
+
+def _stateful_set(self: Any, value: Any) -> None:  # an RNN's own `self.stateful = ...`
+    object.__setattr__(self, "_kfitcompat_stateful", value)
+
+
+stateful = property(_stateful_get, _stateful_set, doc="Keras 2 ``layer.stateful``: False unless "
+                    "the layer (or, for a model, one of its layers) keeps state across batches.")
+
+
+def add_loss(original: Any) -> Any:
+    """``Layer.add_loss`` taking Keras 2's ``add_loss(losses, inputs=None)``: ``inputs`` only
+    marked a loss as depending on the call's inputs, which every Keras 3 loss added in
+    ``call`` does; it is accepted and not needed."""
+    from ..legacy.accepts import accepts
+
+    def method(self: Any, loss: Any = None, inputs: Any = None, **kwargs: Any) -> Any:
+        if "losses" in kwargs:
+            loss = kwargs.pop("losses")
+        return original(self, loss, **kwargs)
+
+    method.__name__ = "add_loss"
+    method.__doc__ = original.__doc__
+    return accepts(method, ("losses", "inputs"))
+
+
+#: attribute -> what ``install()`` adds to ``keras.layers.Layer``
+LAYER_ATTRIBUTES: dict[str, Any] = {
+    "output_shape": output_shape, "input_shape": input_shape,
+    "get_output_at": get_output_at, "get_input_at": get_input_at,
+    "get_output_shape_at": get_output_shape_at, "get_input_shape_at": get_input_shape_at,
+    "stateful": stateful,
+}

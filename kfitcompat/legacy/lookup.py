@@ -1,0 +1,75 @@
+"""The committed API table, read back: the verdict of a Keras 2 row by its id.
+
+``kfitcompat check`` / ``migrate`` and the refusal hooks of ``install()`` ask it; nothing here
+imports Keras. A row missing from ``api_table.json`` is the same in Keras 3.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+
+from .api import TABLE
+from .verdicts import RULES, SAME
+
+__all__ = ["Verdict", "verdict_of", "attribute_names"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verdict: str
+    why: str
+    migrate: str  # translated: the migrate rule that rewrites or reports it ("" = none)
+
+
+_SAME = Verdict(SAME, "", "")
+
+
+@functools.cache
+def _table() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """row id -> (verdict, rule key); rule key -> reason."""
+    if not TABLE.exists():
+        return {}, {}
+    lines = TABLE.read_text().splitlines()
+    reasons: dict[str, str] = json.loads(lines[0])["reasons"]
+    rows = {}
+    for line in lines[1:]:
+        entry = json.loads(line)
+        rows[entry["id"]] = (entry["verdict"], entry["rule"])
+    return rows, reasons
+
+
+@functools.cache
+def _migrate_rules() -> dict[str, str]:
+    return {rule.key: rule.migrate for rule in RULES}
+
+
+def verdict_of(row_id: str) -> Verdict:
+    """The verdict of ``row_id`` (``"name keras.layers.Merge"``, ``"param keras.layers.Conv2D
+    border_mode"``); rows that follow another row get that row's reason."""
+    rows, reasons = _table()
+    if row_id not in rows:
+        return _SAME
+    verdict, rule = rows[row_id]
+    seen = 0
+    while rule.startswith("follows ") and seen < 10:
+        rule = rows.get(rule[len("follows "):], ("", ""))[1]
+        seen += 1
+    if rule.startswith("follows module "):
+        rule = rows.get(rule[len("follows "):], ("", ""))[1]
+    return Verdict(verdict, reasons.get(rule, ""), _migrate_rules().get(rule, ""))
+
+
+@functools.cache
+def attribute_names(owners: tuple[str, ...]) -> dict[str, str]:
+    """Attribute name -> row id, for the attributes of the Keras classes ``owners`` that are
+    not the same in Keras 3 (``output_shape`` of ``keras.layers.Layer``, ...)."""
+    rows, _ = _table()
+    out: dict[str, str] = {}
+    for row_id, (verdict, _rule) in rows.items():
+        kind, _, rest = row_id.partition(" ")
+        path, _, member = rest.partition(" ")
+        if kind == "attr" and path in owners and verdict != SAME:
+            out.setdefault(member, row_id)
+    return out

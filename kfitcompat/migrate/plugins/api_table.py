@@ -1,0 +1,121 @@
+"""Rule ``keras2-api``: every use of a Keras 2 name, keyword or attribute that the API table
+(:mod:`kfitcompat.legacy`) marks *refused*, or *translated* with no rewrite of its own, is a
+finding, so ``check`` never calls a file clean that Keras 3 alone will not run as Keras 2 did.
+
+Names are resolved through the module's imports (``from keras import backend as K`` makes
+``K.placeholder`` ``keras.backend.placeholder``); the keywords of a call to a resolved name
+are looked up as its parameters; ``x.output_shape`` and the other Keras 2-only attributes of
+layers and models are reported wherever they are read (the object's class is not known
+before run time). Nothing is rewritten: the finding says what to write.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from ...legacy.lookup import Verdict, attribute_names, verdict_of
+from ...legacy.verdicts import REFUSED, SAME, TRANSLATED
+from ..base import REGISTRY, Context
+
+__all__ = ["RULE", "FIXES", "api_call", "api_import", "api_attribute"]
+
+RULE = "keras2-api"
+#: The Keras 3 spelling of translated rows no other rule rewrites (by row id suffix).
+FIXES = {
+    "output_shape": "`layer.output.shape` (models: `model.output_shape`)",
+    "input_shape": "`layer.input.shape`",
+    "get_output_at": "keep the tensor the call returned",
+    "get_input_at": "keep the tensor passed to the call",
+    "get_output_shape_at": "keep the tensor the call returned and read its `.shape`",
+    "get_input_shape_at": "keep the tensor passed to the call and read its `.shape`",
+    "stateful": "`getattr(layer, 'stateful', False)`",
+    "input_length": "`keras.Input(shape=(length,))` before the layer",
+}
+_OWNERS = ("keras.layers.Layer", "keras.Model", "keras.Sequential")
+
+
+def _resolved(ctx: Context, node: cst.BaseExpression) -> str | None:
+    full = get_full_name_for_node(node)
+    if not full:
+        return None
+    head, _, rest = full.partition(".")
+    base = ctx.facts.bindings.get(head)
+    if base is None:
+        return None
+    return f"{base}.{rest}" if rest else base
+
+
+def _report(ctx: Context, node: cst.CSTNode, what: str, found: Verdict, member: str) -> None:
+    if found.verdict == REFUSED:
+        ctx.report(node, RULE, f"`{what}`: Keras 2 API kfitcompat does not translate: "
+                   f"{found.why}", "rewrite for Keras 3 (docs/api_coverage.md)", False)
+    elif found.verdict == TRANSLATED and found.migrate in ("", RULE):
+        fix = FIXES.get(member, "see docs/api_coverage.md")
+        ctx.report(node, RULE, f"`{what}`: Keras 2 API; kfitcompat.install() gives it Keras "
+                   "2's meaning, Keras 3 alone does not", fix, False)
+
+
+def _verdict(path: str) -> Verdict:
+    for kind in ("name", "module"):
+        found = verdict_of(f"{kind} {path}")
+        if found.verdict != SAME:
+            return found
+    return found
+
+
+@REGISTRY.register("ImportFrom", RULE)
+def api_import(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom) -> Any:
+    if original.module is None or isinstance(original.names, cst.ImportStar):
+        return updated
+    module = _resolved(ctx, original.module) or ""
+    if not module.startswith("keras"):
+        return updated
+    found = _verdict(module)
+    if found.verdict == REFUSED:
+        _report(ctx, original, module, found, module.rsplit(".", 1)[-1])
+        return updated
+    for alias in original.names:
+        name = get_full_name_for_node(alias.name) or ""
+        _report(ctx, original, f"{module}.{name}", _verdict(f"{module}.{name}"), name)
+    return updated
+
+
+@REGISTRY.register("Call", RULE)
+def api_call(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    path = _resolved(ctx, original.func)
+    if path is None:
+        return updated
+    if not isinstance(original.func, cst.Name):  # a Name was reported at its import
+        _report(ctx, original, path, _verdict(path), path.rsplit(".", 1)[-1])
+    for arg in original.args:
+        if arg.keyword is None:
+            continue
+        keyword = arg.keyword.value
+        for kind in ("param", "keras1"):
+            found = verdict_of(f"{kind} {path} {keyword}")
+            if found.verdict != SAME:
+                _report(ctx, arg, f"{path}({keyword}=...)", found, keyword)
+                break
+    return updated
+
+
+@REGISTRY.register("Attribute", RULE)
+def api_attribute(ctx: Context, original: cst.Attribute, updated: cst.Attribute) -> Any:
+    parent = ctx.parent(original)
+    if isinstance(parent, cst.Call) and parent.func is original:
+        return updated  # reported as a call
+    if isinstance(parent, (cst.ImportFrom, cst.ImportAlias, cst.Import)):
+        return updated  # reported as an import
+    path = _resolved(ctx, original)
+    if path is not None:
+        if not isinstance(parent, cst.Attribute):
+            _report(ctx, original, path, _verdict(path), path.rsplit(".", 1)[-1])
+        return updated
+    member = original.attr.value
+    row = attribute_names(_OWNERS).get(member)
+    if row is not None:
+        _report(ctx, original, f".{member}", verdict_of(row), member)
+    return updated

@@ -1,0 +1,235 @@
+"""Keras 2 behaviour the API table marks translated, as a script sees it after install():
+the defects found on unseen public code, each with Keras 2's value."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+import textwrap
+import warnings
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+import kfitcompat
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def installed():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kfitcompat.install()
+    try:
+        yield
+    finally:
+        kfitcompat.uninstall()
+
+
+def test_layer_output_and_input_shape_as_keras2(installed):
+    inputs = keras.Input((8, 4))
+    dense = keras.layers.Dense(3)
+    dense(inputs)
+    assert dense.output_shape == (None, 8, 3) and dense.input_shape == (None, 8, 4)
+    assert dense.get_output_shape_at(0) == (None, 8, 3)
+    assert dense.get_output_at(0).shape == (None, 8, 3)
+    shared = keras.layers.Dense(2)
+    shared(keras.Input((4,)))
+    shared(keras.Input((5, 4)))
+    with pytest.raises(AttributeError, match="multiple inbound nodes.*get_output_shape_at"):
+        _ = shared.output_shape
+    assert shared.get_output_shape_at(1) == (None, 5, 2)
+    with pytest.raises(AttributeError, match="never been called"):
+        _ = keras.layers.Dense(2).output_shape
+    base = keras.Sequential([keras.Input((6,)), keras.layers.Dense(4), keras.layers.Dense(1)])
+    assert [layer.output_shape for layer in base.layers] == [(None, 4), (None, 1)]
+
+
+def test_a_keras3_layer_that_sets_its_own_output_shape_keeps_it(installed):
+    class Own(keras.layers.Layer):
+        def __init__(self) -> None:
+            super().__init__()
+            self.output_shape = (None, 7)
+
+    assert Own().output_shape == (None, 7)
+
+
+def test_pooling_without_pool_size_is_keras2s_default(installed):
+    assert keras.layers.AveragePooling2D().pool_size == (2, 2)
+    assert keras.layers.MaxPooling2D().pool_size == (2, 2)
+    assert keras.layers.MaxPooling1D().pool_size == (2,)
+    assert keras.layers.AveragePooling3D().pool_size == (2, 2, 2)
+    assert keras.layers.MaxPooling2D(3).pool_size == (3, 3)
+
+
+def test_keras1_merge_layer_function_and_sequential_of_models(installed):
+    a, b = keras.Input((4,)), keras.Input((4,))
+    assert tuple(keras.layers.Merge(mode="dot", dot_axes=1)([a, b]).shape) == (None, 1)
+    assert tuple(keras.layers.merge([a, b], mode="concat", concat_axis=1).shape) == (None, 8)
+    assert tuple(keras.layers.merge([a, b], mode="cos", dot_axes=1).shape) == (None, 1, 1)
+    left = keras.Sequential()
+    left.add(keras.layers.Dense(4, input_dim=3))
+    right = keras.Sequential()
+    right.add(keras.layers.Dense(4, input_dim=5))
+    merged = keras.Sequential()
+    merged.add(keras.layers.Merge([left, right], mode="concat"))
+    merged.add(keras.layers.Dense(1))
+    merged.compile("sgd", "mse")
+    x = [np.ones((8, 3), "float32"), np.ones((8, 5), "float32")]
+    merged.fit(x, np.ones((8, 1)), nb_epoch=1, verbose=0)
+    assert merged.predict(x, verbose=0).shape == (8, 1)
+    with pytest.raises(ValueError, match="mode.*Expected one of"):
+        keras.layers.Merge(mode="nope")
+
+
+def test_one_metrics_list_applies_to_every_output(installed):
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, [keras.layers.Dense(2, name="a")(inputs),
+                                 keras.layers.Dense(3, name="b")(inputs)])
+    model.compile("sgd", "mse", metrics=["accuracy"])
+    history = model.fit(np.ones((4, 4)), [np.ones((4, 2)), np.ones((4, 3))], verbose=0)
+    assert {"a_accuracy", "b_accuracy"} <= set(history.history)
+    model.compile("sgd", "mse", metrics=["accuracy", "mae"])  # one per output: Keras 3's
+    history = model.fit(np.ones((4, 4)), [np.ones((4, 2)), np.ones((4, 3))], verbose=0)
+    assert {"a_accuracy", "b_mae"} <= set(history.history)
+    assert "a_mae" not in history.history
+
+
+def test_conv2d_positional_kernel_is_keras2s_in_a_script(installed):
+    with pytest.warns(kfitcompat.LegacyArgumentWarning, match="installed package"):
+        conv = keras.layers.Conv2D(64, 3, 3, activation="elu")
+    assert conv.kernel_size == (3, 3) and conv.strides == (1, 1)
+    assert keras.layers.Conv3D(4, 3, 3, 3).kernel_size == (3, 3, 3)
+    # Keras 2 refused a strides/padding keyword beside three positionals: Keras 3 code
+    assert keras.layers.Conv2D(8, 3, 2, padding="same").strides == (2, 2)
+    model = keras.Sequential([keras.Input((12, 12, 1)), keras.layers.Conv2D(4, 3, 3),
+                              keras.layers.Conv2D(4, 3, 3), keras.layers.Flatten()])
+    assert model.output_shape == (None, 8 * 8 * 4)
+
+
+@pytest.mark.slow
+def test_conv2d_positional_strides_stay_keras3s_in_an_installed_package(tmp_path):
+    """A Keras 3 library (installed, here in the user site-packages) that writes
+    Conv2D(32, 3, 2) means strides=2, and keeps it after install()."""
+    user_base = tmp_path / "userbase"
+    probe = subprocess.run([sys.executable, "-c", "import site; print(site.USER_SITE)"],
+                           env={**os.environ, "PYTHONUSERBASE": str(user_base)},
+                           capture_output=True, text=True, check=True)
+    site_dir = Path(probe.stdout.strip())
+    site_dir.mkdir(parents=True)
+    (site_dir / "k3_library.py").write_text(
+        "import keras\n\ndef build():\n    return keras.layers.Conv2D(32, 3, 2)\n")
+    script = textwrap.dedent("""
+        import keras, kfitcompat
+        kfitcompat.install()
+        import k3_library
+        library = k3_library.build()
+        mine = keras.layers.Conv2D(32, 3, 2)
+        print(library.kernel_size, library.strides, mine.kernel_size, mine.strides)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "PYTHONUSERBASE": str(user_base),
+                                            "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[-2] == "(3, 3) (2, 2) (3, 2) (1, 1)"
+
+
+def test_embedding_input_length_and_rnn_implementation(installed):
+    model = keras.Sequential()
+    model.add(keras.layers.Embedding(100, 8, input_length=10))
+    model.add(keras.layers.LSTM(4, implementation=2))
+    assert model.layers[0].output_shape == (None, 10, 8)
+    assert model.output_shape == (None, 4)
+
+
+def test_backend_functions_take_keras2_keywords(installed):
+    from keras import backend as K
+
+    assert np.allclose(K.relu(np.array([-1.0, 2.0, 9.0]), max_value=6), [0.0, 2.0, 6.0])
+    assert np.allclose(K.relu(np.array([-1.0, 2.0]), alpha=0.5), [-0.5, 2.0])
+    assert tuple(K.reshape(np.ones((2, 3)), shape=(3, 2)).shape) == (3, 2)
+    assert K.py_sum([1, 2]) == 3
+    assert np.allclose(K.get_value(K.zeros((2, 2))), 0) and K.eye(3).shape == (3, 3)
+    inputs = keras.Input((4,))
+    hidden = keras.layers.Dense(3)(inputs)
+    outputs = keras.layers.Dropout(0.99)(hidden)
+    model = keras.Model(inputs, outputs)
+    features = K.function([model.input, K.learning_phase()], [hidden, model.output])
+    h, o = features([np.ones((2, 4), "float32"), 0])
+    assert h.shape == (2, 3) and np.allclose(h, o)  # phase 0: no dropout
+    assert K.in_train_phase(1, 2) == 2 and K.in_train_phase(1, 2, training=True) == 1
+    with pytest.raises(ValueError, match="training=True"):
+        K.set_learning_phase(1)
+
+
+def test_layer_add_loss_with_inputs_and_metric_reset_states(installed):
+    class Penalty(keras.layers.Layer):
+        def call(self, x):
+            self.add_loss(keras.ops.sum(x), inputs=x)
+            return x
+
+    layer = Penalty()
+    layer(np.ones((2, 2), "float32"))
+    assert float(layer.losses[0]) == 4.0
+    mean = keras.metrics.Mean()
+    mean.update_state([1.0, 3.0])
+    mean.reset_states()
+    assert float(mean.result()) == 0.0
+
+
+def test_keras2_utility_modules(installed):
+    from keras.utils import conv_utils, print_summary  # noqa: F401
+    from keras.utils.layer_utils import count_params
+
+    assert conv_utils.conv_output_length(10, 3, "valid", 1) == 8
+    assert conv_utils.conv_output_length(10, 3, "same", 2) == 5
+    assert conv_utils.normalize_tuple(2, 2, "strides") == (2, 2)
+    with pytest.raises(ValueError, match="`strides` argument must be a tuple of 2"):
+        conv_utils.normalize_tuple((1, 2, 3), 2, "strides")
+    assert count_params([np.zeros((2, 3)), np.zeros(4)]) == 10
+    from keras.preprocessing.text import Tokenizer
+
+    tokenizer = Tokenizer(num_words=10)
+    tokenizer.fit_on_texts(["a b b", "c"])
+    assert tokenizer.texts_to_sequences(["b a"]) == [[1, 2]]
+    from keras.engine.training import Model
+
+    assert Model is keras.Model
+
+
+def test_refused_names_say_why_and_feature_detection_still_works(installed):
+    with pytest.raises(ImportError, match="LocallyConnected2D.*removed from Keras 3"):
+        from keras.layers import LocallyConnected2D  # noqa: F401
+    with pytest.raises(AttributeError, match="keras.backend.placeholder.*keras.Input"):
+        keras.backend.placeholder((2,))
+    with pytest.raises(ImportError, match="scikit-learn wrappers"):
+        importlib.import_module("keras.wrappers.scikit_learn")
+    assert not hasattr(keras.layers, "LocallyConnected2D")
+    assert not hasattr(keras.layers, "NoSuchLayer")
+
+
+@pytest.mark.parametrize("build", [
+    lambda: keras.layers.AveragePooling2D(pool_size=3, strides=1),
+    lambda: keras.layers.Conv2D(8, (3, 3), 2),  # a tuple kernel: Keras 3's reading
+    lambda: keras.layers.Conv2D(8, 3, strides=2, padding="same"),
+    lambda: keras.layers.Embedding(10, 4),
+    lambda: keras.layers.LSTM(4, implementation=1),
+    lambda: keras.layers.SeparableConv2D(4, 3, padding="same"),
+    lambda: keras.layers.Dense(3, input_shape=(4,)),
+], ids=["pool", "conv-tuple-kernel", "conv-keywords", "embedding", "lstm", "separable",
+        "dense"])
+def test_valid_keras3_layer_calls_keep_their_config(build):
+    """Translated rows that change a Keras 3 signature (defaults, positionals, keywords):
+    a valid Keras 3 call builds the same layer with and without install()."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        before = build().get_config()
+        with kfitcompat.install():
+            after = build().get_config()
+    before.pop("name"), after.pop("name")
+    assert after == before
