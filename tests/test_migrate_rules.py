@@ -458,8 +458,10 @@ MUST_NOT_CHANGE = [
     pytest.param("p = get_file('a.csv', origin=u)\nq = get_file('b.zip', origin=u, extract=False)\n",
                  id="get-file-without-extract"),
     pytest.param("g = batches(x)\np = model.predict(g, steps=2)\n", id="keras3-predict-generator"),
-    pytest.param("model.add(SeparableConv2D(5, 3, 3))\nmodel.add(ConvLSTM2D(5, 3, 3))\n"
-                 "model.add(LSTM(32, implementation=2, input_shape=(None, 5)))\n",
+    pytest.param("model.add(SeparableConv2D(5, 3, 3, padding='same'))\n"
+                 "model.add(ConvLSTM2D(5, 3, strides=3))\n"
+                 "model.add(LSTM(32, implementation=2, input_shape=(None, 5)))\n"
+                 "model.add(MaxPooling2D(3))\nmodel.add(Conv2D(8, (3, 3), 2))\n",
                  id="keras3-conv-and-rnn-keywords"),
     pytest.param("from keras import backend as K\nd = keras.ops.sum(x) + K.epsilon()\n"
                  "f = K.image_data_format()\n", id="keras3-backend-and-ops"),
@@ -541,10 +543,35 @@ def test_an_ignore_comment_counts_only_as_a_comment_not_inside_a_string():
     assert [(f.line, f.rule) for f in findings] == [(2, "fit_generator"), (4, "fit_generator")]
 
 
-def test_a_keras1_keyword_with_a_rule_of_its_own_is_reported_not_dropped():
-    source = "model.add(LSTM(32, input_dim=5, input_length=10))\n"
+@pytest.mark.parametrize(("before", "after"), [
+    ("model.add(LSTM(32, input_dim=5, input_length=10))\n",
+     "model.add(LSTM(32, input_shape=(10, 5)))\n"),
+    ("model.add(Embedding(1000, 64, input_length=20))\n",
+     "model.add(Embedding(1000, 64, input_shape=(20,)))\n"),
+    ("LSTM(8, forget_bias_init='one')\n", "LSTM(8, unit_forget_bias=True)\n"),
+    ("SeparableConv2D(8, (3, 3), init='he_normal')\n", "SeparableConv2D(8, (3, 3), "
+     "depthwise_initializer='he_normal', pointwise_initializer='he_normal')\n"),
+    ("model.add(Conv2D(64, 3, 3, activation='elu'))\n",
+     "model.add(Conv2D(64, (3, 3), activation='elu'))\n"),
+    ("x = Conv3D(8, 3, 3, 3)(x)\n", "x = Conv3D(8, (3, 3, 3))(x)\n"),
+    ("model.add(MaxPooling2D())\n", "model.add(MaxPooling2D(pool_size=(2, 2)))\n"),
+    ("p = AveragePooling1D(padding='same')\n", "p = AveragePooling1D(padding='same', "
+     "pool_size=2)\n"),
+], ids=["input-dim-length", "embedding-input-length", "forget-bias-init", "separable-init",
+        "conv2d-kernel-positionals", "conv3d-kernel-positionals", "pool-default",
+        "pool1d-default"])
+def test_keras2_rules_of_their_own_are_written_out(before, after):
+    """What install() reads with Keras 2's rule (input_dim/input_length, forget_bias_init,
+    kernel positionals, pooling defaults), migrate writes out: parity, twice idempotent."""
+    out, findings = migrate_source(before)
+    assert out == after and findings and all(f.changed for f in findings)
+    assert migrate_source(out)[0] == out
+
+
+def test_a_keras1_keyword_known_only_at_run_time_is_reported():
+    source = "LSTM(8, forget_bias_init=init_name)\n"
     out, findings = migrate_source(source)
-    assert out.endswith(source) and "input_dim, input_length= not rewritten" in out
+    assert out.endswith(source) and "not rewritten" in out
     assert [(f.rule, f.changed) for f in findings] == [("keras1-layer", False)]
     source = "h = LSTM(20, input_shape=(4, 1), batch_size=1, stateful=True)(x)\n"
     out, findings = migrate_source(source)
@@ -689,8 +716,8 @@ def test_every_reported_rule_is_registered_by_one_family():
     from kfitcompat.migrate.base import REGISTRY
 
     families = set(REGISTRY.rules.values())
-    assert families == {"api_table", "backend", "callbacks", "image", "imports", "layers",
-                        "methods", "optimizers"}
+    assert families == {"api_table", "backend", "callbacks", "history", "image", "imports",
+                        "layers", "methods", "optimizers"}
     outside = {"install", "augment-layers", "augment-layers-kept"}  # whole-module steps
     reported = set()
     for script in sorted((Path(__file__).parent / "migrate_scripts").glob("*.py")):
@@ -840,3 +867,35 @@ def test_migrated_vae_add_loss_trains_on_plain_keras3():
     assert ns["evaluated"] == pytest.approx(ns["expected"], rel=1e-4)
     losses = ns["history"].history["loss"]
     assert losses[-1] < losses[0]
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("class Gen(keras.utils.Sequence):\n    def __getitem__(self, i):\n"
+     "        return [self.x[i], self.y[i]]\n",
+     "class Gen(keras.utils.Sequence):\n    def __getitem__(self, i):\n"
+     "        return (self.x[i], self.y[i])\n"),
+    ("print(history.history['val_acc'])\n",
+     "print(keras2_history(history)['val_acc'])\n"),
+], ids=["sequence-list-batch", "history-val-acc"])
+def test_runtime_meaning_rules_rewrite(before, after):
+    out, findings = migrate_source(before)
+    assert out.endswith(after) and all(f.changed for f in findings)
+    assert migrate_source(out)[0] == out
+
+
+@pytest.mark.parametrize("source", [
+    "class Gen:\n    def __getitem__(self, i):\n        return [1, 2]\n",
+    "class Gen(keras.utils.Sequence):\n    def other(self):\n        return [1, 2]\n",
+    "print(history.history['accuracy'], d['loss'])\n",
+], ids=["not-a-sequence", "not-getitem", "keras3-history-keys"])
+def test_runtime_meaning_rules_leave_other_code(source):
+    assert migrate_source(source) == (source, [])
+
+
+def test_a_history_key_or_checkpoint_path_known_only_at_run_time_is_reported():
+    source = ("logs = history.history\nprint(logs['acc'])\n"
+              "cb = ModelCheckpoint(os.path.join(d, 'w-{val_acc:.2f}.hdf5'))\n")
+    out, findings = migrate_source(source)
+    assert out.endswith(source)
+    assert {(f.rule, f.changed) for f in findings} == {("history-keys", False),
+                                                      ("checkpoint-path", False)}

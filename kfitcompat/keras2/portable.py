@@ -15,7 +15,7 @@ from __future__ import annotations
 import inspect
 
 __all__ = ["HELPERS", "helper_source", "keras2_add_loss", "keras2_batch_dot",
-           "keras2_reset_states", "keras2_switch"]
+           "keras2_history", "keras2_reset_states", "keras2_switch"]
 
 
 def keras2_batch_dot(x, y, axes=None):  # type: ignore[no-untyped-def]
@@ -126,9 +126,22 @@ def keras2_add_loss(model, loss):  # type: ignore[no-untyped-def]
     return None
 
 
+def keras2_history(history):  # type: ignore[no-untyped-def]
+    """Keras 2's ``history.history`` in Keras 3 (written by ``kfitcompat migrate``): the dict
+    of logs where Keras 2's accuracy names answer too. Keras 2.2.4 logged ``acc`` and
+    ``val_acc`` for ``metrics=['accuracy']``; Keras 3 logs the name the script passed
+    (``accuracy``, ``val_accuracy``): each spelling is added beside the other."""
+    logs = dict(getattr(history, "history", history))
+    for name in list(logs):
+        for long, short in (("accuracy", "acc"), ("acc", "accuracy")):
+            if name == long or name.endswith("_" + long):
+                logs.setdefault(name[:len(name) - len(long)] + short, logs[name])
+    return logs
+
+
 #: The helpers migrate may write, by name.
 HELPERS = {f.__name__: f for f in (keras2_batch_dot, keras2_switch, keras2_reset_states,
-                                   keras2_add_loss)}
+                                   keras2_add_loss, keras2_history)}
 
 
 def helper_source(name: str) -> str:

@@ -63,13 +63,18 @@ def verdict_of(row_id: str) -> Verdict:
 
 @functools.cache
 def attribute_names(owners: tuple[str, ...]) -> dict[str, str]:
-    """Attribute name -> row id, for the attributes of the Keras classes ``owners`` that are
-    not the same in Keras 3 (``output_shape`` of ``keras.layers.Layer``, ...)."""
+    """Attribute name -> row id, for the Keras 2 attributes of the Keras classes ``owners``
+    that Keras 3 lacks (``output_shape`` of ``keras.layers.Layer``, ...) and that no Keras 3
+    class has under that name (``history`` or ``stateful`` are others' attributes too), so
+    that reading ``x.<name>`` is Keras 2 whatever ``x`` is. Keras 1-only rows are left out."""
+    from .api import keras2_rows
+
     rows, _ = _table()
+    same = {row.member for row in keras2_rows()
+            if row.kind == "attr" and rows.get(row.id, (SAME, ""))[0] == SAME}
     out: dict[str, str] = {}
-    for row_id, (verdict, _rule) in rows.items():
-        kind, _, rest = row_id.partition(" ")
-        path, _, member = rest.partition(" ")
-        if kind == "attr" and path in owners and verdict != SAME:
-            out.setdefault(member, row_id)
+    for row in keras2_rows():
+        if (row.kind == "attr" and row.path in owners and not row.keras1_only
+                and row.member not in same and rows.get(row.id, (SAME, ""))[0] != SAME):
+            out.setdefault(row.member, row.id)
     return out

@@ -161,6 +161,14 @@ class LegacyKerasTransformer(cst.CSTTransformer):
         return self._run("Comparison", cst.Comparison, original,  # type: ignore[no-any-return]
                          updated)
 
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript
+                        ) -> cst.BaseExpression:
+        return self._run("Subscript", cst.Subscript, original,  # type: ignore[no-any-return]
+                         updated)
+
+    def leave_Return(self, original: cst.Return, updated: cst.Return) -> cst.Return:
+        return self._run("Return", cst.Return, original, updated)  # type: ignore[no-any-return]
+
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom
                          ) -> cst.ImportFrom:
         return self._run("ImportFrom", cst.ImportFrom, original,  # type: ignore[no-any-return]

@@ -3,7 +3,17 @@
 ``api_table`` only reports (the Keras 2 rows no other family rewrites), so its place in the
 order changes no rewrite."""
 
-from . import api_table, backend, callbacks, image, imports, layers, methods, optimizers
+from . import (
+    api_table,
+    backend,
+    callbacks,
+    history,
+    image,
+    imports,
+    layers,
+    methods,
+    optimizers,
+)
 
-__all__ = ["api_table", "backend", "callbacks", "image", "imports", "layers", "methods",
-           "optimizers"]
+__all__ = ["api_table", "backend", "callbacks", "history", "image", "imports", "layers",
+           "methods", "optimizers"]

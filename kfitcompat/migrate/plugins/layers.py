@@ -2,8 +2,10 @@
 ``Conv2D(32, (3, 3), padding='same')``, ``Dense(output_dim=)``, ``Dropout(p=)``, ...
 
 The same tables as the runtime conversion (:mod:`kfitcompat.keras2.layers`), and the same
-rule for when a call is Keras 1: a Keras 1 class name, or a Keras 1-only keyword. A plain
-``Conv2D(32, 3, 3)`` is valid Keras 3 (``strides=3``) and is left alone.
+rule for when a call is Keras 1: a Keras 1 class name, or a Keras 1-only keyword. A file
+given to migrate is Keras 2 code, so ``Conv2D(32, 3, 3)`` gets Keras 2's reading (a 3x3
+kernel), as a script's call does under ``install()``; ``MaxPooling2D()`` gets Keras 2's
+``pool_size``.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from typing import Any
 import libcst as cst
 
 from ..base import REGISTRY, Context, call_name
-from ..edits import code_of, drop_args
+from ..edits import append_keyword, code_of, drop_args
 from ..rules import (
     DROPPED,
     IMPLEMENTATIONS,
     KERAS1_CLASSES,
     KERAS1_KEYWORDS,
+    KERAS2_DEFAULTS,
+    KERAS2_KERNEL_POSITIONALS,
     KERNEL_KEYWORDS,
     SPECIAL,
 )
@@ -38,7 +42,7 @@ def _keyword(arg: cst.Arg, name: str, value: cst.BaseExpression | None = None) -
     return arg.with_changes(keyword=cst.Name(name), value=value or arg.value)
 
 
-@REGISTRY.register("Call", "keras1-layer")
+@REGISTRY.register("Call", "keras1-layer", "keras2-positionals", "keras2-defaults")
 def keras1_layer(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     name = call_name(updated)
     if name is None:
@@ -53,15 +57,18 @@ def keras1_layer(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     special = [k for k in keywords if k in SPECIAL.get(layer, ())]
     keras1 = [k for k in keywords if k in table or k in kernel_keywords
               or k in DROPPED.get(layer, {}) or k in special]
-    if special:  # Keras 2 converted these by a rule; the runtime shim applies it
-        ctx.report(original, "keras1-layer", f"`{name}({', '.join(special)}=...)` is Keras 1",
-                   "rewrite by hand (see the kfitcompat.keras2.layers rules)", False,
-                   f"{name}: Keras 1 {', '.join(special)}= not rewritten (input_dim/"
-                   "input_length -> input_shape=(length, dim); forget_bias_init='one' -> "
-                   "unit_forget_bias=True; SeparableConv2D init -> depthwise_initializer and "
-                   "pointwise_initializer)")
-        return updated
+    if special:  # Keras 2 converted these by a rule: the same rule, written out
+        converted = _special_keywords(layer, updated)
+        if converted is None:
+            ctx.report(original, "keras1-layer", f"`{name}({', '.join(special)}=...)` is "
+                       "Keras 1", "rewrite by hand (see the kfitcompat.keras2.layers rules)",
+                       False, f"{name}: Keras 1 {', '.join(special)}= not rewritten (a value "
+                       "known only at run time)")
+            return updated
+        updated = converted
     if not forced and not keras1:
+        if layer in KERAS2_DEFAULTS or layer in KERAS2_KERNEL_POSITIONALS:
+            return _keras2_reading(ctx, original, updated, name, layer)
         return updated
     if any(a.star for a in updated.args):
         ctx.report(original, "keras1-layer", f"`{name}(...)` takes Keras 1 arguments",
@@ -115,6 +122,65 @@ def keras1_layer(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
                       code_of(new).split("\n")[0][:80], True):
         return updated
     return new
+
+
+def _special_keywords(layer: str, call: cst.Call) -> cst.Call | None:
+    """Keras 2's rules for ``input_dim``/``input_length`` (-> ``input_shape``),
+    ``forget_bias_init`` and SeparableConv2D's ``init``; None if a value needed for the
+    rule is not a literal."""
+    given = {_kw(a): a for a in call.args if a.keyword is not None}
+    kept = [a for a in call.args if _kw(a) not in SPECIAL.get(layer, ())]
+    if kept:
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    out = call.with_changes(args=kept)
+    if layer == "Embedding" and "input_length" in given:
+        length = code_of(given["input_length"].value)
+        if length != "None" and "input_shape" not in given:
+            out = append_keyword(out, "input_shape", cst.parse_expression(f"({length},)"))
+    elif "input_dim" in given:
+        length = code_of(given["input_length"].value) if "input_length" in given else "None"
+        dim = code_of(given["input_dim"].value)
+        out = append_keyword(out, "input_shape", cst.parse_expression(f"({length}, {dim})"))
+    if "forget_bias_init" in given:
+        value = given["forget_bias_init"].value
+        if not isinstance(value, cst.SimpleString):
+            return None
+        if value.evaluated_value == "one":
+            out = append_keyword(out, "unit_forget_bias", cst.Name("True"))
+    if layer == "SeparableConv2D" and "init" in given:
+        for keyword in ("depthwise_initializer", "pointwise_initializer"):
+            out = append_keyword(out, keyword, given["init"].value)
+    return out
+
+
+def _keras2_reading(ctx: Context, original: cst.Call, updated: cst.Call, name: str,
+                    layer: str) -> cst.Call:
+    """A Keras 2 call Keras 3 reads otherwise: ``Conv2D(64, 3, 3)`` (the kernel, not
+    strides) -> ``Conv2D(64, (3, 3))``; ``MaxPooling2D()`` -> ``MaxPooling2D(pool_size=(2,
+    2))`` (Keras 3 requires the size)."""
+    positional = [a for a in updated.args if a.keyword is None]
+    keywords = {_kw(a) for a in updated.args if a.keyword is not None}
+    dims = KERAS2_KERNEL_POSITIONALS.get(layer)
+    if (dims and len(positional) == 1 + dims and not any(a.star for a in updated.args)
+            and all(isinstance(a.value, cst.Integer) for a in positional[1:])
+            and not (dims == 2 and keywords & {"padding", "strides", "data_format"})):
+        kernel = "(" + ", ".join(code_of(a.value) for a in positional[1:]) + ")"
+        if ctx.report(original, "keras2-positionals", f"`{name}({code_of(positional[0].value)}"
+                      f", {kernel[1:-1]})`: Keras 2 read a {kernel} kernel; Keras 3 reads the "
+                      "positional after the kernel size as strides",
+                      f"{name}(..., {kernel})", True):
+            kept = [a for a in updated.args if a not in positional[1:]]
+            return updated.with_changes(args=[kept[0], cst.Arg(cst.parse_expression(kernel)),
+                                              *kept[1:]])
+        return updated
+    for arg, (position, default) in KERAS2_DEFAULTS.get(layer, {}).items():
+        if arg not in keywords and len(positional) <= position and not any(
+                a.star for a in updated.args):
+            if ctx.report(original, "keras2-defaults", f"`{name}()` without `{arg}`: Keras 2's "
+                          f"default was {default!r}, Keras 3 requires it",
+                          f"{arg}={default!r}", True):
+                return append_keyword(updated, arg, cst.parse_expression(repr(default)))
+    return updated
 
 
 @REGISTRY.register("ImportFrom", "keras1-layer")
