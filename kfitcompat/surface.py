@@ -166,8 +166,6 @@ def _keras2_rows() -> list[SurfaceRow]:
     rows += [
         SurfaceRow("keras.layers.Layer", "add_loss", WRAP,
                    "kfitcompat.keras2.layer_attrs:add_loss", "add_loss(losses, inputs=None)"),
-        SurfaceRow("keras.Sequential", "model", ADD,
-                   "kfitcompat.keras2.attributes:sequential_model", "Sequential.model"),
         SurfaceRow("keras.metrics.Metric", "reset_states", ADD,
                    "kfitcompat.keras2.attributes:metric_reset_states", "reset_state()"),
         SurfaceRow("keras.callbacks.Callback", "validation_data", ADD,

@@ -142,6 +142,19 @@ def _params(args: ast.arguments, skip_self: bool) -> list[Param]:
     return out
 
 
+def _allowed_kwargs(init: ast.FunctionDef) -> list[Param]:
+    """Keras 2's ``Layer.__init__(**kwargs)`` checked its keywords against a set literal
+    (``allowed_kwargs = {'input_shape', 'weights', ...}``): each is a keyword parameter."""
+    for node in ast.walk(init):
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Set)
+                and any(isinstance(t, ast.Name) and t.id == "allowed_kwargs"
+                        for t in node.targets)):
+            names = sorted(e.value for e in node.value.elts
+                           if isinstance(e, ast.Constant) and isinstance(e.value, str))
+            return [Param(name, "kwonly", "None") for name in names]
+    return []
+
+
 def _decorators(node: ast.FunctionDef) -> set[str]:
     names = set()
     for d in node.decorator_list:
@@ -328,7 +341,7 @@ def _class_facts(reader: _Reader, module: str, node: ast.ClassDef,
             if decorator in reader.interfaces:
                 facts.legacy[item.name] = reader.interfaces[decorator]
         if item.name == "__init__":
-            facts.params = _params(item.args, skip_self=True)
+            facts.params = _params(item.args, skip_self=True) + _allowed_kwargs(item)
         if item.name.startswith("_"):
             pass
         elif "property" in decorators or "setter" in decorators:

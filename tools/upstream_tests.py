@@ -59,12 +59,15 @@ PINS: dict[str, tuple[str, str, str]] = {
     "keras-preprocessing": ("keras-team/keras-preprocessing", "1.1.2",
                             "4538765fd369def80f81ad977bcf8e40e58c2f82"),
     "keras": ("keras-team/keras", "2.3.1", "f295e8ee39d4ba841ac281a9337d69c7bc5e0eb6"),
+    "keras1": ("keras-team/keras", "1.2.2", "4fa7e5d454dd4f3f33f1d756a2a8659f2e789141"),
     "tf-keras": ("keras-team/tf-keras", "v2.21.0", "631ed411d9e55e40b1ecaae7b046bba14752f46e"),
 }
 
 INSTALL = "import kfitcompat; kfitcompat.install(); "  # put before the first import of a file
 SHIMS = "_kfc_shims"  # generated below into the run's temp folder (see SHIMS_SOURCE)
 KERAS2_HELPERS = "_kfc_keras2_helpers"  # functions extracted from Keras 2.3.1 at run time
+KERAS1_HELPERS = "_kfc_keras1_helpers"  # the same from Keras 1.2.2
+TFK = "_tfk"  # suffix of a helpers module's variant for the tf_keras targets
 _NP = f"from {SHIMS} import NOT_PROVIDED as"  # names only excluded / unselected tests use
 
 # Import rewrites, one table per target: (regex, replacement), fullmatch'ed in order against
@@ -72,14 +75,40 @@ _NP = f"from {SHIMS} import NOT_PROVIDED as"  # names only excluded / unselected
 # no match keeps the statement.
 _KP_SUBMODULES = ("affine_transformations|dataframe_iterator|directory_iterator|"
                   "image_data_generator|iterator|numpy_array_iterator|utils")
-_KERAS2_COMMON: tuple[tuple[str, str], ...] = (
-    (r"from flaky import flaky", f"from {SHIMS} import flaky"),
-    (r"from keras\.utils\.test_utils import get_test_data",
-     f"from {KERAS2_HELPERS} import get_test_data"),
-    (r"from keras\.utils import test_utils", f"import {KERAS2_HELPERS} as test_utils"),
+def _test_helpers(module: str) -> tuple[tuple[str, str], ...]:
+    """Keras's own test helpers (``keras.utils.test_utils``) come from ``module``."""
+    return ((r"from flaky import flaky", f"from {SHIMS} import flaky"),
+            (r"from keras\.utils\.test_utils import (.+)", rf"from {module} import \1"),
+            (r"from keras\.utils import test_utils", f"import {module} as test_utils"))
+
+
+_KERAS2_COMMON: tuple[tuple[str, str], ...] = _test_helpers(KERAS2_HELPERS) + (
     (r"from keras\.utils\.generic_utils import (to_list|unpack_singleton)",
      rf"from {KERAS2_HELPERS} import \1"),
     (r"from keras\.backend import load_backend", f"{_NP} load_backend"),
+)
+_KERAS2_COMMON_TFK = tuple((p, r.replace(KERAS2_HELPERS, KERAS2_HELPERS + TFK))
+                           for p, r in _KERAS2_COMMON)
+_TO_TF_KERAS: tuple[tuple[str, str], ...] = (  # Keras 2 module paths tf_keras keeps privately
+    (r"import keras", "import tf_keras as keras"),
+    (r"import keras\.backend as K", "import tf_keras.backend as K"),
+    (r"from keras\.engine import Input", "from tf_keras import Input"),
+    (r"from keras\.engine\.training import Model", "from tf_keras import Model"),
+    (r"from keras\.engine import training_utils",
+     "from tf_keras.src.engine import training_utils"),
+    (r"from keras\.utils\.generic_utils import (.+)",
+     r"from tf_keras.src.utils.generic_utils import \1"),
+    (r"from keras\.layers\.core import (.+)", r"from tf_keras.layers import \1"),
+    (r"from keras\.layers\.embeddings import (.+)", r"from tf_keras.layers import \1"),
+    (r"from keras\.layers import (convolutional|convolutional_recurrent|core|embeddings|local|"
+     r"merge|noise|normalization|pooling|recurrent|wrappers)",
+     r"from tf_keras import layers as \1"),
+    (r"from keras\.utils\.np_utils import (.+)", r"from tf_keras.utils import \1"),
+    (r"from keras\.utils import (np_utils|conv_utils|layer_utils|losses_utils)",
+     r"from tf_keras.src.utils import \1"),
+    (r"from keras\.utils\.data_utils import (.+)",
+     r"from tf_keras.src.utils.data_utils import \1"),
+    (r"from keras(\.[\w.]+)? import (.+)", r"from tf_keras\1 import \2"),
 )
 _TFK_INFRA: tuple[tuple[str, str], ...] = (  # tf-keras's pip build moves tf_keras/ to tf_keras/src/
     (r"from tf_keras import (.+)", r"from tf_keras.src import \1"),
@@ -112,21 +141,13 @@ IMPORT_RULES: dict[str, tuple[tuple[str, str], ...]] = {
         (r"from keras\.utils\.data_utils import (_hash_file|get_file|validate_file)",
          rf"{_NP} \1"),
     ),
-    "keras2->tf_keras": _KERAS2_COMMON + (
-        (r"import keras", "import tf_keras as keras"),
-        (r"from keras\.engine import Input", "from tf_keras import Input"),
-        (r"from keras\.engine\.training import Model", "from tf_keras import Model"),
-        (r"from keras\.engine import training_utils",
-         "from tf_keras.src.engine import training_utils"),
-        (r"from keras\.utils\.generic_utils import (.+)",
-         r"from tf_keras.src.utils.generic_utils import \1"),
-        (r"from keras\.layers\.core import (.+)", r"from tf_keras.layers import \1"),
-        (r"from keras\.utils\.np_utils import (.+)", r"from tf_keras.utils import \1"),
-        (r"from keras\.utils import np_utils", "from tf_keras.src.utils import np_utils"),
-        (r"from keras\.utils\.data_utils import (.+)",
-         r"from tf_keras.src.utils.data_utils import \1"),
-        (r"from keras(\.[\w.]+)? import (.+)", r"from tf_keras\1 import \2"),
-    ),
+    "keras2->tf_keras": _KERAS2_COMMON_TFK + _TO_TF_KERAS,
+    # the Keras 2 API suites: only the test helpers are rewritten for kfitcompat (install()
+    # answers every other Keras 2 path, or refuses it with its reason)
+    "keras2-api->kfitcompat": _test_helpers(KERAS2_HELPERS),
+    "keras2-api->tf_keras": _test_helpers(KERAS2_HELPERS + TFK) + _TO_TF_KERAS,
+    "keras1->kfitcompat": _test_helpers(KERAS1_HELPERS),
+    "keras1->tf_keras": _test_helpers(KERAS1_HELPERS + TFK) + _TO_TF_KERAS,
     "tfk->tf_keras": _TFK_INFRA,
     "tfk->kfitcompat": (  # testing infra and image_utils stay tf_keras
         (r"from tf_keras\.preprocessing import image",
@@ -163,6 +184,10 @@ class Suite:
     exclude: dict[str, str] = field(default_factory=dict)  # node id -> why
     expected: int | None = None  # tests collected after selection
 
+
+API_TEST_MODULES = ("losses", "metrics", "activations", "initializers", "regularizers",
+                    "constraints")
+API_UTILS_TESTS = ("np_utils", "conv_utils", "layer_utils", "generic_utils")
 
 SUITES: tuple[Suite, ...] = (
     Suite("keras-preprocessing-1.1.2", "keras-preprocessing", ("tests/image",), ("tests/image",),
@@ -203,14 +228,48 @@ SUITES: tuple[Suite, ...] = (
            Target("kfitcompat.image tf_keras", "tfk->kfitcompat-profile", install=True,
                   fallback=True)),
           expected=56),
+    # The Keras 2 API as Keras 2's own tests use it (issue: "Keras 2 as an enumerated API")
+    Suite("keras-2.3.1-api", "keras", (
+        "tests/conftest.py", "tests/keras/layers", "tests/keras/engine/test_training.py",
+        "tests/keras/engine/test_topology.py", "tests/keras/test_sequential_model.py",
+        "tests/keras/legacy/conftest.py", "tests/keras/legacy/layers_test.py",
+        *(f"tests/keras/{name}_test.py" for name in API_TEST_MODULES),
+        *(f"tests/keras/utils/{name}_test.py" for name in API_UTILS_TESTS),
+        "tests/test_loss_masking.py", "tests/test_loss_weighting.py",
+        "tests/test_dynamic_trainability.py"), (
+        "tests/keras/layers", "tests/keras/engine/test_training.py",
+        "tests/keras/engine/test_topology.py", "tests/keras/test_sequential_model.py",
+        "tests/keras/legacy/layers_test.py",
+        *(f"tests/keras/{name}_test.py" for name in API_TEST_MODULES),
+        *(f"tests/keras/utils/{name}_test.py" for name in API_UTILS_TESTS),
+        "tests/test_loss_masking.py", "tests/test_loss_weighting.py",
+        "tests/test_dynamic_trainability.py"),
+          (Target("kfitcompat (Keras 3)", "keras2-api->kfitcompat", install=True),
+           Target("tf_keras 2.21", "keras2-api->tf_keras", legacy=True))),
+    Suite("keras-1.2.2-layers", "keras1", ("tests/keras/layers",), ("tests/keras/layers",),
+          (Target("kfitcompat (Keras 3)", "keras1->kfitcompat", install=True),
+           Target("tf_keras 2.21", "keras1->tf_keras", legacy=True))),
 )
 
-# Functions extracted from pinned files at run time into KERAS2_HELPERS: (pin, path, names).
-HELPERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("keras", "keras/utils/test_utils.py", ("get_test_data",)),
-    # Keras 2 internals callbacks_test.py imports (not user API: neither target provides them)
-    ("keras", "keras/utils/generic_utils.py", ("to_list", "unpack_singleton")),
-)
+# Functions extracted from pinned files at run time into the helper modules, per module:
+# (pin, path, names). Keras 2's test helpers (``layer_test``: the runner's, not user API) and
+# Keras 2 internals callbacks_test.py imports (neither target provides them).
+HELPERS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
+    KERAS2_HELPERS: (
+        ("keras", "keras/utils/test_utils.py", ("get_test_data", "layer_test")),
+        ("keras", "keras/utils/generic_utils.py", ("to_list", "unpack_singleton", "has_arg")),
+    ),
+    KERAS1_HELPERS: (
+        ("keras1", "keras/utils/test_utils.py", ("get_test_data", "layer_test", "keras_test")),
+    ),
+}
+# What a helpers module's functions find as Keras: Keras 3 after install(), or tf_keras.
+_HELPER_HEADER = {
+    "": "import kfitcompat\nkfitcompat.install()\nfrom keras import backend as K\n"
+        "from keras import Model, Input\nfrom keras.models import Sequential, model_from_json\n",
+    TFK: "from tf_keras import backend as K\nfrom tf_keras import Model, Input\n"
+         "from tf_keras.models import Sequential, model_from_json\n",
+}
 
 SHIMS_SOURCE = '''\
 """Generated by kfitcompat's tools/upstream_tests.py for one run (not upstream code)."""
@@ -408,9 +467,25 @@ def check_only_imports_changed(old: str, new: str, changes: list[Change]) -> Non
 
 
 def extract_helpers(dest: Path, root: Path | None) -> None:
-    """Write KERAS2_HELPERS: the HELPERS functions, extracted from their pinned files."""
+    """Write the HELPERS modules (and their tf_keras variants): the functions, extracted
+    from their pinned files."""
+    for module, sources in HELPERS.items():
+        body = _helper_functions(sources, root)
+        for suffix, imports in _HELPER_HEADER.items():
+            header = ('"""Extracted at run time from pinned Keras files by '
+                      'tools/upstream_tests.py."""\n\nimport inspect\nimport sys\n\n'
+                      'import numpy as np\nimport six\nfrom numpy.testing import '
+                      'assert_allclose\n' + imports +
+                      "# Keras 1.2.2's layer_test calls inspect.getargspec (gone in Python "
+                      "3.11)\nif not hasattr(inspect, 'getargspec'):\n"
+                      "    inspect.getargspec = inspect.getfullargspec\n\n\n")
+            (dest / f"{module}{suffix}.py").write_text(header + body + "\n")
+
+
+def _helper_functions(sources: tuple[tuple[str, str, tuple[str, ...]], ...],
+                      root: Path | None) -> str:
     parts = []
-    for pin, path, names in HELPERS:
+    for pin, path, names in sources:
         git_dir, sha = pinned_commit(pin, root)
         with tempfile.TemporaryDirectory() as tmp:
             (file,) = extract(git_dir, sha, [path], Path(tmp))
@@ -421,9 +496,7 @@ def extract_helpers(dest: Path, root: Path | None) -> None:
         if len(funcs) != len(names):
             raise ToolError(f"{path}@{sha[:10]}: did not find all of {names}")
         parts.append(f"# {PINS[pin][0]} {path} @ {sha}\n\n" + "\n\n\n".join(funcs))
-    header = ('"""Extracted at run time from pinned Keras files by tools/upstream_tests.py."""'
-              '\n\nimport numpy as np\n\n\n')
-    (dest / f"{KERAS2_HELPERS}.py").write_text(header + "\n\n\n".join(parts) + "\n")
+    return "\n\n\n".join(parts)
 
 
 def prepare(suite: Suite, target: Target, dest: Path, root: Path | None
@@ -563,7 +636,8 @@ def run_target(suite: Suite, target: Target, work: Path, args: argparse.Namespac
     xml, log = dest / "junit.xml", dest / "pytest.log"
     pytest_args = ["-p", "no:cacheprovider", "-p", "_kfc_select", "-c", str(dest / "pytest.ini"),
                    "--rootdir", str(dest), f"--basetemp={dest / 'basetemp'}", "-v",
-                   "--tb=short", "-o", "junit_family=xunit1", f"--junitxml={xml}", *suite.run]
+                   "--tb=short", "-o", "junit_family=xunit1", f"--junitxml={xml}",
+                   "--continue-on-collection-errors", *suite.run]
     if args.k:
         pytest_args += ["-k", args.k]
     finished = run_pytest(dest, pytest_args, child_env(work, spec), log, args.timeout)
@@ -610,6 +684,27 @@ def print_table(runs: list[Run]) -> None:
         print(f"{run.suite:<26} {run.target:<30} {c['passed']:>6} {c['failed']:>6} "
               f"{c['error']:>6} {c['skipped']:>7} {len(run.tests):>5}"
               + (f"   ({run.note})" if run.note else ""))
+
+
+def print_per_file(runs: list[Run]) -> None:
+    """Passed / collected per test file, each target beside the others (suites of several
+    files)."""
+    by_suite: dict[str, list[Run]] = {}
+    for run in runs:
+        by_suite.setdefault(run.suite, []).append(run)
+    for suite, group in by_suite.items():
+        files = sorted({test_id.split("::")[0] for run in group for test_id in run.tests})
+        if len(files) < 2:
+            continue
+        print(f"\n{suite}: passed / collected per file")
+        print(f"  {'file':<48}" + "".join(f" {run.target[:24]:>24}" for run in group))
+        for file in files:
+            cells = []
+            for run in group:
+                tests = [r for t, r in run.tests.items() if t.split("::")[0] == file]
+                passed = sum(r["outcome"] == "passed" for r in tests)
+                cells.append(f"{passed}/{len(tests)}")
+            print(f"  {file:<48}" + "".join(f" {c:>24}" for c in cells))
 
 
 def print_exclusions(suites: list[Suite], args: argparse.Namespace) -> None:
@@ -736,6 +831,7 @@ def run_all(args: argparse.Namespace, work: Path) -> list[Run]:
     print_exclusions(suites, args)
     print()
     print_table(runs)
+    print_per_file(runs)
     return runs
 
 

@@ -1,4 +1,4 @@
-"""Small Keras 2 names on Keras 3 classes and in ``keras.utils``: ``Sequential.model``,
+"""Small Keras 2 names on Keras 3 classes and in ``keras.utils``:
 ``Metric.reset_states()``, ``Callback.validation_data``, ``keras.utils.print_summary``,
 ``keras.utils.multi_gpu_model``, ``layer_utils.count_params``.
 """
@@ -9,15 +9,7 @@ import warnings
 from typing import Any
 
 __all__ = ["count_params", "metric_reset_states", "multi_gpu_model", "print_summary",
-           "sequential_model", "validation_data"]
-
-
-def _model(self: Any) -> Any:
-    return self
-
-
-sequential_model = property(_model, doc="Keras 2 ``Sequential.model``: the model itself "
-                                        "(deprecated in Keras 2.2; modern: the model).")
+           "validation_data"]
 
 
 def metric_reset_states(self: Any) -> None:

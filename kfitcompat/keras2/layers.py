@@ -14,6 +14,7 @@ Keras 3's own classes (they save and load as such). Also Keras 1's ``merge(...)`
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -325,6 +326,9 @@ def layer_init(original: Callable[..., None]) -> Callable[..., None]:
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         batch_shape = kwargs.pop("batch_input_shape", None)
         batch_size = kwargs.pop("batch_size", None)
+        weights = kwargs.pop("weights", None) if _takes_no_weights(self) else None
+        if "input_dtype" in kwargs:  # Keras 1's name, still accepted by Keras 2
+            kwargs.setdefault("dtype", kwargs.pop("input_dtype"))
         if batch_shape is None and batch_size is not None:
             shape = kwargs.get("input_shape")
             if shape is None and kwargs.get("input_dim") is not None:
@@ -344,9 +348,32 @@ def layer_init(original: Callable[..., None]) -> Callable[..., None]:
         if batch_shape is not None:
             self._input_shape_arg = None  # Sequential.add: the batch shape instead
             self._kfitcompat_batch_shape = batch_shape
+        if weights is not None:
+            _set_weights_when_built(self, weights)
 
     __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
-    return accepts(__init__, ("batch_input_shape", "batch_size"))
+    return accepts(__init__, ("batch_input_shape", "batch_size", "weights", "input_dtype"))
+
+
+def _takes_no_weights(layer: Any) -> bool:
+    """Keras 2's ``Layer(weights=[...])`` (initial weights) is for Keras 3 layers whose own
+    signature lacks it (Keras 3's ``Embedding(weights=)`` keeps its own)."""
+    return "weights" not in inspect.signature(type(layer).__init__).parameters
+
+
+def _set_weights_when_built(layer: Any, weights: list[Any]) -> None:
+    """Keras 2 set a layer's initial ``weights`` once it was built: the layer's (Keras-wrapped)
+    ``build`` is wrapped once more to ``set_weights`` after it, then put back."""
+    build = layer.build
+
+    @functools.wraps(build)  # Keras reads build's signature to call it
+    def build_then_set_weights(*args: Any, **kwargs: Any) -> Any:
+        result = build(*args, **kwargs)
+        object.__setattr__(layer, "build", build)
+        layer.set_weights(list(weights))
+        return result
+
+    object.__setattr__(layer, "build", build_then_set_weights)
 
 
 def sequential_add(original: Callable[..., None]) -> Callable[..., None]:

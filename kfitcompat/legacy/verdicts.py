@@ -245,6 +245,9 @@ RULES: tuple[Rule, ...] = (
 
     # ---- attributes ------------------------------------------------------------------------
     _r(OPTIMIZER_V1, "attr", path="keras.optimizers.*"),
+    _r("Keras 2.2's deprecated alias of the model itself (an attribute that names its owner "
+       "would send Keras 3's saving into a loop); use the model", "attr",
+       path="keras.Sequential", member="model"),
     _r(RNN_WEIGHTS, "attr", path="keras.layers.*Cell"),
     _r(RNN_WEIGHTS, "attr", path="keras.layers.RNN"),
     _r(RNN_WEIGHTS, "attr", path="keras.layers.StackedRNNCells"),

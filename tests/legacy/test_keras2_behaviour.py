@@ -233,3 +233,18 @@ def test_valid_keras3_layer_calls_keep_their_config(build):
             after = build().get_config()
     before.pop("name"), after.pop("name")
     assert after == before
+
+
+def test_models_with_keras2_layers_save_and_load_as_keras3_files(installed, tmp_path):
+    """What install() adds to Keras classes must not get in the way of Keras 3's own saving
+    (it walks every attribute of a model): a round trip through a .keras file."""
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(
+        3, weights=[np.ones((4, 3), "float32"), np.zeros(3, "float32")]),
+        keras.layers.Dense(2)])
+    model.compile("sgd", "mse", metrics=["accuracy"])
+    path = tmp_path / "m.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    x = np.ones((2, 4), "float32")
+    assert np.allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert np.allclose(model.layers[0].get_weights()[0], 1.0)  # Keras 2's weights=
