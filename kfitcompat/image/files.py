@@ -305,9 +305,9 @@ class DataFrameIterator(_FileIterator):
         self.filenames = df[x_col].tolist()
         self._sample_weight = df[weight_col].values if weight_col else None
         if class_mode == "multi_output":
-            self._targets: Any = [np.array(df[col].tolist()) for col in y_col]
+            self._label_values: Any = [np.array(df[col].tolist()) for col in y_col]
         if class_mode == "raw":
-            self._targets = df[y_col].values
+            self._label_values = df[y_col].values
         self.samples = len(self.filenames)
         validated = "validated" if validate_filenames else "non-validated"
         if labelled:
@@ -392,7 +392,7 @@ class DataFrameIterator(_FileIterator):
     @property
     def labels(self) -> Any:
         if self.class_mode in {"multi_output", "raw"}:
-            return self._targets
+            return self._label_values
         return self.classes
 
     @property  # type: ignore[override]
