@@ -27,6 +27,9 @@ Touchpoints (all checked against Keras 3.15.1 and TensorFlow 2.21):
 * ``Operation._inbound_nodes`` and ``Operation._get_node_attribute_at_index`` (what Keras
   3's own ``layer.input`` / ``layer.output`` read): Keras 2's ``output_shape``,
   ``get_output_at(i)`` and their kin, for any node of a layer called several times.
+* the modules whose ``get`` / ``deserialize`` Keras 3's layers and ``compile`` call
+  (``keras.src.constraints``, ``keras.src.losses``: the public ``keras.constraints.get`` is the
+  same function under a second binding), wrapped by ``install()`` for Keras 2's names.
 * ``keras._tf_keras.keras``: Keras 3's own copy of the tf.keras 2 API (its legacy backend,
   ``preprocessing.text``, ``preprocessing.sequence``), which ``install()`` answers Keras 2
   names from where Keras 3's public API lacks them (:func:`legacy_name`).
@@ -55,6 +58,8 @@ __all__ = [
     "set_symbolic_build",
     "symbolic_build",
     "tf_trainer_module",
+    "constraints_module",
+    "losses_module",
     "legacy_name",
     "node_count",
     "node_tensors",
@@ -205,3 +210,17 @@ def node_tensors(layer: Any, index: int, which: str) -> Any:
     """The input or output (``which``) tensors of ``layer``'s node ``index``, as Keras 3's
     ``layer.input`` / ``layer.output`` give them for node 0."""
     return layer._get_node_attribute_at_index(index, f"{which}_tensors", which)
+
+
+def constraints_module() -> ModuleType:
+    """The module whose ``get`` Keras 3's layers call for a constraint."""
+    import keras
+
+    return sys.modules[keras.constraints.get.__module__]
+
+
+def losses_module() -> ModuleType:
+    """The module whose ``get`` / ``deserialize`` Keras 3's ``compile`` calls for a loss."""
+    import keras
+
+    return sys.modules[keras.losses.get.__module__]

@@ -175,17 +175,17 @@ def _keras2_rows() -> list[SurfaceRow]:
     ]
     rows += [SurfaceRow("keras.constraints", lower, ADD, f"keras.constraints:{cls}",
                         "Keras 2's lower-case alias") for lower, cls in CONSTRAINT_NAMES.items()]
-    # layers read their constraint through keras.src.constraints.get, scripts through the
+    # layers read their constraint through Keras 3's private module, scripts through the
     # public keras.constraints.get (the same function object, two bindings)
     rows += [SurfaceRow(where, "get", WRAP, "kfitcompat.keras2.constraints:constraints_get",
                         "'maxnorm', 'nonneg', 'unitnorm' strings")
-             for where in ("keras.constraints", "keras.src.constraints")]
+             for where in ("keras.constraints", KERAS_CONSTRAINTS)]
     rows += [SurfaceRow(where, alias, ADD, f"keras.losses:{name}", "Keras 2 loss alias")
              for where in ("keras.losses", "keras.metrics")
              for alias, name in LOSS_NAMES.items()]
     rows += [SurfaceRow(where, name, WRAP, f"kfitcompat.keras2.losses:losses_{name}",
                         "Keras 2 loss names ('mse' in a saved .h5)")
-             for where in ("keras.losses", "keras.src.losses") for name in ("deserialize", "get")]
+             for where in ("keras.losses", KERAS_LOSSES) for name in ("deserialize", "get")]
     rows += [SurfaceRow("keras.backend", name, ADD, f"kfitcompat.keras2.backend:{name}",
                         "Keras 2 backend function") for name in BACKEND_NAMES]
     rows += [SurfaceRow("keras.backend", name, ADD, "kfitcompat._keras_private:legacy_name",
@@ -211,9 +211,14 @@ def _keras2_rows() -> list[SurfaceRow]:
     return rows
 
 
-#: Owner paths of Keras classes that are not public (found through public ones).
+#: Owner paths of Keras classes and modules that are not public (found through
+#: :mod:`kfitcompat._keras_private`).
 FUNCTIONAL = "<keras functional model class>"
 MONITOR = "<keras monitor callback class>"
+KERAS_CONSTRAINTS = "<keras constraints module layers read>"
+KERAS_LOSSES = "<keras losses module compile reads>"
+_PRIVATE_OWNERS = {FUNCTIONAL: "functional_class", MONITOR: "monitor_callback_class",
+                   KERAS_CONSTRAINTS: "constraints_module", KERAS_LOSSES: "losses_module"}
 
 SURFACE: tuple[SurfaceRow, ...] = (
     SurfaceRow("keras.utils", "Sequence", REPLACE, "kfitcompat.data.sequence:Sequence",
@@ -239,11 +244,10 @@ def _resolve(target: str) -> Any:
 
 def owner(path: str) -> Any:
     """The module or Keras class a row's attribute lives on."""
-    if path in (FUNCTIONAL, MONITOR):
+    if path in _PRIVATE_OWNERS:
         from . import _keras_private
 
-        return (_keras_private.functional_class() if path == FUNCTIONAL
-                else _keras_private.monitor_callback_class())
+        return getattr(_keras_private, _PRIVATE_OWNERS[path])()
     parts = path.split(".")
     for i in range(len(parts), 0, -1):
         try:

@@ -210,3 +210,17 @@ def test_migrate_names_positionals_in_the_order_the_runtime_takes_them():
     for method, names in POSITIONAL.items():
         params = list(inspect.signature(getattr(entry_points, method)).parameters)[1:]
         assert tuple(params[:len(names)]) == names, method
+
+
+def test_private_keras_paths_are_named_in_one_module_only():
+    """Every private Keras path (``keras.src``, ``keras._tf_keras``) kfitcompat reaches is
+    named in ``_keras_private.py`` (its canary tests: tests/test_keras_private.py)."""
+    package = pathlib.Path(__file__).resolve().parents[1] / "kfitcompat"
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if path.name == "_keras_private.py":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if "keras.src" in line or "keras._tf_keras" in line:
+                found.append(f"{path.relative_to(package)}:{number}: {line.strip()}")
+    assert not found, found

@@ -102,3 +102,30 @@ def test_a_missing_touchpoint_warns_instead_of_falling_back_silently():
 
     with pytest.warns(private.KerasPrivateAPIWarning, match="_maybe_symbolic_build"):
         assert private.symbolic_build(NoBuild()) is None
+
+
+def test_node_tensors_of_a_layer_called_twice():
+    import keras
+
+    dense = keras.layers.Dense(2)
+    a, b = keras.Input((3,)), keras.Input((4, 3))
+    dense(a)
+    dense(b)
+    assert private.node_count(dense) == 2, f"{VERSION}: Operation._inbound_nodes moved"
+    assert private.node_tensors(dense, 1, "input") is b
+    assert tuple(private.node_tensors(dense, 1, "output").shape) == (None, 4, 2)
+
+
+def test_the_modules_layers_and_compile_read_constraints_and_losses_from():
+    import keras
+
+    assert private.constraints_module().get is keras.constraints.get, VERSION
+    assert private.losses_module().get is keras.losses.get, VERSION
+    layer = keras.layers.Dense(2, kernel_constraint="max_norm")
+    assert isinstance(layer.kernel_constraint, keras.constraints.MaxNorm)
+
+
+def test_keras3_keeps_a_tf_keras_2_copy_of_the_legacy_modules():
+    for where in ("backend:rnn", "backend:ctc_decode", "preprocessing.text:Tokenizer",
+                  "preprocessing.sequence:TimeseriesGenerator"):
+        assert callable(private.legacy_name(where)), f"{VERSION}: {where} moved"

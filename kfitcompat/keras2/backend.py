@@ -427,7 +427,8 @@ KERAS3_SPELLINGS: dict[str, tuple[str, dict[str, tuple[int, str]]]] = {
 }
 
 #: Keras 2 backend names that Keras 3 keeps only in its own tf.keras 2 copy
-#: (``keras._tf_keras.keras.backend``, TensorFlow ops): after ``install()`` ``keras.backend``
+#: (:func:`kfitcompat._keras_private.legacy_name`, TensorFlow ops): after ``install()``
+#: ``keras.backend``
 #: answers them from there. They work on tensors (inside a layer's ``call``, a ``Lambda``, a
 #: loss), not on the symbolic inputs of the functional API, as in tf.keras 2.
 FROM_KERAS3_LEGACY: tuple[str, ...] = (
