@@ -130,6 +130,8 @@ def _keras2_rows() -> list[SurfaceRow]:
                    "Model(input=, output=)"),
         SurfaceRow("keras.layers", "merge", ADD, "kfitcompat.keras2.merge:merge"),
         SurfaceRow("keras.layers", "Merge", ADD, "kfitcompat.keras2.merge:Merge"),
+        SurfaceRow("keras.layers", "ThresholdedReLU", ADD,
+                   "kfitcompat.keras2.removed_layers:ThresholdedReLU", "ReLU(threshold=)"),
         SurfaceRow("keras.layers.Layer", "__init__", WRAP, "kfitcompat.keras2.layers:layer_init",
                    "batch_input_shape=, batch_size= (stateful RNNs)"),
         SurfaceRow("keras.Sequential", "add", WRAP, "kfitcompat.keras2.layers:sequential_add",
@@ -168,6 +170,12 @@ def _keras2_rows() -> list[SurfaceRow]:
                    "kfitcompat.keras2.layer_attrs:add_loss", "add_loss(losses, inputs=None)"),
         SurfaceRow("keras.metrics.Metric", "reset_states", ADD,
                    "kfitcompat.keras2.attributes:metric_reset_states", "reset_state()"),
+        SurfaceRow("keras.metrics.Metric", "stateful", ADD,
+                   "kfitcompat.keras2.attributes:metric_stateful", "True"),
+        *(SurfaceRow("keras.initializers", alias, ADD, f"keras.initializers:{cls}",
+                     "Keras 2's lower-case alias")
+          for alias, cls in (("zero", "Zeros"), ("one", "Ones"), ("uniform", "RandomUniform"),
+                             ("normal", "RandomNormal"))),
         SurfaceRow("keras.callbacks.Callback", "validation_data", ADD,
                    "kfitcompat.keras2.attributes:validation_data", "None until fit sets it"),
         *(SurfaceRow("keras.utils", name, ADD, f"kfitcompat.keras2.attributes:{name}")

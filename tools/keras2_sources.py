@@ -301,10 +301,19 @@ class _Reader:
                             return found
         return module.name, local
 
-    def locate(self, module: str, name: str) -> tuple[str, str] | None:
-        return self.public(module).get(name) or (
-            (module, name) if module in self.modules and name in self.modules[module].defined
-            else None)
+    def locate(self, module: str, name: str, depth: int = 0) -> tuple[str, str] | None:
+        found = self.public(module).get(name)
+        if found:
+            return found
+        mod = self.modules.get(module)
+        if mod is None:
+            return None
+        if name in mod.defined:
+            return module, name
+        source, attr = mod.imported.get(name, ("<module>", ""))
+        if source != "<module>" and self.internal(source) and depth < 10:
+            return self.locate(source, attr, depth + 1)  # imported there from elsewhere
+        return None
 
     def node(self, module: str, name: str) -> ast.AST | None:
         found = self.modules.get(module)

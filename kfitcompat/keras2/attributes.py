@@ -8,14 +8,17 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-__all__ = ["count_params", "metric_reset_states", "multi_gpu_model", "print_summary",
-           "validation_data"]
+__all__ = ["count_params", "metric_reset_states", "metric_stateful", "multi_gpu_model",
+           "print_summary", "validation_data"]
 
 
 def metric_reset_states(self: Any) -> None:
     """Keras 2.3 ``metric.reset_states()``; modern: ``metric.reset_state()``."""
     self.reset_state()
 
+
+#: Keras 2.3 ``metric.stateful``: every ``keras.metrics.Metric`` kept state across batches.
+metric_stateful = True
 
 #: Keras 2 ``callback.validation_data``: None until a training call with array validation
 #: data sets it (``kfitcompat.keras2.callbacks.give_validation_data``).

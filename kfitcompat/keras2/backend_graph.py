@@ -105,6 +105,19 @@ def set_session(session: Any) -> None:
                   "set_memory_growth`).", UserWarning, stacklevel=2)
 
 
+def placeholder(shape: Any = None, ndim: int | None = None, dtype: Any = None,
+                sparse: bool = False, name: str | None = None) -> Any:
+    """Keras 2 ``K.placeholder(shape=(None, 4))``: a symbolic input of that shape (batch
+    axis included); modern: ``keras.Input(batch_shape=shape)``. ``K.function`` takes it."""
+    import keras
+
+    if shape is None:
+        if ndim is None:
+            raise ValueError("`K.placeholder` needs `shape` or `ndim`.")
+        shape = (None,) * ndim
+    return keras.Input(batch_shape=tuple(shape), dtype=dtype, sparse=sparse, name=name)
+
+
 def print_tensor(x: Any, message: str = "") -> Any:
     """Keras 2 ``K.print_tensor``: print ``message`` and ``x`` when evaluated; returns ``x``."""
     import tensorflow as tf
@@ -190,6 +203,7 @@ GRAPH_FUNCTIONS: dict[str, Any] = {
     "in_test_phase": in_test_phase,
     "set_learning_phase": set_learning_phase, "set_session": set_session,
     "print_tensor": print_tensor, "normalize_data_format": normalize_data_format,
+    "placeholder": placeholder,
     "get_variable_shape": get_variable_shape, "is_tensor": is_tensor,
     "is_variable": is_variable, "identity": identity, "logsumexp": logsumexp, "size": size,
     "random_binomial": random_binomial, "separable_conv1d": separable_conv1d,

@@ -11,10 +11,16 @@ import numpy as np
 
 from .backend_graph import normalize_data_format
 
-__all__ = ["CONV_UTILS", "conv_input_length", "conv_output_length", "convert_kernel",
-           "deconv_length", "normalize_data_format", "normalize_padding", "normalize_tuple"]
+__all__ = ["CONV_UTILS", "PaddingError", "conv_input_length", "conv_output_length",
+           "convert_kernel", "deconv_length", "normalize_data_format", "normalize_padding",
+           "normalize_tuple"]
 
 _PADDINGS = ("valid", "same", "causal", "full")
+
+
+class PaddingError(ValueError, AssertionError):
+    """An invalid ``padding``: a ``ValueError`` naming it, and the ``AssertionError`` Keras
+    2's ``assert padding in {...}`` raised (code written for it may catch that)."""
 
 
 def normalize_tuple(value: Any, n: int, name: str) -> tuple[int, ...]:
@@ -56,8 +62,8 @@ def conv_output_length(input_length: int | None, filter_size: int, padding: str,
     if input_length is None:
         return None
     if padding not in _PADDINGS:
-        raise ValueError(f"Invalid value for argument `padding`. Expected one of {_PADDINGS}. "
-                         f"Received: padding={padding!r}")
+        raise PaddingError(f"Invalid value for argument `padding`. Expected one of "
+                           f"{_PADDINGS}. Received: padding={padding!r}")
     dilated = (filter_size - 1) * dilation + 1
     length = {"same": input_length, "causal": input_length,
               "valid": input_length - dilated + 1,
@@ -71,8 +77,8 @@ def conv_input_length(output_length: int | None, filter_size: int, padding: str,
     if output_length is None:
         return None
     if padding not in ("same", "valid", "full"):
-        raise ValueError("Invalid value for argument `padding`. Expected one of ('same', "
-                         f"'valid', 'full'). Received: padding={padding!r}")
+        raise PaddingError("Invalid value for argument `padding`. Expected one of ('same', "
+                           f"'valid', 'full'). Received: padding={padding!r}")
     pad = {"same": filter_size // 2, "valid": 0, "full": filter_size - 1}[padding]
     return (output_length - 1) * stride - 2 * pad + filter_size
 
@@ -95,4 +101,4 @@ def deconv_length(dim_size: int | None, stride_size: int, kernel_size: int, padd
 
 #: name -> "module:attribute", the module ``install()`` answers ``keras.utils.conv_utils`` with
 CONV_UTILS = {name: f"kfitcompat.keras2.conv_utils:{name}" for name in __all__
-              if name != "CONV_UTILS"}
+              if name not in ("CONV_UTILS", "PaddingError")}

@@ -82,6 +82,7 @@ KERNEL_KEYWORDS = {"Conv2D": _ROW_COL, "SeparableConv2D": _ROW_COL,
 DROPPED: dict[str, dict[str, Any]] = {
     "BatchNormalization": {"mode": 0}, "Conv2DTranspose": {"output_shape": None},
     "Embedding": {"dropout": None},
+    "SimpleRNN": {"implementation": None},  # Keras 3's LSTM/GRU still take it, SimpleRNN not
 }
 # Keras 1 keywords with a rule of their own (:func:`_special`), per layer
 _SHAPED = ("input_dim", "input_length")  # -> input_shape=(input_length, input_dim)

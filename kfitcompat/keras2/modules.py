@@ -48,6 +48,7 @@ MODULES: dict[str, dict[str, str] | str] = {
         "serialize_keras_object": "keras.utils:serialize_keras_object",
         "deserialize_keras_object": "keras.utils:deserialize_keras_object"},
     "keras.engine": {"Input": "keras:Input", "Layer": "keras.layers:Layer",
+                     "get_source_inputs": "keras.utils:get_source_inputs",
                      "InputSpec": "keras.layers:InputSpec", "Model": "keras:Model"},
     "keras.engine.topology": {"Input": "keras:Input", "Layer": "keras.layers:Layer",
                               "InputSpec": "keras.layers:InputSpec"},
@@ -100,6 +101,8 @@ def build_module(path: str) -> types.ModuleType:
         where, _, attr = target.partition(":")
         setattr(module, name, getattr(importlib.import_module(where), attr))
     module.__all__ = sorted(spec)  # type: ignore[attr-defined]
+    if any(other.startswith(path + ".") for other in MODULES):
+        module.__path__ = []  # type: ignore[attr-defined]  # a package: keras.engine.training
     return module
 
 

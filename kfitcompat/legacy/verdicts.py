@@ -151,8 +151,6 @@ RULES: tuple[Rule, ...] = (
 
     # ---- names -----------------------------------------------------------------------------
     _r(REMOVED_LAYER, "name", path="keras.layers.LocallyConnected*"),
-    _r(REMOVED_LAYER + "; use keras.layers.ReLU(threshold=theta)", "name",
-       path="keras.layers.ThresholdedReLU"),
     _r("Keras 2's legacy layers (Highway, MaxoutDense) existed only for Keras 1 files",
        "name", path="keras.layers.[HM]*"),
     _r("Keras 3's LSTM/GRU use cuDNN by themselves; use keras.layers.LSTM / GRU", "name",
@@ -230,7 +228,6 @@ RULES: tuple[Rule, ...] = (
     _r("Keras 3 has no add_metric; return the value from a metric, or use self.add_loss",
        "param", path="keras.layers.Layer.add_metric"),
     _r("Keras 3's ctc_decode has no merge_repeated", "param", path="keras.backend*.ctc_decode"),
-    _r("Keras 3 names the source tensor only", "param", path="keras.utils.get_source_inputs"),
     _r("Keras 3 draws without layer names by default; pass show_layer_names=True", "param",
        path="keras.utils.*", member="show_layer_names"),
     _r("Keras 3 names the metric in the logs by its own default", "param",

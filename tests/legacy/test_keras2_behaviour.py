@@ -163,6 +163,9 @@ def test_backend_functions_take_keras2_keywords(installed):
     h, o = features([np.ones((2, 4), "float32"), 0])
     assert h.shape == (2, 3) and np.allclose(h, o)  # phase 0: no dropout
     assert K.in_train_phase(1, 2) == 2 and K.in_train_phase(1, 2, training=True) == 1
+    x = K.placeholder(ndim=2)  # Keras 2's way to test a function of tensors
+    relu = K.function([x], [keras.activations.relu(x)])
+    assert np.allclose(relu([np.array([[-1.0, 2.0]], "float32")])[0], [[0.0, 2.0]])
     with pytest.raises(ValueError, match="training=True"):
         K.set_learning_phase(1)
 
@@ -205,8 +208,8 @@ def test_keras2_utility_modules(installed):
 def test_refused_names_say_why_and_feature_detection_still_works(installed):
     with pytest.raises(ImportError, match="LocallyConnected2D.*removed from Keras 3"):
         from keras.layers import LocallyConnected2D  # noqa: F401
-    with pytest.raises(AttributeError, match="keras.backend.placeholder.*keras.Input"):
-        keras.backend.placeholder((2,))
+    with pytest.raises(AttributeError, match="keras.backend.get_session.*graph-mode"):
+        keras.backend.get_session()
     with pytest.raises(ImportError, match="scikit-learn wrappers"):
         importlib.import_module("keras.wrappers.scikit_learn")
     assert not hasattr(keras.layers, "LocallyConnected2D")
@@ -248,3 +251,11 @@ def test_models_with_keras2_layers_save_and_load_as_keras3_files(installed, tmp_
     x = np.ones((2, 4), "float32")
     assert np.allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     assert np.allclose(model.layers[0].get_weights()[0], 1.0)  # Keras 2's weights=
+
+
+def test_thresholded_relu_and_simple_rnn_implementation(installed):
+    layer = keras.layers.ThresholdedReLU(theta=0.5)
+    assert np.allclose(layer(np.array([0.2, 0.5, 0.7], "float32")), [0.0, 0.0, 0.7])
+    assert isinstance(layer, keras.layers.ThresholdedReLU)
+    assert not isinstance(keras.layers.ReLU(), keras.layers.ThresholdedReLU)
+    assert keras.layers.SimpleRNN(3, implementation=1).units == 3
