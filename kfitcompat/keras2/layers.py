@@ -21,7 +21,8 @@ from typing import Any
 from .._warnings import warn_at_caller
 
 __all__ = ["DROPPED", "IMPLEMENTATIONS", "KERAS1_CLASSES", "KERAS1_KEYWORDS", "KERNEL_KEYWORDS",
-           "SPECIAL", "keras1_init", "keras1_class", "layer_init", "merge", "sequential_add"]
+           "MERGE_MODES", "SPECIAL", "convert_keras1_config", "keras1_init", "keras1_class",
+           "layer_init", "merge", "sequential_add"]
 
 _COMMON = {"init": "kernel_initializer", "W_regularizer": "kernel_regularizer",
            "b_regularizer": "bias_regularizer", "W_constraint": "kernel_constraint",
@@ -149,7 +150,10 @@ def _convert(layer: str, args: tuple[Any, ...], kwargs: dict[str, Any], forced: 
             positional.pop(1 + dims)  # Deconvolution2D's output_shape: Keras 3 infers it
         sizes = positional[1:1 + dims] + named
         if len(sizes) == dims and all(isinstance(s, int) for s in sizes):
-            args = (positional[0], tuple(sizes), *positional[1 + dims:])
+            if positional:
+                args = (positional[0], tuple(sizes), *positional[1 + dims:])
+            else:  # all by keyword, as in a saved Keras 1 config
+                kwargs["kernel_size"] = tuple(sizes)
             done.append(f"({', '.join(keywords)}) -> kernel_size")
     for old in list(kwargs):
         if old in DROPPED.get(layer, {}):
@@ -175,6 +179,14 @@ def _convert(layer: str, args: tuple[Any, ...], kwargs: dict[str, Any], forced: 
             kwargs[new] = value
             done.append(f"{old} -> {new}")
     return args, kwargs, done
+
+
+def convert_keras1_config(layer: str, config: dict[str, Any], forced: bool
+                          ) -> tuple[dict[str, Any], list[str]]:
+    """A saved Keras 1 layer config (all keywords) of Keras 3's ``layer`` with Keras 2's
+    arguments, by the same conversions as a call; also what was converted."""
+    _, kwargs, done = _convert(layer, (), config, forced)
+    return kwargs, done
 
 
 def keras1_init(original: Callable[..., None], layer: str) -> Callable[..., None]:
@@ -226,7 +238,8 @@ def keras1_class(name: str) -> type:
                                              f"``keras.layers.{target}``."})
 
 
-_MERGE_MODES = {"sum": "add", "mul": "multiply", "concat": "concatenate", "ave": "average",
+#: Keras 1 ``merge`` / ``Merge`` modes -> the Keras 2 function (its layer class capitalised).
+MERGE_MODES = {"sum": "add", "mul": "multiply", "concat": "concatenate", "ave": "average",
                 "max": "maximum", "dot": "dot"}
 
 
@@ -235,10 +248,10 @@ def merge(inputs: list[Any], mode: str = "sum", concat_axis: int = -1,
     """Keras 1 ``merge([a, b], mode=...)``; modern: ``keras.layers.add/concatenate/...``."""
     import keras
 
-    if mode not in _MERGE_MODES:
+    if mode not in MERGE_MODES:
         raise ValueError(f"Invalid value for argument `mode` of `merge`. Expected one of "
-                         f"{tuple(_MERGE_MODES)}. Received: mode={mode!r}")
-    target = _MERGE_MODES[mode]
+                         f"{tuple(MERGE_MODES)}. Received: mode={mode!r}")
+    target = MERGE_MODES[mode]
     warn_at_caller(f"`merge(mode={mode!r})` is Keras 1: use `keras.layers.{target}(...)`.")
     options: dict[str, Any] = {"name": name}
     if mode == "concat":
