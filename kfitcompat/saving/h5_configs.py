@@ -137,7 +137,8 @@ def upgrade_layer_config(layer: dict[str, Any], notes: list[str], major: int = 2
     if cls == "Lambda" and placeholders:
         notes.append(f"{name}: Lambda -> a pass-through placeholder (its function holds no "
                      "weights; the rebuilt model supplies it)")
-        layer["class_name"], layer["config"] = "Identity", {"name": name}
+        kept = {k: config[k] for k in ("batch_input_shape", "dtype") if k in config}
+        layer["class_name"], layer["config"] = "Identity", {"name": name, **kept}
         return layer
     if cls == "Lambda":
         _check_lambda(config, name)
