@@ -44,7 +44,7 @@ PINS = TOOLS / "public_models.toml"
 ATOL = 1e-5
 
 CHILD = r'''
-import json, os, sys, traceback, warnings
+import json, sys, warnings
 warnings.simplefilter("ignore")
 target, spec = sys.argv[1], json.loads(sys.argv[2])
 if target == "tf_keras":
@@ -58,7 +58,6 @@ else:
 import numpy as np
 
 def where(exc):
-    tb = traceback.extract_tb(exc.__traceback__)
     return f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
 
 def inputs(model):
@@ -173,6 +172,7 @@ def run_pin(pin: Pin, work: Path, mirrors: Path | None, timeout: float) -> dict[
             spec["architecture"] = str(base / pin.architecture)
         row[target] = run_target(target, spec, timeout)
     row["kfitcompat_vs_tf_keras"] = compare(base / "kfitcompat.npz", base / "tf_keras.npz")
+    row["keras3_vs_tf_keras"] = compare(base / "keras3.npz", base / "tf_keras.npz")
     return row
 
 
@@ -187,7 +187,8 @@ def print_report(rows: list[dict[str, Any]]) -> None:
         print(f"\n{row['name']} ({row['saved_by']})")
         for target in TARGETS:
             print(f"  {target:<11} {status(row[target])[:200]}")
-        print(f"  kfitcompat vs tf_keras: {row['kfitcompat_vs_tf_keras']}")
+        print(f"  predictions vs tf_keras: kfitcompat {row['kfitcompat_vs_tf_keras']}, "
+              f"keras3 {row['keras3_vs_tf_keras']}")
     print("\nloads and predicts:")
     for target in TARGETS:
         count = sum(status(row[target]) == "ok" for row in rows)
@@ -199,11 +200,17 @@ def print_report(rows: list[dict[str, Any]]) -> None:
           f"loads (missing: {missed or 'none'}); predictions equal on {equal}")
 
 
+def _short(result: dict[str, Any]) -> str:
+    """The error of a failed load or predict, cut to its type and first words."""
+    text = status(result).split(": ", 1)[-1]
+    return "no: " + text[:70].replace("|", "/")
+
+
 def markdown(rows: list[dict[str, Any]]) -> str:
-    lines = ["| file | saved by | Keras 3 | tf_keras 2.21 | kfitcompat | vs tf_keras |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| file | saved by | Keras 3 | tf_keras 2.21 | kfitcompat | kfitcompat's "
+             "predictions vs tf_keras' |", "|---|---|---|---|---|---|"]
     for row in rows:
-        cells = ["yes" if status(row[t]) == "ok" else "no" for t in TARGETS]
+        cells = ["yes" if status(row[t]) == "ok" else _short(row[t]) for t in TARGETS]
         lines.append(f"| {row['name']} | {row['saved_by']} | " + " | ".join(cells)
                      + f" | {row['kfitcompat_vs_tf_keras']} |")
     return "\n".join(lines) + "\n"

@@ -44,15 +44,16 @@ _GROUPED = ("DepthwiseConv2D", "DepthwiseConv1D", "Conv1DTranspose", "Conv2DTran
             "Conv3DTranspose")
 _SEPARABLE = ("SeparableConv1D", "SeparableConv2D")
 
-#: tf.keras 2.x config keys Keras 3's classes no longer take -> the one value Keras 3 computes
-#: with (ANY: the key never changed a loaded model's outputs, e.g. build-time shapes).
+#: Keras 2 / tf.keras 2.x config keys Keras 3's classes no longer take -> the one value Keras 3
+#: computes with (ANY: the key never changed a loaded model's outputs, e.g. build-time shapes;
+#: Keras 3's SpatialDropout layers take no ``trainable``, and have no weights to train).
 TF_KERAS_KEYS: dict[str, dict[str, Any]] = {
     **{cls: {"time_major": False} for cls in _RNN},
     **{cls: {"groups": 1} for cls in _GROUPED},
     **{cls: {"groups": 1, "kernel_initializer": ANY, "kernel_regularizer": ANY,
              "kernel_constraint": ANY} for cls in _SEPARABLE},
     "Embedding": {"input_length": ANY},
-    **{f"SpatialDropout{n}D": {"noise_shape": None} for n in (1, 2, 3)},
+    **{f"SpatialDropout{n}D": {"noise_shape": None, "trainable": ANY} for n in (1, 2, 3)},
     "MultiHeadAttention": {"query_shape": ANY, "key_shape": ANY, "value_shape": ANY},
 }
 

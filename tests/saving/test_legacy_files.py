@@ -524,3 +524,21 @@ def test_weights_file_with_a_layer_count_mismatch_is_named(installed, tmp_path):
     other.load_weights(str(path), True)  # Keras 2's positional by_name
     with h5py.File(path) as f:
         _close(other.layers[0].get_weights()[0], f["a"][f["a"].attrs["weight_names"][0]])
+
+
+def test_keras21_json_and_weights_of_a_text_classifier(installed, tmp_path):
+    """The public chen0040 layout: model.to_json() of a Keras 2.1 Sequential (a list, first
+    layer with batch_input_shape), SpatialDropout1D (Keras 3's takes no `trainable`), an LSTM
+    with Keras 2's default hard_sigmoid; then load_weights of its weights file."""
+    model = tk.Sequential([L.Embedding(40, 8, input_length=7), L.SpatialDropout1D(0.2),
+                           L.LSTM(5, recurrent_activation="hard_sigmoid", dropout=0.2),
+                           L.Dense(2, activation="softmax")])
+    x = _x((4, 7), vocab=40)
+    _trained(model, x)
+    weights = tmp_path / "weights.h5"
+    model.save_weights(weights)
+    text = json.dumps({**_as_list_config(model), "keras_version": "2.1.2",
+                       "backend": "tensorflow"})
+    rebuilt = keras.models.model_from_json(text)
+    rebuilt.load_weights(str(weights))
+    _close(rebuilt.predict(x, verbose=0), model.predict(x, verbose=0))
