@@ -159,7 +159,8 @@ IMPORT_RULES: dict[str, tuple[tuple[str, str], ...]] = {
          f"from {SHIMS} import kfitcompat_image_tf_keras as image"),
     ) + _TFK_K3_MODEL + _TFK_INFRA,
 }
-IMPORT_RULES["keras2-saving->kfitcompat"] = _SAVING_KFITCOMPAT + IMPORT_RULES["keras2->kfitcompat"]
+IMPORT_RULES["keras2-saving->kfitcompat"] = (_SAVING_KFITCOMPAT
+                                             + IMPORT_RULES["keras2->kfitcompat"])
 IMPORT_RULES["keras2-saving->tf_keras"] = _SAVING_TF_KERAS + IMPORT_RULES["keras2->tf_keras"]
 
 _DATA_UTILS = "tests/keras/utils/data_utils_test.py"
@@ -228,9 +229,10 @@ SUITES: tuple[Suite, ...] = (
            Target("tf_keras 2.21", "keras2-saving->tf_keras", legacy=True)),
           exclude={f"tests/test_model_saving.py::{name}": _KERAS2_SAVING_MOCKS for name in (
               "test_sequential_model_saving", "test_sequential_model_saving_2",
+              "test_functional_model_saving",
               "test_save_load_weights_gcs", "test_saving_overwrite_option",
               "test_saving_overwrite_option_gcs")},
-          expected=None),
+          expected=90),  # 30 functions; 69 GPU-only cases skip on a CPU
     Suite("tf-keras-2.21.0", "tf-keras", ("tf_keras/preprocessing/image_test.py",),
           ("tf_keras/preprocessing/image_test.py",),
           (Target("tf_keras 2.21", "tfk->tf_keras", legacy=True),

@@ -40,8 +40,18 @@ def _custom_objects(specs: list[str]) -> dict[str, Any]:
 def convert(old: str, new: str, weights_only: bool = False, architecture: str | None = None,
             custom_objects: dict[str, Any] | None = None, safe_mode: bool = True
             ) -> list[str]:
-    """Write the legacy model file ``old`` as the Keras 3 file ``new`` (``.keras``, or
-    ``.weights.h5`` with ``weights_only``); returns one line per change.
+    """Write the legacy model file ``old`` as the Keras 3 file ``new``.
+
+    Args:
+        old: a Keras 1/2 or tf.keras ``.h5`` (a weights file with ``architecture``).
+        new: the file to write: ``.keras``, or ``.weights.h5`` with ``weights_only``.
+        weights_only: write only the weights (Keras 3's format), for a model rebuilt in code.
+        architecture: the model's ``to_json()`` file, for a weights-only ``old``.
+        custom_objects: classes and functions the file names that Keras does not define.
+        safe_mode: as Keras 3's; ``False`` builds ``Lambda`` layers from their bytecode.
+
+    Returns:
+        One line per change made to read ``old``.
 
     Raises:
         ValueError: a file name Keras 3 does not write, or a file with nothing to convert.

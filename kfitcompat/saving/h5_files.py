@@ -129,58 +129,74 @@ def _origin(group: Any) -> tuple[int, str | None]:
     return keras_major(version), None if backend is None else _text(backend)
 
 
-def load_weights_into(model: Any, f: Any, by_name: bool = False, skip_mismatch: bool = False
-                      ) -> list[str]:
+def load_weights_into(model: Any, f: Any, by_name: bool = False, skip_mismatch: bool = False,
+                      reshape: bool = False) -> list[str]:
     """Put the weights of the legacy file ``f`` into ``model`` with Keras 2's rules (by layer
-    order, or by layer name), converting legacy layouts; one line per conversion."""
+    order, or by layer name; ``reshape``: a kernel of the same size takes the layer's shape),
+    converting legacy layouts; one line per conversion. Errors use Keras 2's wording."""
     group = weights_group(f)
     major, backend = _origin(group)
-    saved = [(name, arrays) for name, arrays in saved_layers(group)]
+    saved = saved_layers(group)
     notes: list[str] = []
     if by_name:
         index: dict[str, list[Any]] = {}
         for layer in model.layers:
             index.setdefault(layer.name, []).append(layer)
-        pairs = [(layer, name, arrays) for name, arrays in saved
+        pairs = [(k, layer, name, arrays) for k, (name, arrays) in enumerate(saved)
                  for layer in index.get(name, [])]
     else:
         layers = [layer for layer in model.layers if legacy_weights(layer)]
         saved = [(name, arrays) for name, arrays in saved if arrays]
         if len(layers) != len(saved):
             raise ValueError(
-                f"The weights file lists {len(saved)} layers with weights; the model has "
-                f"{len(layers)} ({', '.join(layer.name for layer in layers)}). Load by layer "
-                "name with model.load_weights(file, by_name=True), or build the model the "
-                "file was saved from.")
-        pairs = [(layer, name, arrays) for layer, (name, arrays) in zip(layers, saved)]
-    for layer, name, arrays in pairs:
-        _assign(layer, name, arrays, major, backend, skip_mismatch, notes)
+                f"You are trying to load a weight file containing {len(saved)} layers into "
+                f"a model with {len(layers)} layers ({', '.join(x.name for x in layers)}). "
+                "Load by layer name with model.load_weights(file, by_name=True), or build "
+                "the model the file was saved from.")
+        pairs = [(k, layer, name, arrays)
+                 for k, (layer, (name, arrays)) in enumerate(zip(layers, saved))]
+    for k, layer, name, arrays in pairs:
+        _assign(k, layer, name, arrays, (major, backend), skip_mismatch, reshape, notes)
     _top_level(group, notes)
     return notes
 
 
-def _assign(layer: Any, saved_name: str, arrays: list[np.ndarray], major: int,
-            backend: str | None, skip_mismatch: bool, notes: list[str]) -> None:
+def _mismatch(k: int, layer: Any, saved_name: str, variables: list[Any],
+              values: list[np.ndarray], reshape: bool
+              ) -> tuple[str | None, str, list[np.ndarray]]:
+    """(what does not fit, in Keras 2's words, or None; its kind; the values, reshaped if
+    asked)."""
+    where = f"Layer #{k} (named `{layer.name}`" + (
+        f"; `{saved_name}` in the file" if saved_name != layer.name else "") + ")"
+    if len(values) != len(variables):
+        return (f"{where} expects {len(variables)} weight(s), but the saved weights have "
+                f"{len(values)} element(s) (shapes {[v.shape for v in values]})",
+                "number of weights", values)
+    fitted = []
+    for variable, value in zip(variables, values):
+        shape = tuple(variable.shape)
+        if shape != value.shape and reshape and value.size == int(np.prod(shape)):
+            value = value.reshape(shape)
+        if shape != value.shape:
+            return (f"{where}: weight `{variable.path}` has shape {shape}, but the saved "
+                    f"weight has shape {value.shape}", "shape", values)
+        fitted.append(value)
+    return None, "", fitted
+
+
+def _assign(k: int, layer: Any, saved_name: str, arrays: list[np.ndarray],
+            origin: tuple[int, str | None], skip_mismatch: bool, reshape: bool,
+            notes: list[str]) -> None:
     variables = legacy_weights(layer)
     try:
-        values, done = convert_weights(layer, list(arrays), major, backend)
+        values, done = convert_weights(layer, list(arrays), *origin)
     except ValueError as exc:
         raise LegacyFileError(str(exc)) from None
-    where = f"layer `{layer.name}`" + (f" (`{saved_name}` in the file)"
-                                       if saved_name != layer.name else "")
-    problem = None
-    if len(values) != len(variables):
-        problem = (f"{where} has {len(variables)} weights; the file has {len(values)} "
-                   f"({', '.join(str(v.shape) for v in values)})")
-    else:
-        for variable, value in zip(variables, values):
-            if tuple(variable.shape) != value.shape:
-                problem = (f"{where}: weight `{variable.path}` has shape "
-                           f"{tuple(variable.shape)}; the file's has {value.shape}")
-                break
+    problem, kind, values = _mismatch(k, layer, saved_name, variables, values, reshape)
     if problem is not None:
         if skip_mismatch:
-            warnings.warn(f"Skipped {problem}.", UserWarning, stacklevel=4)
+            warnings.warn(f"Skipping loading weights of layer `{layer.name}` due to mismatch "
+                          f"in {kind}: {problem}.", UserWarning, stacklevel=5)
             return
         raise ValueError(problem + ".")
     for variable, value in zip(variables, values):

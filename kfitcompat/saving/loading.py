@@ -68,8 +68,23 @@ def _check_classes(config: dict[str, Any], custom_objects: dict[str, Any]) -> No
 def build_legacy_model(config: dict[str, Any], keras_version: Any = "2",
                        custom_objects: dict[str, Any] | None = None, safe_mode: bool = True,
                        lambda_placeholders: bool = False) -> tuple[Any, list[str]]:
-    """The Keras 3 model a legacy ``{"class_name", "config"}`` describes, and the changes
-    (``lambda_placeholders``: see :func:`~.h5_configs.upgrade_model_config`)."""
+    """The Keras 3 model a legacy model config describes (``model.to_json()`` of Keras 1/2
+    or tf.keras, or a file's ``model_config``), built with Keras 2's meaning; no weights.
+
+    Args:
+        config: ``{"class_name", "config"}`` as the legacy Keras saved it.
+        keras_version: the ``keras_version`` saved with it (``"1.2.2"``, ``"2.2.4"``, ...).
+        custom_objects: classes and functions the config names that Keras does not define.
+        safe_mode: as Keras 3's; ``False`` builds ``Lambda`` layers from their bytecode.
+        lambda_placeholders: every ``Lambda`` becomes a pass-through ``Identity`` (to
+            convert weights only).
+
+    Returns:
+        ``(model, changes)``.
+
+    Raises:
+        LegacyFileError: a layer no loader can build (named, with the remedy).
+    """
     import keras
 
     from .. import _keras_private
@@ -136,9 +151,24 @@ def compile_legacy_model(model: Any, training_config: dict[str, Any], f: Any,
 def load_legacy_model(filepath: Any, custom_objects: dict[str, Any] | None = None,
                       compile: bool = True, safe_mode: bool = True  # noqa: A002
                       ) -> tuple[Any, list[str]]:
-    """A Keras 1/2 or tf.keras ``.h5`` model file as a Keras 3 model (Keras 2's meaning), and
-    one line per change. Modern: ``keras.saving.load_model('model.keras')`` of a converted
-    file (``kfitcompat convert``)."""
+    """A Keras 1/2 or tf.keras ``.h5`` model file as a Keras 3 model, with Keras 2's meaning.
+
+    What ``keras.models.load_model('model.h5')`` runs after ``install()``. Modern:
+    ``keras.saving.load_model('model.keras')`` of the file ``kfitcompat convert`` writes.
+
+    Args:
+        filepath: the file: a path, an open ``h5py.File`` or a binary stream.
+        custom_objects: classes and functions the file names that Keras does not define.
+        compile: compile the model from the file's training config (optimizer with Keras 2's
+            ``lr`` / ``decay``, its saved state).
+        safe_mode: as Keras 3's; ``False`` builds ``Lambda`` layers from their bytecode.
+
+    Returns:
+        ``(model, changes)``: the Keras 3 model and one line per change made to read it.
+
+    Raises:
+        LegacyFileError: a layer no loader can build (named, with the remedy).
+    """
     from ..install import install
 
     with install(), open_h5(filepath) as f:
@@ -186,8 +216,8 @@ def load_model(original: Callable[..., Any]) -> Callable[..., Any]:
 def load_weights(original: Callable[..., Any]) -> Callable[..., Any]:
     """``Model.load_weights`` that reads a Keras 1/2 or tf.keras weights (or model) ``.h5``
     file with Keras 2's signature ``load_weights(filepath, by_name=False,
-    skip_mismatch=False)`` and conversions; ``.keras`` and ``.weights.h5`` files go to Keras
-    3's method unchanged."""
+    skip_mismatch=False, reshape=False)`` and conversions; ``.keras`` and ``.weights.h5``
+    files go to Keras 3's method unchanged."""
 
     def load_weights(self: Any, filepath: Any, *args: Any, **kwargs: Any) -> Any:
         if not is_legacy_weights_path(filepath):
@@ -196,7 +226,7 @@ def load_weights(original: Callable[..., Any]) -> Callable[..., Any]:
         unknown = set(kwargs) - {"by_name", "skip_mismatch", "reshape"}
         if unknown or set(options) & set(kwargs):
             raise TypeError(f"load_weights() of a Keras 2 .h5 file takes (filepath, by_name, "
-                            f"skip_mismatch); received {sorted(unknown or kwargs)}")
+                            f"skip_mismatch, reshape); received {sorted(unknown or kwargs)}")
         options.update(kwargs)
         if options.get("skip_mismatch") and not options.get("by_name"):
             raise ValueError("load_weights(skip_mismatch=True) needs by_name=True for a "
@@ -205,7 +235,8 @@ def load_weights(original: Callable[..., Any]) -> Callable[..., Any]:
 
         with install(), open_h5(filepath) as f:
             notes = load_weights_into(self, f, by_name=bool(options.get("by_name")),
-                                      skip_mismatch=bool(options.get("skip_mismatch")))
+                                      skip_mismatch=bool(options.get("skip_mismatch")),
+                                      reshape=bool(options.get("reshape")))
         _warn_loaded(filepath, notes)
         return None
 

@@ -519,7 +519,8 @@ def test_weights_file_with_a_layer_count_mismatch_is_named(installed, tmp_path):
     model = tk.Sequential([L.Dense(2, input_shape=(3,), name="a"), L.Dense(1, name="b")])
     model.save_weights(path)
     other = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="a")])
-    with pytest.raises(ValueError, match=r"lists 2 layers.*has 1 \(a\).*by_name=True"):
+    with pytest.raises(ValueError, match=r"containing 2 layers into a model with 1 layers "
+                       r"\(a\).*by_name=True"):
         other.load_weights(str(path))
     other.load_weights(str(path), True)  # Keras 2's positional by_name
     with h5py.File(path) as f:
@@ -542,3 +543,27 @@ def test_keras21_json_and_weights_of_a_text_classifier(installed, tmp_path):
     rebuilt = keras.models.model_from_json(text)
     rebuilt.load_weights(str(weights))
     _close(rebuilt.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_load_weights_by_name_skip_mismatch_and_reshape_as_keras2(installed, tmp_path):
+    """Keras 2's load_weights(filepath, by_name, skip_mismatch, reshape): a layer of another
+    shape is skipped with a warning; reshape=True fits a kernel of the same size."""
+    source = tk.Sequential([L.Dense(2, input_shape=(3,), name="rick"), L.Dense(3, name="morty")])
+    path = tmp_path / "w.h5"
+    source.save_weights(path)
+    wider = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="rick"),
+                              keras.layers.Dense(4, name="morty")])
+    before = wider.layers[1].get_weights()[0]
+    with pytest.warns(UserWarning, match=r"Skipping loading weights of layer `morty` due to "
+                                         r"mismatch in shape"):
+        wider.load_weights(str(path), by_name=True, skip_mismatch=True)
+    _close(wider.layers[0].get_weights()[0], source.layers[0].get_weights()[0])
+    _close(wider.layers[1].get_weights()[0], before)
+    conv = keras.Sequential([keras.Input((1, 1, 3)), keras.layers.Conv2D(2, 1, name="rick"),
+                             keras.layers.Conv2D(3, 1, name="morty")])
+    with pytest.raises(ValueError, match=r"has shape \(1, 1, 3, 2\), but the saved weight has "
+                                         r"shape \(3, 2\)"):
+        conv.load_weights(str(path))
+    conv.load_weights(str(path), False, False, True)  # Keras 2's positional reshape
+    x = _x((2, 3))
+    _close(conv.predict(x[:, None, None, :], verbose=0)[:, 0, 0], source.predict(x, verbose=0))
