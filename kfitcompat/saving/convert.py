@@ -59,10 +59,9 @@ def convert(old: str, new: str, weights_only: bool = False, architecture: str | 
     """
     import json
 
-    from ..install import install
     from .h5_configs import keras_major
     from .h5_files import file_json, load_weights_into, open_h5, weights_group
-    from .loading import build_legacy_model, compile_legacy_model
+    from .loading import build_legacy_model, compile_legacy_model, installed
 
     suffix = ".weights.h5" if weights_only else ".keras"
     if not new.endswith(suffix):
@@ -71,7 +70,7 @@ def convert(old: str, new: str, weights_only: bool = False, architecture: str | 
                          ").")
     if not os.path.isfile(old):
         raise ValueError(f"Invalid value for OLD: {old!r} is not a file.")
-    with install(), open_h5(old) as f:
+    with installed(), open_h5(old) as f:
         if architecture is not None:
             with open(architecture, encoding="utf-8") as text:
                 config = json.loads(text.read())

@@ -28,8 +28,17 @@ from .h5_files import (
 )
 from .h5_optimizer import restore_optimizer_state
 
-__all__ = ["LegacyFileWarning", "build_legacy_model", "compile_legacy_model",
+__all__ = ["LegacyFileWarning", "build_legacy_model", "compile_legacy_model", "installed",
            "load_legacy_model", "load_model", "load_weights", "model_from_json"]
+
+
+def installed() -> Any:
+    """``kfitcompat.install()`` for the duration of a load (the optimizer, loss and Keras 1
+    layer tables are its rows); a no-op if already installed. Reached through the package:
+    importing the ``kfitcompat.install`` submodule directly would shadow the function."""
+    import kfitcompat
+
+    return kfitcompat.install()
 
 
 class LegacyFileWarning(UserWarning):
@@ -169,9 +178,7 @@ def load_legacy_model(filepath: Any, custom_objects: dict[str, Any] | None = Non
     Raises:
         LegacyFileError: a layer no loader can build (named, with the remedy).
     """
-    from ..install import install
-
-    with install(), open_h5(filepath) as f:
+    with installed(), open_h5(filepath) as f:
         config = file_json(f, "model_config")
         if config is None:
             raise LegacyFileError(f"{filepath}: no model in this file (a weights file: build "
@@ -231,9 +238,7 @@ def load_weights(original: Callable[..., Any]) -> Callable[..., Any]:
         if options.get("skip_mismatch") and not options.get("by_name"):
             raise ValueError("load_weights(skip_mismatch=True) needs by_name=True for a "
                              "Keras 2 .h5 file (as in Keras 2).")
-        from ..install import install
-
-        with install(), open_h5(filepath) as f:
+        with installed(), open_h5(filepath) as f:
             notes = load_weights_into(self, f, by_name=bool(options.get("by_name")),
                                       skip_mismatch=bool(options.get("skip_mismatch")),
                                       reshape=bool(options.get("reshape")))
@@ -261,9 +266,7 @@ def model_from_json(original: Callable[..., Any]) -> Callable[..., Any]:
             return original(json_string, custom_objects=custom_objects)
         if not _legacy_json(config):
             return original(json_string, custom_objects=custom_objects)
-        from ..install import install
-
-        with install():
+        with installed():
             model, notes = build_legacy_model(config, config.get("keras_version", "2"),
                                               custom_objects, safe_mode=True)
         _warn_loaded("the JSON", notes)

@@ -115,3 +115,18 @@ def test_bad_input_is_named(tmp_path, capsys, args, message):
     err = capsys.readouterr().err
     assert err.startswith("kfitcompat convert: ") and __import__("re").search(message, err), err
     assert not (tmp_path / "new.keras").exists()
+
+
+@pytest.mark.slow
+def test_install_still_callable_after_a_conversion(tmp_path):
+    """convert() installs for its duration; afterwards `kfitcompat.install` is still the
+    function (a direct import of the submodule would have shadowed it)."""
+    model = tk.Sequential([L.Dense(1, input_shape=(2,))])
+    model.save(tmp_path / "old.h5")
+    code = ("import sys\nfrom kfitcompat.saving.convert import convert\n"
+            "convert(sys.argv[1], sys.argv[2])\nimport kfitcompat\n"
+            "with kfitcompat.install():\n    print('installed')\n")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "old.h5"),
+                          str(tmp_path / "new.keras")], capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0 and "installed" in out.stdout, out.stderr[-2000:]
