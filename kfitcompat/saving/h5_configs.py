@@ -417,14 +417,15 @@ def foreign_lambda(code: Any) -> bool:
 
 
 def _check_lambda(config: dict[str, Any], name: str) -> None:
-    function = config.get("function")
-    if config.get("function_type", "lambda") != "lambda" or not isinstance(function, list) \
-            or not function:
-        return
-    if foreign_lambda(function[0]):
-        version = ".".join(map(str, sys.version_info[:2]))
-        raise LegacyFileError(
-            f"Layer `{name}` is a Lambda whose Python bytecode was saved by another Python "
-            f"version than this one ({version}); no loader can run it. Rebuild the "
-            "architecture in code (the Lambda's function written out), then load the "
-            "weights: model.load_weights(file) (add by_name=True if layers differ).")
+    """Refuse bytecode another Python wrote, in the function or the output shape function."""
+    saved = [(config.get("function"), config.get("function_type", "lambda")),
+             (config.get("output_shape"), config.get("output_shape_type", "raw"))]
+    for function, kind in saved:
+        if kind == "lambda" and isinstance(function, list) and function and \
+                foreign_lambda(function[0]):
+            version = ".".join(map(str, sys.version_info[:2]))
+            raise LegacyFileError(
+                f"Layer `{name}` is a Lambda whose Python bytecode was saved by another "
+                f"Python version than this one ({version}); no loader can run it. Rebuild "
+                "the architecture in code (the Lambda's function written out), then load the "
+                "weights: model.load_weights(file) (add by_name=True if layers differ).")

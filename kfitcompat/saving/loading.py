@@ -192,14 +192,18 @@ def load_legacy_model(filepath: Any, custom_objects: dict[str, Any] | None = Non
     return model, notes
 
 
-def _warn_loaded(what: Any, notes: list[str]) -> None:
+def _warn_loaded(what: str, notes: list[str], remedy: str) -> None:
+    """One warning per legacy load that changed something: how many changes, the first
+    ones, and how to write the file once for Keras 3 (``remedy``)."""
     if notes:
-        name = os.fspath(what) if isinstance(what, (str, os.PathLike)) else "the file"
         shown = "; ".join(notes[:3]) + ("; ..." if len(notes) > 3 else "")
-        warn_at_caller(f"{name} was saved by Keras 1/2 or tf.keras and was read with Keras 2's "
-                       f"meaning ({len(notes)} change(s): {shown}). `kfitcompat convert "
-                       f"{name} NEW.keras` writes it once as a file Keras 3 loads alone.",
+        warn_at_caller(f"{what} was saved by Keras 1/2 or tf.keras and was read with Keras 2's "
+                       f"meaning ({len(notes)} change(s): {shown}). {remedy}",
                        LegacyFileWarning)
+
+
+def _name(filepath: Any) -> str:
+    return os.fspath(filepath) if isinstance(filepath, (str, os.PathLike)) else "OLD.h5"
 
 
 def load_model(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -212,7 +216,9 @@ def load_model(original: Callable[..., Any]) -> Callable[..., Any]:
             return original(filepath, custom_objects=custom_objects, compile=compile,
                             safe_mode=safe_mode)
         model, notes = load_legacy_model(filepath, custom_objects, compile, safe_mode)
-        _warn_loaded(filepath, notes)
+        name = _name(filepath)
+        _warn_loaded(name, notes, f"`kfitcompat convert {name} NEW.keras` writes it once as "
+                     "a file Keras 3 loads alone.")
         return model
 
     load_model.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
@@ -242,7 +248,8 @@ def load_weights(original: Callable[..., Any]) -> Callable[..., Any]:
             notes = load_weights_into(self, f, by_name=bool(options.get("by_name")),
                                       skip_mismatch=bool(options.get("skip_mismatch")),
                                       reshape=bool(options.get("reshape")))
-        _warn_loaded(filepath, notes)
+        _warn_loaded(_name(filepath), notes, "`model.save_weights('NEW.weights.h5')` after "
+                     "this load writes the weights once for Keras 3's load_weights.")
         return None
 
     load_weights.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
@@ -269,7 +276,8 @@ def model_from_json(original: Callable[..., Any]) -> Callable[..., Any]:
         with installed():
             model, notes = build_legacy_model(config, config.get("keras_version", "2"),
                                               custom_objects, safe_mode=True)
-        _warn_loaded("the JSON", notes)
+        _warn_loaded("This model.to_json()", notes, "`kfitcompat convert WEIGHTS.h5 "
+                     "NEW.keras --architecture MODEL.json` writes the model once for Keras 3.")
         return model
 
     model_from_json.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]

@@ -199,3 +199,11 @@ def test_keras1_regularizers_and_constraints():
                                                      "config": {"l1": 0.0, "l2": 0.01}}
     assert dense["config"]["kernel_constraint"] == {"class_name": "MaxNorm",
                                                     "config": {"max_value": 2, "axis": 0}}
+
+
+def test_a_foreign_output_shape_lambda_is_refused_too():
+    config = _sequential({"class_name": "Lambda", "config": {
+        "name": "crop", "function": "crop_fn", "function_type": "raw",
+        "output_shape": ["4wEAAAAAAAAAAQ==", None, None], "output_shape_type": "lambda"}})
+    with pytest.raises(LegacyFileError, match="`crop`.*another Python version"):
+        upgrade_model_config(config)
