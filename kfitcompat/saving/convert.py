@@ -89,7 +89,15 @@ def convert(old: str, new: str, weights_only: bool = False, architecture: str | 
                              "as it is.")
         model, notes = build_legacy_model(config, version, custom_objects, safe_mode,
                                           lambda_placeholders=weights_only)
-        notes += load_weights_into(model, f)
+        try:
+            notes += load_weights_into(model, f)
+        except ValueError as exc:
+            if not any("pass-through placeholder" in note for note in notes):
+                raise
+            raise ValueError(
+                f"{exc} A Lambda this conversion replaced by a pass-through changed the shape "
+                "of its input. Rebuild the model in code, then (after kfitcompat.install()) "
+                f"model.load_weights('{old}') and model.save_weights('{new}').") from None
         training_config = file_json(f, "training_config")
         if not weights_only and training_config is not None and architecture is None:
             notes += compile_legacy_model(model, training_config, f, custom_objects)
