@@ -567,3 +567,16 @@ def test_load_weights_by_name_skip_mismatch_and_reshape_as_keras2(installed, tmp
     conv.load_weights(str(path), False, False, True)  # Keras 2's positional reshape
     x = _x((2, 3))
     _close(conv.predict(x[:, None, None, :], verbose=0)[:, 0, 0], source.predict(x, verbose=0))
+
+
+def test_tf_keras_spelling_of_the_loaders(installed, list_config_file):
+    """`tf.keras.models.load_model` / `model_from_json` (a tf.keras 2.x script on TF 2.21,
+    where tf.keras is Keras 3) read legacy files too."""
+    import tensorflow as tf
+
+    path, source = list_config_file
+    x = _x((3, 4))
+    _close(tf.keras.models.load_model(path).predict(x, verbose=0), _oracle(path, x))
+    rebuilt = tf.keras.models.model_from_json(source.to_json())
+    rebuilt.load_weights(str(path))
+    _close(rebuilt.predict(x, verbose=0), source.predict(x, verbose=0))
