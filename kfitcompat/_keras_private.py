@@ -22,6 +22,12 @@ Touchpoints (all checked against Keras 3.15.1 and TensorFlow 2.21):
 * ``Model._eval_epoch_iterator``: dropped when ``fit`` raises (Keras 3 drops it on success).
 * ``Model._initial_epoch``: the epoch ``BackupAndRestore`` restored; forgotten after the
   first of the one-epoch ``fit`` calls that run a ``Sequence`` of changing length.
+* ``keras.src.saving.serialization_lib.SafeModeScope``: a legacy ``.h5`` file's ``Lambda``
+  layers are built under the ``safe_mode`` the caller gave ``load_model`` (as Keras 3's own
+  ``.h5`` loader does).
+* ``keras.src.legacy.saving.saving_utils.compile_args_from_training_config``: the
+  ``compile()`` arguments of a legacy file's training config (losses and metrics in every
+  nesting tf.keras saved).
 * the text of Keras 3's "Your input ran out of data" warning: filtered during kfitcompat's
   calls, which report exhaustion with tf.keras' text.
 * ``Operation._inbound_nodes`` and ``Operation._get_node_attribute_at_index`` (what Keras
@@ -48,11 +54,13 @@ __all__ = [
     "K3_RAN_OUT",
     "KerasPrivateAPIWarning",
     "clear_symbolic_build",
+    "compile_args_from_training_config",
     "distribute_strategy",
     "drop_eval_iterator",
     "forget_restored_epoch",
     "functional_class",
     "monitor_callback_class",
+    "safe_mode_scope",
     "has_symbolic_build_override",
     "in_multi_worker_mode",
     "set_symbolic_build",
@@ -224,3 +232,20 @@ def losses_module() -> ModuleType:
     import keras
 
     return sys.modules[keras.losses.get.__module__]
+
+
+def safe_mode_scope(safe_mode: bool) -> Any:
+    """A context in which Keras builds ``Lambda`` layers only if ``safe_mode`` is False
+    (Keras 3's ``SafeModeScope``, which its own legacy ``.h5`` loader enters)."""
+    from keras.src.saving import serialization_lib
+
+    return serialization_lib.SafeModeScope(safe_mode)
+
+
+def compile_args_from_training_config(training_config: dict[str, Any],
+                                      custom_objects: dict[str, Any] | None) -> dict[str, Any]:
+    """``compile()`` keyword arguments from a legacy file's ``training_config`` (optimizer,
+    losses and metrics as Keras 2 / tf.keras nested them), by Keras 3's legacy loader."""
+    from keras.src.legacy.saving import saving_utils
+
+    return saving_utils.compile_args_from_training_config(training_config, custom_objects)

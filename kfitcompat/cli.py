@@ -5,6 +5,8 @@
 * ``kfitcompat demo``: train a Keras 2-style script on an embedded image dataset.
 * ``kfitcompat check PATH...``: list legacy Keras training code; exit 1 if any is found.
 * ``kfitcompat migrate PATH... [--diff | --write] [--target keras3|kfitcompat]``.
+* ``kfitcompat convert OLD.h5 NEW.keras [--weights-only]``: a legacy model file as a native
+  Keras 3 file.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("script", help="the script (as `python script.py`), or -m MODULE")
     run.add_argument("args", nargs=argparse.REMAINDER, help="passed to the script as sys.argv")
     sub.add_parser("version", help="print the version")
+    sub.add_parser("convert", help="write a Keras 1/2 or tf.keras .h5 file as a Keras 3 file",
+                   add_help=False, usage="kfitcompat convert OLD.h5 NEW.keras [--weights-only]")
     check = sub.add_parser("check", help="report legacy Keras calls (exit 1 if any)")
     _source_options(check)
     check.add_argument("--format", choices=["text", "json"], default="text",
@@ -112,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
         from .demo import main as demo_main
 
         return demo_main(argv[1:])
+    if argv[:1] == ["convert"]:  # its own parser: kfitcompat/saving/convert.py
+        from .saving.convert import main as convert_main
+
+        return convert_main(argv[1:])
     if argv[:1] == ["run"] and len(argv) > 1 and argv[1] not in ("-h", "--help"):
         from .run import run_script
 

@@ -219,6 +219,22 @@ def _keras2_rows() -> list[SurfaceRow]:
     return rows
 
 
+def _saving_rows() -> list[SurfaceRow]:
+    """Legacy model files (:mod:`kfitcompat.saving`): Keras 1/2 and tf.keras ``.h5`` and JSON;
+    every other file reaches Keras 3's function unchanged."""
+    where = ("keras.models", "keras.saving", "tensorflow.keras.models")
+    rows = [SurfaceRow(module, "load_model", WRAP, "kfitcompat.saving.loading:load_model",
+                       "Keras 1/2, tf.keras .h5 model files") for module in where]
+    rows += [SurfaceRow(module, "model_from_json", WRAP,
+                        "kfitcompat.saving.loading:model_from_json",
+                        "Keras 1/2, tf.keras model.to_json()")
+             for module in ("keras.models", "tensorflow.keras.models")]
+    rows.append(SurfaceRow("keras.Model", "load_weights", WRAP,
+                           "kfitcompat.saving.loading:load_weights",
+                           "Keras 2 .h5 weights: by_name=, Keras 1/cuDNN layouts"))
+    return rows
+
+
 #: Owner paths of Keras classes and modules that are not public (found through
 #: :mod:`kfitcompat._keras_private`).
 FUNCTIONAL = "<keras functional model class>"
@@ -238,6 +254,7 @@ SURFACE: tuple[SurfaceRow, ...] = (
                "Keras 2's dtype= argument and float32 output"),
     *_image_rows(),
     *_keras2_rows(),
+    *_saving_rows(),
 )
 
 

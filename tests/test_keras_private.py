@@ -129,3 +129,30 @@ def test_keras3_keeps_a_tf_keras_2_copy_of_the_legacy_modules():
     for where in ("backend:rnn", "backend:ctc_decode", "preprocessing.text:Tokenizer",
                   "preprocessing.sequence:TimeseriesGenerator"):
         assert callable(private.legacy_name(where)), f"{VERSION}: {where} moved"
+
+
+def test_safe_mode_scope_decides_whether_a_lambda_is_built():
+    """``SafeModeScope``: the scope Keras 3's legacy .h5 loader builds Lambda layers under."""
+    import base64
+    import marshal
+
+    code = base64.b64encode(marshal.dumps((lambda x: x + 1).__code__)).decode()
+    config = {"name": "f", "function": {"class_name": "__lambda__", "config": {
+        "code": code, "defaults": None, "closure": None}}}
+    with private.safe_mode_scope(True), pytest.raises(ValueError, match="safe_mode=False"):
+        keras.layers.Lambda.from_config(dict(config))
+    with private.safe_mode_scope(False):
+        layer = keras.layers.Lambda.from_config(dict(config))
+    assert float(layer(keras.ops.ones(()))) == 2.0, VERSION
+
+
+def test_compile_args_from_training_config_reads_tf_keras_nesting():
+    """Keras 3's legacy reader of a training config: per-output metrics as tf.keras nested
+    them, the optimizer, the loss."""
+    config = {"optimizer_config": {"class_name": "SGD", "config": {"learning_rate": 0.5}},
+              "loss": "mean_squared_error", "loss_weights": None,
+              "metrics": [[{"class_name": "MeanMetricWrapper", "config": {
+                  "name": "acc", "dtype": "float32", "fn": "binary_accuracy"}}]]}
+    args = private.compile_args_from_training_config(config, {})
+    assert set(args) >= {"optimizer", "loss", "metrics", "loss_weights"}, VERSION
+    assert float(args["optimizer"].learning_rate) == 0.5, VERSION

@@ -259,8 +259,20 @@ SEQUENCE_CASES = [
         model.save_weights("w.weights.h5")
         best = load_model('best-model.keras')
         model.load_weights("w.weights.h5")
+        # kfitcompat: a Keras 2 file: run `kfitcompat convert keras2-model.h5 keras2-model.keras` once and load 'keras2-model.keras' (kfitcompat.install() reads the .h5 as it is)
         other = keras.models.load_model('keras2-model.h5')
         """), id="h5-loads-follow-the-saves"),
+    pytest.param(
+        _d("""
+        model = load_model('carnd.h5', custom_objects={'f': f})
+        model.load_weights(filepath="imagenet.hdf5", by_name=True)
+        """),
+        _d("""
+        # kfitcompat: a Keras 2 file: run `kfitcompat convert carnd.h5 carnd.keras` once and load 'carnd.keras' (kfitcompat.install() reads the .h5 as it is)
+        model = load_model('carnd.h5', custom_objects={'f': f})
+        # kfitcompat: a Keras 2 file: run `kfitcompat convert imagenet.hdf5 imagenet.weights.h5 --weights-only` once and load 'imagenet.weights.h5' (a file of weights only: add `--architecture model.json`, the model's to_json()) (kfitcompat.install() reads the .h5 as it is)
+        model.load_weights(filepath="imagenet.hdf5", by_name=True)
+        """), id="legacy-model-file"),
     pytest.param(
         "model = Model(input=inputs, output=conv10)\n",
         "model = Model(inputs=inputs, outputs=conv10)\n", id="model-input-output"),
@@ -435,6 +447,8 @@ CASES += [
 ]
 
 MUST_NOT_CHANGE = [
+    pytest.param("m = load_model('m.keras')\nm.load_weights('w.weights.h5')\n"
+                 "n = load_model(path)\n", id="keras3-model-files"),
     pytest.param("model.fit(x, y, epochs=3, batch_size=32)\n", id="modern-fit"),
     pytest.param("opt = keras.optimizers.Adam(learning_rate=1e-3)\n", id="modern-optimizer"),
     pytest.param("df.fit_transform(x)\nresult = obj.fit(a, b)\n", id="other-fit-methods"),
@@ -717,7 +731,7 @@ def test_every_reported_rule_is_registered_by_one_family():
 
     families = set(REGISTRY.rules.values())
     assert families == {"api_table", "backend", "callbacks", "history", "image", "imports",
-                        "layers", "methods", "optimizers"}
+                        "layers", "methods", "optimizers", "saving"}
     outside = {"install", "augment-layers", "augment-layers-kept"}  # whole-module steps
     reported = set()
     for script in sorted((Path(__file__).parent / "migrate_scripts").glob("*.py")):

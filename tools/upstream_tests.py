@@ -12,7 +12,10 @@ Pillow, NumPy), once against the legacy implementation and once against kfitcomp
    ``kfitcompat.install()``, and against ``tf_keras`` 2.21 (the legacy oracle).
 3. Keras 2.3.1 ``tests/keras/legacy/interface_test.py`` (Keras 1 layer signatures through
    Keras 2's legacy interfaces): against Keras 3 after ``kfitcompat.install()`` and tf_keras;
-4. tf-keras v2.21.0 ``tf_keras/preprocessing/image_test.py``: against the installed ``tf_keras``;
+4. Keras 2.3.1 ``tests/test_model_saving.py`` (``save_model`` / ``load_model`` /
+   ``load_weights`` of ``.h5`` files): against Keras 3 after ``kfitcompat.install()`` and
+   tf_keras;
+5. tf-keras v2.21.0 ``tf_keras/preprocessing/image_test.py``: against the installed ``tf_keras``;
    with the image module taken from ``tensorflow.keras.preprocessing.image`` after
    ``kfitcompat.install()``; and with ``kfitcompat.image`` at ``profile="tf_keras"``.
 
@@ -127,6 +130,25 @@ _TFK_K3_MODEL: tuple[tuple[str, str], ...] = (  # the model that consumes our it
     (r"from tf_keras\.engine import sequential", "from keras import models as sequential"),
 )
 
+# tests/test_model_saving.py: Keras 2 internals only its excluded or GPU-only tests use, and
+# K.tensorflow_backend._get_available_gpus() evaluated at import (a CPU run: no GPU)
+_SAVING_KFITCOMPAT: tuple[tuple[str, str], ...] = (
+    (r"from keras import backend as K", f"from {SHIMS} import keras_backend as K"),
+    (r"from keras\.engine\.saving import preprocess_weights_for_loading",
+     f"{_NP} preprocess_weights_for_loading"),
+    (r"from keras\.layers import (.+), CuDNNGRU, CuDNNLSTM",
+     rf"from keras.layers import \1; {_NP} CuDNNGRU, NOT_PROVIDED as CuDNNLSTM"),
+    (r"from keras\.utils\.test_utils import tf_file_io_proxy", f"{_NP} tf_file_io_proxy"),
+)
+_SAVING_TF_KERAS: tuple[tuple[str, str], ...] = (
+    (r"from keras import backend as K", f"from {SHIMS} import tf_keras_backend as K"),
+    (r"from keras\.engine\.saving import (.+)",
+     r"from tf_keras.src.saving.legacy.hdf5_format import \1"),
+    (r"from keras\.layers import (.+), CuDNNGRU, CuDNNLSTM",
+     r"from tf_keras.layers import \1; from tf_keras.src.layers import CuDNNGRU, CuDNNLSTM"),
+    (r"from keras\.utils\.test_utils import tf_file_io_proxy", f"{_NP} tf_file_io_proxy"),
+)
+
 IMPORT_RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "unmodified": (),
     "kp->kfitcompat": (  # kfitcompat.image: one flat module (and the legacy affine_transformations)
@@ -166,8 +188,13 @@ IMPORT_RULES: dict[str, tuple[tuple[str, str], ...]] = {
          f"from {SHIMS} import kfitcompat_image_tf_keras as image"),
     ) + _TFK_K3_MODEL + _TFK_INFRA,
 }
+IMPORT_RULES["keras2-saving->kfitcompat"] = (_SAVING_KFITCOMPAT
+                                             + IMPORT_RULES["keras2->kfitcompat"])
+IMPORT_RULES["keras2-saving->tf_keras"] = _SAVING_TF_KERAS + IMPORT_RULES["keras2->tf_keras"]
 
 _DATA_UTILS = "tests/keras/utils/data_utils_test.py"
+_KERAS2_SAVING_MOCKS = ("mocks Keras 2's private keras.engine.saving (tf_file_io for a fake "
+                        "GCS bucket, ask_to_proceed_with_overwrite): no target has that module")
 _NO_GET_FILE = ("tests get_file (over a file:// URL) and Keras 2's multi-backend config "
                 "(keras.backend.load_backend._config_path): not kfitcompat's scope")
 
@@ -237,6 +264,16 @@ SUITES: tuple[Suite, ...] = (
           (Target("kfitcompat (Keras 3)", "keras2->kfitcompat", install=True),
            Target("tf_keras 2.21", "keras2->tf_keras", legacy=True)),
           expected=26),  # 19 functions, some parametrized
+    Suite("keras-2.3.1-model-saving", "keras", ("tests/test_model_saving.py",),
+          ("tests/test_model_saving.py",),
+          (Target("kfitcompat (Keras 3)", "keras2-saving->kfitcompat", install=True),
+           Target("tf_keras 2.21", "keras2-saving->tf_keras", legacy=True)),
+          exclude={f"tests/test_model_saving.py::{name}": _KERAS2_SAVING_MOCKS for name in (
+              "test_sequential_model_saving", "test_sequential_model_saving_2",
+              "test_functional_model_saving",
+              "test_save_load_weights_gcs", "test_saving_overwrite_option",
+              "test_saving_overwrite_option_gcs")},
+          expected=90),  # 30 functions; 69 GPU-only cases skip on a CPU
     Suite("tf-keras-2.21.0", "tf-keras", ("tf_keras/preprocessing/image_test.py",),
           ("tf_keras/preprocessing/image_test.py",),
           (Target("tf_keras 2.21", "tfk->tf_keras", legacy=True),
@@ -321,9 +358,29 @@ def _tf_keras_profile_image():
     return module
 
 
+class _BackendWithoutGpu(types.ModuleType):
+    """A backend module whose Keras 2 GPU probe says "no GPU" (this runner is CPU only):
+    upstream's skipif(not K.tensorflow_backend._get_available_gpus()) skips as meant."""
+
+    def __init__(self, module):
+        super().__init__(module.__name__)
+        self._module = module
+
+    def __getattr__(self, name):
+        if name == "tensorflow_backend":
+            return types.SimpleNamespace(_get_available_gpus=lambda: [])
+        return getattr(self._module, name)
+
+
 def __getattr__(name):
     if name == "kfitcompat_image_tf_keras":
         value = globals()[name] = _tf_keras_profile_image()
+        return value
+    if name in ("keras_backend", "tf_keras_backend"):
+        import importlib
+
+        module = "keras.backend" if name == "keras_backend" else "tf_keras.backend"
+        value = globals()[name] = _BackendWithoutGpu(importlib.import_module(module))
         return value
     raise AttributeError(name)
 '''

@@ -23,8 +23,8 @@ from .._warnings import called_from_installed_package, warn_at_caller
 from ..legacy.accepts import accepts
 
 __all__ = ["DROPPED", "IMPLEMENTATIONS", "KERAS1_CLASSES", "KERAS1_KEYWORDS", "KERAS2_DEFAULTS",
-           "KERAS2_KERNEL_POSITIONALS", "KERNEL_KEYWORDS", "PREPROCESSORS",
-           "SPECIAL", "keras1_init", "keras1_class", "keras1_names", "layer_init",
+           "KERAS2_KERNEL_POSITIONALS", "KERNEL_KEYWORDS", "PREPROCESSORS", "SPECIAL",
+           "convert_keras1_config", "keras1_init", "keras1_class", "keras1_names", "layer_init",
            "sequential_add"]
 
 _COMMON = {"init": "kernel_initializer", "W_regularizer": "kernel_regularizer",
@@ -190,7 +190,10 @@ def _convert(layer: str, args: tuple[Any, ...], kwargs: dict[str, Any], forced: 
             positional.pop(1 + dims)  # Deconvolution2D's output_shape: Keras 3 infers it
         sizes = positional[1:1 + dims] + named
         if len(sizes) == dims and all(isinstance(s, int) for s in sizes):
-            args = (positional[0], tuple(sizes), *positional[1 + dims:])
+            if positional:
+                args = (positional[0], tuple(sizes), *positional[1 + dims:])
+            else:  # all by keyword, as in a saved Keras 1 config
+                kwargs["kernel_size"] = tuple(sizes)
             done.append(f"({', '.join(keywords)}) -> kernel_size")
     for old in list(kwargs):
         if old in DROPPED.get(layer, {}):
@@ -216,6 +219,14 @@ def _convert(layer: str, args: tuple[Any, ...], kwargs: dict[str, Any], forced: 
             kwargs[new] = value
             done.append(f"{old} -> {new}")
     return args, kwargs, done
+
+
+def convert_keras1_config(layer: str, config: dict[str, Any], forced: bool
+                          ) -> tuple[dict[str, Any], list[str]]:
+    """A saved Keras 1 layer config (all keywords) of Keras 3's ``layer`` with Keras 2's
+    arguments, by the same conversions as a call; also what was converted."""
+    _, kwargs, done = _convert(layer, (), config, forced)
+    return kwargs, done
 
 
 def _keras2_defaults(layer: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:

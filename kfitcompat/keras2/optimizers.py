@@ -22,8 +22,8 @@ from typing import Any
 from .._warnings import warn_at_caller
 from ..legacy.accepts import accepts
 
-__all__ = ["KERAS2_DEFAULT_LR", "KERAS3_DEFAULT_LR", "LOWER_CASE_NAMES", "optimizer_init",
-           "lr_property"]
+__all__ = ["KERAS2_DEFAULT_LR", "KERAS2_SLOTS", "KERAS3_DEFAULT_LR", "LOWER_CASE_NAMES",
+           "REMOVED_OPTIMIZER_KEYS", "optimizer_init", "lr_property"]
 
 #: Keras 2.2.4 ``keras.optimizers``: lower-case aliases of the classes.
 LOWER_CASE_NAMES = {"sgd": "SGD", "rmsprop": "RMSprop", "adagrad": "Adagrad",
@@ -41,6 +41,21 @@ KERAS2_DEFAULT_LR = {"SGD": 0.01, "RMSprop": 0.001, "Adagrad": 0.01, "Adadelta":
 #: which ``kfitcompat migrate`` makes explicit (``Adadelta(learning_rate=1.0)``).
 KERAS3_DEFAULT_LR = {"SGD": 0.01, "RMSprop": 0.001, "Adagrad": 0.001, "Adadelta": 0.001,
                      "Adam": 0.001, "Adamax": 0.001, "Nadam": 0.001}
+
+
+#: The state a Keras 2 / tf.keras optimizer saved per model variable, in the order it saved
+#: them, as the names of Keras 3's slots (the suffix of their variable path). Keras 2 saved
+#: one group per slot kind (all ``m``, then all ``v``); tf.keras 2.11+ interleaves them.
+KERAS2_SLOTS = {"SGD": ("momentum",), "RMSprop": ("velocity", "momentum", "average_gradient"),
+                "Adagrad": ("accumulator",),
+                "Adadelta": ("accumulated_grad", "accumulated_delta_var"),
+                "Adam": ("momentum", "velocity", "velocity_hat"), "Adamax": ("momentum", "norm"),
+                "Nadam": ("momentum", "velocity")}
+
+#: Optimizer config keys of Keras 2 / tf.keras that Keras 3 rejects -> the value Keras 3
+#: computes with (None: any value; the key only tuned compilation or bookkeeping).
+REMOVED_OPTIMIZER_KEYS = {"jit_compile": None, "is_legacy_optimizer": None,
+                          "schedule_decay": 0.004}  # Keras 2 Nadam; Keras 3 fixes 0.004
 
 
 def _defaults(optimizer: Any) -> tuple[Any, float] | None:

@@ -13,7 +13,8 @@ from . import (
     layers,
     methods,
     optimizers,
+    saving,
 )
 
 __all__ = ["api_table", "backend", "callbacks", "history", "image", "imports", "layers",
-           "methods", "optimizers"]
+           "methods", "optimizers", "saving"]

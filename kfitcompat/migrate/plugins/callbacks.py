@@ -71,7 +71,7 @@ def h5_filenames(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     """Keras 3 saves a model only to ``.keras`` and weights only to ``.weights.h5``:
     ``ModelCheckpoint('m.hdf5')``, ``model.save_weights('w.h5')``. A later
     ``load_model('m.hdf5')`` / ``load_weights('w.h5')`` of a file this module saves is
-    renamed with it; one of any other ``.h5`` file is left (Keras 3 reads Keras 2's files)."""
+    renamed with it; one of any other ``.h5`` file is left to rule ``legacy-model-file``."""
     target = saved_file(updated)
     if target is None:
         return _loaded_h5(ctx, original, updated)
@@ -99,12 +99,7 @@ def _loaded_h5(ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
     new = _renamed_h5(arg.value, bool(weights))
     if new is None:
         return updated
-    if weights is None:  # not a file this module saves: Keras 3 reads Keras 2's .h5 files
-        if name == "load_weights":
-            ctx.report(original, "h5-filename", f"`load_weights({arg.value.value})`",
-                       "keep it for a file Keras 2 wrote; use the .weights.h5 name if "
-                       "save_weights wrote it", False,
-                       "load_weights: a file saved with save_weights is now named *.weights.h5")
+    if weights is None:  # a file Keras 2 wrote: rule legacy-model-file (plugins/saving.py)
         return updated
     if not ctx.report(original, "h5-filename", f"`{name}({arg.value.value})`: this module "
                       f"saves that file, now as {new.value}", new.value, True):

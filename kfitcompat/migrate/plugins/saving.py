@@ -1,0 +1,53 @@
+"""Legacy model file rule: ``load_model('model.h5')``, ``model.load_weights('weights.h5')``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from ..base import REGISTRY, Context, call_name
+from ..edits import keyword_arg
+
+__all__ = ["legacy_model_file"]
+
+# the files Keras 1/2 and tf.keras saved (Keras 3's own weights are ``.weights.h5``)
+_LEGACY = (".h5", ".hdf5")
+_ARGUMENT = {"load_model": "filepath", "load_weights": "filepath"}
+
+
+def _literal_path(call: cst.Call, keyword: str) -> str | None:
+    arg = keyword_arg(call, keyword) or next((a for a in call.args if a.keyword is None), None)
+    if arg is None or not isinstance(arg.value, cst.SimpleString):
+        return None
+    value = arg.value.evaluated_value
+    path = value.decode() if isinstance(value, bytes) else value
+    return path if path.endswith(_LEGACY) and not path.endswith(".weights.h5") else None
+
+
+@REGISTRY.register("Call", "legacy-model-file")
+def legacy_model_file(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """``load_model('model.h5')`` / ``load_weights('w.h5')`` of a file Keras 1/2 or tf.keras
+    saved: plain Keras 3 rejects most of them (a Sequential saved as a list, ``lr``,
+    ``time_major``, cuDNN weights) and predicts differently from others (Keras 2's
+    ``hard_sigmoid``). Reported, not rewritten: ``kfitcompat convert`` writes the file once
+    as a Keras 3 file, which the migrated code then loads."""
+    name = call_name(updated)
+    if name not in _ARGUMENT:
+        return updated
+    path = _literal_path(updated, _ARGUMENT[name])
+    if path is None or path in ctx.facts.saved:  # saved here: rule h5-filename renames it
+        return updated
+    stem = path.rsplit(".", 1)[0]
+    if name == "load_model":
+        command, new = f"kfitcompat convert {path} {stem}.keras", f"'{stem}.keras'"
+    else:
+        command = f"kfitcompat convert {path} {stem}.weights.h5 --weights-only"
+        new = (f"'{stem}.weights.h5' (a file of weights only: add `--architecture "
+               "model.json`, the model's to_json())")
+    ctx.report(original, "legacy-model-file",
+               f"`{name}('{path}')`: a Keras 1/2 or tf.keras file, which Keras 3 alone "
+               "rejects or reads differently", f"`{command}`, then load {new}", False,
+               f"a Keras 2 file: run `{command}` once and load {new} "
+               "(kfitcompat.install() reads the .h5 as it is)")
+    return updated
