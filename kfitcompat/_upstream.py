@@ -10,6 +10,10 @@ so it runs before ``install()`` can have patched anything.
 
 from __future__ import annotations
 
+from . import _tensorflow  # noqa: F401  (before Keras: one line saying what to install)
+
+# isort: split
+
 from typing import Any
 
 import keras

@@ -15,6 +15,10 @@ After ``kfitcompat.install()``:
 
 from __future__ import annotations
 
+from . import _tensorflow  # noqa: F401  (before Keras: one line saying what to install)
+
+# isort: split
+
 import functools
 from collections.abc import Callable
 from typing import Any
