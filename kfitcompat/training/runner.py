@@ -172,10 +172,11 @@ def fit_stream(
         validation_data = check_validation_tuple(validation_data)
     rounds, bps = max(epochs - initial_epoch, 0), placement.batches_per_step
     source = make_source(data, "fit", shuffle=bool(shuffle), class_weight=class_weight,
-                         shard=shard, options=loading, planned=steps * rounds * bps)
+                         shard=shard, options=loading, planned=steps * rounds * bps,
+                         verbose=verbose)
     try:
         val_source = (make_source(val_data, "evaluate", shard=val_shard, options=loading,
-                                  planned=validation_steps * rounds * bps)
+                                  planned=validation_steps * rounds * bps, verbose=verbose)
                       if val_stream else None)
     except BaseException:
         source.close()
@@ -267,7 +268,8 @@ def run_inference(model: Any, run: Any, method: str, mode: Mode, generator: Any,
     n_steps, shard = placement.plan(
         data, resolve_steps(values.pop("steps"), "steps", data, method))
     source = make_source(data, mode, shard=shard, options=LoadingOptions(**values),
-                         planned=n_steps * placement.batches_per_step)
+                         planned=n_steps * placement.batches_per_step,
+                         verbose=kwargs.get("verbose", "auto"))
     # Keras 3 rounds `steps` up to whole executions of `steps_per_execution` (steps=4 under 3
     # ran 6 batches); over the dataset bounded at `steps` batches it runs until that ends,
     # the last execution short: exactly `steps` batches, as tf_keras
