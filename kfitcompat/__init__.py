@@ -17,6 +17,7 @@ from ._warnings import LegacyArgumentWarning
 
 __all__ = [
     "BatchError",
+    "Installation",
     "LEGACY_ARGS",
     "LegacyArgumentWarning",
     "Sequence",
@@ -41,7 +42,8 @@ __all__ = [
 # name -> module that defines it; imported on first access (PEP 562).
 _LAZY = {
     "BatchError": ".data", "Sequence": ".data", "WorkerDiedError": ".data",
-    "install": ".installer", "is_installed": ".installer", "uninstall": ".installer",
+    "Installation": ".installer", "install": ".installer", "is_installed": ".installer",
+    "uninstall": ".installer",
     "plot_history": ".plotting",
     "load_ipython_extension": ".run", "unload_ipython_extension": ".run",
     "LEGACY_ARGS": ".legacy_table", "evaluate_generator": ".training", "fit": ".training",

@@ -23,7 +23,7 @@ __all__ = ["LoadingOptions", "make_source", "check_loading_args"]
 class LoadingOptions:
     """``workers``, ``max_queue_size`` and ``use_multiprocessing``, validated once (at the
     entry point) and passed down explicitly; the defaults are Keras 2's
-    (:data:`kfitcompat.legacy_table.LOADING_DEFAULTS`).
+    (``kfitcompat.legacy_table.LOADING_DEFAULTS``).
 
     Raises:
         ValueError: naming the argument, the value and what is accepted.
@@ -50,7 +50,7 @@ class LoadingOptions:
 
 def check_loading_args(workers: Any, max_queue_size: Any,
                        use_multiprocessing: Any) -> LoadingOptions:
-    """The three loading arguments as one validated :class:`LoadingOptions`."""
+    """The three loading arguments as one validated ``LoadingOptions``."""
     return LoadingOptions(workers, max_queue_size, use_multiprocessing)
 
 
@@ -81,7 +81,7 @@ def _in_a_process(generator: Any, max_queue_size: int) -> tuple[Any, Any]:
 
 def _process_loader(data: Any, workers: int, method: str, planned: int | None,
                     tell: bool) -> Any:
-    """A :class:`~kfitcompat.data.processes.ProcessLoader`, or ``None`` (threads, with a
+    """A ``ProcessLoader``, or ``None`` (threads, with a
     warning) for a Sequence that cannot be serialized even by value."""
     from .processes import ProcessLoader, UnpicklableError
 
@@ -109,10 +109,10 @@ def make_source(
     verbose: Any = 0,
     **loading: Any,
 ) -> Source:
-    """A :class:`~kfitcompat.data.sources.Source` for a generator, iterator or Sequence
-    (raw or already :func:`~kfitcompat.data.dispatch.classify`'d).
+    """A ``Source`` for a generator, iterator or Sequence
+    (raw or already ``classify``'d).
 
-    Loading options come as one :class:`LoadingOptions` (``options=``) or, for direct
+    Loading options come as one ``LoadingOptions`` (``options=``) or, for direct
     callers, as the three keyword arguments. ``shard=(index, count)`` keeps the batch
     indices ``i % count == index`` of a Sequence (one worker of a multi-worker run);
     generators are not sharded. ``planned``: the batches the call will read from it, if

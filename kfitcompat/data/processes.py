@@ -7,7 +7,7 @@ interpreters started by fork+exec on every platform, which do **not** re-run
 the main module (so scripts without ``if __name__ == "__main__":`` work) and
 receive what they run through ``cloudpickle`` (so a ``Sequence`` class defined
 in a notebook cell, ``python -c`` or an unguarded script travels by value).
-loky also reports a worker that dies (:class:`WorkerDiedError` here, naming the
+loky also reports a worker that dies (``WorkerDiedError`` here, naming the
 batch).
 
 Workers ignore SIGINT, so Ctrl-C reaches the training process, which then shuts
@@ -45,7 +45,7 @@ __all__ = ["ProcessIterator", "ProcessLoader", "RemoteError", "UnpicklableError"
 
 def dumps_by_value(obj: Any, what: str) -> bytes:
     """``cloudpickle`` bytes of ``obj`` (classes of ``__main__`` by value), or
-    :class:`UnpicklableError` naming the attribute that cannot be sent."""
+    ``UnpicklableError`` naming the attribute that cannot be sent."""
     try:
         return cloudpickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:
@@ -91,7 +91,7 @@ def _tell_in_threads(why: str) -> None:
 
 
 def processes_after() -> float:
-    """The threads-first budget in seconds (see :data:`PROCESSES_AFTER_DEFAULT`).
+    """The threads-first budget in seconds (see ``PROCESSES_AFTER_DEFAULT``).
 
     Raises:
         ValueError: ``KFITCOMPAT_PROCESSES_AFTER`` is not a number >= 0.
@@ -122,12 +122,12 @@ class ProcessLoader:
 
     Threads first: the batches are loaded in ``workers`` threads of this process (as with
     ``use_multiprocessing=False``) until that loading has taken ``after`` seconds in all
-    (:func:`processes_after`); then the worker processes start, and once one of them has the
+    (``processes_after``); then the worker processes start, and once one of them has the
     Sequence, the next requests go to them (the threads keep serving while they start). A
     short call never waits for a worker to start and is never slower than threads; a long one
     runs in processes after its first seconds. ``planned``, the batches the call will ask for
     (when known), keeps a call in threads if the rest of it, at the pace of its threads so far,
-    would take less than :data:`WORTH_STARTING` seconds: the workers' start would cost more
+    would take less than ``WORTH_STARTING`` seconds: the workers' start would cost more
     than they could save. Batches keep their order either way. ``after=0``: processes from the
     first batch (Keras 2's behaviour), ``planned`` ignored. ``tell``: a call that stays in
     threads says so in one line on stderr, the first time in the process (``verbose=0``: not).
@@ -280,7 +280,7 @@ class ProcessIterator:
     The iterator travels by ``cloudpickle`` (by value when defined in ``__main__``).
     At most ``max_queue_size`` items wait in the queue. An exception in the
     producer is re-raised here; a producer that dies raises
-    :class:`WorkerDiedError`. :meth:`close` stops and joins it.
+    ``WorkerDiedError``. ``close`` stops and joins it.
     """
 
     def __init__(self, iterator: Any, max_queue_size: int) -> None:

@@ -2,7 +2,7 @@
 call (``from keras import backend as K``), on Keras 3's ``keras.ops``.
 
 Keras 3's ``keras.backend`` keeps only ``epsilon``, ``floatx``, ``image_data_format`` and a few
-others; after :func:`kfitcompat.install` the Keras 2 names below answer there too, with Keras
+others; after ``kfitcompat.install`` the Keras 2 names below answer there too, with Keras
 2's argument names (``axis``, ``keepdims``) and semantics where they differ from ``keras.ops``
 (``batch_dot``'s ``axes``, ``get_value``/``set_value``, ``image_dim_ordering``).
 """

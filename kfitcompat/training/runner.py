@@ -1,10 +1,10 @@
 """Running Keras 3 ``fit`` / ``evaluate`` / ``predict`` over one legacy stream.
 
 The one place where a legacy data argument, its steps and its loading options meet Keras 3:
-:func:`fit_stream` (``fit_generator``, ``fit`` with a generator or a Sequence, and Keras 2's
-``shuffle='batch'`` on arrays) and :func:`run_inference` (``evaluate_generator``,
-``predict_generator`` and the patched ``evaluate`` / ``predict``). :mod:`.entry_points` (the
-legacy signatures) and :mod:`.arrays` (array data) both call it; it imports neither.
+``fit_stream`` (``fit_generator``, ``fit`` with a generator or a Sequence, and Keras 2's
+``shuffle='batch'`` on arrays) and ``run_inference`` (``evaluate_generator``,
+``predict_generator`` and the patched ``evaluate`` / ``predict``). ``entry_points`` (the
+legacy signatures) and ``arrays`` (array data) both call it; it imports neither.
 """
 
 from __future__ import annotations
@@ -141,8 +141,8 @@ def fit_stream(
     method: str,
 ) -> Any:
     """``fit`` over a legacy stream: the data argument is classified here, once, and the
-    classified value (:class:`~kfitcompat.data.dispatch.LegacyData`) goes down to the step
-    rules, the placement and the sources, with one :class:`LoadingOptions`."""
+    classified value (``LegacyData``) goes down to the step
+    rules, the placement and the sources, with one ``LoadingOptions``."""
     check_epochs(epochs, initial_epoch)
     data = classify(generator)  # already classified when it comes from `fit`
     generator = data.value
