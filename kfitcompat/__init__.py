@@ -1,7 +1,8 @@
 """kfitcompat: legacy Keras 1/2 training code on TensorFlow 2.21 + Keras 3.
 
 ``import kfitcompat`` patches nothing and imports nothing heavy (TensorFlow is
-loaded on first use of a name below); ``kfitcompat.install()`` adds
+loaded on first use of a name below, and without it that use raises one ``ImportError``
+line saying what to install); ``kfitcompat.install()`` adds
 ``fit_generator`` & co. to ``keras.Model``. The same entry points are functions
 taking the model first: ``kfitcompat.fit_generator(model, gen, ...)``.
 """
@@ -16,6 +17,7 @@ from ._warnings import LegacyArgumentWarning
 
 __all__ = [
     "BatchError",
+    "Installation",
     "LEGACY_ARGS",
     "LegacyArgumentWarning",
     "Sequence",
@@ -40,7 +42,8 @@ __all__ = [
 # name -> module that defines it; imported on first access (PEP 562).
 _LAZY = {
     "BatchError": ".data", "Sequence": ".data", "WorkerDiedError": ".data",
-    "install": ".installer", "is_installed": ".installer", "uninstall": ".installer",
+    "Installation": ".installer", "install": ".installer", "is_installed": ".installer",
+    "uninstall": ".installer",
     "plot_history": ".plotting",
     "load_ipython_extension": ".run", "unload_ipython_extension": ".run",
     "LEGACY_ARGS": ".legacy_table", "evaluate_generator": ".training", "fit": ".training",
@@ -48,9 +51,18 @@ _LAZY = {
     "set_distributed_batch": ".training",
 }
 _SUBMODULES = ("image", "utils", "migrate", "data", "training")
+# what works without TensorFlow; the rest first checks it is installed (one line if not)
+_WITHOUT_TENSORFLOW = frozenset({"LEGACY_ARGS", "load_ipython_extension",
+                                 "unload_ipython_extension", "migrate"})
 
 
 def __getattr__(name: str) -> Any:
+    if name in _LAZY or name in _SUBMODULES:
+        if name not in _WITHOUT_TENSORFLOW:
+            try:
+                from . import _tensorflow  # noqa: F401
+            except ImportError as exc:  # raised here: a two-frame traceback, then what to do
+                raise ImportError(str(exc), name=exc.name) from None
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)
         globals()[name] = value

@@ -4,7 +4,7 @@ it was checked against.
 kfitcompat works through public Keras API except for the workarounds below. Each touchpoint
 has a canary test (``tests/test_keras_private.py``) that fails, naming the Keras version,
 when the private API changes; at run time a workaround that cannot be applied warns
-(:class:`KerasPrivateAPIWarning`) instead of falling back silently.
+(``KerasPrivateAPIWarning``) instead of falling back silently.
 
 Touchpoints (all checked against Keras 3.15.1 and TensorFlow 2.21):
 
@@ -38,7 +38,7 @@ Touchpoints (all checked against Keras 3.15.1 and TensorFlow 2.21):
   same function under a second binding), wrapped by ``install()`` for Keras 2's names.
 * ``keras._tf_keras.keras``: Keras 3's own copy of the tf.keras 2 API (its legacy backend,
   ``preprocessing.text``, ``preprocessing.sequence``), which ``install()`` answers Keras 2
-  names from where Keras 3's public API lacks them (:func:`legacy_name`).
+  names from where Keras 3's public API lacks them (``legacy_name``).
 """
 
 from __future__ import annotations

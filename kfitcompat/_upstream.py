@@ -1,6 +1,6 @@
 """The Keras objects kfitcompat wraps or delegates to, captured once before anything is patched.
 
-:func:`kfitcompat.install` replaces names such as ``keras.utils.to_categorical`` and
+``kfitcompat.install`` replaces names such as ``keras.utils.to_categorical`` and
 ``keras.preprocessing.image.load_img`` with kfitcompat's legacy versions, which call the
 Keras 3 originals. Implementation code must reach those originals through this module, never
 through the public names (``keras.utils.to_categorical(...)`` after ``install()`` would call
@@ -9,6 +9,10 @@ so it runs before ``install()`` can have patched anything.
 """
 
 from __future__ import annotations
+
+from . import _tensorflow  # noqa: F401  (before Keras: one line saying what to install)
+
+# isort: split
 
 from typing import Any
 
@@ -46,7 +50,7 @@ _CAPTURED: dict[tuple[str, str], Any] = {
 
 
 def original(module: str, name: str) -> Any:
-    """The Keras 3 object ``module.name`` as it was before :func:`kfitcompat.install`."""
+    """The Keras 3 object ``module.name`` as it was before ``kfitcompat.install``."""
     try:
         return _CAPTURED[(module, name)]
     except KeyError:

@@ -1,9 +1,9 @@
 """The worker side of ``use_multiprocessing=True``: what a loading process runs.
 
-Kept apart from :mod:`kfitcompat.data` (which imports TensorFlow) so that a producer
+Kept apart from ``kfitcompat.data`` (which imports TensorFlow) so that a producer
 process running a plain iterator starts without importing TensorFlow: it imports this
 module, ``cloudpickle`` and what the user's iterator needs. The training side is
-:mod:`kfitcompat.data.processes`.
+``kfitcompat.data.processes``.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def rebuild(cls: Any, args: tuple, state: dict, name: str, message: str,
 
 
 class _Portable(Exception):
-    """Carries an exception ``pickle`` cannot round-trip (see :func:`_portable`)."""
+    """Carries an exception ``pickle`` cannot round-trip (see ``_portable``)."""
 
     def __init__(self, exc: BaseException, worker_traceback: str) -> None:
         super().__init__(str(exc))
@@ -114,7 +114,7 @@ def warm_up(path: str) -> None:
 
 
 def produce(payload: bytes, out: Any, stop: Any, parent: int) -> None:
-    """Child side of :class:`ProcessIterator`: iterate and send every item."""
+    """Child side of ``ProcessIterator``: iterate and send every item."""
     init_worker(parent)
 
     def send(kind: str, value: Any) -> None:

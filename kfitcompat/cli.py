@@ -108,10 +108,22 @@ def _list_rules() -> int:
     return 0
 
 
+def _tensorflow_installed() -> bool:
+    """Whether TensorFlow is there; if not, says what to install in one line on stderr."""
+    try:
+        from . import _tensorflow  # noqa: F401
+    except ImportError as exc:
+        print(exc, file=sys.stderr)
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run a subcommand; returns the process exit status (2 for usage errors)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["demo"]:
+        if not {"-h", "--help"} & set(argv[1:]) and not _tensorflow_installed():
+            return 2
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         from .demo import main as demo_main
 
@@ -121,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return convert_main(argv[1:])
     if argv[:1] == ["run"] and len(argv) > 1 and argv[1] not in ("-h", "--help"):
+        if not _tensorflow_installed():
+            return 2
         from .run import run_script
 
         if argv[1] == "-m":

@@ -15,6 +15,10 @@ After ``kfitcompat.install()``:
 
 from __future__ import annotations
 
+from . import _tensorflow  # noqa: F401  (before Keras: one line saying what to install)
+
+# isort: split
+
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -32,7 +36,7 @@ from .training.distribute import needs_workarounds
 from .training.legacy_args import EVALUATE, PREDICT
 from .training.metrics import metrics_names as _legacy_metrics_names
 
-__all__ = ["install", "uninstall", "is_installed"]
+__all__ = ["Installation", "install", "uninstall", "is_installed"]
 
 _ORIGINALS: dict[str, Any] = {}
 _LOADING = ("workers", "use_multiprocessing", "max_queue_size")
@@ -106,13 +110,19 @@ def _metrics_names_property(original: Any) -> property:
     return property(getter, doc="Keras 2 metric names, e.g. ['loss', 'accuracy'].")
 
 
-class _Installed:
-    """Returned by :func:`install`; ``with kfitcompat.install(): ...`` uninstalls on exit."""
+class Installation:
+    """What [`install`][kfitcompat.installer.install] returns: a context manager, so that
+    ``with kfitcompat.install(): ...`` uninstalls on exit (what that call installed only).
+
+    Attributes:
+        changed: whether that call installed the surface (``False`` when it was already
+            installed: leaving the ``with`` block then uninstalls nothing).
+    """
 
     def __init__(self, changed: bool) -> None:
         self.changed = changed
 
-    def __enter__(self) -> _Installed:
+    def __enter__(self) -> Installation:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -120,10 +130,16 @@ class _Installed:
             uninstall()
 
 
-def install() -> _Installed:
-    """Add the legacy methods to ``keras.Model`` (idempotent; undo with :func:`uninstall`)."""
+def install() -> Installation:
+    """Add the legacy methods to ``keras.Model`` (idempotent; undo with
+    [`uninstall`][kfitcompat.installer.uninstall]).
+
+    Returns:
+        An [`Installation`][kfitcompat.installer.Installation]; as a context manager it
+        uninstalls on exit.
+    """
     if _ORIGINALS:
-        return _Installed(changed=False)
+        return Installation(changed=False)
     model = keras.Model
     for name in ("fit", "evaluate", "predict", "metrics_names", "fit_generator",
                  "evaluate_generator", "predict_generator"):
@@ -140,11 +156,12 @@ def install() -> _Installed:
 
     _ORIGINALS["__surface__"] = install_surface()
     _ORIGINALS["__refusals__"] = install_refusals()
-    return _Installed(changed=True)
+    return Installation(changed=True)
 
 
 def uninstall() -> None:
-    """Restore ``keras.Model`` and the legacy import paths as they were before :func:`install`."""
+    """Restore ``keras.Model`` and the legacy import paths as they were before
+    [`install`][kfitcompat.installer.install]."""
     if not _ORIGINALS:
         return
     model = keras.Model
@@ -168,7 +185,7 @@ def uninstall() -> None:
 
 
 def is_installed() -> bool:
-    """Whether :func:`install` is in effect."""
+    """Whether [`install`][kfitcompat.installer.install] is in effect."""
     return bool(_ORIGINALS)
 
 

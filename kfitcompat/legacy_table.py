@@ -1,13 +1,13 @@
 """The legacy-argument table: one row per Keras 1/2 keyword kfitcompat knows, as data.
 
-Runtime translation (:mod:`kfitcompat.training.translate`), ``kfitcompat check`` /
-``migrate`` (:mod:`kfitcompat.migrate.rules`), the docs (``docs/legacy_arguments.md``) and the
+Runtime translation (``kfitcompat.training.translate``), ``kfitcompat check`` /
+``migrate`` (``kfitcompat.migrate.rules``), the docs (``docs/legacy_arguments.md``) and the
 tests all read this one table. It imports neither TensorFlow nor Keras.
 
 ``action`` (what ``install()`` and the entry points do at run time):
 
 * ``"rename"``: a Keras 1 spelling; the value moves to ``target`` (after ``convert``) with a
-  :class:`~kfitcompat.LegacyArgumentWarning`.
+  ``LegacyArgumentWarning``.
 * ``"data"``: a loading option Keras 3 moved off ``fit``; kfitcompat applies it to the
   ``tf.data`` pipeline it builds (``target`` is where Keras 3 keeps it).
 * ``"callback"``: implemented as a callback kfitcompat adds (``target`` is the native spelling).
@@ -53,7 +53,7 @@ _ALL = (FIT, EVALUATE, PREDICT) + _GENERATOR_METHODS
 
 #: The legacy methods' parameters in positional order (Keras 2.3.1 / tf.keras 2.x, which
 #: added ``validation_freq`` and the inference ``callbacks`` to Keras 2.2.4's order): the order
-#: of :mod:`kfitcompat.training.entry_points` and the one ``migrate`` names positionals by.
+#: of ``kfitcompat.training.entry_points`` and the one ``migrate`` names positionals by.
 POSITIONAL: dict[str, tuple[str, ...]] = {
     FIT_GENERATOR: ("generator", "steps_per_epoch", "epochs", "verbose", "callbacks",
                     "validation_data", "validation_steps", "validation_freq", "class_weight",
@@ -131,7 +131,7 @@ LEGACY_ARGS: tuple[LegacyArg, ...] = (
 
 
 def legacy_args_for(method: str, action: str | None = None) -> dict[str, LegacyArg]:
-    """Rows of :data:`LEGACY_ARGS` that ``method`` accepts, keyed by legacy name."""
+    """Rows of ``LEGACY_ARGS`` that ``method`` accepts, keyed by legacy name."""
     return {
         row.name: row
         for row in LEGACY_ARGS

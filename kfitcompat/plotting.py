@@ -7,6 +7,10 @@ accepts it on ``fit``/``fit_generator``. matplotlib is an optional extra
 
 from __future__ import annotations
 
+from . import _tensorflow  # noqa: F401  (before Keras: one line saying what to install)
+
+# isort: split
+
 import os
 from typing import Any
 

@@ -1,12 +1,14 @@
 """Zero-edit entry points: ``kfitcompat run script.py [args...]`` and ``%load_ext kfitcompat``.
 
-``kfitcompat run script.py a b`` is ``python script.py a b`` with :func:`kfitcompat.install`
-in effect: the script runs as ``__main__`` (``if __name__ == "__main__":`` holds), with
-``sys.argv == ["script.py", "a", "b"]`` and its folder first on ``sys.path``; its exit status
-is the command's, and an uncaught exception prints the script's own traceback (no frames
-of kfitcompat or runpy) and exits 1, as Python does. ``kfitcompat run -m package.module``
-runs a module as ``python -m`` does. In IPython / Jupyter, ``%load_ext kfitcompat`` installs
-the surface for the session and ``%unload_ext kfitcompat`` removes it.
+``kfitcompat run script.py a b`` is ``python script.py a b`` with
+[`kfitcompat.install`][kfitcompat.installer.install] in effect: the script runs as
+``__main__`` (``if __name__ == "__main__":`` holds), with
+``sys.argv == ["script.py", "a", "b"]`` and its folder first on ``sys.path``; its exit
+status is the command's, and an uncaught exception prints the script's own traceback (no
+frames of kfitcompat or runpy) and exits 1, as Python does. ``kfitcompat run -m
+package.module`` runs a module as ``python -m`` does. In IPython / Jupyter,
+``%load_ext kfitcompat`` installs the surface for the session and ``%unload_ext kfitcompat``
+removes it.
 """
 
 from __future__ import annotations
@@ -105,14 +107,15 @@ def _exit_status(code: Any) -> int:
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """``%load_ext kfitcompat``: :func:`kfitcompat.install` for this session."""
+    """``%load_ext kfitcompat``: [`kfitcompat.install`][kfitcompat.installer.install] for
+    this session."""
     from .installer import install
 
     install()
 
 
 def unload_ipython_extension(ipython: Any) -> None:
-    """``%unload_ext kfitcompat``: undo :func:`kfitcompat.install`."""
+    """``%unload_ext kfitcompat``: undo [`kfitcompat.install`][kfitcompat.installer.install]."""
     from .installer import uninstall
 
     uninstall()

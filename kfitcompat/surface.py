@@ -2,13 +2,13 @@
 
 After ``install()``, ``from keras.preprocessing.image import ImageDataGenerator``,
 ``from keras.utils import to_categorical`` and ``from tensorflow.keras.preprocessing.image
-import ImageDataGenerator`` find kfitcompat's objects. Each row of :data:`SURFACE` names the
+import ImageDataGenerator`` find kfitcompat's objects. Each row of ``SURFACE`` names the
 module, the attribute, what kfitcompat puts there and its *kind*:
 
 * ``add``: Keras 3 lacks the name. If a future Keras brings it back, ``install()`` warns
-  (:class:`SurfaceWarning`) and still installs ours, and a test fails.
+  (``SurfaceWarning``) and still installs ours, and a test fails.
 * ``replace``: Keras 3 has the name; ours wraps or subclasses the captured original
-  (:mod:`kfitcompat._upstream`), and Keras 3's own class keeps its identity and
+  (``kfitcompat._upstream``), and Keras 3's own class keeps its identity and
   ``isinstance`` relations.
 * ``alias``: Keras 3's own object already behaves as the legacy one; nothing is set, and a
   test checks the identity.
@@ -17,7 +17,7 @@ module, the attribute, what kfitcompat puts there and its *kind*:
   captured at install time, before anything is patched, and called for every call that uses
   no legacy spelling. The class itself (identity, ``isinstance``) is untouched.
 * ``module``: a Keras 2 module path Keras 3 removed (``keras.utils.np_utils``), answered by
-  a module of re-exported names (:mod:`kfitcompat.keras2.modules`).
+  a module of re-exported names (``kfitcompat.keras2.modules``).
 
 The table imports neither TensorFlow nor Keras; targets are ``"module:attribute"`` strings
 resolved at install time. Everything set is restored by ``uninstall()``.
@@ -108,7 +108,7 @@ def _image_rows() -> list[SurfaceRow]:
 
 
 def _keras2_rows() -> list[SurfaceRow]:
-    """The Keras 2 surface around ``fit`` (:mod:`kfitcompat.keras2`)."""
+    """The Keras 2 surface around ``fit`` (``kfitcompat.keras2``)."""
     from .keras2.backend import BACKEND_NAMES, FROM_KERAS3_LEGACY
     from .keras2.constraints import LOWER_CASE_NAMES as CONSTRAINT_NAMES
     from .keras2.layer_attrs import LAYER_ATTRIBUTES
@@ -220,7 +220,7 @@ def _keras2_rows() -> list[SurfaceRow]:
 
 
 def _saving_rows() -> list[SurfaceRow]:
-    """Legacy model files (:mod:`kfitcompat.saving`): Keras 1/2 and tf.keras ``.h5`` and JSON;
+    """Legacy model files (``kfitcompat.saving``): Keras 1/2 and tf.keras ``.h5`` and JSON;
     every other file reaches Keras 3's function unchanged."""
     where = ("keras.models", "keras.saving", "tensorflow.keras.models")
     rows = [SurfaceRow(module, "load_model", WRAP, "kfitcompat.saving.loading:load_model",
@@ -236,7 +236,7 @@ def _saving_rows() -> list[SurfaceRow]:
 
 
 #: Owner paths of Keras classes and modules that are not public (found through
-#: :mod:`kfitcompat._keras_private`).
+#: ``kfitcompat._keras_private``).
 FUNCTIONAL = "<keras functional model class>"
 MONITOR = "<keras monitor callback class>"
 KERAS_CONSTRAINTS = "<keras constraints module layers read>"
@@ -302,7 +302,7 @@ def legacy_surface() -> list[tuple[str, str, Any]]:
 
 
 def install_surface() -> list[tuple[Any, str, Any]]:
-    """Set every row but the aliases; returns what :func:`uninstall_surface` restores."""
+    """Set every row but the aliases; returns what ``uninstall_surface`` restores."""
     import sys
 
     saved: list[tuple[Any, str, Any]] = []
@@ -329,7 +329,7 @@ def install_surface() -> list[tuple[Any, str, Any]]:
 
 
 def uninstall_surface(saved: list[tuple[Any, str, Any]]) -> None:
-    """Put back what :func:`install_surface` replaced, and remove what it added."""
+    """Put back what ``install_surface`` replaced, and remove what it added."""
     for where, name, previous in reversed(saved):
         if isinstance(where, dict):  # sys.modules
             if previous is _ABSENT:

@@ -1,7 +1,7 @@
 """Legacy ``keras.utils`` names (Keras 2) that Keras 3 dropped or changed.
 
-After :func:`kfitcompat.install`, ``from keras.utils import X`` finds each name in
-:data:`LEGACY_UTILS`.
+After [`kfitcompat.install`][kfitcompat.installer.install], ``from keras.utils import X``
+finds each name in ``LEGACY_UTILS``.
 """
 
 from __future__ import annotations

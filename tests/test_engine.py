@@ -316,6 +316,68 @@ def test_threads_first_then_processes_keep_the_order_and_the_epoch_state(monkeyp
     assert multiprocessing.active_children() == []
 
 
+_TOLD_SCRIPT = """
+import sys, time
+import keras, numpy as np
+import kfitcompat
+
+class Seq(keras.utils.Sequence):
+    def __init__(self, n, delay):
+        super().__init__()
+        self.n, self.delay = n, delay
+    def __len__(self):
+        return self.n
+    def __getitem__(self, i):
+        time.sleep(self.delay)
+        return np.full((2, 3), i, "float32"), np.zeros((2, 1), "float32")
+
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+model.compile("sgd", "mse")
+n, delay = int(sys.argv[1]), float(sys.argv[2])
+for verbose in sys.argv[3:]:
+    print("call verbose=" + verbose, file=sys.stderr, flush=True)
+    kfitcompat.fit_generator(model, Seq(n, delay), epochs=1, workers=2,
+                             use_multiprocessing=True, verbose=int(verbose))
+"""
+_TOLD = "kfitcompat: use_multiprocessing=True loaded in threads: "
+
+
+def _told_per_call(tmp_path, after: str | None, *args: str) -> list[list[str]]:
+    """The told lines on stderr, per call of the script (one process)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "told.py"
+    script.write_text(_TOLD_SCRIPT)
+    env = {k: v for k, v in os.environ.items() if k != "KFITCOMPAT_PROCESSES_AFTER"}
+    if after is not None:
+        env["KFITCOMPAT_PROCESSES_AFTER"] = after
+    done = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    calls = done.stderr.split("call verbose=")[1:]
+    return [[line for line in call.splitlines() if line.startswith("kfitcompat:")]
+            for call in calls]
+
+
+@pytest.mark.slow
+def test_a_call_with_processes_that_loads_in_threads_says_so_once_per_process(tmp_path):
+    """``use_multiprocessing=True`` in a short call loads in threads (documented): the user
+    who asked for processes is told, in one line naming why and how to force processes; not
+    at ``verbose=0``, and once per process."""
+    short = _told_per_call(tmp_path, None, "4", "0", "0", "1", "1")
+    assert short[0] == [] and short[2] == [], short  # verbose=0, then already told
+    assert len(short[1]) == 1, short
+    assert short[1][0].startswith(_TOLD) and "after 5 s of loading" in short[1][0]
+    assert short[1][0].endswith("KFITCOMPAT_PROCESSES_AFTER=0 starts worker processes with "
+                                "the call.")
+    # past a tiny budget, the call is judged too short to gain from processes: it says so
+    past = _told_per_call(tmp_path, "0.01", "16", "0.02", "1")
+    assert len(past[0]) == 1 and "the rest of this call (about" in past[0][0], past
+    # processes from the first batch: nothing to tell
+    assert _told_per_call(tmp_path, "0", "4", "0", "1") == [[]]
+
+
 def test_batch_check_passes_exact_batches_through_and_converts_or_explains_the_rest():
     check = BatchCheck(spec_of((np.zeros((4, 3), "float32"), np.zeros((4, 1), "int64"))))
     x, y = np.ones((2, 3), "float32"), np.ones((2, 1), "int64")

@@ -116,17 +116,52 @@ def test_install_as_context_manager_restores(data):
     assert keras.utils.Sequence is keras.utils.PyDataset
 
 
-def test_without_tensorflow_the_first_use_says_how_to_install_it():
-    import subprocess
-    import sys
+# Without TensorFlow every entry point ends in one line saying what to install, and Keras
+# (which imports its backend when imported: a ~40-frame traceback) is not imported first.
+# `sys.modules['tensorflow'] = None` makes the package absent for the child; the release test
+# (test_release.py) checks the same in a fresh virtual environment that really has none.
+_NO_TF = "import sys\nsys.modules['tensorflow'] = None\nimport kfitcompat\nprint('imported')\n"
+_WITHOUT_TENSORFLOW = {
+    "install()": "kfitcompat.install()",
+    "fit_generator": "kfitcompat.fit_generator",
+    "plot_history": "kfitcompat.plot_history",
+    "kfitcompat.utils": "kfitcompat.utils",
+    "%load_ext": "kfitcompat.load_ipython_extension(None)",
+    "import kfitcompat.image": "import kfitcompat.image",
+    "import kfitcompat.installer": "import kfitcompat.installer",
+    "cli run": "from kfitcompat.cli import main\nraise SystemExit(main(['run', 'x.py']))",
+    "cli run -m": "from kfitcompat.cli import main\nraise SystemExit(main(['run', '-m', 'x']))",
+    "cli demo": "from kfitcompat.cli import main\nraise SystemExit(main(['demo']))",
+}
 
-    code = ("import sys; sys.modules['tensorflow'] = None\n"
-            "import kfitcompat\n"
-            "print('imported', kfitcompat.__version__)\n"
-            "kfitcompat.fit_generator\n")
+
+@pytest.mark.parametrize("call", sorted(_WITHOUT_TENSORFLOW))
+def test_without_tensorflow_every_entry_point_says_in_one_line_what_to_install(call):
+    from kfitcompat._tensorflow import MISSING
+
+    code = (_NO_TF + "try:\n    " + _WITHOUT_TENSORFLOW[call].replace("\n", "\n    ")
+            + "\nfinally:\n    print('keras imported:', 'keras' in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
     assert "imported" in done.stdout  # `import kfitcompat` itself needs no TensorFlow
-    assert done.returncode == 1
-    assert "ImportError: kfitcompat needs TensorFlow" in done.stderr, done.stderr[-2000:]
-    assert 'pip install "kfitcompat[tensorflow]"' in done.stderr
+    assert "keras imported: False" in done.stdout, done.stderr[-3000:]
+    lines = done.stderr.strip().splitlines()
+    if call.startswith("cli"):  # the command prints the line alone and exits 2
+        assert (done.returncode, lines) == (2, [MISSING])
+    else:  # Python raises ImportError, the message on one line, no frame of Keras
+        assert done.returncode == 1
+        assert lines[-1] == f"ImportError: {MISSING}", done.stderr[-3000:]
+        assert not any("keras" in line for line in lines[:-1]), done.stderr
+    assert 'pip install "kfitcompat[tensorflow]"' in MISSING and "\n" not in MISSING
+
+
+def test_without_tensorflow_what_needs_none_still_works():
+    code = (_NO_TF + "print(len(kfitcompat.LEGACY_ARGS) > 0, kfitcompat.migrate.process_text)\n"
+            "from kfitcompat.cli import main\n"
+            "assert main(['version']) == 0\n"
+            "main(['demo', '--help'])  # argparse prints the help and exits 0\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "True <function process_text" in done.stdout
+    assert "usage: kfitcompat demo" in done.stdout and kfitcompat.__version__ in done.stdout

@@ -111,3 +111,42 @@ def test_wheel_and_sdist_build_and_the_wheel_runs_the_demo(tmp_path):
                            cwd=unpacked, capture_output=True, text=True, timeout=600)
     assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-3000:]
     assert " passed" in tests.stdout
+
+
+def _release_check(tmp_path, check: str) -> str:
+    """``tools/release_check.py --only CHECK``: fresh virtual environments whose dependencies
+    come from pip's configured package index (skipped when it cannot be reached)."""
+    probe = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--dest",
+                            str(tmp_path / "probe"), "loky"], capture_output=True, timeout=300)
+    if probe.returncode:
+        pytest.skip("the package index cannot be reached (the release check installs from it)")
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "release_check.py"),
+                           "--only", check, "--keep", str(tmp_path / "work")],
+                          capture_output=True, text=True, timeout=3600)
+    assert done.returncode == 0 and "release check: passed" in done.stdout, (
+        done.stdout[-5000:] + done.stderr[-3000:])
+    return done.stdout
+
+
+@pytest.mark.slow
+def test_without_tensorflow_the_installed_wheel_says_in_one_line_what_to_install(tmp_path):
+    out = _release_check(tmp_path, "without-tensorflow")
+    assert "TensorFlow distributions installed: []" in out
+    for entry_point in ("kfitcompat.install()", "kfitcompat run", "kfitcompat demo"):
+        assert f"--- {entry_point}: exit " in out, entry_point
+
+
+@pytest.mark.slow
+def test_beside_tensorflow_cpu_the_documented_line_leaves_one_tensorflow(tmp_path):
+    out = _release_check(tmp_path, "beside-tensorflow-cpu")
+    assert "TensorFlow distributions installed: ['tensorflow-cpu']" in out
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "release_check", os.path.join(ROOT, "tools", "release_check.py"))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    # the extras the check installs beside tensorflow-cpu are the README's example
+    assert f"e.g. `{tool.BESIDE_AN_INSTALLED_TENSORFLOW}`" in readme

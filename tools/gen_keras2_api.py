@@ -24,7 +24,7 @@ TOOLS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TOOLS))
 
 from keras2_sources import flatten, read_tree  # noqa: E402
-from mirrors import extract, find_mirror, rev_parse  # noqa: E402
+from mirrors import MirrorError, extract, find_mirror, rev_parse  # noqa: E402
 
 #: version -> (repository, tag, commit the tag named when this table was written)
 SOURCES = {
@@ -68,11 +68,16 @@ def generate(mirrors: Path | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mirrors", type=Path, default=None)
+    parser.add_argument("--mirrors", type=Path, default=None,
+                        help="mirror root (default: $KFITCOMPAT_MIRRORS)")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
-    text = generate(args.mirrors)
+    try:
+        text = generate(args.mirrors)
+    except MirrorError as exc:
+        print(f"gen_keras2_api: {exc}", file=sys.stderr)
+        return 2
     if args.check:
         same = args.out.exists() and args.out.read_text() == text
         print(f"{args.out}: {'up to date' if same else 'differs from the Keras 2 sources'}")

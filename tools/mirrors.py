@@ -2,8 +2,10 @@
 
 The developer tools in ``tools/`` run other people's code (upstream test suites, public scripts)
 against kfitcompat. They never keep that code in this project: each run extracts the files it
-needs from a local bare git mirror (``/work/.mirror/OWNER+NAME/repo`` by default, or the folder
-given by ``--mirrors`` / ``$KFITCOMPAT_MIRRORS``) into a temporary folder.
+needs from a local bare git mirror, ``DIR/OWNER+NAME/repo`` below the folder given by
+``--mirrors DIR`` or ``$KFITCOMPAT_MIRRORS``, into a temporary folder. A mirror is a bare clone::
+
+    git clone --mirror https://github.com/keras-team/keras DIR/keras-team+keras/repo
 """
 
 from __future__ import annotations
@@ -14,25 +16,40 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-__all__ = ["MirrorError", "default_root", "find_mirror", "extract", "rev_parse"]
+__all__ = ["ENVIRONMENT", "MirrorError", "default_root", "find_mirror", "extract", "rev_parse"]
 
 
 class MirrorError(RuntimeError):
     """A mirror, a commit or a path inside it is missing."""
 
 
+ENVIRONMENT = "KFITCOMPAT_MIRRORS"
+
+
 def default_root() -> Path:
-    return Path(os.environ.get("KFITCOMPAT_MIRRORS", "/work/.mirror"))
+    """The mirror folder named by ``$KFITCOMPAT_MIRRORS``.
+
+    Raises:
+        MirrorError: the variable is unset or empty (the message says what to set).
+    """
+    value = os.environ.get(ENVIRONMENT, "")
+    if not value:
+        raise MirrorError(
+            f"no mirror folder given: pass --mirrors DIR or set {ENVIRONMENT}=DIR, a folder "
+            "holding bare git mirrors as DIR/OWNER+NAME/repo (git clone --mirror "
+            "https://github.com/OWNER/NAME DIR/OWNER+NAME/repo)")
+    return Path(value)
 
 
 def find_mirror(repo: str, root: Path | None = None) -> Path:
-    """The git directory of ``owner/name`` under ``root``."""
-    base = (root or default_root()) / repo.replace("/", "+")
+    """The git directory of ``owner/name`` under ``root`` (default: ``default_root()``)."""
+    root = root or default_root()
+    base = root / repo.replace("/", "+")
     for candidate in (base / "repo", base / "repo" / ".git", base, base / ".git"):
         if (candidate / "HEAD").is_file():
             return candidate
-    raise MirrorError(f"no local mirror of {repo} under {root or default_root()} "
-                      f"(get one with the search tool: fetch github:{repo})")
+    raise MirrorError(f"no local mirror of {repo} under {root} (git clone --mirror "
+                      f"https://github.com/{repo} {base / 'repo'})")
 
 
 def rev_parse(git_dir: Path, rev: str) -> str:

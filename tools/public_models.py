@@ -221,8 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", help="run only this pin (repeatable)")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--markdown", type=Path, help="write a summary table here")
-    parser.add_argument("--mirrors", type=Path, help="mirror root (default $KFITCOMPAT_MIRRORS "
-                        "or /work/.mirror)")
+    parser.add_argument("--mirrors", type=Path, help="mirror root (default "
+                        "$KFITCOMPAT_MIRRORS)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per target")
     args = parser.parse_args(argv)
     pins = [p for p in load_pins() if not args.only or p.name in args.only]

@@ -59,7 +59,7 @@ TOOLS = Path(__file__).resolve().parent
 if str(TOOLS) not in sys.path:
     sys.path.insert(0, str(TOOLS))
 
-from mirrors import MirrorError, extract, find_mirror  # noqa: E402
+from mirrors import MirrorError, default_root, extract, find_mirror  # noqa: E402
 
 TARGETS = ("kfitcompat", "keras3", "tf_keras", "migrated", "kfitcompat-run")
 # "migrated": `kfitcompat migrate --write`, then plain Keras 3; "kfitcompat-run": scripts run
@@ -822,7 +822,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the outcomes as JSON")
     parser.add_argument("--markdown", type=Path, metavar="PATH", help="write a markdown report")
     parser.add_argument("--pins", type=Path, default=PINS, help="the pin list (TOML)")
-    parser.add_argument("--mirrors", type=Path, help="mirror root (default: /work/.mirror)")
+    parser.add_argument("--mirrors", type=Path, help="mirror root (default: "
+                        "$KFITCOMPAT_MIRRORS)")
     parser.add_argument("--timeout", type=float, help="seconds per script (default: the pins')")
     parser.add_argument("--keep", action="store_true", help="keep the temporary run folders")
     parser.add_argument("--extra-prelude", type=Path, metavar="FILE",
@@ -878,6 +879,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{pin.name:38} {pin.repo} {pin.path} @ {pin.commit[:12]}")
         return 0
     targets = [t for t in TARGETS if t in (args.target or DEFAULT_TARGETS)]
+    try:
+        args.mirrors = args.mirrors or default_root()
+    except MirrorError as exc:
+        print(f"public_scripts: {exc}", file=sys.stderr)
+        return 2
     ensure_mountpoints(pins)
     try:
         outcomes = list(run_all(pins, targets, args))

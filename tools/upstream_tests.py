@@ -811,8 +811,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="list every failing test with the first line of its error")
     parser.add_argument("--json", type=Path, help="write the per-test results here")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per pytest run")
-    parser.add_argument("--mirrors", type=Path, help="mirror root (default $KFITCOMPAT_MIRRORS "
-                        "or /work/.mirror)")
+    parser.add_argument("--mirrors", type=Path, help="mirror root (default: "
+                        "$KFITCOMPAT_MIRRORS)")
     parser.add_argument("--run-disabled", action="store_true",
                         help="also run tests upstream disabled with a module-level skipif(True)")
     parser.add_argument("--show-rewrites", action="store_true", help="print each import rewrite")

@@ -1,8 +1,8 @@
 """What ``data/`` needs from the layers that plug into it, as ``typing.Protocol``s.
 
 ``data/`` imports neither ``image/`` nor ``training/``: a worker-process loader
-(:class:`~kfitcompat.data.processes.ProcessLoader`) and an image iterator's fused fast path
-(:class:`~kfitcompat.image.iterators.Iterator`) implement these, and the engine checks for
+(``ProcessLoader``) and an image iterator's fused fast path
+(``Iterator``) implement these, and the engine checks for
 the protocol, not for a class or an attribute name.
 """
 
@@ -19,7 +19,7 @@ Mode = Literal["fit", "evaluate", "predict"]
 @runtime_checkable
 class Loader(Protocol):
     """Loads batch ``index`` (``loader(index)``) and works ahead on its own: worker
-    processes that a :class:`~kfitcompat.data.sources.SequenceSource` keeps busy."""
+    processes that a ``SequenceSource`` keeps busy."""
 
     #: loads in flight that keep the workers busy
     concurrency: int

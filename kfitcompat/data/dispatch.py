@@ -70,7 +70,7 @@ class LegacyData:
 
 
 def classify(x: Any) -> LegacyData:
-    """``x`` as a :class:`LegacyData` (a ``LegacyData`` is returned as it is)."""
+    """``x`` as a ``LegacyData`` (a ``LegacyData`` is returned as it is)."""
     if isinstance(x, LegacyData):
         return x
     return LegacyData(x, kind_of(x))

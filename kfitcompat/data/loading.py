@@ -23,7 +23,7 @@ __all__ = ["LoadingOptions", "make_source", "check_loading_args"]
 class LoadingOptions:
     """``workers``, ``max_queue_size`` and ``use_multiprocessing``, validated once (at the
     entry point) and passed down explicitly; the defaults are Keras 2's
-    (:data:`kfitcompat.legacy_table.LOADING_DEFAULTS`).
+    (``kfitcompat.legacy_table.LOADING_DEFAULTS``).
 
     Raises:
         ValueError: naming the argument, the value and what is accepted.
@@ -50,7 +50,7 @@ class LoadingOptions:
 
 def check_loading_args(workers: Any, max_queue_size: Any,
                        use_multiprocessing: Any) -> LoadingOptions:
-    """The three loading arguments as one validated :class:`LoadingOptions`."""
+    """The three loading arguments as one validated ``LoadingOptions``."""
     return LoadingOptions(workers, max_queue_size, use_multiprocessing)
 
 
@@ -79,13 +79,14 @@ def _in_a_process(generator: Any, max_queue_size: int) -> tuple[Any, Any]:
     return producer, producer
 
 
-def _process_loader(data: Any, workers: int, method: str, planned: int | None) -> Any:
-    """A :class:`~kfitcompat.data.processes.ProcessLoader`, or ``None`` (threads, with a
+def _process_loader(data: Any, workers: int, method: str, planned: int | None,
+                    tell: bool) -> Any:
+    """A ``ProcessLoader``, or ``None`` (threads, with a
     warning) for a Sequence that cannot be serialized even by value."""
     from .processes import ProcessLoader, UnpicklableError
 
     try:
-        return ProcessLoader(data, workers, method=method, planned=planned)
+        return ProcessLoader(data, workers, method=method, planned=planned, tell=tell)
     except UnpicklableError as exc:
         _in_threads_instead("the Sequence cannot be sent to worker processes", exc)
         return None
@@ -105,16 +106,19 @@ def make_source(
     class_weight: Mapping[Any, float] | None = None,
     shard: tuple[int, int] = (0, 1),
     planned: int | None = None,
+    verbose: Any = 0,
     **loading: Any,
 ) -> Source:
-    """A :class:`~kfitcompat.data.sources.Source` for a generator, iterator or Sequence
-    (raw or already :func:`~kfitcompat.data.dispatch.classify`'d).
+    """A ``Source`` for a generator, iterator or Sequence
+    (raw or already ``classify``'d).
 
-    Loading options come as one :class:`LoadingOptions` (``options=``) or, for direct
+    Loading options come as one ``LoadingOptions`` (``options=``) or, for direct
     callers, as the three keyword arguments. ``shard=(index, count)`` keeps the batch
     indices ``i % count == index`` of a Sequence (one worker of a multi-worker run);
     generators are not sharded. ``planned``: the batches the call will read from it, if
     known (worker processes start only when the call is long enough to gain from them).
+    ``verbose``: the call's; unless 0, a call with ``use_multiprocessing=True`` that loads in
+    threads all along says so in one line (once per process).
     """
     if options is None:
         options = LoadingOptions(**loading)
@@ -131,7 +135,7 @@ def make_source(
         # augmentation runs as TensorFlow ops, and processes would only add their start and
         # ship decoded batches between processes (docs/performance.md, bench_workers --images).
         if options.in_processes and not fast:
-            loader = _process_loader(data, workers, "__getitem__", planned)
+            loader = _process_loader(data, workers, "__getitem__", planned, verbose != 0)
         if loader is None and fast:
             loader = data.raw_batch
         try:

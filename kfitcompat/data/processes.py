@@ -7,7 +7,7 @@ interpreters started by fork+exec on every platform, which do **not** re-run
 the main module (so scripts without ``if __name__ == "__main__":`` work) and
 receive what they run through ``cloudpickle`` (so a ``Sequence`` class defined
 in a notebook cell, ``python -c`` or an unguarded script travels by value).
-loky also reports a worker that dies (:class:`WorkerDiedError` here, naming the
+loky also reports a worker that dies (``WorkerDiedError`` here, naming the
 batch).
 
 Workers ignore SIGINT, so Ctrl-C reaches the training process, which then shuts
@@ -26,6 +26,7 @@ import os
 import pickle
 import queue
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -44,7 +45,7 @@ __all__ = ["ProcessIterator", "ProcessLoader", "RemoteError", "UnpicklableError"
 
 def dumps_by_value(obj: Any, what: str) -> bytes:
     """``cloudpickle`` bytes of ``obj`` (classes of ``__main__`` by value), or
-    :class:`UnpicklableError` naming the attribute that cannot be sent."""
+    ``UnpicklableError`` naming the attribute that cannot be sent."""
     try:
         return cloudpickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:
@@ -77,8 +78,20 @@ PROCESSES_AFTER_DEFAULT = 5.0
 WORTH_STARTING = 15.0
 
 
+_TOLD = threading.Lock()  # held for good once a call has said it loaded in threads
+
+
+def _tell_in_threads(why: str) -> None:
+    """One line on stderr, once per process: a call with ``use_multiprocessing=True`` loaded
+    in threads, why, and how to load in worker processes instead."""
+    if _TOLD.acquire(blocking=False):
+        print(f"kfitcompat: use_multiprocessing=True loaded in threads: {why}. "
+              "KFITCOMPAT_PROCESSES_AFTER=0 starts worker processes with the call.",
+              file=sys.stderr, flush=True)
+
+
 def processes_after() -> float:
-    """The threads-first budget in seconds (see :data:`PROCESSES_AFTER_DEFAULT`).
+    """The threads-first budget in seconds (see ``PROCESSES_AFTER_DEFAULT``).
 
     Raises:
         ValueError: ``KFITCOMPAT_PROCESSES_AFTER`` is not a number >= 0.
@@ -109,18 +122,20 @@ class ProcessLoader:
 
     Threads first: the batches are loaded in ``workers`` threads of this process (as with
     ``use_multiprocessing=False``) until that loading has taken ``after`` seconds in all
-    (:func:`processes_after`); then the worker processes start, and once one of them has the
+    (``processes_after``); then the worker processes start, and once one of them has the
     Sequence, the next requests go to them (the threads keep serving while they start). A
     short call never waits for a worker to start and is never slower than threads; a long one
     runs in processes after its first seconds. ``planned``, the batches the call will ask for
     (when known), keeps a call in threads if the rest of it, at the pace of its threads so far,
-    would take less than :data:`WORTH_STARTING` seconds: the workers' start would cost more
+    would take less than ``WORTH_STARTING`` seconds: the workers' start would cost more
     than they could save. Batches keep their order either way. ``after=0``: processes from the
-    first batch (Keras 2's behaviour), ``planned`` ignored.
+    first batch (Keras 2's behaviour), ``planned`` ignored. ``tell``: a call that stays in
+    threads says so in one line on stderr, the first time in the process (``verbose=0``: not).
     """
 
     def __init__(self, sequence: Any, workers: int, method: str = "__getitem__",
-                 after: float | None = None, planned: int | None = None) -> None:
+                 after: float | None = None, planned: int | None = None,
+                 tell: bool = False) -> None:
         self._sequence = sequence
         self._method = method
         self._workers = workers
@@ -145,6 +160,7 @@ class ProcessLoader:
         self._planned = planned
         self._in_threads = 0  # requests served by the threads
         self._first_request = 0.0  # when the first of them was made (perf_counter)
+        self._tell = tell
         self._thread = ThreadPoolExecutor(workers, thread_name_prefix="kfitcompat-first")
         if self._after <= 0:
             self._start_processes()
@@ -211,11 +227,18 @@ class ProcessLoader:
 
     def _worth_starting(self) -> bool:
         """Whether the rest of the call, at its threads' pace so far, outlasts
-        :data:`WORTH_STARTING` (always, when the planned batches are not known)."""
+        ``WORTH_STARTING`` (always, when the planned batches are not known)."""
         if self._planned is None or not self._in_threads:
             return True
         pace = (time.perf_counter() - self._first_request) / self._in_threads
-        return (self._planned - self._in_threads) * pace > WORTH_STARTING
+        rest = (self._planned - self._in_threads) * pace
+        if rest > WORTH_STARTING:
+            return True
+        if self._tell:
+            _tell_in_threads(f"the rest of this call (about {rest:.1f} s at its threads' pace) "
+                             f"is shorter than the {WORTH_STARTING:g} s worker processes need "
+                             "to pay for their start")
+        return False
 
     def start(self, indices: list[int]) -> None:
         """Request the first batches now: they load while Keras sets up."""
@@ -243,6 +266,11 @@ class ProcessLoader:
         self._thread.shutdown(wait=True, cancel_futures=True)
         if self._pool is not None:
             self._pool.shutdown(wait=True, kill_workers=True)
+        elif self._tell and self._in_threads:
+            _tell_in_threads(f"the call was short (worker processes start after {self._after:g}"
+                             f" s of loading, and only if the rest of the call would take more "
+                             f"than {WORTH_STARTING:g} s: each imports TensorFlow, seconds a "
+                             "short call would only wait)")
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
@@ -252,7 +280,7 @@ class ProcessIterator:
     The iterator travels by ``cloudpickle`` (by value when defined in ``__main__``).
     At most ``max_queue_size`` items wait in the queue. An exception in the
     producer is re-raised here; a producer that dies raises
-    :class:`WorkerDiedError`. :meth:`close` stops and joins it.
+    ``WorkerDiedError``. ``close`` stops and joins it.
     """
 
     def __init__(self, iterator: Any, max_queue_size: int) -> None:

@@ -17,7 +17,7 @@ class ThreadProducer:
     queue of at most ``max_queue_size`` items; iterate to consume.
 
     The first exception raised by ``draw`` ends the stream and is re-raised to
-    the consumer. :meth:`close` stops and joins every thread.
+    the consumer. ``close`` stops and joins every thread.
     """
 
     def __init__(self, draw: Callable[[], Any], workers: int, max_queue_size: int) -> None:

@@ -8,7 +8,7 @@ subclasses work unchanged wherever a ``PyDataset`` does.
 After ``install()`` it answers ``keras.utils.Sequence``; since Keras 3 code checks
 ``isinstance(x, keras.utils.Sequence)`` meaning "any ``PyDataset``", every ``PyDataset``
 (instance or subclass) counts as an instance (or subclass) of this base class too.
-:func:`is_legacy_sequence` tells the two apart.
+``is_legacy_sequence`` tells the two apart.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ __all__ = ["FixedLength", "Sequence", "is_legacy_sequence"]
 
 class _SequenceMeta(type(PyDataset)):  # type: ignore[misc]
     """``isinstance(PyDataset(), Sequence)`` holds, as ``keras.utils.Sequence`` is PyDataset
-    in Keras 3; subclasses of :class:`Sequence` check as usual."""
+    in Keras 3; subclasses of ``Sequence`` check as usual."""
 
     def __instancecheck__(cls, obj: Any) -> bool:
         if cls is Sequence:
@@ -39,11 +39,11 @@ class _SequenceMeta(type(PyDataset)):  # type: ignore[misc]
 class FixedLength:
     """Marks a Sequence whose ``len()`` cannot change between epochs (kfitcompat's image
     iterators: ``ceil(n / batch_size)``). ``fit_generator`` then runs all its epochs in one
-    Keras 3 ``fit`` instead of one ``fit`` per epoch (see :mod:`kfitcompat.training.epochs`)."""
+    Keras 3 ``fit`` instead of one ``fit`` per epoch (see ``kfitcompat.training.epochs``)."""
 
 
 def is_legacy_sequence(x: Any) -> bool:
-    """Whether ``x`` is an instance of kfitcompat's :class:`Sequence` (or a subclass), not
+    """Whether ``x`` is an instance of kfitcompat's ``Sequence`` (or a subclass), not
     merely a Keras 3 ``PyDataset``."""
     return Sequence in type(x).__mro__
 

@@ -2,7 +2,7 @@
 
 Separation of concerns:
 
-* :mod:`.batches` owns what one batch may look like.
+* ``batches`` owns what one batch may look like.
 * A *source* (this module) owns the legacy stream: which batch comes next,
   across epochs (one continuous stream, as in Keras 2), ``on_epoch_end`` of a
   ``Sequence`` after each full pass, and ``workers`` / ``max_queue_size``.

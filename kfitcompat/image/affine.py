@@ -38,7 +38,7 @@ def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> str:
 
 
 def check_geometry(geometry: str, name: str = "geometry") -> str:
-    """``geometry`` (ImageDataGenerator's ``profile``) must be one of :data:`GEOMETRIES`."""
+    """``geometry`` (ImageDataGenerator's ``profile``) must be one of ``GEOMETRIES``."""
     return _check_choice(name, geometry, GEOMETRIES)
 
 

@@ -4,7 +4,7 @@ Laid out as the legacy module was: the ``random_*`` helpers call this module's o
 ``apply_*`` functions, and SciPy and Pillow's ``ImageEnhance`` are module attributes
 (``None`` when missing, then the function that needs one raises ``ImportError``), so code
 that patches them here, as keras-preprocessing's tests do, sees the effect.
-The matrix maths is :mod:`kfitcompat.image.affine`'s.
+The matrix maths is ``kfitcompat.image.affine``'s.
 
 Legacy edges: the ``random_*`` helpers draw from NumPy's *global* generator, as Keras 2
 did. Their defaults assume channels-first single images (``row_axis=1, col_axis=2,
@@ -195,7 +195,7 @@ def random_channel_shift(x: np.ndarray, intensity_range: float, channel_axis: in
 
 def random_brightness(x: np.ndarray, brightness_range: Any, scale: bool = True) -> np.ndarray:
     """Pillow brightness with a factor from ``U(*brightness_range)`` (``scale``: see
-    :func:`apply_brightness_shift`; tf.keras 2.9+ added it)."""
+    ``apply_brightness_shift``; tf.keras 2.9+ added it)."""
     if len(brightness_range) != 2:
         raise ValueError("`brightness_range should be tuple or list of two floats. "
                          f"Received: {brightness_range}")

@@ -191,7 +191,8 @@ class _FileIterator(Iterator):
 
 
 class DirectoryIterator(_FileIterator):
-    """Keras 2 ``DirectoryIterator``: one sub-folder per class below ``directory``."""
+    """Keras 2 ``DirectoryIterator``: one sub-folder per class below ``directory``; an
+    [`Iterator`][kfitcompat.image.iterators.Iterator]."""
 
     allowed_class_modes = {"categorical", "binary", "sparse", "input", None}
 
@@ -258,7 +259,8 @@ class DirectoryIterator(_FileIterator):
 
 
 class DataFrameIterator(_FileIterator):
-    """Keras 2 ``DataFrameIterator``: file names (and labels) from a pandas DataFrame."""
+    """Keras 2 ``DataFrameIterator``: file names (and labels) from a pandas DataFrame; an
+    [`Iterator`][kfitcompat.image.iterators.Iterator]."""
 
     allowed_class_modes = {"binary", "categorical", "input", "multi_output", "raw", "sparse",
                            None}

@@ -162,7 +162,7 @@ class ImageDataGenerator:
 
         Legacy edge: ``seed`` reseeds NumPy's *global* generator, as Keras 2 did, and
         the draw uses it. The iterators draw whole batches from their own generator
-        instead (:func:`kfitcompat.image.params.draw_batch_params`).
+        instead (``kfitcompat.image.params.draw_batch_params``).
         """
         if seed is not None:
             np.random.seed(seed)
@@ -288,7 +288,8 @@ class ImageDataGenerator:
              sample_weight: Any = None, seed: int | None = None, save_to_dir: str | None = None,
              save_prefix: str = "", save_format: str = "png", subset: str | None = None,
              ignore_class_split: bool = False) -> Any:
-        """Batches of augmented arrays: a :class:`~kfitcompat.image.NumpyArrayIterator`."""
+        """Batches of augmented arrays: a
+        [`NumpyArrayIterator`][kfitcompat.image.iterators.NumpyArrayIterator]."""
         from .iterators import NumpyArrayIterator
 
         return NumpyArrayIterator(
@@ -306,7 +307,8 @@ class ImageDataGenerator:
                             save_format: str = "png", follow_links: bool = False,
                             subset: str | None = None, interpolation: str = "nearest",
                             keep_aspect_ratio: bool = False, bad_files: str = "raise") -> Any:
-        """Batches from a class-per-folder directory: a :class:`DirectoryIterator`.
+        """Batches from a class-per-folder directory: a
+        [`DirectoryIterator`][kfitcompat.image.files.DirectoryIterator].
 
         ``bad_files="skip"`` (not in Keras 2) decodes every file once here and leaves
         out those Pillow cannot read, with one warning naming them (listed in
@@ -334,9 +336,11 @@ class ImageDataGenerator:
                             save_format: str = "png", subset: str | None = None,
                             interpolation: str = "nearest", validate_filenames: bool = True,
                             bad_files: str = "raise", **kwargs: Any) -> Any:
-        """Batches from a pandas DataFrame of file names: a :class:`DataFrameIterator`.
+        """Batches from a pandas DataFrame of file names: a
+        [`DataFrameIterator`][kfitcompat.image.files.DataFrameIterator].
 
-        ``bad_files="skip"``: as for :meth:`flow_from_directory`.
+        ``bad_files="skip"``: as for
+        [`flow_from_directory`][kfitcompat.image.generator.ImageDataGenerator.flow_from_directory].
         """
         from .files import DataFrameIterator
 

@@ -27,8 +27,11 @@ __all__ = [
 WHITE_LIST_FORMATS = ("png", "jpg", "jpeg", "bmp", "ppm", "tif", "tiff")
 
 img_to_array = _upstream.img_to_array
+"""Keras 3's ``keras.utils.img_to_array`` itself, re-exported."""
 array_to_img = _upstream.array_to_img
+"""Keras 3's ``keras.utils.array_to_img`` itself, re-exported."""
 save_img = _upstream.save_img
+"""Keras 3's ``keras.utils.save_img`` itself, re-exported."""
 
 
 class CorruptImageError(OSError):

@@ -1,7 +1,7 @@
 """The legacy ``Iterator`` base and ``NumpyArrayIterator`` (``ImageDataGenerator.flow``).
 
-Each iterator is a :class:`kfitcompat.Sequence` (so ``workers``/``max_queue_size``
-apply, and Keras 3 ``fit`` accepts it directly) and also a Keras 2 iterator
+Each iterator is a [`kfitcompat.Sequence`][kfitcompat.data.Sequence] (so ``workers`` /
+``max_queue_size`` apply, and Keras 3 ``fit`` accepts it directly) and also a Keras 2 iterator
 (``next()``, ``__next__``, ``reset()``, ``batch_index``, ``total_batches_seen``).
 
 Randomness is owned by the iterator: the order of pass ``p`` comes from

@@ -109,7 +109,7 @@ def _shift_batch(rng: Any, shift_range: Any, size: int, n: int) -> np.ndarray:
 def draw_batch_params(config: Any, img_shape: tuple[int, ...], rng: np.random.Generator,
                       n: int) -> dict[str, Any]:
     """Parameters of ``n`` images at once, as arrays (same distributions as
-    :func:`draw_params`; the iterators' reference and fast paths both use this)."""
+    ``draw_params``; the iterators' reference and fast paths both use this)."""
     row_axis, col_axis = config.row_axis - 1, config.col_axis - 1
     zeros = np.zeros(n)
     r = config.rotation_range
@@ -132,5 +132,5 @@ def draw_batch_params(config: Any, img_shape: tuple[int, ...], rng: np.random.Ge
 
 
 def params_at(batch: dict[str, Any], i: int) -> dict[str, Any]:
-    """Image ``i``'s parameters from :func:`draw_batch_params`, as a legacy dict."""
+    """Image ``i``'s parameters from ``draw_batch_params``, as a legacy dict."""
     return {k: (None if v is None else v[i].item()) for k, v in batch.items()}

@@ -1,11 +1,11 @@
 """``tensorflow.keras.preprocessing.image`` as tf.keras 2.9+ (and ``tf_keras``) had it.
 
-After :func:`kfitcompat.install`, ``from tensorflow.keras.preprocessing.image import
+After ``kfitcompat.install``, ``from tensorflow.keras.preprocessing.image import
 ImageDataGenerator`` (the import of every tf.keras 2.x tutorial) finds these names instead
 of Keras 3's NumPy copy: kfitcompat's image API with ``profile="tf_keras"`` (tf.keras'
 pixel centre and axis order, unscaled brightness, the SVD form of ZCA) and tf.keras'
 defaults for the functional helpers (channels-first single images, ``scale=True``).
-The iterators and file helpers are the same objects as in :mod:`kfitcompat.image`: they
+The iterators and file helpers are the same objects as in ``kfitcompat.image``: they
 take their geometry from the generator they are given.
 """
 
@@ -56,7 +56,7 @@ PROFILE = "tf_keras"
 
 
 class ImageDataGenerator(_ImageDataGenerator):
-    """tf.keras 2.9+ ``ImageDataGenerator``: :class:`kfitcompat.image.ImageDataGenerator`
+    """tf.keras 2.9+ ``ImageDataGenerator``: ``kfitcompat.image.ImageDataGenerator``
     with ``profile="tf_keras"`` by default (the legacy name in ``tensorflow.keras``)."""
 
     def __init__(self, *args: Any, profile: str = PROFILE, **kwargs: Any) -> None:

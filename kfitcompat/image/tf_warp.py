@@ -36,8 +36,8 @@ def supports(generator: Any) -> bool:
 def batch_matrices(p: dict[str, Any], h: int, w: int, profile: str) -> np.ndarray:
     """(B, 3, 3) output->input matrices (row, col) of a batch, flips included.
 
-    The same product as :func:`~kfitcompat.image.affine.transform_matrix`
-    (``R . T . Sh . Z``), centred as :func:`~kfitcompat.image.affine.centered_matrix`,
+    The same product as ``transform_matrix``
+    (``R . T . Sh . Z``), centred as ``centered_matrix``,
     vectorised over the batch.
     """
     n = len(p["theta"])

@@ -1,6 +1,6 @@
 """The Keras 2 surface around ``fit`` that ``install()`` adds to Keras 3: optimizers with
 ``lr``/``decay``, backend functions, Keras 1 layer signatures, ``Model(input=, output=)`` and
-the module paths Keras 3 removed. Each piece is a row of :data:`kfitcompat.surface.SURFACE`;
+the module paths Keras 3 removed. Each piece is a row of ``kfitcompat.surface.SURFACE``;
 importing this package patches nothing.
 """
 

@@ -2,7 +2,7 @@
 call (``from keras import backend as K``), on Keras 3's ``keras.ops``.
 
 Keras 3's ``keras.backend`` keeps only ``epsilon``, ``floatx``, ``image_data_format`` and a few
-others; after :func:`kfitcompat.install` the Keras 2 names below answer there too, with Keras
+others; after ``kfitcompat.install`` the Keras 2 names below answer there too, with Keras
 2's argument names (``axis``, ``keepdims``) and semantics where they differ from ``keras.ops``
 (``batch_dot``'s ``axes``, ``get_value``/``set_value``, ``image_dim_ordering``).
 """
@@ -427,7 +427,7 @@ KERAS3_SPELLINGS: dict[str, tuple[str, dict[str, tuple[int, str]]]] = {
 }
 
 #: Keras 2 backend names that Keras 3 keeps only in its own tf.keras 2 copy
-#: (:func:`kfitcompat._keras_private.legacy_name`, TensorFlow ops): after ``install()``
+#: (``kfitcompat._keras_private.legacy_name``, TensorFlow ops): after ``install()``
 #: ``keras.backend``
 #: answers them from there. They work on tensors (inside a layer's ``call``, a ``Lambda``, a
 #: loss), not on the symbolic inputs of the functional API, as in tf.keras 2.

@@ -1,6 +1,6 @@
 """Keras 2 backend functions about the training phase, graph functions and Python helpers,
 on Keras 3 (``K.function``, ``K.in_train_phase``, ``K.set_learning_phase``, ``K.print_tensor``,
-``K.py_sum``, ...). The arithmetic ones are in :mod:`kfitcompat.keras2.backend`.
+``K.py_sum``, ...). The arithmetic ones are in ``kfitcompat.keras2.backend``.
 
 Keras 3 has no learning-phase variable and no session: a layer's ``call`` receives
 ``training=``, and ``predict`` runs in inference mode. So ``K.learning_phase()`` is 0 outside

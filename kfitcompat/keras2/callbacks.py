@@ -1,7 +1,7 @@
 """Keras 2 callback idioms on Keras 3: ``monitor='val_acc'``, ``mode='auto'`` on accuracy,
 ``{val_acc}`` in ``ModelCheckpoint`` file names, ``period=``, and ``.hdf5`` file names.
 
-After :func:`kfitcompat.install`:
+After ``kfitcompat.install``:
 
 * the callbacks that monitor a metric (``EarlyStopping``, ``ModelCheckpoint``,
   ``ReduceLROnPlateau``) see each accuracy under both names, ``acc``/``val_acc`` (Keras

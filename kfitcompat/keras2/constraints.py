@@ -3,7 +3,7 @@
 Keras 2 (``keras/constraints.py``) kept them as aliases of ``MaxNorm``, ``NonNeg`` and
 ``UnitNorm``: ``from keras.constraints import maxnorm; Dense(64, kernel_constraint=maxnorm(3))``
 and the string ``kernel_constraint='maxnorm'`` both worked. Keras 3 spells them ``max_norm``,
-``non_neg``, ``unit_norm`` and rejects the old strings. After :func:`kfitcompat.install` the
+``non_neg``, ``unit_norm`` and rejects the old strings. After ``kfitcompat.install`` the
 old names and strings work again; every name Keras 3 accepts is passed through unchanged.
 """
 

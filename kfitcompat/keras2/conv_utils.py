@@ -1,6 +1,6 @@
 """Keras 2 ``keras.utils.conv_utils``: the shape arithmetic custom convolution layers call
 (``conv_output_length``, ``normalize_tuple``, ...), which Keras 3 keeps only privately.
-After :func:`kfitcompat.install`, ``from keras.utils import conv_utils`` finds these.
+After ``kfitcompat.install``, ``from keras.utils import conv_utils`` finds these.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 
 Keras 2 answered them from the layer's inbound nodes (one per call on symbolic inputs);
 modern Keras 3 spells them ``layer.output.shape``, ``layer.input.shape``. After
-:func:`kfitcompat.install` they answer on every ``keras.layers.Layer`` with Keras 2's values and
+``kfitcompat.install`` they answer on every ``keras.layers.Layer`` with Keras 2's values and
 errors. A Keras 3 layer that assigns ``self.output_shape`` itself keeps what it assigned.
 """
 

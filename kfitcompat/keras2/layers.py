@@ -4,7 +4,7 @@ Keras 2.0-2.3 ran Keras 1 layer calls with a warning (``keras/legacy/interfaces.
 ``nb_filter -> filters``, ``(nb_row, nb_col) -> kernel_size``, ``border_mode -> padding``,
 ``subsample -> strides``, ``init -> kernel_initializer``, ``W_regularizer ->
 kernel_regularizer``, ``dim_ordering -> data_format``, ``output_dim -> units``, ``p -> rate``.
-After :func:`kfitcompat.install` the same conversions apply where a call is unambiguously
+After ``kfitcompat.install`` the same conversions apply where a call is unambiguously
 Keras 1: a Keras 1 class name (``Convolution2D``, ``Convolution1D``, ``Deconvolution2D``,
 ``AtrousConvolution2D``, ...), or any Keras 1-only keyword. So ``Convolution2D(32, 3, 3)``
 and ``Conv2D(24, 5, 5, subsample=(2, 2))`` get a 3x3 / 5x5 kernel as in Keras 2, while a
@@ -84,7 +84,7 @@ DROPPED: dict[str, dict[str, Any]] = {
     "Embedding": {"dropout": None},
     "SimpleRNN": {"implementation": None},  # Keras 3's LSTM/GRU still take it, SimpleRNN not
 }
-# Keras 1 keywords with a rule of their own (:func:`_special`), per layer
+# Keras 1 keywords with a rule of their own (``_special``), per layer
 _SHAPED = ("input_dim", "input_length")  # -> input_shape=(input_length, input_dim)
 SPECIAL: dict[str, tuple[str, ...]] = {
     "Conv1D": _SHAPED, "LSTM": (*_SHAPED, "forget_bias_init"),
@@ -260,8 +260,8 @@ def _keras2_kernel(layer: str, args: tuple[Any, ...], kwargs: dict[str, Any]
 
 def keras1_init(original: Callable[..., None], layer: str) -> Callable[..., None]:
     """``__init__`` of Keras 3's ``layer`` that also takes its Keras 1 keywords, Keras 2's
-    defaults (:data:`KERAS2_DEFAULTS`) and Keras 2's kernel positionals
-    (:data:`KERAS2_KERNEL_POSITIONALS`)."""
+    defaults (``KERAS2_DEFAULTS``) and Keras 2's kernel positionals
+    (``KERAS2_KERNEL_POSITIONALS``)."""
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         args, kwargs, done = _convert(layer, args, kwargs, forced=False)
@@ -279,7 +279,7 @@ def keras1_init(original: Callable[..., None], layer: str) -> Callable[..., None
 
 
 def keras1_names(layer: str) -> tuple[str, ...]:
-    """Every Keras 1 keyword, Keras 2 default and positional rule :func:`keras1_init` takes
+    """Every Keras 1 keyword, Keras 2 default and positional rule ``keras1_init`` takes
     for Keras 3's ``layer``."""
     rule = (f"<{PREPROCESSORS[layer]}>",) if layer in PREPROCESSORS else ()
     return (*KERAS1_KEYWORDS.get(layer, {}), *DROPPED.get(layer, {}),
@@ -333,7 +333,7 @@ def keras1_class(name: str) -> type:
 def layer_init(original: Callable[..., None]) -> Callable[..., None]:
     """``Layer.__init__`` taking Keras 2's ``batch_input_shape=`` and ``batch_size=`` (with
     ``input_shape`` / ``input_dim``): a stateful RNN's fixed batch. The first layer of a
-    ``Sequential`` then gets ``keras.Input(batch_shape=...)`` (:func:`sequential_add`)."""
+    ``Sequential`` then gets ``keras.Input(batch_shape=...)`` (``sequential_add``)."""
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         batch_shape = kwargs.pop("batch_input_shape", None)
@@ -390,7 +390,7 @@ def _set_weights_when_built(layer: Any, weights: list[Any]) -> None:
 
 def sequential_add(original: Callable[..., None]) -> Callable[..., None]:
     """``Sequential.add`` that starts the model with ``keras.Input(batch_shape=...)`` when the
-    first layer was given Keras 2's ``batch_input_shape`` (see :func:`layer_init`)."""
+    first layer was given Keras 2's ``batch_input_shape`` (see ``layer_init``)."""
 
     def add(self: Any, layer: Any, rebuild: bool = True) -> None:
         shape = getattr(layer, "_kfitcompat_batch_shape", None)

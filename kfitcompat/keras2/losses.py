@@ -5,7 +5,7 @@ upper-case spellings) as aliases and ``kullback_leibler_divergence`` as a name. 
 ``compile(loss='mse')`` still takes them, but ``keras.losses.deserialize('mse')`` does not,
 and that is what ``load_model('model.h5')`` calls on the training config of a model compiled
 with ``loss='mse'``, whether Keras 2, tf_keras or Keras 3 saved it (Keras 3 alone cannot load
-its own ``.h5``). After :func:`kfitcompat.install` both read these names, and
+its own ``.h5``). After ``kfitcompat.install`` both read these names, and
 ``from keras.losses import mse`` (or ``keras.metrics``) imports them again; every name Keras 3
 accepts is passed through unchanged.
 """

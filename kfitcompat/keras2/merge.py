@@ -2,7 +2,7 @@
 
 Keras 1.2.2 (``keras/engine/topology.py``) merged with one class, ``Merge(layers=None,
 mode='sum', concat_axis=-1, dot_axes=-1, output_shape=None, output_mask=None,
-arguments=None, name=None)``, in three ways, all translated after :func:`kfitcompat.install`:
+arguments=None, name=None)``, in three ways, all translated after ``kfitcompat.install``:
 
 * ``Merge([model_a, model_b], mode='concat')`` as the first layer of a ``Sequential``: a
   functional model taking both models' inputs (Keras 3's ``Sequential`` runs it, so

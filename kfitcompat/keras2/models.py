@@ -1,6 +1,6 @@
 """Keras 1's ``Model(input=..., output=...)`` on Keras 3 (modern: ``inputs=``, ``outputs=``).
 
-After :func:`kfitcompat.install`, ``keras.Model`` (and Keras 3's functional model class)
+After ``kfitcompat.install``, ``keras.Model`` (and Keras 3's functional model class)
 read ``input`` / ``output`` as ``inputs`` / ``outputs`` when the Keras 2 names are absent,
 with a warning. Calls that use ``inputs`` / ``outputs`` are unchanged.
 """
@@ -129,7 +129,7 @@ def compile_method(original: Callable[..., Any]) -> Callable[..., Any]:
     """``Model.compile`` that takes Keras 2's calls: ``compile(opt, loss, metrics)``
     positionally, ``sample_weight_mode``, one loss for several outputs with a list of
     ``loss_weights`` (Keras 2 applied the loss to every output), and one optimizer instance
-    compiled into several models (:func:`_own_optimizer`)."""
+    compiled into several models (``_own_optimizer``)."""
 
     def compile(self: Any, *given: Any, **kwargs: Any) -> Any:  # noqa: A001
         args = list(given)
@@ -199,7 +199,7 @@ def functional_add_loss(original: Callable[..., Any]) -> Callable[..., Any]:
     """A functional model's ``add_loss(tensor)`` with Keras 2's meaning: a loss computed from
     the model's inputs, added to every step's loss (the Keras 2 VAE:
     ``vae.add_loss(K.mean(reconstruction + kl))``, then ``compile(optimizer)`` with no
-    ``loss``), by :func:`~kfitcompat.keras2.portable.keras2_add_loss`, which migrate writes
+    ``loss``), by ``keras2_add_loss``, which migrate writes
     into migrated code. Keras 3 raises ``NotImplementedError`` for a symbolic tensor, so no
     valid Keras 3 code changes. Modern: a layer whose ``call`` calls ``self.add_loss``, or a
     ``compute_loss`` override."""

@@ -1,6 +1,6 @@
 """Keras 2 module paths Keras 3 removed: ``keras.utils.np_utils``, ``keras.utils.data_utils``,
 ``keras.utils.generic_utils``, ``keras.layers.core`` and the other ``keras.layers.*`` files,
-``keras.engine``. After :func:`kfitcompat.install` each is importable again
+``keras.engine``. After ``kfitcompat.install`` each is importable again
 (``from keras.utils import np_utils``, ``from keras.layers.core import Dense``); each is a
 module of re-exported names (``MODULES``), never a copy of Keras code.
 """
@@ -23,7 +23,7 @@ def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
 
 
 #: A module spec that names Keras 3's own tf.keras 2 copy of a module
-#: (:func:`kfitcompat._keras_private.legacy_module`).
+#: (``kfitcompat._keras_private.legacy_module``).
 LEGACY = "keras-legacy:"
 
 LAYER_FILES = ("core", "convolutional", "pooling", "normalization", "recurrent", "embeddings",

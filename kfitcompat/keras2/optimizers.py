@@ -1,6 +1,6 @@
 """Keras 2 optimizers on Keras 3: ``SGD(lr=0.01, decay=1e-6)``, ``optimizer.lr``, ``rmsprop``.
 
-After :func:`kfitcompat.install`:
+After ``kfitcompat.install``:
 
 * ``lr=`` (Keras 2; modern: ``learning_rate=``) is accepted by every Keras 3 optimizer;
 * ``decay=d`` keeps Keras 2's meaning, ``lr_t = lr / (1 + d * iterations)`` (modern:

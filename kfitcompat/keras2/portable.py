@@ -5,7 +5,7 @@ Some Keras 2 idioms have no one-line Keras 3 spelling: ``K.batch_dot``'s axes ru
 ``add_loss(symbolic tensor)``. ``kfitcompat migrate --target keras3``
 writes the source of the function here into the migrated module and calls it
 (``K.batch_dot(a, b, [2, 2])`` -> ``keras2_batch_dot(a, b, [2, 2])``); the shim installed by
-:func:`kfitcompat.install` calls the same function, so the two cannot drift. Each function is
+``kfitcompat.install`` calls the same function, so the two cannot drift. Each function is
 standalone: it imports what it needs in its body and calls nothing of kfitcompat, so that its
 source runs where kfitcompat is not installed.
 """

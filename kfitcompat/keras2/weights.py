@@ -3,7 +3,7 @@
 Keras 3 refuses a weights file name that does not end in ``.weights.h5``; Keras 2 wrote any
 name in its HDF5 weights layout: root attributes ``layer_names``, ``backend``,
 ``keras_version``; one group per layer with a ``weight_names`` attribute and one dataset per
-weight, in ``layer.weights`` order. After :func:`kfitcompat.install`, a name ending in
+weight, in ``layer.weights`` order. After ``kfitcompat.install``, a name ending in
 ``.h5`` or ``.hdf5`` (but not ``.weights.h5``) is written in that layout, which Keras 3's
 own ``load_weights`` and tf_keras read; loading such files is Keras 3's own code.
 """

@@ -2,9 +2,9 @@
 
 Wrappers of Keras 3 callables keep Keras 3's signature (Keras reads a layer's constructor
 arguments from it), so the Keras 2 parameters they take cannot be seen by
-``inspect.signature``. Each such wrapper declares them with :func:`accepts`, from the same table
+``inspect.signature``. Each such wrapper declares them with ``accepts``, from the same table
 it applies (``KERAS1_KEYWORDS`` for the Keras 1 layer keywords, ...), and the API table
-(:mod:`kfitcompat.legacy.keras3`) reads the declaration when it checks, after ``install()``,
+(``kfitcompat.legacy.keras3``) reads the declaration when it checks, after ``install()``,
 that every *translated* row answers as in Keras 2.
 """
 

@@ -17,7 +17,7 @@ from pathlib import Path
 __all__ = ["KINDS", "TABLE", "VERSIONS", "ApiRow", "keras2_rows", "source_pins"]
 
 DATA = Path(__file__).with_name("keras2_api.json")
-#: The generated table (:mod:`kfitcompat.legacy.table`): verdicts of the rows above.
+#: The generated table (``kfitcompat.legacy.table``): verdicts of the rows above.
 TABLE = Path(__file__).with_name("api_table.json")
 #: module, public name, parameter, attribute, Keras 1 spelling accepted by Keras 2
 KINDS = ("module", "name", "param", "attr", "keras1")

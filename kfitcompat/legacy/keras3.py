@@ -1,6 +1,6 @@
 """What the installed Keras 3 has at each Keras 2 API row: introspected live, never stored by hand.
 
-For a row of :mod:`kfitcompat.legacy.api` this module answers one *status*:
+For a row of ``kfitcompat.legacy.api`` this module answers one *status*:
 
 * ``same``: Keras 3 has the module, the name, the attribute or the parameter, at the same
   position with an equal default;
@@ -15,7 +15,7 @@ For a row of :mod:`kfitcompat.legacy.api` this module answers one *status*:
 
 This module imports Keras only inside its functions, and only Keras 3 as installed (before
 ``kfitcompat.install()``: callers run it in a process where nothing is patched, or call
-:func:`status_of` on captured objects).
+``status_of`` on captured objects).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def _module(path: str) -> Any:
 @functools.cache
 def resolve(path: str) -> Any:
     """The Keras 3 object at dotted ``path`` (a module, a name, ``Class.method``), or
-    :data:`_MISSING`."""
+    ``_MISSING``."""
     parts = path.split(".")
     for i in range(len(parts), 0, -1):
         found = _module(".".join(parts[:i]))
@@ -240,7 +240,7 @@ def _is_method(path: str) -> bool:
 
 def _declared(owner: Any, member: str) -> bool:
     """Whether a kfitcompat wrapper declares it takes ``member`` as Keras 2 did
-    (:mod:`kfitcompat.legacy.accepts`): on the callable, or on the ``__init__`` of the class
+    (``kfitcompat.legacy.accepts``): on the callable, or on the ``__init__`` of the class
     or of a Keras base it forwards ``**kwargs`` to."""
     if member in accepted(owner):
         return True
@@ -263,7 +263,7 @@ def _layer_kwargs(owner: type) -> tuple[str, ...]:
 
 
 def status_of(kind: str, path: str, member: str, keras2: str, canonical: str = "") -> str:
-    """The :data:`STATUSES` entry for a row whose Keras 2 fact (newest version) is
+    """The ``STATUSES`` entry for a row whose Keras 2 fact (newest version) is
     ``keras2`` and whose Keras 3 fact is computed live."""
     fact = keras3_fact(kind, path, member)
     if fact == KERAS2:

@@ -1,5 +1,5 @@
 """Measuring the installed Keras 3 for the API table: each row's status before and after
-:func:`kfitcompat.install` (:mod:`kfitcompat.legacy.keras3` answers one row at a time)."""
+``kfitcompat.install`` (``kfitcompat.legacy.keras3`` answers one row at a time)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def live_statuses(rows: tuple[ApiRow, ...]) -> dict[str, tuple[str, str]]:
 
 def measure(rows: tuple[ApiRow, ...]) -> tuple[dict[str, tuple[str, str]],
                                                  dict[str, tuple[str, str]]]:
-    """Statuses before and after :func:`kfitcompat.install` (which must not be in effect)."""
+    """Statuses before and after ``kfitcompat.install`` (which must not be in effect)."""
     from ..installer import install, is_installed
 
     if is_installed():

@@ -1,6 +1,6 @@
 """Refused Keras 2 names fail with the reason, not with a bare ``AttributeError``.
 
-After :func:`kfitcompat.install`, a Keras 2 name the API table marks *refused*
+After ``kfitcompat.install``, a Keras 2 name the API table marks *refused*
 (``keras.layers.LocallyConnected2D``, ``from keras.wrappers.scikit_learn import
 KerasClassifier``, ``K.placeholder``) raises an error that names it, says why kfitcompat does
 not translate it and what to write in Keras 3. Two hooks, both removed by ``uninstall()``:
@@ -110,7 +110,7 @@ _FINDER = _RefusedModuleFinder()
 
 
 def install_refusals() -> list[tuple[types.ModuleType, Any]]:
-    """Set the hooks; returns what :func:`uninstall_refusals` restores."""
+    """Set the hooks; returns what ``uninstall_refusals`` restores."""
     saved: list[tuple[types.ModuleType, Any]] = []
     paths: dict[int, list[str]] = {}  # one module under several Keras 2 paths
     modules = []

@@ -1,13 +1,13 @@
-"""The Keras 2 API table: every row of :mod:`kfitcompat.legacy.api` with what Keras 3 has there
-(:mod:`kfitcompat.legacy.keras3`, live), a *status*, and exactly one *verdict*
-(:mod:`kfitcompat.legacy.verdicts`): ``same``, ``translated`` or ``refused``.
+"""The Keras 2 API table: every row of ``kfitcompat.legacy.api`` with what Keras 3 has there
+(``kfitcompat.legacy.keras3``, live), a *status*, and exactly one *verdict*
+(``kfitcompat.legacy.verdicts``): ``same``, ``translated`` or ``refused``.
 
 Rows whose status is ``same`` are ``same``. A row that belongs to another row follows it: a
 parameter or attribute of a callable Keras 3 lacks follows the callable; an alias name
 (``keras.layers.core.Dense``) follows its canonical name, or, where the canonical name is the
 same in Keras 3, its module. Every other row is decided by the first matching rule of
-:data:`kfitcompat.legacy.verdicts.RULES`; a row no rule matches has no verdict, which
-:func:`build` reports and a test forbids.
+``kfitcompat.legacy.verdicts.RULES``; a row no rule matches has no verdict, which
+``build`` reports and a test forbids.
 
 ``python -m kfitcompat.legacy.table --write`` writes ``api_table.json`` beside this module
 (one line per row: id, Keras 3 fact, status, verdict, rule) and ``docs/api_coverage.md``;
@@ -69,8 +69,8 @@ def _parent_id(row: ApiRow, status: str, ids: dict[str, ApiRow]) -> str | None:
 def build(statuses: dict[str, tuple[str, str]] | None = None,
           installed: dict[str, tuple[str, str]] | None = None) -> list[TableRow]:
     """The table. ``statuses`` and ``installed`` (row id -> (Keras 3 fact, status)) default to
-    this process's Keras 3 before and after :func:`kfitcompat.install`
-    (:func:`measure`)."""
+    this process's Keras 3 before and after ``kfitcompat.install``
+    (``measure``)."""
     rows = keras2_rows()
     ids = {row.id: row for row in rows}
     if statuses is None or installed is None:

@@ -10,7 +10,7 @@ gives one verdict:
   the mechanism); ``kfitcompat migrate`` rewrites it (``migrate`` names the rule) or reports it;
 * ``refused``: kfitcompat does not translate it; ``why`` says why and what to write in Keras 3.
 
-The first matching rule decides (:func:`match`). ``tests/legacy/test_api_table.py`` checks that
+The first matching rule decides (``match``). ``tests/legacy/test_api_table.py`` checks that
 every row has a verdict, that no rule is unused, that every ``translated`` row answers as in
 Keras 2 after ``install()`` and that ``install()`` changes no row the rules do not call
 ``translated``.

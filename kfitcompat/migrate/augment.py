@@ -1,7 +1,7 @@
 """``kfitcompat migrate --augment-layers``: ImageDataGenerator -> Keras 3 preprocessing layers.
 
 A generator ``name = ImageDataGenerator(...)`` is translated when every argument
-that is not at its default (:data:`NEUTRAL`) has a layer counterpart (:data:`LAYER_ARGS`)
+that is not at its default (``NEUTRAL``) has a layer counterpart (``LAYER_ARGS``)
 and every use of ``name`` is ``name.flow(x, y, ...)`` passed straight to
 ``fit``/``fit_generator`` (or a ``name.fit(x)`` statement, removed: with no statistic
 enabled Keras 2's ``fit`` computed nothing). It becomes a ``keras.Sequential`` of

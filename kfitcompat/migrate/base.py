@@ -3,7 +3,7 @@ the registry of rule ids and handlers (pyupgrade's ``_plugins`` design: one modu
 rule family, each registering its handlers here).
 
 A handler takes ``(ctx, original, updated)`` and returns the node to keep: ``updated``
-itself when the rule does not apply. :mod:`kfitcompat.migrate.transformer` calls the
+itself when the rule does not apply. ``kfitcompat.migrate.transformer`` calls the
 registered handlers of a node type in registration order.
 """
 
@@ -88,7 +88,7 @@ class Context(Protocol):
         module does not import it already."""
 
     def require_helper(self, name: str) -> None:
-        """The rewritten module calls helper ``name`` of :mod:`kfitcompat.keras2.portable`
+        """The rewritten module calls helper ``name`` of ``kfitcompat.keras2.portable``
         (Keras 2 semantics in plain Keras 3); its source is added once, after the imports."""
 
 

@@ -90,7 +90,7 @@ def insert_statements(module: cst.Module, code: str, position: int) -> cst.Modul
 
 
 def insert_helpers(module: cst.Module, names: Sequence[str]) -> cst.Module:
-    """The helpers ``names`` of :mod:`kfitcompat.keras2.portable` the module does not define
+    """The helpers ``names`` of ``kfitcompat.keras2.portable`` the module does not define
     yet, inserted after its first run of imports (with the blank lines PEP 8 asks for)."""
     from ..keras2.portable import helper_source
 

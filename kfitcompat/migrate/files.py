@@ -148,8 +148,8 @@ def process_file(path: str, target: str, rewrite: bool, augment_layers: bool = F
 def process_text(text: str, path: str, target: str, rewrite: bool,
                  augment_layers: bool = False, rules: RuleSelection | None = None
                  ) -> FileResult:
-    """:func:`process_file` of a source given as text (``path`` names it: standard input is
-    ``-``; a name ending in ``.ipynb`` is a notebook)."""
+    """[`process_file`][kfitcompat.migrate.process_file] of a source given as text (``path``
+    names it: standard input is ``-``; a name ending in ``.ipynb`` is a notebook)."""
     result = FileResult(path, old=text, new=text)
     if path.endswith(".ipynb"):
         _process_notebook(result, target, rewrite, augment_layers, rules)
@@ -166,7 +166,7 @@ def process_text(text: str, path: str, target: str, rewrite: bool,
 
 def _process_notebook(result: FileResult, target: str, rewrite: bool,
                       augment_layers: bool, rules: RuleSelection | None) -> None:
-    """The code cells migrated as one module (:mod:`kfitcompat.migrate.notebooks`)."""
+    """The code cells migrated as one module (``kfitcompat.migrate.notebooks``)."""
     notebook = json.loads(result.old)
     cells = [cell for cell in notebook.get("cells", []) if cell.get("cell_type") == "code"]
     numbers = [n for n, cell in enumerate(notebook.get("cells", []), start=1)

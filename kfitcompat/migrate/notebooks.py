@@ -2,7 +2,7 @@
 
 A notebook runs its cells in one namespace, so a ``Sequence`` defined in one cell and
 passed to ``fit_generator(..., workers=4)`` in another is one migration (the loading
-options move onto its constructor, :mod:`kfitcompat.migrate.sequences`). The code cells
+options move onto its constructor, ``kfitcompat.migrate.sequences``). The code cells
 are joined with a marker line between them, migrated together and split back at the
 markers. IPython lines (``%matplotlib inline``, ``!pip install``, ``x = !ls``) are masked
 as comments while the code is parsed and put back afterwards; ``%time stmt`` keeps

@@ -1,6 +1,6 @@
 """The LibCST transformer: finds legacy Keras calls and (optionally) rewrites them.
 
-Pure string in, string out: :func:`migrate_source` returns the new source and the
+Pure string in, string out: ``migrate_source`` returns the new source and the
 findings; formatting and comments are kept. What cannot be changed safely is
 left as it is, with a ``# kfitcompat:`` comment above the statement.
 """
@@ -44,9 +44,9 @@ def _comments_by_row(lines: Sequence[str]) -> dict[int, str]:
 
 
 class LegacyKerasTransformer(cst.CSTTransformer):
-    """Runs the registered rule handlers (:data:`kfitcompat.migrate.base.REGISTRY`) over a
+    """Runs the registered rule handlers (``kfitcompat.migrate.base.REGISTRY``) over a
     module and keeps the bookkeeping: findings, and the ``# kfitcompat:`` notes a rule
-    asks for above its statement. It is the :class:`~kfitcompat.migrate.base.Context`."""
+    asks for above its statement. It is the ``Context``."""
 
     METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
 
@@ -202,8 +202,8 @@ def migrate_source(source: str, target: str = KERAS3, rewrite: bool = True,
 
     ``augment_layers`` (``--target keras3`` only): translate ImageDataGenerator into
     Keras 3 preprocessing layers where every argument has a counterpart
-    (:mod:`kfitcompat.migrate.augment`). ``notebook``: the source is a notebook's code
-    cells (:mod:`kfitcompat.migrate.notebooks`). ``rules``: which rule ids run (``--select``
+    (``kfitcompat.migrate.augment``). ``notebook``: the source is a notebook's code
+    cells (``kfitcompat.migrate.notebooks``). ``rules``: which rule ids run (``--select``
     / ``--ignore``).
 
     Raises:

@@ -1,6 +1,6 @@
 """``kfitcompat convert OLD.h5 NEW.keras``: a legacy model file, written once for Keras 3.
 
-Reads a Keras 1/2 or tf.keras 2.x ``.h5`` with Keras 2's meaning (:mod:`.loading`) and writes
+Reads a Keras 1/2 or tf.keras 2.x ``.h5`` with Keras 2's meaning (``.loading``) and writes
 a native Keras 3 file that plain Keras 3 loads (no kfitcompat needed), printing what it
 changed:
 

@@ -1,7 +1,7 @@
 """Keras 1/2 and tf.keras 2.x model configs in Keras 3's vocabulary (JSON in, JSON out).
 
 A legacy ``.h5`` file (or a ``model.to_json()`` string) describes its model in the words of
-the Keras that wrote it. :func:`upgrade_model_config` rewrites that description with Keras 2's
+the Keras that wrote it. ``upgrade_model_config`` rewrites that description with Keras 2's
 meaning into one Keras 3's ``from_config`` builds, and says what it changed:
 
 * a ``Sequential`` saved as a list of layers (Keras 1 to 2.2.2) becomes
@@ -9,7 +9,7 @@ meaning into one Keras 3's ``from_config`` builds, and says what it changed:
   (Keras 3 would keep the batch dimension in ``input_shape``);
 * Keras 1 layers (``Convolution2D(nb_filter, nb_row, nb_col, border_mode=...)``, ``Dense(
   output_dim, init=...)``, ``Merge``) through the same tables as a Keras 1 call after
-  ``install()`` (:mod:`kfitcompat.keras2.layers`);
+  ``install()`` (``kfitcompat.keras2.layers``);
 * tf.keras 2.x keys Keras 3 dropped (``time_major``, ``groups``, ...) where their value is the
   only one Keras 3 implements; ``CuDNNLSTM`` / ``CuDNNGRU`` as ``LSTM`` / ``GRU`` with cuDNN's
   activations; a GRU config older than ``reset_after`` keeps Keras 2's ``reset_after=False``;

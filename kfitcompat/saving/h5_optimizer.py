@@ -4,7 +4,7 @@ Keras 2 saved ``[iterations] + all m + all v`` (one group per slot kind, in mode
 order; RMSprop and Adadelta before 2.3 without ``iterations``); tf.keras 2.0-2.10 the same
 with names; tf.keras 2.11+ ``[iteration, m_0, v_0, m_1, v_1, ...]``. Keras 3 keeps one
 variable per slot and model variable, named ``<optimizer>/<variable path>_<slot>``
-(:data:`kfitcompat.keras2.optimizers.KERAS2_SLOTS` names the slots of each class). Keras 3's
+(``kfitcompat.keras2.optimizers.KERAS2_SLOTS`` names the slots of each class). Keras 3's
 own loader gives up on all of these ("starting with a freshly initialized optimizer").
 """
 

@@ -1,6 +1,6 @@
 """Legacy weight layouts in Keras 3's: Keras 1, cuDNN, Theano kernels, Keras 2's hard sigmoid.
 
-A layer's saved weights are what its Keras computed with. :func:`convert_weights` turns them
+A layer's saved weights are what its Keras computed with. ``convert_weights`` turns them
 into the arrays Keras 3's layer of the same class needs for the same outputs (Keras 2.2.4's
 ``preprocess_weights_for_loading`` rules, and tf_keras'):
 

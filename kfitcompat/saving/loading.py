@@ -2,10 +2,10 @@
 ``model.load_weights('weights.h5')``, ``model_from_json(open('model.json').read())``.
 
 A file Keras 1, Keras 2 or tf.keras 2.x saved loads with the meaning it had there: the config
-through :mod:`.h5_configs` (the same Keras 1 layer tables a call goes through), the weights
-through :mod:`.h5_weights`, the optimizer from the training config (``lr`` / ``decay`` by
+through ``.h5_configs`` (the same Keras 1 layer tables a call goes through), the weights
+through ``.h5_weights``, the optimizer from the training config (``lr`` / ``decay`` by
 the optimizer table ``install()`` uses) and, where the file holds it, its state
-(:mod:`.h5_optimizer`). Everything else (``.keras`` files, ``.weights.h5``, a Keras 3
+(``.h5_optimizer``). Everything else (``.keras`` files, ``.weights.h5``, a Keras 3
 ``.h5``, Keras 3 JSON) goes to Keras 3's own function unchanged.
 """
 

@@ -148,7 +148,7 @@ def fit_arrays(model: Any, x: Any, y: Any, **kw: Any) -> Any:
 
 
 def _fit_in_batches(model: Any, x: Any, y: Any, kw: dict[str, Any]) -> Any:
-    """Arrays as a :class:`ShuffledArrays` stream: ``shuffle='batch'``, and
+    """Arrays as a ``ShuffledArrays`` stream: ``shuffle='batch'``, and
     ``steps_per_epoch`` on arrays, where tf.keras 2.x repeated the arrays and each epoch
     took the next ``steps_per_epoch`` batches (Keras 3 runs out after one pass)."""
     seq = ShuffledArrays(x, y, kw["sample_weight"], kw["batch_size"] or 32, kw["shuffle"])

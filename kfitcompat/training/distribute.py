@@ -13,7 +13,7 @@ kfitcompat places it explicitly:
 * Plain generators cannot be sharded: every host draws from its own generator
   (warned once when there is more than one host).
 * The batch a host's generator yields is split across the host's replicas
-  (``"global"``, the default); :func:`set_distributed_batch` ``("per_replica")``
+  (``"global"``, the default); ``set_distributed_batch`` ``("per_replica")``
   gives every replica a whole legacy batch instead (``steps_per_epoch`` for a
   ``Sequence`` then counts ``replicas`` batches per step).
 """
@@ -41,7 +41,7 @@ _MODE = ["global"]
 
 
 class _Restore:
-    """Returned by :func:`set_distributed_batch`; ``with`` restores the previous mode."""
+    """Returned by ``set_distributed_batch``; ``with`` restores the previous mode."""
 
     def __init__(self, previous: str) -> None:
         self.previous = previous
@@ -74,7 +74,7 @@ def set_distributed_batch(mode: str) -> _Restore:
 
 
 def distributed_batch() -> str:
-    """The current mode set by :func:`set_distributed_batch`."""
+    """The current mode set by ``set_distributed_batch``."""
     return _MODE[0]
 
 
@@ -168,7 +168,7 @@ def _split(parts: tuple[Any, ...], pieces: int) -> tf.data.Dataset:
 
 
 def placement_of(model: Any) -> Placement:
-    """The :class:`Placement` for ``model`` (not distributed outside a strategy scope)."""
+    """The ``Placement`` for ``model`` (not distributed outside a strategy scope)."""
     strategy = _private.distribute_strategy(model)
     if strategy is None:
         return Placement()

@@ -1,10 +1,10 @@
 """The legacy entry points as functions taking the model first.
 
 ``fit_generator(model, generator, ...)`` is Keras 2's
-``model.fit_generator(generator, ...)``; after :func:`kfitcompat.install` the
-same functions are methods of ``keras.Model``. Each call lands on Keras 3
-``Model.fit`` / ``evaluate`` / ``predict`` with the data as a ``tf.data``
-pipeline.
+``model.fit_generator(generator, ...)``; after
+[`kfitcompat.install`][kfitcompat.installer.install] the same functions are methods of
+``keras.Model``. Each call lands on Keras 3 ``Model.fit`` / ``evaluate`` / ``predict`` with
+the data as a ``tf.data`` pipeline.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def fit_generator(
         max_queue_size: batches loaded ahead of the training step, at most.
         workers: loader threads (or processes) working at once.
         use_multiprocessing: load a ``Sequence`` in worker processes (see
-            :mod:`kfitcompat.data.processes`).
+            ``kfitcompat.data.processes``).
         shuffle: shuffle the order of a Sequence's batches each pass.
         view_metrics: R keras' argument: a plot of every metric redrawn after each epoch.
             ``True`` / ``"auto"``: inline under Jupyter (no file), else
@@ -124,7 +124,8 @@ def evaluate_generator(
     Returns:
         The loss as a scalar when the model has no metrics, else the list
         ``[loss, *metrics]`` in the order of ``model.metrics_names`` (after
-        :func:`kfitcompat.install`) and of :func:`kfitcompat.metrics_names`.
+        [`kfitcompat.install`][kfitcompat.installer.install]) and of
+        [`kfitcompat.metrics_names`][kfitcompat.training.metrics.metrics_names].
         Averages are weighted by batch size, as in Keras 2.
     """
     logs = run_inference(
@@ -204,7 +205,8 @@ def fit(
     takes the last fraction before shuffling (values outside ``(0, 1)`` are
     ignored, as in Keras 2); ``shuffle='batch'`` shuffles the order of
     batch-sized chunks and keeps the remainder last. For generators and
-    Sequences this is :func:`fit_generator`. ``nb_epoch`` is accepted (Keras 1).
+    Sequences this is [`fit_generator`][kfitcompat.training.entry_points.fit_generator].
+    ``nb_epoch`` is accepted (Keras 1).
     """
     values = translate(FIT, dict(epochs=epochs), dict(epochs=1), legacy_kwargs, x)
     epochs = values["epochs"]

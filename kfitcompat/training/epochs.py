@@ -4,7 +4,7 @@ Keras 2.3.1's ``fit_generator`` (``recompute_steps_per_epoch``): with a ``Sequen
 ``steps_per_epoch=None``, ``len(sequence)`` is read again after every epoch, the next epoch
 runs that many batches and the callbacks get ``set_params`` with the new ``steps``.
 Keras 3's ``fit`` takes one ``steps_per_epoch`` for every epoch, so kfitcompat runs one
-Keras 3 ``fit`` per epoch behind one :class:`EpochRelay`, a ``keras.callbacks.CallbackList``
+Keras 3 ``fit`` per epoch behind one ``EpochRelay``, a ``keras.callbacks.CallbackList``
 that lives across the calls: the user's callbacks see one ``on_train_begin`` and one
 ``on_train_end``, one ``History`` and one progress bar, as in a single ``fit``. Each call's
 ``tf.data`` iterator is bounded at its epoch's batches, so nothing is read ahead into a pass

@@ -1,7 +1,7 @@
 """``History`` keys as legacy scripts read them: ``acc`` and ``accuracy`` both work.
 
 Keras 2.2.4 logged ``metrics=['accuracy']`` as ``acc``/``val_acc``; tf.keras 2.x
-and Keras 3 log the string as passed. :class:`AliasDict` answers either
+and Keras 3 log the string as passed. ``AliasDict`` answers either
 spelling without adding keys, so code that iterates the dict is unchanged.
 """
 

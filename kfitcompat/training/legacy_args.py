@@ -1,6 +1,6 @@
 """The legacy-argument table, re-exported for the training package.
 
-The table itself lives in :mod:`kfitcompat.legacy_table` (no TensorFlow import), which the
+The table itself lives in ``kfitcompat.legacy_table`` (no TensorFlow import), which the
 runtime, ``kfitcompat check`` / ``migrate`` and the docs all read.
 """
 

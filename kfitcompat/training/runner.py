@@ -1,10 +1,10 @@
 """Running Keras 3 ``fit`` / ``evaluate`` / ``predict`` over one legacy stream.
 
 The one place where a legacy data argument, its steps and its loading options meet Keras 3:
-:func:`fit_stream` (``fit_generator``, ``fit`` with a generator or a Sequence, and Keras 2's
-``shuffle='batch'`` on arrays) and :func:`run_inference` (``evaluate_generator``,
-``predict_generator`` and the patched ``evaluate`` / ``predict``). :mod:`.entry_points` (the
-legacy signatures) and :mod:`.arrays` (array data) both call it; it imports neither.
+``fit_stream`` (``fit_generator``, ``fit`` with a generator or a Sequence, and Keras 2's
+``shuffle='batch'`` on arrays) and ``run_inference`` (``evaluate_generator``,
+``predict_generator`` and the patched ``evaluate`` / ``predict``). ``entry_points`` (the
+legacy signatures) and ``arrays`` (array data) both call it; it imports neither.
 """
 
 from __future__ import annotations
@@ -141,8 +141,8 @@ def fit_stream(
     method: str,
 ) -> Any:
     """``fit`` over a legacy stream: the data argument is classified here, once, and the
-    classified value (:class:`~kfitcompat.data.dispatch.LegacyData`) goes down to the step
-    rules, the placement and the sources, with one :class:`LoadingOptions`."""
+    classified value (``LegacyData``) goes down to the step
+    rules, the placement and the sources, with one ``LoadingOptions``."""
     check_epochs(epochs, initial_epoch)
     data = classify(generator)  # already classified when it comes from `fit`
     generator = data.value
@@ -172,10 +172,11 @@ def fit_stream(
         validation_data = check_validation_tuple(validation_data)
     rounds, bps = max(epochs - initial_epoch, 0), placement.batches_per_step
     source = make_source(data, "fit", shuffle=bool(shuffle), class_weight=class_weight,
-                         shard=shard, options=loading, planned=steps * rounds * bps)
+                         shard=shard, options=loading, planned=steps * rounds * bps,
+                         verbose=verbose)
     try:
         val_source = (make_source(val_data, "evaluate", shard=val_shard, options=loading,
-                                  planned=validation_steps * rounds * bps)
+                                  planned=validation_steps * rounds * bps, verbose=verbose)
                       if val_stream else None)
     except BaseException:
         source.close()
@@ -267,7 +268,8 @@ def run_inference(model: Any, run: Any, method: str, mode: Mode, generator: Any,
     n_steps, shard = placement.plan(
         data, resolve_steps(values.pop("steps"), "steps", data, method))
     source = make_source(data, mode, shard=shard, options=LoadingOptions(**values),
-                         planned=n_steps * placement.batches_per_step)
+                         planned=n_steps * placement.batches_per_step,
+                         verbose=kwargs.get("verbose", "auto"))
     # Keras 3 rounds `steps` up to whole executions of `steps_per_execution` (steps=4 under 3
     # ran 6 batches); over the dataset bounded at `steps` batches it runs until that ends,
     # the last execution short: exactly `steps` batches, as tf_keras

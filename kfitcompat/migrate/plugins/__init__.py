@@ -1,5 +1,5 @@
 """The migrate rule families, one module each; importing this package registers them all in
-:data:`kfitcompat.migrate.base.REGISTRY` (in this order, which is the order handlers run).
+``kfitcompat.migrate.base.REGISTRY`` (in this order, which is the order handlers run).
 ``api_table`` only reports (the Keras 2 rows no other family rewrites), so its place in the
 order changes no rewrite."""
 

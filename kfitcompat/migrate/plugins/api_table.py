@@ -1,5 +1,5 @@
 """Rule ``keras2-api``: every use of a Keras 2 name, keyword or attribute that the API table
-(:mod:`kfitcompat.legacy`) marks *refused*, or *translated* with no rewrite of its own, is a
+(``kfitcompat.legacy``) marks *refused*, or *translated* with no rewrite of its own, is a
 finding, so ``check`` never calls a file clean that Keras 3 alone will not run as Keras 2 did.
 
 Names are resolved through the module's imports (``from keras import backend as K`` makes

@@ -29,7 +29,7 @@ def backend_ops(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     defaults made explicit where they differ (``K.concatenate(xs)`` ->
     ``keras.ops.concatenate(xs, axis=-1)``). ``K.batch_dot`` and ``K.switch``, whose Keras 2
     rules have no one-line spelling, call a helper written into the module
-    (:mod:`kfitcompat.keras2.portable`); other names with no one-to-one spelling are
+    (``kfitcompat.keras2.portable``); other names with no one-to-one spelling are
     reported."""
     func = updated.func
     if not (isinstance(func, cst.Attribute) and func.attr.value in KERAS2_BACKEND_ONLY
@@ -166,7 +166,7 @@ def dim_ordering_comparison(ctx: Context, original: cst.Comparison,
 @REGISTRY.register("Call", "image-dim-ordering")
 def dim_ordering(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     """A bare ``K.image_dim_ordering()`` (not compared with a literal, which
-    :func:`dim_ordering_comparison` rewrites) -> ``("th" if K.image_data_format() ==
+    ``dim_ordering_comparison`` rewrites) -> ``("th" if K.image_data_format() ==
     "channels_first" else "tf")``: the same value from Keras 3's function."""
     if not _is_backend_call(updated, "image_dim_ordering") or updated.args:
         return updated

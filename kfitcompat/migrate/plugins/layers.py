@@ -1,7 +1,7 @@
 """Keras 1 layer rules: ``Convolution2D(32, 3, 3, border_mode='same')`` ->
 ``Conv2D(32, (3, 3), padding='same')``, ``Dense(output_dim=)``, ``Dropout(p=)``, ...
 
-The same tables as the runtime conversion (:mod:`kfitcompat.keras2.layers`), and the same
+The same tables as the runtime conversion (``kfitcompat.keras2.layers``), and the same
 rule for when a call is Keras 1: a Keras 1 class name, or a Keras 1-only keyword. A file
 given to migrate is Keras 2 code, so ``Conv2D(32, 3, 3)`` gets Keras 2's reading (a 3x3
 kernel), as a script's call does under ``install()``; ``MaxPooling2D()`` gets Keras 2's
@@ -283,7 +283,7 @@ _BATCH_MESSAGE = "Keras 3 layers take no batch shape"
 def layer_batch_shape(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     """``LSTM(20, input_shape=(4, 1), batch_size=1, stateful=True)`` or
     ``batch_input_shape=`` anywhere but a Sequential's first layer (which
-    :func:`sequential_batch_shape` rewrites): reported."""
+    ``sequential_batch_shape`` rewrites): reported."""
     name = call_name(updated)
     if name is None or KERAS1_CLASSES.get(name, name) not in KERAS1_KEYWORDS:
         return updated
