@@ -97,6 +97,7 @@ _INTERNALS: tuple[tuple[str, str], ...] = (
     (r"from keras\.engine\.training_utils import (\w+)", rf"{_NP} \1"),
     (r"from keras\.utils import losses_utils", f"{_NP} losses_utils"),
     (r"from keras\.legacy import layers as legacy_layers", f"{_NP} legacy_layers"),
+    (r"from keras\.utils\.generic_utils import slice_arrays", f"{_NP} slice_arrays"),
 )
 _KERAS2_COMMON_TFK = tuple((p, r.replace(KERAS2_HELPERS, KERAS2_HELPERS + TFK))
                            for p, r in _KERAS2_COMMON)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-__all__ = ["count_params", "metric_reset_states", "metric_stateful", "multi_gpu_model",
-           "print_summary", "validation_data"]
+__all__ = ["count_params", "metric_reset_states", "metric_stateful", "model_from_yaml",
+           "multi_gpu_model", "print_summary", "to_yaml", "validation_data"]
 
 
 def metric_reset_states(self: Any) -> None:
@@ -47,3 +47,23 @@ def multi_gpu_model(model: Any, gpus: Any = None, cpu_merge: bool = True,
                   "For several GPUs build and compile it under "
                   "`tf.distribute.MirroredStrategy().scope()`.", UserWarning, stacklevel=2)
     return model
+
+
+_YAML = ("YAML model configs were removed from tf.keras 2.6 and Keras 3 for the risk of "
+         "arbitrary code execution: use model.to_json() / keras.models.model_from_json()")
+
+
+def model_from_yaml(yaml_string: Any, custom_objects: Any = None) -> Any:
+    """Keras 2 ``model_from_yaml``: importable, and raising as tf.keras 2.6+ did when called;
+    modern: ``keras.models.model_from_json``."""
+    raise RuntimeError(f"`model_from_yaml()`: {_YAML}.")
+
+
+def to_yaml(self: Any, **kwargs: Any) -> Any:
+    """Keras 2 ``model.to_yaml()``: raises as tf.keras 2.6+ did; modern: ``model.to_json()``."""
+    raise RuntimeError(f"`model.to_yaml()`: {_YAML}.")
+
+
+# Refused rows that stay importable (as tf.keras kept them): the API table counts them refused
+model_from_yaml.__kfitcompat_refusal__ = _YAML  # type: ignore[attr-defined]
+to_yaml.__kfitcompat_refusal__ = _YAML  # type: ignore[attr-defined]

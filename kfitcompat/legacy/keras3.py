@@ -183,15 +183,16 @@ def keras3_fact(kind: str, path: str, member: str) -> str:
         return "module" if _module(path) is not None else ""
     if kind == "name":
         found = resolve(path)
-        if found is _MISSING:
-            return ""
+        if found is _MISSING or getattr(found, "__kfitcompat_refusal__", None):
+            return ""  # (a kfitcompat stand-in that only raises, as tf.keras kept some)
         return "class" if inspect.isclass(found) else "function" if callable(found) else \
             "module" if inspect.ismodule(found) else "value"
     owner = resolve(path)
     if owner is _MISSING:
         return ""
     if kind == "attr":
-        if not _has_attribute(owner, member):
+        if not _has_attribute(owner, member) or getattr(
+                inspect.getattr_static(owner, member, None), "__kfitcompat_refusal__", None):
             return ""
         found = inspect.getattr_static(owner, member, None) if inspect.isclass(owner) else None
         return "property" if isinstance(found, property) else \

@@ -133,6 +133,8 @@ RULES: tuple[Rule, ...] = (
        "param", "keras1", path="keras.engine*", migrate="import-moved"),
     _t("Keras 2 utilities (kfitcompat.utils, keras2/attributes.py, keras2/conv_utils.py)",
        "name", "param", "attr", path="keras.utils*", migrate="import-moved"),
+    _t("Keras 2 model functions and legacy model files (saving/loading.py)", "name", "param",
+       "attr", path="keras.models*", migrate="keras2-api"),
     _t("Keras 3's own tf.keras 2 copy (keras.preprocessing.text / sequence)", "name",
        "param", "attr", path="keras.preprocessing.*", migrate="keras2-api"),
 
@@ -166,6 +168,19 @@ RULES: tuple[Rule, ...] = (
     _r("BatchNormalization's own backend step; use keras.layers.BatchNormalization", "name",
        path="keras.backend*.normalize_batch_in_training"),
     _r(GRAPH, "name", path="keras.backend*"),
+    _r("YAML model configs were removed from tf.keras 2.6 and Keras 3 (arbitrary code "
+       "execution); kfitcompat keeps the names importable, raising when called, as tf.keras "
+       "did: use to_json() / model_from_json()", "name", path="keras.models.model_from_yaml"),
+    _r("Keras 3 averages the metrics itself: drop the callback", "name",
+       path="keras.callbacks.BaseLogger"),
+    _r("wraps a TensorFlow 1 tf.train optimizer: use a Keras 3 optimizer", "name",
+       path="keras.optimizers.TFOptimizer"),
+    _r("reads an HDF5 dataset lazily as an array: read it with h5py, or feed a tf.data "
+       "pipeline or a keras.utils.PyDataset", "name", path="keras.utils.HDF5Matrix"),
+    _r("converted Theano kernels (Keras 1 weights): see kfitcompat convert", "name",
+       path="keras.utils.convert_all_kernels_in_model"),
+    _r("Keras 3 has no metric cloning: build a new metric from its config", "name",
+       path="keras.metrics.clone_metric*"),
     _r(INTERNAL, "name", path="keras.*"),
 
     # ---- parameters ------------------------------------------------------------------------
@@ -252,6 +267,8 @@ RULES: tuple[Rule, ...] = (
     _r(UPDATES, "attr", member="get_losses_for"),
     _r("masks travel with tensors in Keras 3 (layer.compute_mask)", "attr",
        member="*mask*"),
+    _r("YAML model configs were removed from tf.keras 2.6 and Keras 3 (arbitrary code "
+       "execution): use to_json()", "attr", member="to_yaml"),
     _r(GRAPH, "attr", path="keras.Model"),
     _r(GRAPH, "attr", path="*.Network"),
     _r(TF1_SUMMARIES, "attr", path="keras.callbacks.TensorBoard"),

@@ -29,7 +29,8 @@ from .h5_files import (
 from .h5_optimizer import restore_optimizer_state
 
 __all__ = ["LegacyFileWarning", "build_legacy_model", "compile_legacy_model", "installed",
-           "load_legacy_model", "load_model", "load_weights", "model_from_json"]
+           "load_legacy_model", "load_model", "load_weights", "model_from_config",
+           "model_from_json"]
 
 
 def installed() -> Any:
@@ -282,3 +283,16 @@ def model_from_json(original: Callable[..., Any]) -> Callable[..., Any]:
     model_from_json.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
     model_from_json.__doc__ = original.__doc__
     return model_from_json
+
+
+def model_from_config(config: dict[str, Any], custom_objects: dict[str, Any] | None = None
+                      ) -> Any:
+    """Keras 2 ``keras.models.model_from_config(model.get_config())`` (a Keras 1/2 or tf.keras
+    config dict, as ``model_from_json`` reads it); modern: ``keras.models.model_from_json`` /
+    ``keras.saving.deserialize_keras_object``."""
+    import keras
+
+    if not isinstance(config, dict):
+        raise TypeError("Invalid value for argument `config` of `model_from_config`. Expected "
+                        f"a dict (a model's get_config()). Received: {type(config).__name__}")
+    return keras.models.model_from_json(json.dumps(config), custom_objects=custom_objects)

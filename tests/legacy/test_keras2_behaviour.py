@@ -259,3 +259,20 @@ def test_thresholded_relu_and_simple_rnn_implementation(installed):
     assert isinstance(layer, keras.layers.ThresholdedReLU)
     assert not isinstance(keras.layers.ReLU(), keras.layers.ThresholdedReLU)
     assert keras.layers.SimpleRNN(3, implementation=1).units == 3
+
+
+def test_model_config_round_trips_and_yaml_raises_as_tf_keras(installed):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    rebuilt = keras.models.model_from_config({"class_name": "Sequential",
+                                              "config": model.get_config()})
+    assert [type(layer) for layer in rebuilt.layers] == [keras.layers.Dense]
+    from keras.models import model_from_yaml  # importable, as in tf.keras 2.6+
+
+    with pytest.raises(RuntimeError, match="arbitrary code execution.*model_from_json"):
+        model_from_yaml("a: 1")
+    with pytest.raises(RuntimeError, match="to_json"):
+        model.to_yaml()
+    from keras.losses import cosine, logcosh
+
+    assert float(cosine(np.array([[1.0, 0.0]]), np.array([[1.0, 0.0]]))[0]) == -1.0
+    assert abs(float(logcosh(np.array([[0.0]]), np.array([[0.0]]))[0])) < 1e-6
