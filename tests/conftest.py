@@ -10,12 +10,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 # inherit it. Tests of the threads-first default set it themselves.
 os.environ["KFITCOMPAT_PROCESSES_AFTER"] = "0"
 
-import multiprocessing
-import time
-
 import numpy as np
 import pytest
-from engine_helpers import LOADING, python_threads
+from engine_helpers import LOADING, Started
 
 N, FEATURES, BATCH = 96, 8, 16
 
@@ -93,15 +90,13 @@ def loading(request) -> dict:
 
 @pytest.fixture
 def clean():
-    """Check, after the case, that nothing the call started is still running."""
-    before = len(python_threads())
+    """Check, after the case, that nothing it started is still running. A call joins its
+    loader threads and worker processes before it returns or raises, so nothing is waited
+    for: a deadline on the clock would pass or fail with the machine's load. What was
+    running before the case (another test's leftovers) is not the case's."""
+    started = Started()
     yield
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and (len(python_threads()) > before
-                                           or multiprocessing.active_children()):
-        time.sleep(0.05)
-    assert len(python_threads()) <= before, python_threads()
-    assert multiprocessing.active_children() == []
+    assert started.still_running() == []
 
 
 

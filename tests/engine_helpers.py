@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 import time
@@ -169,3 +170,17 @@ def python_threads() -> list[threading.Thread]:
     """Threads started from Python (TensorFlow's own pool threads show up as dummies
     once they have called into Python; they belong to TensorFlow, not to the call)."""
     return [t for t in threading.enumerate() if not isinstance(t, threading._DummyThread)]
+
+
+class Started:
+    """The Python threads and child processes running now, to tell later whether anything
+    started since is still running (what ran before, e.g. left by another test, is not
+    counted)."""
+
+    def __init__(self) -> None:
+        self._threads = set(python_threads())
+        self._children = set(multiprocessing.active_children())
+
+    def still_running(self) -> list[threading.Thread | multiprocessing.process.BaseProcess]:
+        return ([t for t in python_threads() if t not in self._threads]
+                + [p for p in multiprocessing.active_children() if p not in self._children])

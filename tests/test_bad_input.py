@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import keras
@@ -101,6 +102,14 @@ def test_invalid_loading_arguments(model, data, name, value):
     with pytest.raises(ValueError, match=rf"Invalid value for argument `{name}`"):
         kfitcompat.fit_generator(model, cyclic_batches(*data), steps_per_epoch=2,
                                  **{name: value})
+
+
+@pytest.mark.parametrize("freq", [0, -1, "x", ["1", "two"], None], ids=repr)
+def test_invalid_validation_freq_names_the_argument(model, data, freq):
+    with pytest.raises(ValueError, match=r"Invalid value for argument `validation_freq`.*"
+                                         rf"Received: validation_freq={re.escape(repr(freq))}"):
+        kfitcompat.fit_generator(model, cyclic_batches(*data), steps_per_epoch=2,
+                                 validation_freq=freq, verbose=0)
 
 
 def test_validation_data_of_wrong_length(model, data):

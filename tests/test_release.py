@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import glob
+import importlib.metadata
+import json
 import os
 import subprocess
 import sys
@@ -41,6 +43,72 @@ def test_the_metadata_names_its_home_and_the_python_it_is_tested_on():
     assert tested in classifiers  # the Python this suite runs on is claimed
 
 
+def in_checkout(path: str) -> bool:
+    root = os.path.realpath(ROOT)
+    return os.path.commonpath([os.path.realpath(path), root]) == root
+
+
+def running_site_dirs() -> list[str]:
+    """The folders the running interpreter finds its installed distributions in, in
+    ``sys.path`` order: a venv's or conda env's site-packages, the system Python's, the base
+    interpreter's when a venv includes it, the user site; never a folder of this checkout."""
+    found = {os.path.realpath(str(d.locate_file(""))) for d in importlib.metadata.distributions()}
+    dirs: list[str] = []
+    for entry in sys.path:
+        real = os.path.realpath(entry or os.curdir)
+        if real in found and real not in dirs and not in_checkout(real):
+            dirs.append(real)
+    return dirs
+
+
+def venv_environ() -> dict[str, str]:
+    """The environment for a check venv's commands: no ``PYTHONPATH`` / ``PYTHONHOME``
+    (a developer's ``PYTHONPATH=.`` would put this checkout before the venv's install)."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+
+
+def check_venv(env_dir: os.PathLike, with_pip: bool = True) -> str:
+    """A fresh venv that sees the distributions the running interpreter has installed
+    (a ``.pth`` file lists their folders: TensorFlow is large), wherever they are, and not
+    this checkout. Returns its ``python``."""
+    venv.EnvBuilder(with_pip=with_pip).create(env_dir)
+    python = os.path.join(env_dir, "bin", "python")
+    asked = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    purelib = subprocess.run([python, "-c", asked], check=True, capture_output=True, text=True,
+                             timeout=120, env=venv_environ()).stdout.strip()
+    with open(os.path.join(purelib, "kfitcompat-check-running-environment.pth"), "w") as f:
+        f.write("".join(d + "\n" for d in running_site_dirs()))
+    return python
+
+
+# name -> [version, folder] of the distribution an interpreter finds first, for each name
+_FIRST_FOUND = """
+import importlib.metadata, json, os
+first = {}
+for d in importlib.metadata.distributions():
+    first.setdefault(d.metadata["Name"], [d.version, os.path.realpath(str(d.locate_file("")))])
+print(json.dumps(first))
+"""
+
+
+@pytest.mark.slow
+def test_a_check_venv_sees_the_distributions_the_running_interpreter_has(tmp_path):
+    """In a venv, a conda env or the system Python (the README's test command runs in any):
+    each distribution the tests run with is the one a check venv finds first, same version,
+    same folder. (A venv with ``--system-site-packages`` sees the *base* interpreter's.)"""
+    python = check_venv(tmp_path / "venv", with_pip=False)
+    seen = subprocess.run([python, "-c", _FIRST_FOUND], check=True, capture_output=True,
+                          text=True, timeout=120, cwd=str(tmp_path), env=venv_environ())
+    theirs = json.loads(seen.stdout)
+    ours = json.loads(subprocess.run([sys.executable, "-c", _FIRST_FOUND], check=True,
+                                     capture_output=True, text=True, timeout=120,
+                                     cwd=str(tmp_path)).stdout)
+    ours = {name: found for name, found in ours.items()
+            if not in_checkout(found[1])}  # this checkout's own metadata
+    assert ours and {"keras", "pytest"} <= set(ours), ours
+    assert {name: theirs.get(name) for name in ours} == ours
+
+
 pytest.importorskip("build")
 
 
@@ -67,26 +135,25 @@ def test_wheel_and_sdist_build_and_the_wheel_runs_the_demo(tmp_path):
     # A fresh venv that sees the already-installed dependencies (TensorFlow is large), but
     # gets kfitcompat only from the wheel.
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
-    python = str(env_dir / "bin" / "python")
+    python = check_venv(env_dir)
+    isolated = venv_environ()
     subprocess.run([python, "-m", "pip", "install", "--no-deps", "--no-index", wheels[0]],
-                   check=True, capture_output=True, timeout=300)
+                   check=True, capture_output=True, timeout=300, env=isolated)
     # where TensorFlow is already there, pip resolves the wheel adding nothing (offline)
     report = subprocess.run([python, "-m", "pip", "install", "--dry-run", "--no-index",
                              "--quiet", "--report", "-", wheels[0]],
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=300, env=isolated)
     assert report.returncode == 0, report.stderr[-3000:]
-    import json
-
     added = [i["metadata"]["name"] for i in json.loads(report.stdout)["install"]]
     assert set(added) <= {"kfitcompat"}, added  # (none when this checkout is installed too)
     where = subprocess.run([python, "-c", "import kfitcompat, os; print(kfitcompat.__file__)"],
-                           capture_output=True, text=True, timeout=120, cwd=str(tmp_path))
+                           capture_output=True, text=True, timeout=120, cwd=str(tmp_path),
+                           env=isolated)
     assert str(env_dir) in where.stdout, where.stdout + where.stderr
     demo = subprocess.run([str(env_dir / "bin" / "kfitcompat"), "demo", "--epochs", "1",
                            "--out", str(tmp_path / "demo")], capture_output=True, text=True,
                           timeout=600, cwd=str(tmp_path),
-                          env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+                          env=dict(isolated, TF_CPP_MIN_LOG_LEVEL="3"))
     assert "Found 720 images belonging to 3 classes." in demo.stdout, demo.stderr[-3000:]
     assert "validation accuracy:" in demo.stdout
     # The sdist carries what its tests need, and they run from the unpacked folder against the
@@ -100,15 +167,18 @@ def test_wheel_and_sdist_build_and_the_wheel_runs_the_demo(tmp_path):
                        "examples/legacy_fit_generator.py", "docs/gen_legacy_arguments.py",
                        "mkdocs.yml", "LICENSE"):
             assert needed in names, needed
-        sdist.extractall(tmp_path / "unpacked", filter="data")
+        # (extraction filters came with Python 3.11.4; Debian 12's Python is 3.11.2)
+        safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        sdist.extractall(tmp_path / "unpacked", **safe)
     unpacked = next((tmp_path / "unpacked").iterdir())
     # the same venv, its wheel install replaced by the sdist's
     subprocess.run([python, "-m", "pip", "install", "--no-deps", "--no-index",
                     "--no-build-isolation", "--force-reinstall", sdists[0]], check=True,
-                   capture_output=True, timeout=300)
+                   capture_output=True, timeout=300, env=isolated)
     tests = subprocess.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                             "tests/test_architecture.py", "tests/test_translate.py"],
-                           cwd=unpacked, capture_output=True, text=True, timeout=600)
+                           cwd=unpacked, capture_output=True, text=True, timeout=600,
+                           env=isolated)
     assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-3000:]
     assert " passed" in tests.stdout
 

@@ -83,7 +83,7 @@ def normalize_validation_freq(value: Any) -> Any:
         return value
     try:
         return sorted(int(v) for v in value)
-    except TypeError:
+    except (TypeError, ValueError):  # not iterable, or an item that is not a number
         raise ValueError(
             "Invalid value for argument `validation_freq`. Expected an integer >= 1 or a "
             f"collection of epoch numbers. Received: validation_freq={value!r}"
@@ -144,6 +144,7 @@ def fit_stream(
     classified value (``LegacyData``) goes down to the step
     rules, the placement and the sources, with one ``LoadingOptions``."""
     check_epochs(epochs, initial_epoch)
+    validation_freq = normalize_validation_freq(validation_freq)  # before any loader starts
     data = classify(generator)  # already classified when it comes from `fit`
     generator = data.value
     if data.kind == DATASET:  # tf.keras 2.x: fit_generator(dataset) is fit(dataset)
@@ -152,7 +153,7 @@ def fit_stream(
             epochs=epochs, verbose=verbose, callbacks=callbacks,
             validation_data=_dataset_validation(validation_data, method),
             validation_steps=_dataset_steps(validation_steps, "validation_steps"),
-            validation_freq=normalize_validation_freq(validation_freq),
+            validation_freq=validation_freq,
             class_weight=class_weight, initial_epoch=initial_epoch, shuffle=False))
     if not data.is_stream:
         raise TypeError(
@@ -182,14 +183,20 @@ def fit_stream(
         source.close()
         raise
     guard = ExhaustionGuard(source, steps, steps * rounds, val_source)
-    val_kwargs: dict[str, Any] = dict(
-        validation_data=(placement.dataset(functools.partial(
-            val_source.dataset, steps_per_iteration=validation_steps * bps))
-            if val_source is not None else validation_data),
-        validation_steps=validation_steps if val_stream else None,
-        validation_batch_size=None if val_stream else source.first_batch_size,
-        validation_freq=normalize_validation_freq(validation_freq),
-    )
+    try:
+        val_kwargs: dict[str, Any] = dict(
+            validation_data=(placement.dataset(functools.partial(
+                val_source.dataset, steps_per_iteration=validation_steps * bps))
+                if val_source is not None else validation_data),
+            validation_steps=validation_steps if val_stream else None,
+            validation_batch_size=None if val_stream else source.first_batch_size,
+            validation_freq=validation_freq,
+        )
+    except BaseException:  # the loaders started: stop them (run_with_sources is not entered)
+        for started in (source, val_source):
+            if started is not None:
+                started.close()
+        raise
 
     def train_dataset(batches: int | Callable[[], int]) -> Any:
         # bounded at the batches the call needs: nothing is read (and no pass of a
@@ -267,13 +274,13 @@ def run_inference(model: Any, run: Any, method: str, mode: Mode, generator: Any,
     placement = placement_of(model)
     n_steps, shard = placement.plan(
         data, resolve_steps(values.pop("steps"), "steps", data, method))
-    source = make_source(data, mode, shard=shard, options=LoadingOptions(**values),
-                         planned=n_steps * placement.batches_per_step,
-                         verbose=kwargs.get("verbose", "auto"))
     # Keras 3 rounds `steps` up to whole executions of `steps_per_execution` (steps=4 under 3
     # ran 6 batches); over the dataset bounded at `steps` batches it runs until that ends,
     # the last execution short: exactly `steps` batches, as tf_keras
     per_execution = _per_execution(model)
+    source = make_source(data, mode, shard=shard, options=LoadingOptions(**values),
+                         planned=n_steps * placement.batches_per_step,
+                         verbose=kwargs.get("verbose", "auto"))
     with run_with_sources(source), built_from_sample(model, placement, source.first_batch):
         result = run(placement.dataset(functools.partial(
             source.dataset, steps_per_iteration=n_steps * placement.batches_per_step)),

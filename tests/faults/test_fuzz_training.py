@@ -2,8 +2,9 @@
 
 Random mixes of valid and invalid values, Keras 1 and Keras 2 spellings: every
 call either trains for the documented epochs or raises TypeError/ValueError that
-names an argument, never an internal error. Warnings are allowed (legacy
-spellings, fallbacks) but not required.
+names an argument, never an internal error, and either way leaves no loader
+thread or worker process running. Warnings are allowed (legacy spellings,
+fallbacks) but not required.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import warnings
 import keras
 import numpy as np
 import pytest
-from engine_helpers import FaultIterator, FaultSequence
+from engine_helpers import FaultIterator, FaultSequence, Started
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -75,6 +76,7 @@ def _expected_epochs(kwargs: dict) -> list[int]:
 
 
 def _check(call, kwargs: dict) -> None:
+    started = Started()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -83,9 +85,11 @@ def _check(call, kwargs: dict) -> None:
         message = str(exc)
         assert NAMED.search(message), f"error names no argument: {type(exc).__name__}: {message}"
         event(f"{type(exc).__name__} naming an argument")
-        return
-    event("trained")
-    assert history.epoch == _expected_epochs(kwargs), (kwargs, history.epoch)
+    else:
+        event("trained")
+        assert history.epoch == _expected_epochs(kwargs), (kwargs, history.epoch)
+    # either way, no loader thread or worker process outlives the call
+    assert started.still_running() == [], kwargs
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))

@@ -10,7 +10,15 @@ from __future__ import annotations
 import keras
 import numpy as np
 import pytest
-from engine_helpers import FAULTS, LOADING, Broken, FaultIterator, FaultSequence, python_threads
+from engine_helpers import (
+    FAULTS,
+    LOADING,
+    Broken,
+    FaultIterator,
+    FaultSequence,
+    Started,
+    python_threads,
+)
 
 import kfitcompat
 from kfitcompat import BatchError
@@ -105,6 +113,20 @@ def test_validation_generator_shorter_than_validation_steps(model, loading, clea
     assert history.epoch == [0, 1, 2]  # training goes on; validation used what it had
     assert len(history.history["val_loss"]) >= 1
     assert all(np.isfinite(history.history["val_loss"]))
+    trains_again(model, loading)
+
+
+@pytest.mark.parametrize("data", ["sequence", "iterator"])
+def test_an_invalid_validation_freq_leaves_no_loader_behind(model, loading, clean, data):
+    # checked before any loader starts (it was checked once a Sequence's first batch had
+    # loaded in worker processes, or an iterator's producer process ran, and then nothing
+    # stopped them: they ran until the model was garbage-collected)
+    stream = FaultSequence("raise", at_pass=-1) if data == "sequence" else FaultIterator(None)
+    started = Started()
+    with pytest.raises(ValueError, match=r"`validation_freq`.* Received: validation_freq=0"):
+        kfitcompat.fit_generator(model, stream, steps_per_epoch=2, validation_freq=0,
+                                 verbose=0, **loading)
+    assert started.still_running() == []  # as the call ends, not once it is collected
     trains_again(model, loading)
 
 
