@@ -9,6 +9,8 @@ taking the model first: ``kfitcompat.fit_generator(model, gen, ...)``.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 from ._version import __version__
@@ -62,3 +64,22 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+# Functions named like the submodule that defines them: ``kfitcompat.install``.
+_SAME_NAME = frozenset(name for name, module in _LAZY.items() if module == f".{name}")
+
+
+class _Package(types.ModuleType):
+    """The package keeps ``kfitcompat.install`` the function. Importing a submodule sets
+    it as an attribute of its package, so ``from kfitcompat.install import ...`` (or
+    ``kfitcompat.is_installed()``, ``kfitcompat run``) made ``kfitcompat.install`` the module
+    and ``kfitcompat.install()`` a ``TypeError``; the submodule stays in ``sys.modules``."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SAME_NAME and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

