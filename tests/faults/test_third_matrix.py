@@ -4,6 +4,7 @@ and failed worker starts. Real threads, symlinks, signals, processes and files."
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -11,8 +12,11 @@ import warnings
 from typing import Any
 
 import keras
+import numpy as np
 import pytest
+from PIL import Image
 
+from kfitcompat.image import ImageDataGenerator
 from kfitcompat.install import install, is_installed, uninstall
 from kfitcompat.surface import SurfaceWarning
 
@@ -159,3 +163,32 @@ def test_a_script_under_kfitcompat_run_may_call_install_itself(tmp_path):
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr.strip().splitlines()[-3:]
     assert out.stdout.strip().endswith("True")
+
+
+# -- row 3: follow_links over a symlink loop -----------------------------------------------
+
+
+def _png(path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.zeros((4, 4, 3), "uint8")).save(path)
+
+
+def test_a_symlink_loop_is_walked_once_under_its_real_name(tmp_path):
+    root = tmp_path / "train"
+    _png(root / "cat" / "a.png")
+    _png(root / "cat" / "sub" / "f.png")
+    _png(root / "dog" / "d.png")
+    os.symlink(root / "cat", root / "cat" / "loop")  # sorts before `sub`
+    os.symlink(root / "cat" / "sub", root / "cat" / "sub" / "again")
+    outside = tmp_path / "elsewhere"
+    _png(outside / "o.png")
+    os.symlink(outside, root / "dog" / "extra")  # a real folder reached only by links:
+    os.symlink(outside, root / "dog" / "more")  # listed once, under the first link
+    it = ImageDataGenerator().flow_from_directory(str(root), follow_links=True,
+                                                  target_size=(4, 4), shuffle=False)
+    assert it.filenames == [os.path.join("cat", "a.png"), os.path.join("cat", "sub", "f.png"),
+                            os.path.join("dog", "d.png"), os.path.join("dog", "extra", "o.png")]
+    assert it.classes.tolist() == [0, 0, 1, 1]
+    without = ImageDataGenerator().flow_from_directory(str(root), target_size=(4, 4),
+                                                       shuffle=False)
+    assert without.filenames == it.filenames[:3]
