@@ -25,8 +25,6 @@ from __future__ import annotations
 import os
 import pickle
 import queue
-import shutil
-import tempfile
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -38,6 +36,7 @@ from loky.backend.context import get_context
 from loky.process_executor import BrokenProcessPool
 
 from .._workers import RemoteError, init_worker, produce, warm_up, worker_getitem
+from . import tempdirs
 
 __all__ = ["ProcessIterator", "ProcessLoader", "RemoteError", "UnpicklableError",
            "WorkerDiedError"]
@@ -124,28 +123,33 @@ class ProcessLoader:
         self._sequence = sequence
         self._method = method
         self._workers = workers
-        self._dir = tempfile.mkdtemp(prefix="kfitcompat-seq-")
+        self.closed = False
+        self._dir = tempdirs.make_dir(self)
         self._version = 0
         self._path = ""
         self._readers: dict[str, list[Future]] = {}  # pass file -> requests reading it
         self._pool: ProcessPoolExecutor | None = None
         self._ready: Future | None = None  # a worker has unpickled the Sequence
         self._lock = threading.RLock()  # submit runs on tf.data's parallel map threads
+        # threads start on the first submit: nothing runs yet
+        self._thread = ThreadPoolExecutor(workers, thread_name_prefix="kfitcompat-first")
+        self._early: dict[int, Future] = {}
         try:
             self.refresh(force=True)  # an UnpicklableError now, not after the thread phase
-        except BaseException:
-            shutil.rmtree(self._dir, ignore_errors=True)
+            self._set_up(workers, after, planned)
+        except BaseException:  # nothing left behind: no process, thread or folder
+            self.close()
             raise
+
+    def _set_up(self, workers: int, after: float | None, planned: int | None) -> None:
         # Requests in flight: each worker has one batch queued behind the one it loads,
         # so it never waits for the parent's round trip (~5 ms on a busy 2-core machine).
         self.concurrency = 2 * workers
-        self._early: dict[int, Future] = {}
         self._after = processes_after() if after is None else after
         self._thread_seconds = 0.0
         self._planned = planned
         self._in_threads = 0  # requests served by the threads
         self._first_request = 0.0  # when the first of them was made (perf_counter)
-        self._thread = ThreadPoolExecutor(workers, thread_name_prefix="kfitcompat-first")
         if self._after <= 0:
             self._start_processes()
 
@@ -159,9 +163,17 @@ class ProcessLoader:
         if self._pool is not None:
             return
         self._write_pass()
-        self._pool = ProcessPoolExecutor(max_workers=self._workers, initializer=init_worker,
-                                         initargs=(os.getpid(),))
-        self._ready = self._pool.submit(warm_up, self._path)
+        try:
+            self._pool = ProcessPoolExecutor(max_workers=self._workers, initializer=init_worker,
+                                             initargs=(os.getpid(),))
+            self._ready = self._pool.submit(warm_up, self._path)
+        except OSError as exc:
+            exc.add_note(
+                f"kfitcompat: the {self._workers} worker process(es) of use_multiprocessing=True "
+                "could not start (too many open files: raise `ulimit -n`; a full or read-only "
+                "/dev/shm or temporary directory). Load in threads with "
+                "use_multiprocessing=False.")
+            raise
 
     def refresh(self, force: bool = False) -> None:
         """Send the parent's current Sequence state to the workers (after ``on_epoch_end``);
@@ -239,11 +251,16 @@ class ProcessLoader:
             raise
 
     def close(self) -> None:
-        self._early.clear()
-        self._thread.shutdown(wait=True, cancel_futures=True)
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, kill_workers=True)
-        shutil.rmtree(self._dir, ignore_errors=True)
+        """Stop the threads and worker processes and remove the pass files' folder, which
+        goes even when the shutdown is interrupted (a second Ctrl-C)."""
+        self.closed = True
+        try:
+            self._early.clear()
+            self._thread.shutdown(wait=True, cancel_futures=True)
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, kill_workers=True)
+        finally:
+            tempdirs.remove_dir(self._dir, files=list(self._readers))
 
 
 class ProcessIterator:

@@ -145,6 +145,18 @@ def _ctrl_c_stays_keyboard_interrupt() -> Iterator[list[bool]]:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+def _close_every(sources: list[Source]) -> None:
+    """Close each source; the next ones close too when one's close raises or is interrupted
+    (a second Ctrl-C during the first one's cleanup)."""
+    if not sources:
+        return
+    try:
+        sources[0].close()
+    finally:
+        sources[0].error = None
+        _close_every(sources[1:])
+
+
 @contextlib.contextmanager
 def run_with_sources(*sources: Source | None) -> Iterator[None]:
     """Close ``sources`` afterwards; re-raise the user's original error if one failed.
@@ -173,8 +185,6 @@ def run_with_sources(*sources: Source | None) -> Iterator[None]:
         if original is None:
             raise
     finally:
-        for source in live:
-            source.close()
-            source.error = None
+        _close_every(live)
     if original is not None:
         raise original.with_traceback(original.__traceback__)

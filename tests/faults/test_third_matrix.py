@@ -5,17 +5,22 @@ and failed worker starts. Real threads, symlinks, signals, processes and files."
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 import warnings
 from typing import Any
 
 import keras
 import numpy as np
 import pytest
+from engine_helpers import IndexSequence
 from PIL import Image
 
+import kfitcompat
 from kfitcompat.image import ImageDataGenerator
 from kfitcompat.install import install, is_installed, uninstall
 from kfitcompat.surface import SurfaceWarning
@@ -192,3 +197,133 @@ def test_a_symlink_loop_is_walked_once_under_its_real_name(tmp_path):
     without = ImageDataGenerator().flow_from_directory(str(root), target_size=(4, 4),
                                                        shuffle=False)
     assert without.filenames == it.filenames[:3]
+
+
+# -- row 4: temporary folders after Ctrl-C twice and failed worker starts -------------------
+
+TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+DOUBLE_CTRL_C = """
+import sys
+sys.path.insert(0, {tests!r})
+import keras, kfitcompat
+from engine_helpers import IndexSequence
+
+class Validating(keras.callbacks.Callback):
+    def on_test_batch_begin(self, batch, logs=None):
+        if batch == 1:
+            print("validating", flush=True)
+
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+model.compile("sgd", "mse")
+kfitcompat.fit_generator(model, IndexSequence(length=4), epochs=3, workers=2,
+                         use_multiprocessing=True, verbose=0, callbacks=[Validating()],
+                         validation_data=IndexSequence(length=200, delay=0.05))
+"""
+
+
+def _seq_folders(directory) -> list[str]:
+    return sorted(name for name in os.listdir(directory) if name.startswith("kfitcompat-seq-"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("gap", [0.05, 0.1, 0.2])
+def test_ctrl_c_twice_during_validation_leaves_no_temp_folder(tmp_path, gap):
+    env = dict(os.environ, TMPDIR=str(tmp_path), KFITCOMPAT_PROCESSES_AFTER="0")
+    proc = subprocess.Popen([sys.executable, "-c", DOUBLE_CTRL_C.format(tests=TESTS)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
+    try:
+        assert proc.stdout.readline().strip() == "validating"
+        proc.send_signal(signal.SIGINT)
+        time.sleep(gap)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert "KeyboardInterrupt" in err
+    assert _seq_folders(tmp_path) == []
+
+
+FAILED_START = """
+import os, resource, sys, tempfile, multiprocessing
+sys.path.insert(0, {tests!r})
+import keras, kfitcompat
+from engine_helpers import IndexSequence
+
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+model.compile("sgd", "mse")
+kfitcompat.fit_generator(model, IndexSequence(length=4), epochs=1, verbose=0)
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+for extra in (2, 4, 6, 8, 10, 12):
+    resource.setrlimit(resource.RLIMIT_NOFILE,
+                       (len(os.listdir("/proc/self/fd")) + extra, hard))
+    try:
+        kfitcompat.fit_generator(model, IndexSequence(length=4), epochs=2, workers=2,
+                                 use_multiprocessing=True, verbose=0)
+        outcome = "ran"
+    except OSError as exc:
+        outcome = "ulimit" if "ulimit -n" in " ".join(getattr(exc, "__notes__", [])) else repr(exc)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    left = [n for n in os.listdir(tempfile.gettempdir()) if n.startswith("kfitcompat-seq-")]
+    print(extra, outcome, left, len(multiprocessing.active_children()), flush=True)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/fd")
+def test_a_worker_start_that_runs_out_of_file_descriptors_leaves_no_temp_folder(tmp_path):
+    env = dict(os.environ, TMPDIR=str(tmp_path), KFITCOMPAT_PROCESSES_AFTER="0")
+    out = subprocess.run([sys.executable, "-c", FAILED_START.format(tests=TESTS)],
+                         capture_output=True, text=True, timeout=600, env=env)
+    assert out.returncode == 0, out.stderr.strip().splitlines()[-3:]
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) == 6, out.stdout
+    assert any(" ulimit " in line for line in lines), lines  # the limit was hit and named
+    for line in lines:
+        extra, outcome, rest = line.split(" ", 2)
+        assert outcome in ("ran", "ulimit"), line
+        assert rest == "[] 0", line  # no folder, no process left after the call
+    assert _seq_folders(tmp_path) == []
+
+
+KILLED_TRAINER = """
+import sys
+sys.path.insert(0, {tests!r})
+import keras, kfitcompat
+from engine_helpers import IndexSequence
+
+class Started(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        if batch == 2:
+            print("training", flush=True)
+
+model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+model.compile("sgd", "mse")
+kfitcompat.fit_generator(model, IndexSequence(length=40, delay=0.05), epochs=100, workers=2,
+                         use_multiprocessing=True, verbose=0, callbacks=[Started()])
+"""
+
+
+@pytest.mark.slow
+def test_the_folder_of_a_killed_trainer_is_swept_at_the_next_start(tmp_path, monkeypatch):
+    env = dict(os.environ, TMPDIR=str(tmp_path), KFITCOMPAT_PROCESSES_AFTER="0")
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_TRAINER.format(tests=TESTS)],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            env=env, start_new_session=True)
+    try:
+        assert proc.stdout.readline().strip() == "training"
+        os.killpg(proc.pid, signal.SIGKILL)  # no cleanup can run
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert len(_seq_folders(tmp_path)) == 1  # what a killed process leaves
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    kfitcompat.fit_generator(model, IndexSequence(length=4), epochs=1, workers=2,
+                             use_multiprocessing=True, verbose=0)
+    assert _seq_folders(tmp_path) == []
