@@ -37,6 +37,7 @@ from loky.process_executor import BrokenProcessPool
 
 from .._workers import RemoteError, init_worker, produce, warm_up, worker_getitem
 from . import tempdirs
+from .carryover import Raised
 
 __all__ = ["ProcessIterator", "ProcessLoader", "RemoteError", "UnpicklableError",
            "WorkerDiedError"]
@@ -172,7 +173,7 @@ class ProcessLoader:
                 f"kfitcompat: the {self._workers} worker process(es) of use_multiprocessing=True "
                 "could not start (too many open files: raise `ulimit -n`; a full or read-only "
                 "/dev/shm or temporary directory). Load in threads with "
-                "use_multiprocessing=False.")
+                "`use_multiprocessing=False`.")
             raise
 
     def refresh(self, force: bool = False) -> None:
@@ -269,7 +270,8 @@ class ProcessIterator:
     The iterator travels by ``cloudpickle`` (by value when defined in ``__main__``).
     At most ``max_queue_size`` items wait in the queue. An exception in the
     producer is re-raised here; a producer that dies raises
-    :class:`WorkerDiedError`. :meth:`close` stops and joins it.
+    :class:`WorkerDiedError`. :meth:`close` stops and joins it, and returns what the
+    producer read ahead and the iterator's state, for the next call on the same iterator.
     """
 
     def __init__(self, iterator: Any, max_queue_size: int) -> None:
@@ -282,6 +284,7 @@ class ProcessIterator:
                                     name="kfitcompat-producer", daemon=True)
         self._process.start()
         self._done = False
+        self._closed = False
 
     def __iter__(self) -> ProcessIterator:
         return self
@@ -305,8 +308,29 @@ class ProcessIterator:
                 raise pickle.loads(value)
         raise StopIteration
 
-    def close(self) -> None:
+    def close(self) -> tuple[list[Any], Any, str]:
+        """Stop and join the producer. Returns ``(items, iterator, why)``: the items it sent
+        that were not taken (an exception it raised as :class:`~.carryover.Raised`), in order;
+        the iterator as the producer left it, or ``None`` and why it could not come back."""
+        if self._closed:
+            return [], None, "closed already"
+        self._closed = True
         self._stop.set()
+        items: list[Any] = []
+        state: tuple[bytes | None, str] | None = None
+        while state is None:
+            try:
+                kind, value = self._queue.get(timeout=0.1)
+            except queue.Empty:
+                if not self._process.is_alive() and self._queue.empty():
+                    break
+                continue
+            if kind == "item":
+                items.append(value)
+            elif kind == "error":
+                items.append(Raised(pickle.loads(value)))
+            elif kind == "state":
+                state = value
         while self._process.is_alive():
             try:
                 while True:
@@ -316,3 +340,16 @@ class ProcessIterator:
             self._process.join(timeout=0.1)
         self._queue.close()
         self._queue.join_thread()
+        return (items, *_restored(state))
+
+
+def _restored(state: tuple[bytes | None, str] | None) -> tuple[Any, str]:
+    if state is None:
+        return None, "the producer process died"
+    payload, why = state
+    if payload is not None:
+        try:
+            return pickle.loads(payload), ""
+        except Exception as exc:
+            why = f"{type(exc).__name__}: {exc}"
+    return None, why

@@ -99,7 +99,7 @@ class ExhaustionGuard(keras.callbacks.Callback):
                 "or pass a `keras.utils.Sequence`.",
                 UserWarning,
             )
-        if self._batches < self.steps:
+        if self._batches < self.steps and self._ran_out():
             if self._batches == 0:
                 self.empty_epoch = epoch
             self.model.stop_training = True
@@ -110,6 +110,12 @@ class ExhaustionGuard(keras.callbacks.Callback):
                 "the repeat() function when building your dataset.",
                 UserWarning,
             )
+
+    def _ran_out(self) -> bool:
+        """The epoch was short because the input ended, not because a callback stopped
+        training mid-epoch (``model.stop_training``) while the input had more batches."""
+        stopped = bool(getattr(self.model, "stop_training", False))
+        return not stopped or self.source is None or self.source.exhausted
 
     def clean_history(self, history: Any) -> Any:
         """Drop the record of an epoch that got no batch (tf.keras never started it)."""

@@ -4,6 +4,7 @@ and failed worker starts. Real threads, symlinks, signals, processes and files."
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -12,12 +13,13 @@ import tempfile
 import threading
 import time
 import warnings
+import weakref
 from typing import Any
 
 import keras
 import numpy as np
 import pytest
-from engine_helpers import IndexSequence
+from engine_helpers import Broken, CountingIterator, IndexSequence
 from PIL import Image
 
 import kfitcompat
@@ -170,6 +172,147 @@ def test_a_script_under_kfitcompat_run_may_call_install_itself(tmp_path):
     assert out.stdout.strip().endswith("True")
 
 
+# -- row 2: a generator reused across calls ------------------------------------------------
+
+
+def _numbered(start: int = 0, stop: int | None = None, fail_at: int | None = None):
+    """Batch i: 2 rows filled with i (x and y)."""
+    i = start
+    while stop is None or i < stop:
+        if i == fail_at:
+            raise Broken(f"batch {i} is broken")
+        yield np.full((2, 3), i, "float32"), np.full((2, 3), i, "float32")
+        i += 1
+
+
+class _Record(keras.layers.Layer):
+    """Identity that notes the first value of every batch the model runs on (eagerly)."""
+
+    def __init__(self, seen: list[int], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._note = seen.append  # a bound method: Keras does not copy it as it would a list
+
+    def call(self, x: Any) -> Any:
+        if hasattr(x, "numpy"):
+            self._note(int(x.numpy()[0, 0]))
+        return x
+
+
+def _recording_model(seen: list[int]) -> keras.Model:
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dense(3)(_Record(seen)(inputs)))
+    model.compile("sgd", "mse", run_eagerly=True)
+    return model
+
+
+def _epoch_loop(method: str, data: Any, calls: int, **loading: Any) -> list[int]:
+    """What a script's own loop of ``calls`` calls of 3 steps on ``data`` runs the model on."""
+    seen: list[int] = []
+    model = _recording_model(seen)
+    for _ in range(calls):
+        if method == "predict_generator":
+            out = kfitcompat.predict_generator(model, data, steps=3, verbose=0, **loading)
+            assert out.shape == (6, 3)
+        elif method == "evaluate_generator":
+            kfitcompat.evaluate_generator(model, data, steps=3, verbose=0, **loading)
+        else:
+            run = kfitcompat.fit_generator if method == "fit_generator" else kfitcompat.fit
+            run(model, data, steps_per_epoch=3, epochs=1, verbose=0, **loading)
+    return seen
+
+
+METHODS = ["fit_generator", "fit", "evaluate_generator", "predict_generator"]
+
+
+@pytest.mark.parametrize("workers", [0, 1, 2, 4])
+@pytest.mark.parametrize("method", METHODS)
+def test_a_generator_reused_across_calls_loses_no_batch(clean, method, workers):
+    seen = _epoch_loop(method, _numbered(), 4, workers=workers, max_queue_size=5)
+    assert seen == list(range(12))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_zip_of_generators_reused_across_calls_loses_no_batch(clean, workers):
+    # a built-in iterator without weak references (kept strongly until the next call)
+    pairs = zip((x for x, _ in _numbered()), (y for _, y in _numbered()))
+    assert _epoch_loop("fit_generator", pairs, 3, workers=workers) == list(range(9))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_validation_generator_reused_across_calls_loses_no_batch(clean, workers):
+    seen: list[int] = []
+    model = _recording_model(seen)
+    train, val = _numbered(), _numbered(start=1000)
+    for _ in range(3):
+        kfitcompat.fit_generator(model, train, steps_per_epoch=2, epochs=1, verbose=0,
+                                 validation_data=val, validation_steps=2, workers=workers)
+    assert [i for i in seen if i < 1000] == list(range(6))
+    assert [i - 1000 for i in seen if i >= 1000] == list(range(6))
+
+
+class _StopAfter(keras.callbacks.Callback):
+    def __init__(self, batches: int) -> None:
+        super().__init__()
+        self.batches = batches
+
+    def on_train_batch_end(self, batch: int, logs: Any = None) -> None:
+        if batch + 1 == self.batches:
+            self.model.stop_training = True
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_what_a_stopped_call_read_ahead_goes_to_the_next_call(clean, workers):
+    seen: list[int] = []
+    model = _recording_model(seen)
+    gen = _numbered()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        kfitcompat.fit_generator(model, gen, steps_per_epoch=6, epochs=3, verbose=0,
+                                 workers=workers, max_queue_size=5,
+                                 callbacks=[_StopAfter(2)])
+    assert not [w for w in caught if "ran out of data" in str(w.message)]  # it did not
+    kfitcompat.fit_generator(model, gen, steps_per_epoch=3, epochs=1, verbose=0,
+                             workers=workers)
+    assert seen == list(range(5))
+
+
+def test_an_error_raised_while_reading_ahead_reaches_the_call_that_gets_there(clean):
+    model = _recording_model([])
+    gen = _numbered(fail_at=5)
+    kfitcompat.predict_generator(model, gen, steps=3, workers=2, max_queue_size=5)
+    with pytest.raises(Broken, match="batch 5 is broken"):
+        kfitcompat.predict_generator(model, gen, steps=3, workers=2)
+
+
+def test_batches_kept_for_a_generator_go_with_it(clean):
+    drawn: list[weakref.ref] = []
+
+    def tracked():
+        for x, y in _numbered():
+            drawn.append(weakref.ref(x))
+            yield x, y
+
+    gen = tracked()
+    kfitcompat.predict_generator(_recording_model([]), gen, steps=2, workers=2,
+                                 max_queue_size=5)
+    assert len(drawn) > 2  # read ahead, and kept for the next call on `gen`
+    del gen
+    gc.collect()
+    assert [ref for ref in drawn if ref() is not None] == []
+
+
+@pytest.mark.slow
+def test_an_iterator_reused_across_calls_in_a_producer_process_loses_no_batch(clean):
+    seen: list[int] = []
+    model = _recording_model(seen)
+    it = CountingIterator(10**6)
+    for _ in range(3):
+        kfitcompat.fit_generator(model, it, steps_per_epoch=3, workers=2, max_queue_size=5,
+                                 use_multiprocessing=True, verbose=0)
+    kfitcompat.predict_generator(model, it, steps=3, workers=2)  # then in threads
+    assert seen == list(range(12))
+
+
 # -- row 3: follow_links over a symlink loop -----------------------------------------------
 
 
@@ -234,7 +377,9 @@ def test_ctrl_c_twice_during_validation_leaves_no_temp_folder(tmp_path, gap):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             start_new_session=True)
     try:
-        assert proc.stdout.readline().strip() == "validating"
+        if proc.stdout.readline().strip() != "validating":
+            proc.kill()
+            pytest.fail(proc.communicate()[1][-3000:])
         proc.send_signal(signal.SIGINT)
         time.sleep(gap)
         proc.send_signal(signal.SIGINT)
