@@ -79,7 +79,8 @@ class GeneratorSource(Source):
         self._steps = itertools.count()
         self._producer: ThreadProducer | None = None
         self._pushback: deque[_Drawn] = deque()
-        self._gen_lock = threading.Lock()
+        self._gen_lock = threading.Lock()  # held while the generator runs
+        self._book_lock = threading.Lock()  # _unused and _failed (never waits on the generator)
         self._closed = False
         self._handed_back = False
         # workers=1 reads ahead in a tf.data prefetch: the model takes a batch after it
@@ -117,15 +118,18 @@ class GeneratorSource(Source):
                 return None
             except BaseException as exc:
                 step = next(self._steps)
-                self._unused[step], self._failed[step] = Raised(exc), exc
+                with self._book_lock:
+                    self._unused[step], self._failed[step] = Raised(exc), exc
                 self._record(exc, f"by the generator at step {step}")
                 raise
             step = next(self._steps)
-            self._unused[step] = out
+            with self._book_lock:
+                self._unused[step] = out
         try:
             return step, self._prepare(out, step)
         except Exception as exc:
-            self._failed[step] = exc
+            with self._book_lock:
+                self._failed[step] = exc
             self._record(exc, f"while reading the batch of step {step}")
             raise
 
@@ -142,13 +146,13 @@ class GeneratorSource(Source):
 
     def _taken(self, step: Any) -> np.bool_:
         """The model took the batch of draw step ``step``."""
-        with self._gen_lock:
+        with self._book_lock:
             self._unused.pop(int(step), None)
         return np.bool_(True)
 
     def _seen(self, exc: BaseException) -> None:
         """``exc`` reached the call: the batch or draw that raised it is not handed on."""
-        with self._gen_lock:
+        with self._book_lock:
             for step in [s for s, e in self._failed.items() if e is exc]:
                 self._unused.pop(step, None)
                 del self._failed[step]
@@ -248,7 +252,7 @@ class GeneratorSource(Source):
         if self._handed_back:
             return
         self._handed_back = True
-        with self._gen_lock:
+        with self._gen_lock, self._book_lock:  # no draw runs: the source is closed
             items = [self._unused[step] for step in sorted(self._unused)]
             items += self._carried
             self._unused.clear()
