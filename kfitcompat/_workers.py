@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import queue
 import signal
 import threading
 import time
@@ -114,26 +113,36 @@ def warm_up(path: str) -> None:
 
 
 def produce(payload: bytes, out: Any, stop: Any, parent: int) -> None:
-    """Child side of ``ProcessIterator``: iterate and send every item."""
+    """Child side of ``ProcessIterator``: send every item (``("item", x)``) until told to
+    stop, the iterator ends (``("end", None)``) or raises (``("error", ...)``); then send the
+    iterator itself as it is now (``("state", ...)``), so the next call on it goes on from
+    here. Blocking puts: the parent reads until the state (and this process exits with the
+    parent if that one dies)."""
     init_worker(parent)
-
-    def send(kind: str, value: Any) -> None:
+    iterable: Any = None
+    try:
+        iterable = pickle.loads(payload)
+        iterator = iter(iterable)
         while not stop.is_set():
             try:
-                out.put((kind, value), timeout=0.1)
-                return
-            except queue.Full:
-                continue
-
-    try:
-        for item in pickle.loads(payload):
-            if stop.is_set():
-                return
-            send("item", item)
+                item = next(iterator)
+            except StopIteration:
+                out.put(("end", None))
+                break
+            out.put(("item", item))
     except BaseException as exc:  # sent to the parent, re-raised there
         carrier = portable(exc, traceback.format_exc())
         if carrier is exc:
             exc.add_note(f"Traceback in the producer process:\n{traceback.format_exc().strip()}")
-        send("error", cloudpickle.dumps(carrier))
-        return
-    send("end", None)
+        out.put(("error", cloudpickle.dumps(carrier)))
+    out.put(("state", _state_of(iterable)))
+
+
+def _state_of(iterable: Any) -> tuple[bytes | None, str]:
+    """``(cloudpickle bytes, "")`` of the iterator, or ``(None, why it cannot be sent)``."""
+    if iterable is None:
+        return None, "it could not be unpickled in the producer process"
+    try:
+        return cloudpickle.dumps(iterable, protocol=pickle.HIGHEST_PROTOCOL), ""
+    except Exception as exc:
+        return None, f"{type(exc).__name__}: {exc}"

@@ -20,6 +20,7 @@ from . import _tensorflow  # noqa: F401  (before Keras: one line saying what to 
 # isort: split
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -38,7 +39,11 @@ from .training.metrics import metrics_names as _legacy_metrics_names
 
 __all__ = ["Installation", "install", "uninstall", "is_installed"]
 
+# The state: empty (not installed) or every original install() replaced. Both functions
+# read and change it under one lock: two threads (a notebook and a background thread, two
+# libraries) calling install() at once patch once, and uninstall() restores all of it.
 _ORIGINALS: dict[str, Any] = {}
+_LOCK = threading.RLock()
 _LOADING = ("workers", "use_multiprocessing", "max_queue_size")
 
 
@@ -131,15 +136,26 @@ class Installation:
 
 
 def install() -> Installation:
-    """Add the legacy methods to ``keras.Model`` (idempotent; undo with
+    """Add the legacy methods to ``keras.Model`` (idempotent and thread-safe: of calls made
+    at once, one patches and the others return; undo with
     [`uninstall`][kfitcompat.installer.uninstall]).
 
     Returns:
         An [`Installation`][kfitcompat.installer.Installation]; as a context manager it
         uninstalls on exit.
     """
-    if _ORIGINALS:
-        return Installation(changed=False)
+    with _LOCK:
+        if _ORIGINALS:
+            return Installation(changed=False)
+        try:
+            _patch()
+        except BaseException:  # a failed install leaves nothing patched
+            _restore()
+            raise
+        return Installation(changed=True)
+
+
+def _patch() -> None:
     model = keras.Model
     for name in ("fit", "evaluate", "predict", "metrics_names", "fit_generator",
                  "evaluate_generator", "predict_generator"):
@@ -156,12 +172,16 @@ def install() -> Installation:
 
     _ORIGINALS["__surface__"] = install_surface()
     _ORIGINALS["__refusals__"] = install_refusals()
-    return Installation(changed=True)
 
 
 def uninstall() -> None:
     """Restore ``keras.Model`` and the legacy import paths as they were before
-    [`install`][kfitcompat.installer.install]."""
+    [`install`][kfitcompat.installer.install] (idempotent and thread-safe)."""
+    with _LOCK:
+        _restore()
+
+
+def _restore() -> None:
     if not _ORIGINALS:
         return
     model = keras.Model
@@ -186,7 +206,8 @@ def uninstall() -> None:
 
 def is_installed() -> bool:
     """Whether [`install`][kfitcompat.installer.install] is in effect."""
-    return bool(_ORIGINALS)
+    with _LOCK:
+        return bool(_ORIGINALS)
 
 
 class _Missing:

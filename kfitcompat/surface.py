@@ -308,10 +308,20 @@ def legacy_surface() -> list[tuple[str, str, Any]]:
 
 
 def install_surface() -> list[tuple[Any, str, Any]]:
-    """Set every row but the aliases; returns what ``uninstall_surface`` restores."""
+    """Set every row but the aliases; returns what ``uninstall_surface`` restores.
+    A row that fails puts back the rows set before it: nothing is left half-installed."""
+    saved: list[tuple[Any, str, Any]] = []
+    try:
+        _install_rows(saved)
+    except BaseException:
+        uninstall_surface(saved)
+        raise
+    return saved
+
+
+def _install_rows(saved: list[tuple[Any, str, Any]]) -> None:
     import sys
 
-    saved: list[tuple[Any, str, Any]] = []
     for row in SURFACE:
         if row.kind == ALIAS:
             continue
@@ -322,7 +332,7 @@ def install_surface() -> list[tuple[Any, str, Any]]:
         if row.kind == ADD and present or row.kind == MODULE and present:
             warnings.warn(f"{row.module}.{row.name} exists in this Keras; kfitcompat replaces "
                           "it with its legacy version (its surface table says it should be "
-                          "absent)", SurfaceWarning, stacklevel=3)
+                          "absent)", SurfaceWarning, stacklevel=5)
         value = _value(row, previous, where)
         if row.kind == MODULE:  # Keras 1's merge() keeps the attribute keras.layers.merge
             saved.append((sys.modules, path, sys.modules.get(path, _ABSENT)))
@@ -331,7 +341,6 @@ def install_surface() -> list[tuple[Any, str, Any]]:
                 continue
         saved.append((where, row.name, previous))
         setattr(where, row.name, value)
-    return saved
 
 
 def uninstall_surface(saved: list[tuple[Any, str, Any]]) -> None:

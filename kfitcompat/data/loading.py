@@ -11,10 +11,12 @@ import numpy as np
 
 from .._warnings import warn_at_caller
 from ..legacy_table import LOADING_DEFAULTS
+from . import carryover
 from .contracts import FastPathIterator, Mode
 from .counts import check_count
 from .dispatch import GENERATOR, SEQUENCE, LegacyData, classify
-from .sources import GeneratorSource, SequenceSource, Source
+from .generator_source import GeneratorSource
+from .sources import SequenceSource, Source
 
 __all__ = ["LoadingOptions", "make_source", "check_loading_args"]
 
@@ -58,6 +60,23 @@ def _in_threads_instead(what: str, advice: object) -> None:
     warn_at_caller(
         f"`use_multiprocessing=True`, but {what}: kfitcompat loads in threads instead. "
         f"{advice}", UserWarning)
+
+
+def _generator_source(data: Any, mode: Mode, options: LoadingOptions,
+                      class_weight: Mapping[Any, float] | None) -> Source:
+    """A ``GeneratorSource``: it starts with what the last call on the same iterator
+    read ahead and did not use (``carryover``), and goes on from where that call left
+    the iterator (in a producer process: the state it sent back)."""
+    owner = data if carryover.is_iterator(data) else None
+    carry = carryover.take(owner) if owner is not None else None
+    stream = carry.continuation if carry is not None and carry.continuation is not None else data
+    producer = None
+    if options.in_processes:
+        stream, producer = _in_a_process(stream, options.max_queue_size)
+    return GeneratorSource(
+        stream, mode, workers=1 if producer is not None else options.workers,
+        max_queue_size=options.max_queue_size, class_weight=class_weight, owner=owner,
+        carried=carry.items if carry is not None else (), upstream=producer)
 
 
 def _in_a_process(generator: Any, max_queue_size: int) -> tuple[Any, Any]:
@@ -151,21 +170,7 @@ def make_source(
             raise
         return source
     if legacy.kind == GENERATOR:
-        producer = None
-        if options.in_processes:
-            data, producer = _in_a_process(data, max_queue_size)
-        try:
-            source = GeneratorSource(
-                data, mode, workers=1 if producer is not None else workers,
-                max_queue_size=max_queue_size, class_weight=class_weight,
-            )
-        except BaseException:
-            if producer is not None:
-                producer.close()
-            raise
-        if producer is not None:
-            source.closers.append(producer.close)
-        return source
+        return _generator_source(data, mode, options, class_weight)
     raise TypeError(
         f"Expected a generator, an iterator or a `keras.utils.Sequence`; received "
         f"{type(data).__name__}. Pass arrays to `fit`/`evaluate`/`predict` instead."

@@ -25,9 +25,7 @@ from __future__ import annotations
 import os
 import pickle
 import queue
-import shutil
 import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -39,6 +37,8 @@ from loky.backend.context import get_context
 from loky.process_executor import BrokenProcessPool
 
 from .._workers import RemoteError, init_worker, produce, warm_up, worker_getitem
+from . import tempdirs
+from .carryover import Raised
 
 __all__ = ["ProcessIterator", "ProcessLoader", "RemoteError", "UnpicklableError",
            "WorkerDiedError"]
@@ -139,29 +139,35 @@ class ProcessLoader:
         self._sequence = sequence
         self._method = method
         self._workers = workers
-        self._dir = tempfile.mkdtemp(prefix="kfitcompat-seq-")
+        self.closed = False
+        self._tell = tell
+        self._in_threads = 0  # requests served by the threads
+        self._dir = tempdirs.make_dir(self)
         self._version = 0
         self._path = ""
         self._readers: dict[str, list[Future]] = {}  # pass file -> requests reading it
         self._pool: ProcessPoolExecutor | None = None
         self._ready: Future | None = None  # a worker has unpickled the Sequence
         self._lock = threading.RLock()  # submit runs on tf.data's parallel map threads
+        # threads start on the first submit: nothing runs yet
+        self._thread = ThreadPoolExecutor(workers, thread_name_prefix="kfitcompat-first")
+        self._early: dict[int, Future] = {}
         try:
             self.refresh(force=True)  # an UnpicklableError now, not after the thread phase
-        except BaseException:
-            shutil.rmtree(self._dir, ignore_errors=True)
+            self._set_up(workers, after, planned)
+        except BaseException:  # nothing left behind: no process, thread or folder
+            self.close()
             raise
+
+    def _set_up(self, workers: int, after: float | None, planned: int | None) -> None:
         # Requests in flight: each worker has one batch queued behind the one it loads,
         # so it never waits for the parent's round trip (~5 ms on a busy 2-core machine).
         self.concurrency = 2 * workers
-        self._early: dict[int, Future] = {}
         self._after = processes_after() if after is None else after
         self._thread_seconds = 0.0
         self._planned = planned
         self._in_threads = 0  # requests served by the threads
         self._first_request = 0.0  # when the first of them was made (perf_counter)
-        self._tell = tell
-        self._thread = ThreadPoolExecutor(workers, thread_name_prefix="kfitcompat-first")
         if self._after <= 0:
             self._start_processes()
 
@@ -175,9 +181,17 @@ class ProcessLoader:
         if self._pool is not None:
             return
         self._write_pass()
-        self._pool = ProcessPoolExecutor(max_workers=self._workers, initializer=init_worker,
-                                         initargs=(os.getpid(),))
-        self._ready = self._pool.submit(warm_up, self._path)
+        try:
+            self._pool = ProcessPoolExecutor(max_workers=self._workers, initializer=init_worker,
+                                             initargs=(os.getpid(),))
+            self._ready = self._pool.submit(warm_up, self._path)
+        except OSError as exc:
+            exc.add_note(
+                f"kfitcompat: the {self._workers} worker process(es) of use_multiprocessing=True "
+                "could not start (too many open files: raise `ulimit -n`; a full or read-only "
+                "/dev/shm or temporary directory). Load in threads with "
+                "`use_multiprocessing=False`.")
+            raise
 
     def refresh(self, force: bool = False) -> None:
         """Send the parent's current Sequence state to the workers (after ``on_epoch_end``);
@@ -262,16 +276,22 @@ class ProcessLoader:
             raise
 
     def close(self) -> None:
-        self._early.clear()
-        self._thread.shutdown(wait=True, cancel_futures=True)
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, kill_workers=True)
-        elif self._tell and self._in_threads:
-            _tell_in_threads(f"the call was short (worker processes start after {self._after:g}"
-                             f" s of loading, and only if the rest of the call would take more "
-                             f"than {WORTH_STARTING:g} s: each imports TensorFlow, seconds a "
-                             "short call would only wait)")
-        shutil.rmtree(self._dir, ignore_errors=True)
+        """Stop the threads and worker processes and remove the pass files' folder, which
+        goes even when the shutdown is interrupted (a second Ctrl-C)."""
+        self.closed = True
+        try:
+            self._early.clear()
+            self._thread.shutdown(wait=True, cancel_futures=True)
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, kill_workers=True)
+            elif self._tell and self._in_threads:
+                _tell_in_threads(
+                    f"the call was short (worker processes start after {self._after:g} s of "
+                    f"loading, and only if the rest of the call would take more than "
+                    f"{WORTH_STARTING:g} s: each imports TensorFlow, seconds a short call "
+                    "would only wait)")
+        finally:
+            tempdirs.remove_dir(self._dir, files=list(self._readers))
 
 
 class ProcessIterator:
@@ -280,7 +300,8 @@ class ProcessIterator:
     The iterator travels by ``cloudpickle`` (by value when defined in ``__main__``).
     At most ``max_queue_size`` items wait in the queue. An exception in the
     producer is re-raised here; a producer that dies raises
-    ``WorkerDiedError``. ``close`` stops and joins it.
+    ``WorkerDiedError``. ``close`` stops and joins it, and returns what the
+    producer read ahead and the iterator's state, for the next call on the same iterator.
     """
 
     def __init__(self, iterator: Any, max_queue_size: int) -> None:
@@ -293,6 +314,7 @@ class ProcessIterator:
                                     name="kfitcompat-producer", daemon=True)
         self._process.start()
         self._done = False
+        self._closed = False
 
     def __iter__(self) -> ProcessIterator:
         return self
@@ -316,8 +338,29 @@ class ProcessIterator:
                 raise pickle.loads(value)
         raise StopIteration
 
-    def close(self) -> None:
+    def close(self) -> tuple[list[Any], Any, str]:
+        """Stop and join the producer. Returns ``(items, iterator, why)``: the items it sent
+        that were not taken (an exception it raised as ``carryover.Raised``), in order;
+        the iterator as the producer left it, or ``None`` and why it could not come back."""
+        if self._closed:
+            return [], None, "closed already"
+        self._closed = True
         self._stop.set()
+        items: list[Any] = []
+        state: tuple[bytes | None, str] | None = None
+        while state is None:
+            try:
+                kind, value = self._queue.get(timeout=0.1)
+            except queue.Empty:
+                if not self._process.is_alive() and self._queue.empty():
+                    break
+                continue
+            if kind == "item":
+                items.append(value)
+            elif kind == "error":
+                items.append(Raised(pickle.loads(value)))
+            elif kind == "state":
+                state = value
         while self._process.is_alive():
             try:
                 while True:
@@ -327,3 +370,16 @@ class ProcessIterator:
             self._process.join(timeout=0.1)
         self._queue.close()
         self._queue.join_thread()
+        return (items, *_restored(state))
+
+
+def _restored(state: tuple[bytes | None, str] | None) -> tuple[Any, str]:
+    if state is None:
+        return None, "the producer process died"
+    payload, why = state
+    if payload is not None:
+        try:
+            return pickle.loads(payload), ""
+        except Exception as exc:
+            why = f"{type(exc).__name__}: {exc}"
+    return None, why

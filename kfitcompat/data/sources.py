@@ -1,4 +1,5 @@
-"""Legacy data sources (generators, iterators, Sequences) as ``tf.data`` pipelines.
+"""Legacy data sources as ``tf.data`` pipelines: the base and Sequences (generators and
+iterators: ``generator_source``).
 
 Separation of concerns:
 
@@ -15,11 +16,9 @@ instead of TensorFlow's wrapper.
 
 from __future__ import annotations
 
-import itertools
 import random
 import threading
-from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -27,21 +26,11 @@ import tensorflow as tf
 
 from .batches import apply_class_weight, batch_size_of, standardize_batch
 from .contracts import Loader, Mode
-from .exiting import CallGate, InterpreterExiting
-from .producers import ThreadProducer
+from .exiting import CallGate
+from .pipeline import OPTIONS, iterations, plain_python
 from .spec import BatchCheck, flat_dtypes, spec_of
 
-__all__ = ["Source", "GeneratorSource", "SequenceSource"]
-
-_OPTIONS = tf.data.Options()
-_OPTIONS.experimental_optimization.inject_prefetch = False
-_OPTIONS.experimental_optimization.map_parallelization = False
-_OPTIONS.deterministic = True
-
-
-# The dataset functions have no Python control flow on tensors: AutoGraph has nothing to
-# convert (skipping it made the first pipeline of a process 190 -> 60 ms to build).
-_plain_python = tf.autograph.experimental.do_not_convert
+__all__ = ["Source", "SequenceSource"]
 
 
 class Source:
@@ -128,169 +117,9 @@ class Source:
         self.close()
 
 
-class GeneratorSource(Source):
-    """A plain generator or any iterator (``zip``, a class with ``__next__``, ...).
-
-    ``workers <= 1``: batches are drawn by ``tf.data`` (``workers=0``: no
-    read-ahead; ``1``: up to ``max_queue_size`` ahead). ``workers > 1``: that
-    many threads draw from the one generator under a lock, so generators that
-    are not thread-safe are safe, into a queue of ``max_queue_size`` batches.
-    """
-
-    def __init__(
-        self,
-        generator: Any,
-        mode: Mode,
-        *,
-        workers: int = 1,
-        max_queue_size: int = 10,
-        class_weight: Mapping[Any, float] | None = None,
-    ) -> None:
-        super().__init__(mode, class_weight)
-        self._iterator: Iterator[Any] = iter(generator)
-        self.workers = workers
-        self.max_queue_size = max_queue_size
-        self._step = itertools.count()
-        self._producer: ThreadProducer | None = None
-        self._pushback: deque[tuple[Any, ...]] = deque()
-        self._gen_lock = threading.Lock()
-        first = self._draw()
-        if first is None:
-            raise ValueError(
-                "The generator passed to kfitcompat yielded no batch at all. "
-                "Check that it is not already exhausted (a generator can be used only once)."
-            )
-        self._pushback.append(first)
-        self._set_spec(first)
-        self._stream: Iterator[tuple[Any, ...]] | None = None
-        self._served = 0
-
-    def _draw(self) -> tuple[Any, ...] | None:
-        """Next standardised batch, or None at exhaustion (thread-safe)."""
-        with self._gen_lock:
-            if self.exhausted:
-                return None
-            step = next(self._step)
-            try:
-                out = next(self._iterator)
-            except StopIteration:
-                self.exhausted = True
-                return None
-            except BaseException as exc:
-                self._record(exc, f"by the generator at step {step}")
-                raise
-        try:
-            return self._prepare(out, step)
-        except Exception as exc:
-            self._record(exc, f"while reading the batch of step {step}")
-            raise
-
-    def _iterate(self) -> Iterator[tuple[Any, ...]]:
-        while self._pushback:
-            yield self._pushback.popleft()
-        if self.workers > 1:
-            if self._producer is None:
-                self._producer = ThreadProducer(self._draw, self.workers, self.max_queue_size)
-            yield from self._producer
-        else:
-            while True:
-                batch = self._draw()
-                if batch is None:
-                    return
-                yield batch
-
-    @property
-    def served_batches(self) -> int:
-        """Batches handed to ``tf.data`` so far."""
-        return self._served
-
-    def _done_flat(self) -> list[Any]:
-        return [np.bool_(True)] + [np.zeros((0,) + tuple(s.shape[1:]), s.dtype.as_numpy_dtype)
-                                   for s in tf.nest.flatten(self.spec)]
-
-    def _next_flat(self) -> list[Any]:
-        """``[done, *flat batch]``: the next batch, or ``done=True`` and empty arrays (the
-        generator ended, or the current iterator had its ``steps_per_iteration``)."""
-        if self._stream is None:
-            self._stream = self._iterate()
-        try:
-            with self._gate:
-                if self._budget is not None:
-                    if self._budget <= 0:
-                        return self._done_flat()
-                    self._budget -= 1
-                batch = next(self._stream)
-        except (StopIteration, InterpreterExiting):
-            return self._done_flat()
-        step = self._served
-        self._served += 1
-        return [np.bool_(False)] + self._checked(batch, "the batch of step", step)
-
-    def dataset(self, steps_per_iteration: int | Callable[[], int] | None = None
-                ) -> tf.data.Dataset:
-        """The stream as ``tf.data``; with ``steps_per_iteration``, every iterator over it
-        ends after that many batches and the next iterator continues where it ended (what
-        it read ahead is not lost)."""
-        dtypes = [tf.bool] + flat_dtypes(self.spec)
-
-        @_plain_python
-        def draw(_: tf.Tensor) -> tuple[tf.Tensor, Any]:
-            done, *flat = tf.numpy_function(self._next_flat, [], dtypes, stateful=True)
-            return tf.ensure_shape(done, []), self._restore(*flat)
-
-        # One numpy_function per batch (``from_generator`` costs ~0.4 ms more per
-        # element); the flag ends the stream where the generator ends.
-        ds = _iterations(steps_per_iteration, self._begin_iteration).flat_map(
-            lambda _: tf.data.Dataset.range(2**62).map(draw).take_while(_not_done)
-        ).map(_batch_only)
-        if self.workers == 1 and self.max_queue_size > 0:
-            ds = ds.prefetch(self.max_queue_size)
-        return ds.with_options(_OPTIONS)
-
-    def close(self) -> None:
-        if self._producer is not None:
-            self._producer.close()
-        super().close()
-
-
-@_plain_python
-def _not_done(done: tf.Tensor, _: Any) -> tf.Tensor:
-    return tf.logical_not(done)
-
-
-@_plain_python
-def _batch_only(_: tf.Tensor, batch: Any) -> Any:
-    return batch
-
-
-@_plain_python
+@plain_python
 def _not_empty(order: tf.Tensor) -> tf.Tensor:
     return tf.size(order) > 0
-
-
-def _iterations(steps: int | Callable[[], int] | None,
-                begin: Callable[[Any], np.int64]) -> tf.data.Dataset:
-    """One element per iterator: starting an iterator calls ``begin(steps)`` (-1: no bound),
-    which sets how many batches that iterator may take from the persistent stream.
-    ``steps`` may be a function, asked when each iterator starts (one dataset for iterators
-    of different bounds)."""
-    if callable(steps):
-        ask = steps
-
-        def begin_now(_: Any) -> np.int64:
-            return begin(np.int64(ask()))
-
-        call: Callable[[Any], np.int64] = begin_now
-        bound = -1
-    else:
-        call, bound = begin, -1 if steps is None else int(steps)
-
-    @_plain_python
-    def start(_: tf.Tensor) -> tf.Tensor:
-        return tf.ensure_shape(
-            tf.numpy_function(call, [tf.constant(bound, tf.int64)], tf.int64, stateful=True), [])
-
-    return tf.data.Dataset.range(1).map(start)
 
 
 class SequenceSource(Source):
@@ -435,23 +264,23 @@ class SequenceSource(Source):
         dtypes = flat_dtypes(self.spec)
         parallel = self._parallel
 
-        @_plain_python
+        @plain_python
         def load(i: tf.Tensor) -> Any:
             return self._restore(*tf.numpy_function(self._load_flat, [i], dtypes, stateful=True))
 
-        @_plain_python
+        @plain_python
         def segment(_: tf.Tensor) -> tf.Tensor:
             order = tf.numpy_function(self._next_segment, [], tf.int64, stateful=True)
             return tf.ensure_shape(order, [None])
 
-        @_plain_python
+        @plain_python
         def loaded(order: tf.Tensor) -> tf.data.Dataset:
             indices = tf.data.Dataset.from_tensor_slices(order)
             if parallel > 1:
                 return indices.map(load, num_parallel_calls=parallel, deterministic=True)
             return indices.map(load)
 
-        ds = _iterations(steps_per_iteration, self._begin_iteration).flat_map(
+        ds = iterations(steps_per_iteration, self._begin_iteration).flat_map(
             lambda _: tf.data.Dataset.range(2**62).map(segment).take_while(_not_empty)
         ).flat_map(loaded)
         if self.finish is not None:
@@ -464,7 +293,7 @@ class SequenceSource(Source):
             # tf.data's shared pool has one thread per core; a blocking __getitem__
             # (I/O, sleep) needs one thread per worker to really run `workers` at once.
             options.threading.private_threadpool_size = parallel + 1
-        return ds.with_options(_OPTIONS).with_options(options)
+        return ds.with_options(OPTIONS).with_options(options)
 
     def first_batch(self) -> Any:
         if self.finish is None:

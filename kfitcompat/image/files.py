@@ -8,6 +8,7 @@ over contiguous rows (data frames), and the same "Found N images ..." line.
 
 from __future__ import annotations
 
+import heapq
 import os
 import warnings
 from typing import Any
@@ -75,16 +76,12 @@ def _split_of(generator: Any, subset: str | None) -> tuple[float, float] | None:
 
 def list_valid_files(directory: str, white_list: tuple[str, ...], follow_links: bool
                      ) -> list[str]:
-    """Relative paths of the image files below ``directory``, in Keras 2's order."""
+    """Relative paths of the image files below ``directory``, in Keras 2's order (folders
+    sorted by path). With ``follow_links``, each real folder is walked once: under its own
+    path when it is inside ``directory``, else under the first link to it (sorted), so a
+    symlink loop adds nothing (Keras 2 listed a file again under ``loop/loop/...``)."""
     found = []
-    walk = sorted(os.walk(directory, followlinks=follow_links), key=lambda t: t[0])
-    seen_real: set[str] = set()
-    for root, _, files in walk:
-        if follow_links:
-            real = os.path.realpath(root)
-            if real in seen_real:
-                continue  # a symlink loop: each real folder once
-            seen_real.add(real)
+    for root, files in sorted(_walk_each_folder_once(directory, follow_links)):
         for fname in sorted(files):
             if fname.lower().endswith(".tiff"):
                 warnings.warn('Using ".tiff" files with multiple bands will cause distortion. '
@@ -92,6 +89,33 @@ def list_valid_files(directory: str, white_list: tuple[str, ...], follow_links: 
             if fname.lower().endswith(white_list):
                 found.append(os.path.relpath(os.path.join(root, fname), directory))
     return found
+
+
+def _walk_each_folder_once(top: str, follow_links: bool) -> list[tuple[str, list[str]]]:
+    """``(folder, file names)`` of every folder below ``top``. First the folders reached
+    without a symlink, then (``follow_links``) the linked ones in sorted order, each real
+    folder (``st_dev``, ``st_ino``) once."""
+    seen: set[tuple[int, int]] = set()
+    out: list[tuple[str, list[str]]] = []
+    links = [top]  # a heap: the walk of `top` ends before the first link is taken
+    while links:
+        start = heapq.heappop(links)
+        for root, dirs, files in os.walk(start):  # does not descend into links itself
+            try:
+                st = os.stat(root)
+            except OSError:
+                dirs[:] = []
+                continue
+            if (st.st_dev, st.st_ino) in seen:
+                dirs[:] = []  # walked already, under its real name
+                continue
+            seen.add((st.st_dev, st.st_ino))
+            out.append((root, files))
+            if follow_links:
+                for name in dirs:
+                    if os.path.islink(os.path.join(root, name)):
+                        heapq.heappush(links, os.path.join(root, name))
+    return out
 
 
 class _FileIterator(Iterator):

@@ -99,7 +99,7 @@ class ExhaustionGuard(keras.callbacks.Callback):
                 "or pass a `keras.utils.Sequence`.",
                 UserWarning,
             )
-        if self._batches < self.steps:
+        if self._batches < self.steps and self._ran_out():
             if self._batches == 0:
                 self.empty_epoch = epoch
             self.model.stop_training = True
@@ -110,6 +110,12 @@ class ExhaustionGuard(keras.callbacks.Callback):
                 "the repeat() function when building your dataset.",
                 UserWarning,
             )
+
+    def _ran_out(self) -> bool:
+        """The epoch was short because the input ended, not because a callback stopped
+        training mid-epoch (``model.stop_training``) while the input had more batches."""
+        stopped = bool(getattr(self.model, "stop_training", False))
+        return not stopped or self.source is None or self.source.exhausted
 
     def clean_history(self, history: Any) -> Any:
         """Drop the record of an epoch that got no batch (tf.keras never started it)."""
@@ -145,6 +151,18 @@ def _ctrl_c_stays_keyboard_interrupt() -> Iterator[list[bool]]:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+def _close_every(sources: list[Source]) -> None:
+    """Close each source; the next ones close too when one's close raises or is interrupted
+    (a second Ctrl-C during the first one's cleanup)."""
+    if not sources:
+        return
+    try:
+        sources[0].close()
+    finally:
+        sources[0].error = None
+        _close_every(sources[1:])
+
+
 @contextlib.contextmanager
 def run_with_sources(*sources: Source | None) -> Iterator[None]:
     """Close ``sources`` afterwards; re-raise the user's original error if one failed.
@@ -173,8 +191,6 @@ def run_with_sources(*sources: Source | None) -> Iterator[None]:
         if original is None:
             raise
     finally:
-        for source in live:
-            source.close()
-            source.error = None
+        _close_every(live)
     if original is not None:
         raise original.with_traceback(original.__traceback__)
