@@ -60,6 +60,7 @@ if str(TOOLS) not in sys.path:
     sys.path.insert(0, str(TOOLS))
 
 from mirrors import MirrorError, extract, find_mirror  # noqa: E402
+from public_tables import write_file, write_table  # noqa: E402
 
 TARGETS = ("kfitcompat", "keras3", "tf_keras", "migrated", "kfitcompat-run")
 # "migrated": `kfitcompat migrate --write`, then plain Keras 3; "kfitcompat-run": scripts run
@@ -89,6 +90,9 @@ class Pin:
     extra: list[str] = field(default_factory=list)
     run_dir: str = "."
     images: list[dict[str, Any]] = field(default_factory=list)
+    tables: list[dict[str, Any]] = field(default_factory=list)  # tools/public_tables.py
+    files: list[dict[str, Any]] = field(default_factory=list)
+    argv: list[str] = field(default_factory=list)  # the script's command-line arguments
     note: str = ""
     keras_json: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
@@ -122,6 +126,10 @@ def prepare(pin: Pin, base: Path, mirrors: Path | None) -> None:
     rng = random.Random(pin.name)
     for spec in pin.images:
         generate_images(spec, image_root(base, spec), rng)
+    for spec in pin.tables:
+        write_table(spec, data_path(base, spec["path"]), rng)
+    for spec in pin.files:
+        write_file(spec, data_path(base, spec["path"]))
     build_archives(pin, base)
     if pin.keras_json:  # the user's ~/.keras/keras.json, as the script asks (HOME, KERAS_HOME)
         config = base / "home" / ".keras" / "keras.json"
@@ -133,9 +141,17 @@ def image_root(base: Path, spec: dict[str, Any]) -> Path:
     """Where a spec's ``dir`` is generated (absolute dirs go below ``root/``, bound later)."""
     if "archive" in spec:
         return base / "archives" / spec["archive"] / spec["dir"]
-    if spec["dir"].startswith("/"):
-        return base / "root" / spec["dir"].lstrip("/")
-    return base / "src" / spec["dir"]
+    return data_path(base, spec["dir"])
+
+
+def data_path(base: Path, path: str) -> Path:
+    """A recipe path: relative to the extraction root, ``~/`` (the run's HOME) or absolute
+    (generated below ``root/`` and bound at its place in a private mount namespace)."""
+    if path.startswith("~/"):
+        return base / "home" / path[2:]
+    if path.startswith("/"):
+        return base / "root" / path.lstrip("/")
+    return base / "src" / path
 
 
 def generate_images(spec: dict[str, Any], root: Path, rng: random.Random) -> None:
@@ -196,9 +212,9 @@ def archive_names(pin: Pin) -> list[str]:
 
 def mount_tops(pin: Pin) -> list[str]:
     """Top-level folders (``/Users``) that absolute image dirs need bound in a namespace."""
-    tops = {"/" + Path(spec["dir"]).parts[1] for spec in pin.images
-            if spec["dir"].startswith("/") and "archive" not in spec}
-    return sorted(tops)
+    paths = [spec["dir"] for spec in pin.images if "archive" not in spec]
+    paths += [spec["path"] for spec in [*pin.tables, *pin.files]]
+    return sorted({"/" + Path(p).parts[1] for p in paths if p.startswith("/")})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,7 +347,7 @@ def child_env(pin: Pin, target: str, work: Path, result: Path) -> dict[str, str]
     env[RESULT_ENV] = str(result)
     env[PRELUDE_ENV] = json.dumps({
         "target": target, "archives": archive_names(pin),
-        "files": [str(work / "src")], **pin.settings})
+        "files": [str(work / "src")], "argv": pin.argv, **pin.settings})
     return env
 
 
@@ -377,14 +393,14 @@ def child_main(script: str) -> None:
 def run_script(script: Path, config: dict[str, Any]) -> dict[str, str]:
     import runpy
 
-    sys.argv = [str(script)]
+    sys.argv = [str(script), *config.get("argv", [])]
     sys.path[0] = str(script.parent.resolve())
     try:
         apply_prelude(config)
         if config["target"] == "kfitcompat-run":  # what `kfitcompat run script.py` runs
             from kfitcompat.run import run_script as kfitcompat_run
 
-            status = kfitcompat_run(str(script), [])
+            status = kfitcompat_run(str(script), list(config.get("argv", [])))
             if status != 0:
                 return {"status": "fail", "error": f"kfitcompat run exited {status} (its "
                         "traceback is in the run's output)"}
