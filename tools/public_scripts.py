@@ -36,6 +36,7 @@ import hashlib
 import importlib
 import importlib.abc
 import importlib.util
+import io
 import json
 import numbers
 import os
@@ -400,10 +401,12 @@ def run_script(script: Path, config: dict[str, Any]) -> dict[str, str]:
         if config["target"] == "kfitcompat-run":  # what `kfitcompat run script.py` runs
             from kfitcompat.run import run_script as kfitcompat_run
 
-            status = kfitcompat_run(str(script), list(config.get("argv", [])))
+            with _TeeStderr() as printed:
+                status = kfitcompat_run(str(script), list(config.get("argv", [])))
             if status != 0:
-                return {"status": "fail", "error": f"kfitcompat run exited {status} (its "
-                        "traceback is in the run's output)"}
+                return printed_failure(printed.getvalue(), config) or {
+                    "status": "fail", "error": f"kfitcompat run exited {status} (its "
+                    "traceback is in the run's output)"}
             return {"status": "pass"}
         runpy.run_path(str(script), run_name="__main__")
     except SystemExit as exc:
@@ -426,6 +429,46 @@ def failure(exc: BaseException, config: dict[str, Any]) -> dict[str, str]:
     frame = frames[-1]
     where = f"{os.path.relpath(frame.filename, roots[0])}:{frame.lineno}"
     return {"status": "fail", "where": where, "error": error, "code": (frame.line or "").strip()}
+
+
+class _TeeStderr(io.StringIO):
+    """Copies what is written to ``sys.stderr`` while active (the traceback that
+    ``kfitcompat run`` prints), still writing it through."""
+
+    def __enter__(self) -> _TeeStderr:
+        self._saved = sys.stderr
+        sys.stderr = self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sys.stderr = self._saved
+
+    def write(self, text: str) -> int:
+        self._saved.write(text)
+        return super().write(text)
+
+
+TRACEBACK_FRAME = re.compile(r'^  File "(?P<file>[^"]+)", line (?P<line>\d+)')
+
+
+def printed_failure(text: str, config: dict[str, Any]) -> dict[str, str] | None:
+    """The failing line of the last traceback in ``text`` (as ``kfitcompat run`` prints it):
+    the deepest frame inside the run's files, and the exception's first line."""
+    start = text.rfind("Traceback (most recent call last):")
+    if start < 0:
+        return None
+    lines = text[start:].splitlines()
+    roots = [str(Path(p).resolve()) for p in config["files"]]
+    where, code = "", ""
+    for index, line in enumerate(lines):
+        match = TRACEBACK_FRAME.match(line)
+        if match and any(str(Path(match["file"]).resolve()).startswith(r) for r in roots):
+            where = f"{os.path.relpath(match['file'], roots[0])}:{match['line']}"
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            code = "" if following.startswith("  File ") else following.strip()
+    errors = [line for line in lines[1:] if line and not line.startswith(" ")]
+    error = shorten(errors[-1]) if errors else "kfitcompat run exited 1"
+    return {"status": "fail", "where": where, "error": error, "code": code}
 
 
 def first_line(exc: BaseException) -> str:
