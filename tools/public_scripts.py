@@ -495,7 +495,7 @@ def run_notebook(path: Path, config: dict[str, Any]) -> dict[str, str]:
     try:
         client.execute()
     except nbclient.exceptions.CellExecutionError:
-        return notebook_failure(path, nb)
+        return notebook_failure(path, nb, 2 if config["target"] == "kfitcompat-run" else 1)
     except Exception as exc:  # noqa: BLE001 - kernel death, timeout: the report says which
         return {"status": "fail", "error": shorten(f"{type(exc).__name__}: {first_line(exc)}")}
     return {"status": "pass"}
@@ -504,18 +504,19 @@ def run_notebook(path: Path, config: dict[str, Any]) -> dict[str, str]:
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def notebook_failure(path: Path, nb: Any) -> dict[str, str]:
-    counts = {c.get("execution_count"): i - 1 for i, c in enumerate(nb.cells)
+def notebook_failure(path: Path, nb: Any, added: int) -> dict[str, str]:
+    """The failing cell, numbered as in the notebook (``added`` cells were put first)."""
+    counts = {c.get("execution_count"): i - added for i, c in enumerate(nb.cells)
               if c.cell_type == "code"}
     for index, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                return cell_error(path, nb, index - 1, out, counts)
+                return cell_error(path, nb, index - added, out, counts, added)
     return {"status": "fail", "error": "CellExecutionError without an error output"}
 
 
 def cell_error(path: Path, nb: Any, index: int, out: Any,
-               counts: dict[Any, int]) -> dict[str, str]:
+               counts: dict[Any, int], added: int) -> dict[str, str]:
     text = ANSI.sub("", "\n".join(out.get("traceback", [])))
     print(text)
     evalue = out.get("evalue", "").strip()
@@ -525,8 +526,8 @@ def cell_error(path: Path, nb: Any, index: int, out: Any,
         cell, line = counts.get(int(match.group(1)), index), int(match.group(2))
     where = f"{path.name}:cell {cell}" + (f":line {line}" if line else "")
     code = ""
-    if line and 0 <= cell + 1 < len(nb.cells):
-        lines = nb.cells[cell + 1].source.splitlines()
+    if line and 0 <= cell + added < len(nb.cells):
+        lines = nb.cells[cell + added].source.splitlines()
         code = lines[line - 1].strip() if line <= len(lines) else ""
     return {"status": "fail", "where": where, "error": error, "code": code}
 
