@@ -420,8 +420,8 @@ def run_script(script: Path, config: dict[str, Any]) -> dict[str, str]:
 
 def failure(exc: BaseException, config: dict[str, Any]) -> dict[str, str]:
     roots = [str(Path(p).resolve()) for p in config["files"]]
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)  # Cython frames are relative
-              if os.path.isabs(f.filename)
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)  # not Cython's (h5f.pyx)
+              if f.filename.endswith((".py", ".ipynb"))
               and any(str(Path(f.filename).resolve()).startswith(r) for r in roots)]
     error = shorten(f"{type(exc).__name__}: {first_line(exc)}")
     traceback.print_exception(exc)
