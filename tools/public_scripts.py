@@ -36,6 +36,7 @@ import hashlib
 import importlib
 import importlib.abc
 import importlib.util
+import io
 import json
 import numbers
 import os
@@ -60,6 +61,7 @@ if str(TOOLS) not in sys.path:
     sys.path.insert(0, str(TOOLS))
 
 from mirrors import MirrorError, default_root, extract, find_mirror  # noqa: E402
+from public_tables import write_file, write_table  # noqa: E402
 
 TARGETS = ("kfitcompat", "keras3", "tf_keras", "migrated", "kfitcompat-run")
 # "migrated": `kfitcompat migrate --write`, then plain Keras 3; "kfitcompat-run": scripts run
@@ -89,6 +91,9 @@ class Pin:
     extra: list[str] = field(default_factory=list)
     run_dir: str = "."
     images: list[dict[str, Any]] = field(default_factory=list)
+    tables: list[dict[str, Any]] = field(default_factory=list)  # tools/public_tables.py
+    files: list[dict[str, Any]] = field(default_factory=list)
+    argv: list[str] = field(default_factory=list)  # the script's command-line arguments
     note: str = ""
     keras_json: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
@@ -122,6 +127,10 @@ def prepare(pin: Pin, base: Path, mirrors: Path | None) -> None:
     rng = random.Random(pin.name)
     for spec in pin.images:
         generate_images(spec, image_root(base, spec), rng)
+    for spec in pin.tables:
+        write_table(spec, data_path(base, spec["path"]), rng)
+    for spec in pin.files:
+        write_file(spec, data_path(base, spec["path"]))
     build_archives(pin, base)
     if pin.keras_json:  # the user's ~/.keras/keras.json, as the script asks (HOME, KERAS_HOME)
         config = base / "home" / ".keras" / "keras.json"
@@ -133,9 +142,17 @@ def image_root(base: Path, spec: dict[str, Any]) -> Path:
     """Where a spec's ``dir`` is generated (absolute dirs go below ``root/``, bound later)."""
     if "archive" in spec:
         return base / "archives" / spec["archive"] / spec["dir"]
-    if spec["dir"].startswith("/"):
-        return base / "root" / spec["dir"].lstrip("/")
-    return base / "src" / spec["dir"]
+    return data_path(base, spec["dir"])
+
+
+def data_path(base: Path, path: str) -> Path:
+    """A recipe path: relative to the extraction root, ``~/`` (the run's HOME) or absolute
+    (generated below ``root/`` and bound at its place in a private mount namespace)."""
+    if path.startswith("~/"):
+        return base / "home" / path[2:]
+    if path.startswith("/"):
+        return base / "root" / path.lstrip("/")
+    return base / "src" / path
 
 
 def generate_images(spec: dict[str, Any], root: Path, rng: random.Random) -> None:
@@ -196,9 +213,9 @@ def archive_names(pin: Pin) -> list[str]:
 
 def mount_tops(pin: Pin) -> list[str]:
     """Top-level folders (``/Users``) that absolute image dirs need bound in a namespace."""
-    tops = {"/" + Path(spec["dir"]).parts[1] for spec in pin.images
-            if spec["dir"].startswith("/") and "archive" not in spec}
-    return sorted(tops)
+    paths = [spec["dir"] for spec in pin.images if "archive" not in spec]
+    paths += [spec["path"] for spec in [*pin.tables, *pin.files]]
+    return sorted({"/" + Path(p).parts[1] for p in paths if p.startswith("/")})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,7 +348,7 @@ def child_env(pin: Pin, target: str, work: Path, result: Path) -> dict[str, str]
     env[RESULT_ENV] = str(result)
     env[PRELUDE_ENV] = json.dumps({
         "target": target, "archives": archive_names(pin),
-        "files": [str(work / "src")], **pin.settings})
+        "files": [str(work / "src")], "argv": pin.argv, **pin.settings})
     return env
 
 
@@ -377,17 +394,19 @@ def child_main(script: str) -> None:
 def run_script(script: Path, config: dict[str, Any]) -> dict[str, str]:
     import runpy
 
-    sys.argv = [str(script)]
+    sys.argv = [str(script), *config.get("argv", [])]
     sys.path[0] = str(script.parent.resolve())
     try:
         apply_prelude(config)
         if config["target"] == "kfitcompat-run":  # what `kfitcompat run script.py` runs
             from kfitcompat.run import run_script as kfitcompat_run
 
-            status = kfitcompat_run(str(script), [])
+            with _TeeStderr() as printed:
+                status = kfitcompat_run(str(script), list(config.get("argv", [])))
             if status != 0:
-                return {"status": "fail", "error": f"kfitcompat run exited {status} (its "
-                        "traceback is in the run's output)"}
+                return printed_failure(printed.getvalue(), config) or {
+                    "status": "fail", "error": f"kfitcompat run exited {status} (its "
+                    "traceback is in the run's output)"}
             return {"status": "pass"}
         runpy.run_path(str(script), run_name="__main__")
     except SystemExit as exc:
@@ -401,8 +420,9 @@ def run_script(script: Path, config: dict[str, Any]) -> dict[str, str]:
 
 def failure(exc: BaseException, config: dict[str, Any]) -> dict[str, str]:
     roots = [str(Path(p).resolve()) for p in config["files"]]
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if any(str(Path(f.filename).resolve()).startswith(r) for r in roots)]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)  # not Cython's (h5f.pyx)
+              if f.filename.endswith((".py", ".ipynb"))
+              and any(str(Path(f.filename).resolve()).startswith(r) for r in roots)]
     error = shorten(f"{type(exc).__name__}: {first_line(exc)}")
     traceback.print_exception(exc)
     if not frames:
@@ -410,6 +430,46 @@ def failure(exc: BaseException, config: dict[str, Any]) -> dict[str, str]:
     frame = frames[-1]
     where = f"{os.path.relpath(frame.filename, roots[0])}:{frame.lineno}"
     return {"status": "fail", "where": where, "error": error, "code": (frame.line or "").strip()}
+
+
+class _TeeStderr(io.StringIO):
+    """Copies what is written to ``sys.stderr`` while active (the traceback that
+    ``kfitcompat run`` prints), still writing it through."""
+
+    def __enter__(self) -> _TeeStderr:
+        self._saved = sys.stderr
+        sys.stderr = self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sys.stderr = self._saved
+
+    def write(self, text: str) -> int:
+        self._saved.write(text)
+        return super().write(text)
+
+
+TRACEBACK_FRAME = re.compile(r'^  File "(?P<file>[^"]+)", line (?P<line>\d+)')
+
+
+def printed_failure(text: str, config: dict[str, Any]) -> dict[str, str] | None:
+    """The failing line of the last traceback in ``text`` (as ``kfitcompat run`` prints it):
+    the deepest frame inside the run's files, and the exception's first line."""
+    start = text.rfind("Traceback (most recent call last):")
+    if start < 0:
+        return None
+    lines = text[start:].splitlines()
+    roots = [str(Path(p).resolve()) for p in config["files"]]
+    where, code = "", ""
+    for index, line in enumerate(lines):
+        match = TRACEBACK_FRAME.match(line)
+        if match and any(str(Path(match["file"]).resolve()).startswith(r) for r in roots):
+            where = f"{os.path.relpath(match['file'], roots[0])}:{match['line']}"
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            code = "" if following.startswith("  File ") else following.strip()
+    errors = [line for line in lines[1:] if line and not line.startswith(" ")]
+    error = shorten(errors[-1]) if errors else "kfitcompat run exited 1"
+    return {"status": "fail", "where": where, "error": error, "code": code}
 
 
 def first_line(exc: BaseException) -> str:
@@ -436,7 +496,7 @@ def run_notebook(path: Path, config: dict[str, Any]) -> dict[str, str]:
     try:
         client.execute()
     except nbclient.exceptions.CellExecutionError:
-        return notebook_failure(path, nb)
+        return notebook_failure(path, nb, 2 if config["target"] == "kfitcompat-run" else 1)
     except Exception as exc:  # noqa: BLE001 - kernel death, timeout: the report says which
         return {"status": "fail", "error": shorten(f"{type(exc).__name__}: {first_line(exc)}")}
     return {"status": "pass"}
@@ -445,18 +505,19 @@ def run_notebook(path: Path, config: dict[str, Any]) -> dict[str, str]:
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def notebook_failure(path: Path, nb: Any) -> dict[str, str]:
-    counts = {c.get("execution_count"): i - 1 for i, c in enumerate(nb.cells)
+def notebook_failure(path: Path, nb: Any, added: int) -> dict[str, str]:
+    """The failing cell, numbered as in the notebook (``added`` cells were put first)."""
+    counts = {c.get("execution_count"): i - added for i, c in enumerate(nb.cells)
               if c.cell_type == "code"}
     for index, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                return cell_error(path, nb, index - 1, out, counts)
+                return cell_error(path, nb, index - added, out, counts, added)
     return {"status": "fail", "error": "CellExecutionError without an error output"}
 
 
 def cell_error(path: Path, nb: Any, index: int, out: Any,
-               counts: dict[Any, int]) -> dict[str, str]:
+               counts: dict[Any, int], added: int) -> dict[str, str]:
     text = ANSI.sub("", "\n".join(out.get("traceback", [])))
     print(text)
     evalue = out.get("evalue", "").strip()
@@ -466,8 +527,8 @@ def cell_error(path: Path, nb: Any, index: int, out: Any,
         cell, line = counts.get(int(match.group(1)), index), int(match.group(2))
     where = f"{path.name}:cell {cell}" + (f":line {line}" if line else "")
     code = ""
-    if line and 0 <= cell + 1 < len(nb.cells):
-        lines = nb.cells[cell + 1].source.splitlines()
+    if line and 0 <= cell + added < len(nb.cells):
+        lines = nb.cells[cell + added].source.splitlines()
         code = lines[line - 1].strip() if line <= len(lines) else ""
     return {"status": "fail", "where": where, "error": error, "code": code}
 
