@@ -82,6 +82,9 @@ def _source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-prefilter", dest="prefilter", action="store_false",
                         help="in folders, also parse the files that never mention Keras "
                              "(a module that gets Keras names through a star import)")
+    parser.add_argument("--no-cache", dest="cache", action="store_false",
+                        help="neither read nor write the cache of results (files unchanged "
+                             "since the last run are not checked again)")
     parser.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
                         help=_JOBS_HELP)
 

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from .migrate.cache import run_cached
 from .migrate.config import Config, ConfigError, find_config
 from .migrate.files import FileResult, Options, process_bytes
 from .migrate.problems import Problem
@@ -48,8 +49,9 @@ def run_command(args: argparse.Namespace, paint: Any) -> int:
     options = Options(target, rewrite, bool(getattr(args, "augment_layers", False)), rules)
     walked = dataclasses.replace(options, prefilter=args.prefilter)
     named = {os.path.realpath(p) for p in args.paths if os.path.isfile(p)}
-    results = run_files(files, [options if os.path.realpath(f) in named else walked
-                                for f in files], args.jobs)
+    each = [options if os.path.realpath(f) in named else walked for f in files]
+    results = (run_cached(files, each, args.jobs) if args.cache
+               else run_files(files, each, args.jobs))
     stdin = "-" in args.paths
     if stdin:
         results.append(_stdin(args.stdin_filename, options))

@@ -17,6 +17,13 @@ pytest.importorskip("libcst")
 from kfitcompat.cli import main  # noqa: E402
 from kfitcompat.migrate import migrate_source  # noqa: E402
 
+
+@pytest.fixture(autouse=True)
+def _own_result_cache(tmp_path_factory, monkeypatch):
+    """Each test's runs keep their cache of results in a folder of their own."""
+    monkeypatch.setenv("KFITCOMPAT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrate_scripts")
 NAMES = ["cifar10_cnn_style.py", "keras1_little_data.py", "keras1_mnist.py",
          "keras2_sequence_workers.py", "keras2_lr_schedule.py"]
@@ -489,3 +496,43 @@ def test_worker_processes_give_the_same_report_in_the_same_order(tmp_path):
     assert one.returncode == two.returncode == 1
     assert one.stdout == two.stdout and "m99.py:3:1: [fit_generator]" in two.stdout
     assert "61 legacy use(s) in 31 of 41 file(s)" in two.stdout
+
+
+@pytest.mark.slow
+def test_standard_input_keeps_its_encoding_and_line_endings():
+    """`migrate - --write` prints the new source as bytes in the input's own form (as
+    black): a CRLF input with a latin-1 cookie comes back CRLF and latin-1."""
+    source = "# -*- coding: latin-1 -*-\r\n# été\r\nmodel.fit_generator(g, 3)\r\n"
+    out = subprocess.run([sys.executable, "-m", "kfitcompat", "migrate", "-", "--write"],
+                         input=source.encode("latin-1"), capture_output=True, timeout=120)
+    assert out.returncode == 0, out.stderr.decode()[-2000:]
+    assert out.stdout == source.replace("fit_generator(g, 3)", "fit(g, steps_per_epoch=3)"
+                                        ).encode("latin-1")
+
+
+def test_a_file_unchanged_since_the_last_run_is_not_checked_again(tmp_path, capsys,
+                                                                  monkeypatch):
+    """As ruff's cache: a file whose bytes (and the options, and kfitcompat) are those of
+    the last run gets that run's result; new bytes are checked again; --no-cache reads
+    nothing."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("KFITCOMPAT_CACHE_DIR", str(cache))
+    src = tmp_path / "src"
+    src.mkdir()
+    script = src / "train.py"
+    script.write_text("import keras\nmodel.fit_generator(g, 3)\n")
+    assert main(["check", str(src)]) == 1
+    capsys.readouterr()
+    [stored] = cache.glob("results-*.json")
+    entries = json.loads(stored.read_text())
+    entries[str(script)][1]["findings"][0][1]["message"] = "as remembered"
+    stored.write_text(json.dumps(entries))
+    assert main(["check", str(src)]) == 1  # the stored result is the report
+    assert "[fit_generator] as remembered." in capsys.readouterr().out
+    assert main(["check", "--no-cache", str(src)]) == 1
+    assert "as remembered" not in capsys.readouterr().out
+    assert main(["check", "--select", "fit_generator", str(src)]) == 1  # other options
+    assert "as remembered" not in capsys.readouterr().out
+    script.write_text("import keras\nmodel.fit_generator(g, 4)\n")  # other bytes
+    assert main(["check", str(src)]) == 1
+    assert "as remembered" not in capsys.readouterr().out

@@ -21,6 +21,13 @@ import test_migrate_rules as golden  # noqa: E402
 
 from kfitcompat.cli import main  # noqa: E402
 
+
+@pytest.fixture(autouse=True)
+def _own_result_cache(tmp_path_factory, monkeypatch):
+    """Each test's runs keep their cache of results in a folder of their own."""
+    monkeypatch.setenv("KFITCOMPAT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 LEGACY = "model.fit_generator(g, 3)\n"
 MIGRATED = "model.fit(g, steps_per_epoch=3)\n"
 
