@@ -43,6 +43,7 @@ def cache_folder() -> Path:
 
 
 def digest(data: bytes) -> str:
+    """The key of a file's bytes."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 

@@ -35,6 +35,7 @@ def _plain(kind: str, text: str) -> str:
 
 
 def finding_line(located: Located, paint: Paint = _plain) -> str:
+    """``path:line:col: [rule] message. Fix: fix`` (the rule id painted)."""
     where, f = located
     return (f"{where}:{f.line}:{f.col}: [{paint('rule', f.rule)}] {f.message}. "
             f"Fix: {f.fix}")
