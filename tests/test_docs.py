@@ -24,7 +24,10 @@ SESSION = re.compile(r"\bsessions?\s*#?\s*\d", re.IGNORECASE)
 MACHINE_PATH = re.compile(r"(?<![\w.~$-])(?:/(?:work|home|root|Users|mnt|opt|srv|scratch)/\.?\w"
                           r"|[A-Za-z]:\\\\?Users\\)")
 # Others' code states its own paths: the pinned notebook reads this folder, the runner binds it
-ALLOWED_PATHS = {("tools/public_scripts.toml", "/Users/fchollet/Downloads/kaggle_original_data")}
+ALLOWED_PATHS = {("tools/public_scripts.toml", path) for path in (
+    "/Users/fchollet/Downloads/kaggle_original_data",
+    "/home/sdjksdafji/Documents/others/Data558/training_data",
+    "/home/sdjksdafji/Documents/others/Data558/testing_data")}
 
 
 def _project_files() -> list[pathlib.Path]:

@@ -4,8 +4,11 @@ Needs LibCST (``pip install "kfitcompat[migrate]"``).
 """
 
 from .base import RuleSelection
-from .files import FileResult, iter_source_files, process_file, process_text
+from .files import FileResult, Options, process_bytes, process_file, process_text
+from .problems import Problem
 from .transformer import KERAS3, KFITCOMPAT, Finding, migrate_source
+from .walk import find_sources, iter_source_files
 
-__all__ = ["FileResult", "Finding", "KERAS3", "KFITCOMPAT", "RuleSelection",
-           "iter_source_files", "migrate_source", "process_file", "process_text"]
+__all__ = ["FileResult", "Finding", "KERAS3", "KFITCOMPAT", "Options", "Problem",
+           "RuleSelection", "find_sources", "iter_source_files", "migrate_source",
+           "process_bytes", "process_file", "process_text"]

@@ -103,8 +103,9 @@ def insert_helpers(module: cst.Module, names: Sequence[str]) -> cst.Module:
     while position < len(body) and _is_import(body[position]):
         position += 1
     blank = [cst.EmptyLine(), cst.EmptyLine()]
-    helpers = [cst.parse_statement(helper_source(name)).with_changes(leading_lines=blank)
-               for name in missing]
+    # in the module's own line endings: a docstring's inner newlines are text, not nodes
+    helpers = [cst.parse_statement(helper_source(name).replace("\n", module.default_newline))
+               .with_changes(leading_lines=blank) for name in missing]
     if position < len(body):
         below = body[position]
         comments = [line for line in below.leading_lines if line.comment is not None]

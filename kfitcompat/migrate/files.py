@@ -1,25 +1,45 @@
-"""Applying the migration to files: ``.py`` files and the code cells of ``.ipynb`` notebooks."""
+"""Migrating one file: ``.py`` files and the code cells of ``.ipynb`` notebooks.
+
+Each step that can fail on what a legacy repository holds ends in a ``Problem`` for
+that file, never an exception: bytes that are not text in the file's encoding, Python 2 or
+other code CPython 3 cannot compile (checked with CPython's own parser first, so the line
+is CPython's), an expression nested too deeply, a notebook that is not JSON. A rewrite is
+kept only if CPython compiles it. What is left after the run (what ``check`` would report
+on the result, ``# kfitcompat:`` notes included) is ``FileResult.left``.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-import json
-import os
-import re
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import libcst as cst
 
-from .base import RuleSelection
-from .notebooks import migrate_cells
+from .base import KERAS3, KFITCOMPAT, SHIMMED_RULES, RuleSelection
+from .ipynb import NotebookError, read_notebook
+from .notebooks import mask_ipython, migrate_cells
+from .notes import note_findings
+from .prefilter import mentions_keras
+from .problems import Problem
+from .sources import SourceError, compile_problem, decode_source
 from .transformer import Finding, migrate_source
 
-__all__ = ["FileResult", "iter_source_files", "process_file", "process_text"]
+__all__ = ["FileResult", "Located", "Options", "process_bytes", "process_file", "process_path",
+           "process_text"]
 
-_SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "venv", "env", ".tox",
-              "node_modules", "site-packages", ".ipynb_checkpoints"}
+Located = tuple[str, Finding]  # (location prefix: the path, or "path:cell 3"; the finding)
+
+
+@dataclass(frozen=True)
+class Options:
+    """How every file of a run is processed."""
+
+    target: str = KERAS3
+    rewrite: bool = False
+    augment_layers: bool = False
+    rules: RuleSelection | None = None
+    prefilter: bool = False  # skip a file that never mentions Keras (mentions_keras)
 
 
 @dataclass
@@ -27,11 +47,14 @@ class FileResult:
     """What migrating one file found and changed."""
 
     path: str
-    findings: list[tuple[str, Finding]] = field(default_factory=list)  # (location prefix, f)
-    errors: list[str] = field(default_factory=list)  # not parsed: counts as a failure
-    notes: list[str] = field(default_factory=list)  # left alone on purpose (a %%bash cell)
+    findings: list[Located] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)  # a failure: the run exits 123
+    notes: list[Problem] = field(default_factory=list)  # left alone on purpose (a %%bash cell)
     old: str = ""
     new: str = ""
+    encoding: str = "utf-8"  # how the file was read: new is written back the same way
+    parsed: bool = True  # False: not read, or never mentions Keras (the prefilter)
+    left: list[Located] = field(default_factory=list)  # what check reports on the result
 
     @property
     def changed(self) -> bool:
@@ -49,146 +72,176 @@ class FileResult:
                 lines.append("\n\\ No newline at end of file\n")
         return "".join(lines)
 
+    @property
+    def helpers_written(self) -> list[str]:
+        """The helper functions (``kfitcompat.keras2.portable``) the rewrite adds."""
+        from ..keras2.portable import HELPERS
 
-def iter_source_files(paths: list[str], exclude: Sequence[str] = (),
-                      gitignore: bool = True) -> Iterator[str]:
-    """The ``.py`` and ``.ipynb`` files at or below ``paths``, sorted per folder.
+        return [n for n in HELPERS if f"def {n}(" in self.new and f"def {n}(" not in self.old]
 
-    In folders, what a ``.gitignore`` ignores is skipped (the folder's own and those above
-    it up to the repository's root, with git's rules, via ``pathspec``), as are the
-    ``exclude`` patterns (gitignore syntax, relative to the current folder) and virtualenv
-    and cache folders. A file named on the command line is always read.
-
-    Raises:
-        FileNotFoundError: a path that does not exist.
-    """
-    import pathspec
-
-    excluded = pathspec.GitIgnoreSpec.from_lines(exclude)
-    for path in paths:
-        if os.path.isfile(path):
-            yield path
-        elif os.path.isdir(path):
-            ignores = _ignores_above(path) if gitignore else []
-            for root, dirs, files in os.walk(path):
-                if gitignore and os.path.isfile(os.path.join(root, ".gitignore")):
-                    ignores = [*[(b, s) for b, s in ignores if _inside(root, b)],
-                               (root, _read_gitignore(os.path.join(root, ".gitignore")))]
-                else:
-                    ignores = [(b, s) for b, s in ignores if _inside(root, b)]
-
-                def skipped(name: str, is_dir: bool, root: str = root,
-                            ignores: list = ignores) -> bool:
-                    full = os.path.join(root, name)
-                    rel = os.path.relpath(full).replace(os.sep, "/") + ("/" if is_dir else "")
-                    if excluded.match_file(rel):
-                        return True
-                    return any(spec.match_file(os.path.relpath(full, base).replace(os.sep, "/")
-                                               + ("/" if is_dir else "")) for base, spec in ignores)
-
-                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not skipped(d, True))
-                for name in sorted(files):
-                    if name.endswith((".py", ".ipynb")) and not skipped(name, False):
-                        yield os.path.join(root, name)
-        else:
-            raise FileNotFoundError(f"kfitcompat: no such file or folder: {path}")
+    def kept_for_install(self, target: str) -> list[Located]:
+        """What is left because ``kfitcompat.install()`` runs it (``--target kfitcompat``)."""
+        return [x for x in self.left if target == KFITCOMPAT and x[1].rule in SHIMMED_RULES]
 
 
-def _read_gitignore(path: str) -> Any:
-    import pathspec
-
-    with open(path, encoding="utf-8", errors="replace") as f:
-        return pathspec.GitIgnoreSpec.from_lines(f)
-
-
-def _inside(path: str, base: str) -> bool:
-    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(base))
-    return rel == "." or not rel.startswith("..")
-
-
-def _ignores_above(folder: str) -> list[tuple[str, Any]]:
-    """The ``.gitignore`` files of the folders above ``folder``, up to the repository root
-    (the first folder with a ``.git``); none outside a repository."""
-    found = []
-    here = os.path.abspath(folder)
-    while True:
-        parent = os.path.dirname(here)
-        if os.path.exists(os.path.join(here, ".git")):
-            break
-        if parent == here:
-            return []  # not in a repository: a .gitignore above means nothing
-        here = parent
-        if os.path.isfile(os.path.join(here, ".gitignore")):
-            found.append((here, _read_gitignore(os.path.join(here, ".gitignore"))))
-    return found[::-1]
-
-
-_PYTHON2 = re.compile(r"^\s*(print\s+[^\s(=]|exec\s+[\"']|except\s+[\w.]+\s*,\s*\w+\s*:)|"
-                      r"\bur[\"']|<>|\b0[0-7]+\b|\w+L\b", re.M)
-
-
-def _parse_error(exc: cst.ParserSyntaxError, where: str, text: str = "") -> str:
-    message = f"{where}:{exc.raw_line}:{exc.raw_column + 1}: cannot parse: {exc.message}"
-    line = text.splitlines()[exc.raw_line - 1] if 0 < exc.raw_line <= len(
-        text.splitlines()) else ""
-    if _PYTHON2.search(line):
-        message += (" (this looks like Python 2 syntax: convert the file to Python 3 first, "
-                    "e.g. with `python -m lib2to3` on Python <= 3.12 or `pyupgrade`)")
-    return message
-
-
-def process_file(path: str, target: str, rewrite: bool, augment_layers: bool = False,
-                 rules: RuleSelection | None = None) -> FileResult:
-    """Migrate (or with ``rewrite=False`` only check) one file, in memory."""
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    return process_text(text, path, target, rewrite, augment_layers, rules)
-
-
-def process_text(text: str, path: str, target: str, rewrite: bool,
+def process_file(path: str, target: str = KERAS3, rewrite: bool = False,
                  augment_layers: bool = False, rules: RuleSelection | None = None
                  ) -> FileResult:
-    """[`process_file`][kfitcompat.migrate.process_file] of a source given as text (``path``
-    names it: standard input is ``-``; a name ending in ``.ipynb`` is a notebook)."""
-    result = FileResult(path, old=text, new=text)
-    if path.endswith(".ipynb"):
-        _process_notebook(result, target, rewrite, augment_layers, rules)
-        return result
+    """Migrate (or with ``rewrite=False`` only check) one file, in memory."""
+    return process_path(path, Options(target, rewrite, augment_layers, rules))
+
+
+def process_path(path: str, options: Options) -> FileResult:
+    """``process_file`` with the run's ``Options``; a file that cannot be read is
+    a ``read`` problem."""
     try:
-        result.new, found = migrate_source(text, target, rewrite, augment_layers,
-                                           rules=rules)
-    except cst.ParserSyntaxError as exc:
-        result.errors.append(_parse_error(exc, path, text))
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        return FileResult(path, errors=[Problem(path, "read", f"cannot read: "
+                                                f"{exc.strerror or exc}")], parsed=False)
+    return process_bytes(data, path, options)
+
+
+def process_bytes(data: bytes, path: str, options: Options) -> FileResult:
+    """A file's bytes, decoded as Python decodes a source (PEP 263), then migrated."""
+    try:
+        source = decode_source(data)
+    except SourceError as exc:
+        return FileResult(path, errors=[Problem(path, "decode", f"cannot decode: {exc.message}",
+                                                exc.line, hint=exc.hint)], parsed=False)
+    result = FileResult(path, old=source.text, new=source.text, encoding=source.encoding)
+    if options.prefilter and not mentions_keras(source.text) and _readable(path, source.text):
+        result.parsed = False
         return result
-    result.findings = [(path, f) for f in found]
+    _process(result, options)
     return result
 
 
-def _process_notebook(result: FileResult, target: str, rewrite: bool,
-                      augment_layers: bool, rules: RuleSelection | None) -> None:
+def _readable(path: str, text: str) -> bool:
+    """Whether the prefilter may skip the file unread: a ``.ipynb`` file that is not a
+    notebook (empty, truncated) is reported whatever it mentions."""
+    if not path.endswith(".ipynb"):
+        return True
+    try:
+        read_notebook(text)
+    except NotebookError:
+        return False
+    return True
+
+
+def process_text(text: str, path: str, target: str = KERAS3, rewrite: bool = False,
+                 augment_layers: bool = False, rules: RuleSelection | None = None
+                 ) -> FileResult:
+    """``process_file`` of a source given as text (``path`` names it: standard input is
+    ``-``; a name ending in ``.ipynb`` is a notebook)."""
+    result = FileResult(path, old=text, new=text)
+    _process(result, Options(target, rewrite, augment_layers, rules))
+    return result
+
+
+def _process(result: FileResult, options: Options) -> None:
+    try:
+        if result.path.endswith(".ipynb"):
+            _process_notebook(result, options)
+        else:
+            _process_module(result, options)
+    except RecursionError:
+        result.new, result.findings = result.old, []
+        result.errors.append(Problem(result.path, "too-deep", "cannot parse: an expression "
+                                     "is nested deeper than LibCST follows",
+                                     hint="split the expression into smaller ones"))
+    if not options.rewrite:
+        result.left = list(result.findings)
+    elif result.changed:  # what a check of the result reports
+        again = FileResult(result.path, old=result.new, new=result.new)
+        _process(again, Options(options.target, False, options.augment_layers, options.rules))
+        result.left = again.findings
+    else:
+        result.left = [x for x in result.findings if not x[1].changed]
+
+
+def _process_module(result: FileResult, options: Options) -> None:
+    path, text = result.path, result.old
+    problem = compile_problem(text, path)
+    if problem is not None:
+        result.errors.append(problem)
+        return
+    try:
+        new, found = migrate_source(text, options.target, options.rewrite,
+                                    options.augment_layers, rules=options.rules)
+    except cst.ParserSyntaxError as exc:
+        result.errors.append(_libcst_problem(exc, path))
+        return
+    if new != text:
+        problem = compile_problem(new, path)
+        if problem is not None:
+            result.errors.append(Problem(path, "internal", "not rewritten: the rewrite would "
+                                         f"not compile ({problem.message} at line "
+                                         f"{problem.line})", hint="please report this file"))
+            return
+    result.new = new
+    found += note_findings(new if options.rewrite else text, found, options.rules)
+    result.findings = [(path, f) for f in found]
+
+
+def _libcst_problem(exc: cst.ParserSyntaxError, where: str, cell: int | None = None
+                    ) -> Problem:
+    """A file CPython compiles but LibCST does not parse (its own grammar's limits)."""
+    return Problem(where, "syntax", "cannot parse with LibCST, although CPython compiles "
+                   f"it: {exc.message}", exc.raw_line, exc.raw_column + 1, cell)
+
+
+def _cell_compile_problem(code: str, path: str, number: int) -> Problem | None:
+    """Why CPython cannot parse a cell (its IPython lines hidden; a ``%%writefile x.py``
+    cell's body counted from the cell's line 2), or None (also for a ``%%bash`` cell)."""
+    masked = mask_ipython(code)
+    if masked.own_module:
+        problem = compile_problem(code.partition("\n")[2], path, number, full=False)
+        return (dataclasses.replace(problem, line=problem.line + 1)
+                if problem is not None and problem.line is not None else problem)
+    return compile_problem(masked.code, path, number, full=False) if masked.python else None
+
+
+def _process_notebook(result: FileResult, options: Options) -> None:
     """The code cells migrated as one module (``kfitcompat.migrate.notebooks``)."""
-    notebook = json.loads(result.old)
-    cells = [cell for cell in notebook.get("cells", []) if cell.get("cell_type") == "code"]
-    numbers = [n for n, cell in enumerate(notebook.get("cells", []), start=1)
-               if cell.get("cell_type") == "code"]
-    sources = ["".join(cell.get("source", [])) for cell in cells]
+    path = result.path
+    try:
+        notebook = read_notebook(result.old)
+    except NotebookError as exc:
+        result.errors.append(Problem(path, "notebook", exc.message, exc.line, exc.column))
+        return
+    cells = notebook.code_cells
+    sources = [cell.code for cell in cells]
     if not sources:
         return
+    broken = {i: p for i, cell in enumerate(cells)
+              if (p := _cell_compile_problem(cell.code, path, cell.number)) is not None}
     new, found, skipped = migrate_cells(
-        sources, lambda code: migrate_source(code, target, rewrite, augment_layers, notebook=True,
-                                    rules=rules))
-    for index, why in skipped:
-        where = f"{result.path}:cell {numbers[index]}"
-        if isinstance(why, cst.ParserSyntaxError):
-            result.errors.append(_parse_error(why, where, sources[index]))
+        ["" if i in broken else s for i, s in enumerate(sources)],
+        lambda code: migrate_source(code, options.target, options.rewrite,
+                                    options.augment_layers, notebook=True, rules=options.rules))
+    new = [sources[i] if i in broken else code for i, code in enumerate(new)]
+    for index, why in sorted([*broken.items(), *skipped], key=lambda item: item[0]):
+        number = cells[index].number
+        if isinstance(why, Problem):
+            result.errors.append(why)
+        elif isinstance(why, cst.ParserSyntaxError):
+            result.errors.append(_libcst_problem(why, path, number))
         else:
-            result.notes.append(f"{where}: left as it is ({why})")
-    result.findings = [(f"{result.path}:cell {numbers[index]}", finding)
-                       for index, finding in found]
+            result.notes.append(Problem(path, "cell", f"left as it is ({why})", cell=number))
+    by_cell: dict[int, list[Finding]] = {}
+    for index, finding in found:
+        by_cell.setdefault(index, []).append(finding)
+    for index, source in enumerate(new if options.rewrite else sources):
+        by_cell.setdefault(index, []).extend(note_findings(source, by_cell.get(index, []),
+                                                           options.rules))
+    result.findings = [(f"{path}:cell {cells[index].number}", finding)
+                       for index in sorted(by_cell) for finding in by_cell[index]]
     changed = False
     for cell, old, source in zip(cells, sources, new):
         if source != old:
-            cell["source"] = source.splitlines(keepends=True)
+            cell.replace(source)
             changed = True
     if changed:
-        result.new = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+        result.new = notebook.dump()

@@ -13,6 +13,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from .edits import code_of, saved_file
+from .fastvisit import FastDispatch
 
 __all__ = ["ModuleFacts", "SequenceMover", "LOADING_RENAMES"]
 
@@ -125,7 +126,7 @@ class ModuleFacts(cst.CSTVisitor):
                 and name not in self.sequence_classes)
 
 
-class _OwnBody(cst.CSTVisitor):
+class _OwnBody(FastDispatch, cst.CSTVisitor):
     """The ``yield`` and ``return`` of one function body, not of the functions, lambdas
     and classes nested in it."""
 

@@ -3,6 +3,10 @@
 Pure string in, string out: ``migrate_source`` returns the new source and the
 findings; formatting and comments are kept. What cannot be changed safely is
 left as it is, with a ``# kfitcompat:`` comment above the statement.
+
+One traversal does the work: positions, parents and the comments of the source are
+computed only when a rule asks for them (most modules have no finding at all), and a module
+nothing was rewritten in is returned as it was read, with no code generation.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from typing import Any
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from . import plugins  # noqa: F401  (registers every rule family)
 from .base import KERAS3, KFITCOMPAT, REGISTRY, SHIMMED_RULES, BatchSizes, Finding, RuleSelection
 from .edits import insert_helpers, insert_statements
+from .fastvisit import FastDispatch
 from .sequences import ModuleFacts, SequenceMover
 
 __all__ = ["Finding", "migrate_source", "KERAS3", "KFITCOMPAT"]
@@ -43,20 +48,23 @@ def _comments_by_row(lines: Sequence[str]) -> dict[int, str]:
     return found
 
 
-class LegacyKerasTransformer(cst.CSTTransformer):
+class LegacyKerasTransformer(FastDispatch, cst.CSTTransformer):
     """Runs the registered rule handlers (``kfitcompat.migrate.base.REGISTRY``) over a
     module and keeps the bookkeeping: findings, and the ``# kfitcompat:`` notes a rule
     asks for above its statement. It is the ``Context``."""
 
-    METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
-
     def __init__(self, target: str, batch_sizes: dict[str, str], rewrite: bool,
                  lines: Sequence[str] = (), facts: ModuleFacts | None = None,
-                 rules: RuleSelection | None = None) -> None:
+                 rules: RuleSelection | None = None,
+                 wrapper: MetadataWrapper | None = None) -> None:
         super().__init__()
         self.rules = rules or RuleSelection()
         self.lines = lines
-        self.comments = _comments_by_row(lines)
+        self._wrapper = wrapper  # the module visited: positions and parents, on demand
+        self._positions: Any = None
+        self._parents: Any = None
+        self._comments: dict[int, str] | None = None
+        self.rewrote = False  # a handler returned a new node, or a note was added
         self.facts = facts or ModuleFacts()
         self.moves: dict[str, dict[str, cst.BaseExpression]] = {}
         self.classes_to_patch: set[str] = set()
@@ -67,6 +75,21 @@ class LegacyKerasTransformer(cst.CSTTransformer):
         self.imports: list[str] = []
         self.helpers: list[str] = []
         self._pending: list[list[str]] = []
+
+    @property
+    def comments(self) -> dict[int, str]:
+        """The comment of each source row, tokenized on first use: only a source that
+        mentions ``kfitcompat:`` can hold the comments the transformer reads."""
+        if self._comments is None:
+            self._comments = (_comments_by_row(self.lines)
+                              if any("kfitcompat:" in line for line in self.lines) else {})
+        return self._comments
+
+    def _position(self, node: cst.CSTNode) -> CodeRange:
+        if self._positions is None:
+            assert self._wrapper is not None, "migrate_source sets the module's wrapper"
+            self._positions = self._wrapper.resolve(PositionProvider)
+        return self._positions[node]  # type: ignore[no-any-return]
 
     def require_import(self, line: str) -> None:
         if line not in self.imports:
@@ -89,7 +112,10 @@ class LegacyKerasTransformer(cst.CSTTransformer):
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The node ``node`` (an original) sits in; ``None`` for the module."""
-        return self.get_metadata(ParentNodeProvider, node, None)  # type: ignore[no-any-return]
+        if self._parents is None:
+            assert self._wrapper is not None, "migrate_source sets the module's wrapper"
+            self._parents = self._wrapper.resolve(ParentNodeProvider)
+        return self._parents.get(node)  # type: ignore[no-any-return]
 
     def report(self, node: cst.CSTNode, rule: str, message: str, fix: str,
                changed: bool, comment: str | None = None) -> bool:
@@ -97,7 +123,7 @@ class LegacyKerasTransformer(cst.CSTTransformer):
         deselected or suppressed on the statement's lines)."""
         if not self.rules.selected(rule) or self._suppressed(node, rule):
             return False
-        pos = self.get_metadata(PositionProvider, node).start
+        pos = self._position(node).start
         applied = self.applies(rule)
         self.findings.append(Finding(pos.line, pos.column + 1, rule, message, fix,
                                      changed and applied))
@@ -106,7 +132,9 @@ class LegacyKerasTransformer(cst.CSTTransformer):
         return applied
 
     def _suppressed(self, node: cst.CSTNode, rule: str) -> bool:
-        where = self.get_metadata(PositionProvider, node)
+        if not self.comments:
+            return False
+        where = self._position(node)
         for row in range(where.start.line, where.end.line + 1):
             found = _SUPPRESS.search(self.comments.get(row, ""))
             if found and (found.group(1) is None or rule in {
@@ -119,7 +147,9 @@ class LegacyKerasTransformer(cst.CSTTransformer):
         for handler in REGISTRY.handlers.get(node_type, ()):
             if not isinstance(updated, kind):
                 break
-            updated = handler(self, original, updated)
+            result = handler(self, original, updated)
+            self.rewrote = self.rewrote or result is not updated
+            updated = result
         return updated
 
     # -- node types ------------------------------------------------------------
@@ -129,11 +159,14 @@ class LegacyKerasTransformer(cst.CSTTransformer):
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine,
                                   updated: cst.SimpleStatementLine) -> Any:
         comments = self._pending.pop()
-        existing = {line.comment.value for line in updated.leading_lines if line.comment}
-        existing |= self._comments_above(original)
-        new_lines = [cst.EmptyLine(comment=cst.Comment(_COMMENT + c)) for c in comments
-                     if _COMMENT + c not in existing]
+        new_lines = []
+        if comments:
+            existing = {line.comment.value for line in updated.leading_lines if line.comment}
+            existing |= self._comments_above(original)
+            new_lines = [cst.EmptyLine(comment=cst.Comment(_COMMENT + c)) for c in comments
+                         if _COMMENT + c not in existing]
         if new_lines:
+            self.rewrote = True
             updated = updated.with_changes(leading_lines=[*updated.leading_lines, *new_lines])
         return self._run("SimpleStatementLine", cst.SimpleStatementLine, original, updated)
 
@@ -141,7 +174,7 @@ class LegacyKerasTransformer(cst.CSTTransformer):
         """The ``# kfitcompat:`` lines right above ``node`` in the source (a comment on
         the first line of a file belongs to the module header, not the statement)."""
         found = set()
-        row = self.get_metadata(PositionProvider, node).start.line - 2
+        row = self._position(node).start.line - 2
         while (row >= 0 and row + 1 in self.comments
                and self.lines[row].strip().startswith(_COMMENT.strip())):
             found.add(self.lines[row].strip())
@@ -175,13 +208,26 @@ class LegacyKerasTransformer(cst.CSTTransformer):
                          updated)
 
 
+class _Facts(FastDispatch, ModuleFacts):
+    """``ModuleFacts`` and ``BatchSizes`` in one traversal."""
+
+    def __init__(self, notebook: bool = False) -> None:
+        super().__init__(notebook)
+        self.sizes = BatchSizes()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self.sizes.visit_Assign(node)
+        super().visit_Assign(node)
+
+
 def _add_install(module: cst.Module) -> tuple[cst.Module, bool]:
-    """Insert ``import kfitcompat; kfitcompat.install()`` before the first keras import."""
+    """Insert ``import kfitcompat; kfitcompat.install()`` before the first keras import (at
+    the top, after the docstring, when the module imports no Keras)."""
     if "kfitcompat.install()" in module.code:
         return module, False
     position = next((i for i, stmt in enumerate(module.body)
                      if isinstance(stmt, cst.SimpleStatementLine)
-                     and any(_imports_keras(s) for s in stmt.body)), len(module.body))
+                     and any(_imports_keras(s) for s in stmt.body)), 0)
     return insert_statements(module, "import kfitcompat\nkfitcompat.install()\n", position), True
 
 
@@ -210,17 +256,23 @@ def migrate_source(source: str, target: str = KERAS3, rewrite: bool = True,
         libcst.ParserSyntaxError: the source does not parse.
     """
     module = cst.parse_module(source)
-    sizes, facts = BatchSizes(), ModuleFacts(notebook)
-    module.visit(sizes)
+    facts = _Facts(notebook)
     module.visit(facts)
+    sizes = facts.sizes
     rules = rules or RuleSelection()
+    # the module was parsed here and is not changed in place: no defensive copy
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     transformer = LegacyKerasTransformer(target, sizes.sizes, rewrite, source.splitlines(),
-                                         facts, rules)
-    new_module = MetadataWrapper(module).visit(transformer)
+                                         facts, rules, wrapper)
+    new_module = module.visit(transformer)
     if transformer.classes_to_patch:
         new_module = new_module.visit(SequenceMover(transformer.moves,
                                                     transformer.classes_to_patch))
     findings = transformer.findings
+    if not (transformer.rewrote or transformer.classes_to_patch or transformer.imports
+            or transformer.helpers or augment_layers
+            or (rewrite and target == KFITCOMPAT and findings)):
+        return source, findings  # nothing rewritten: the source as it was read, no codegen
     if transformer.imports:
         from .augment import ensure_imports
 
