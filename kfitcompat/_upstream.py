@@ -23,6 +23,8 @@ __all__ = [
     "array_to_img",
     "img_to_array",
     "load_img",
+    "model_evaluate",
+    "model_fit",
     "model_predict",
     "save_img",
     "to_categorical",
@@ -35,7 +37,11 @@ load_img = keras.utils.load_img
 img_to_array = keras.utils.img_to_array
 array_to_img = keras.utils.array_to_img
 save_img = keras.utils.save_img
-#: ``keras.Model.predict`` before ``install()`` wraps it (Keras 2's ``predict_classes`` calls it)
+#: ``keras.Model.fit`` / ``evaluate`` / ``predict`` before ``install()`` wraps them: the legacy
+#: entry points train and predict through these (Keras 2's ``fit_generator`` did not go
+#: through a subclass's ``fit`` either)
+model_fit = keras.Model.fit
+model_evaluate = keras.Model.evaluate
 model_predict = keras.Model.predict
 
 _CAPTURED: dict[tuple[str, str], Any] = {

@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 __all__ = [
     "ADD",
     "ALIAS",
+    "GENERATOR_METHODS",
     "MODULE",
     "LEGACY_IMAGE_NAMES",
     "REPLACE",
@@ -225,6 +226,29 @@ def _keras2_rows() -> list[SurfaceRow]:
     return rows
 
 
+#: Keras 2's generator methods, added to ``keras.Model`` (Keras 3 has none of them).
+GENERATOR_METHODS: tuple[str, ...] = ("fit_generator", "evaluate_generator",
+                                      "predict_generator")
+
+
+def _model_rows() -> list[SurfaceRow]:
+    """The legacy training methods of ``keras.Model`` (``kfitcompat.training.model_methods``)."""
+    where = "kfitcompat.training.model_methods"
+    rows = [
+        SurfaceRow("keras.Model", "fit", WRAP, f"{where}:legacy_fit",
+                   "nb_epoch=, workers=, use_multiprocessing=, generators and Keras 2 Sequences"),
+        *(SurfaceRow("keras.Model", method, WRAP, f"{where}:legacy_inference",
+                     "workers=, use_multiprocessing=, generators and Keras 2 Sequences",
+                     arg=method) for method in ("evaluate", "predict")),
+        SurfaceRow("keras.Model", "metrics_names", WRAP, f"{where}:legacy_metrics_names",
+                   "['loss', 'accuracy', ...] as Keras 2 listed them"),
+    ]
+    rows += [SurfaceRow("keras.Model", name, ADD, f"{where}:generator_method",
+                        "Keras 2's method: fit / evaluate / predict with the generator", arg=name)
+             for name in GENERATOR_METHODS]
+    return rows
+
+
 def _saving_rows() -> list[SurfaceRow]:
     """Legacy model files (``kfitcompat.saving``): Keras 1/2 and tf.keras ``.h5`` and JSON;
     every other file reaches Keras 3's function unchanged."""
@@ -258,6 +282,7 @@ SURFACE: tuple[SurfaceRow, ...] = (
     SurfaceRow("keras.utils", "GeneratorEnqueuer", ADD, "kfitcompat.utils:GeneratorEnqueuer"),
     SurfaceRow("keras.utils", "to_categorical", REPLACE, "kfitcompat.utils:to_categorical",
                "Keras 2's dtype= argument and float32 output"),
+    *_model_rows(),
     *_image_rows(),
     *_keras2_rows(),
     *_saving_rows(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -331,3 +332,28 @@ def test_native_keras3_fit_gives_the_same_weights_after_install():
         with_install = _native_runs()
     for a, b in zip(without, with_install):
         np.testing.assert_array_equal(a, b)
+
+
+def _public_dict(cls: type) -> dict[str, object]:
+    return {name: value for name, value in vars(cls).items() if not name.startswith("__")
+            or name in ("__init__", "__new__")}
+
+
+def test_install_changes_keras_model_only_through_rows_of_the_surface_table():
+    """One install mechanism: every attribute install() sets on keras.Model (the legacy
+    fit / evaluate / predict / metrics_names and the *_generator methods included) is a row of
+    SURFACE, so the generated surface page lists it and uninstall() restores it."""
+    kfitcompat.uninstall()
+    before = _public_dict(keras.Model)
+    with kfitcompat.install():
+        after = _public_dict(keras.Model)
+        changed = {name for name in after if after[name] is not before.get(name)}
+        assert hasattr(keras.Model, "fit_generator")
+    rows = {row.name for row in SURFACE if row.module == "keras.Model"}
+    assert {"fit", "evaluate", "predict", "metrics_names", "fit_generator",
+            "evaluate_generator", "predict_generator"} <= changed
+    assert changed <= rows
+    assert _public_dict(keras.Model) == before
+    page = (Path(__file__).parents[1] / "docs" / "surface.md").read_text(encoding="utf-8")
+    for name in ("fit_generator", "metrics_names"):
+        assert f"`{name}`" in page, name

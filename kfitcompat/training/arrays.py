@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from .. import _upstream
 from .._warnings import warn_at_caller
 from ..data.batches import class_weight_to_sample_weight
 from ..data.counts import check_count
@@ -144,7 +145,7 @@ def fit_arrays(model: Any, x: Any, y: Any, **kw: Any) -> Any:
         return tuple(_index(p, slice(0, size)) for p in parts)
 
     with built_from_sample(model, placement_of(model), first_batch):
-        return legacy_history(model.fit(x, y, **kw))
+        return legacy_history(_upstream.model_fit(model, x, y, **kw))
 
 
 def _fit_in_batches(model: Any, x: Any, y: Any, kw: dict[str, Any]) -> Any:

@@ -20,6 +20,7 @@ from typing import Any
 import keras
 
 from .. import _keras_private as _private
+from .. import _upstream
 
 __all__ = ["EpochRelay", "fit_epoch_by_epoch"]
 
@@ -79,8 +80,8 @@ def fit_epoch_by_epoch(model: Any, relay: EpochRelay, *, steps_of_epoch: Callabl
         on_steps(steps)
         # ``epochs`` as given: the relay ends the call after one epoch, and a first epoch
         # restored by BackupAndRestore (which Keras prefers to ``initial_epoch``) still runs
-        model.fit(dataset, steps_per_epoch=steps, epochs=epochs, initial_epoch=epoch,
-                  callbacks=relay, **fit_kwargs)
+        _upstream.model_fit(model, dataset, steps_per_epoch=steps, epochs=epochs,
+                            initial_epoch=epoch, callbacks=relay, **fit_kwargs)
         if first:  # the restored epoch applies to the first call only
             _private.forget_restored_epoch(model)
             first = False

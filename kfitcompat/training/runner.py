@@ -17,6 +17,7 @@ import keras
 import tensorflow as tf
 
 from .. import _keras_private as _private
+from .. import _upstream
 from .._keras_private import K3_RAN_OUT
 from .._warnings import silenced, warn_at_caller
 from ..data.contracts import Mode
@@ -112,7 +113,7 @@ def fit_dataset(model: Any, x: Any, y: Any, kw: dict[str, Any]) -> Any:
     the whole call; when it runs dry, tf.keras 2.x stopped training after that epoch, where
     Keras 3 starts the dataset again in the next epoch: the guard keeps tf.keras' rule."""
     if kw["steps_per_epoch"] is None:
-        return legacy_history(model.fit(x, y, **kw))
+        return legacy_history(_upstream.model_fit(model, x, y, **kw))
     # an unknown cardinality keeps Keras 3 from starting a dataset of known length again
     # when a pass ends exactly at an epoch's end
     x = x.filter(lambda *_: True)
@@ -120,7 +121,7 @@ def fit_dataset(model: Any, x: Any, y: Any, kw: dict[str, Any]) -> Any:
                             kw["steps_per_epoch"] * (kw["epochs"] - kw["initial_epoch"]), None)
     kw["callbacks"] = [*(kw["callbacks"] or []), guard]
     with silenced(K3_RAN_OUT):
-        return legacy_history(model.fit(x, y, **kw))
+        return legacy_history(_upstream.model_fit(model, x, y, **kw))
 
 
 def fit_stream(
@@ -217,8 +218,8 @@ def fit_stream(
                 # is bounded at `steps` batches and Keras runs it to its end, the last
                 # execution short, as tf_keras ran them
                 uneven = bool(steps % _per_execution(model))
-                history = model.fit(
-                    train_dataset(steps if uneven else guard.total_batches),
+                history = _upstream.model_fit(
+                    model, train_dataset(steps if uneven else guard.total_batches),
                     steps_per_epoch=None if uneven else steps, epochs=epochs,
                     verbose=verbose, callbacks=list(callbacks or []) + [guard],
                     initial_epoch=initial_epoch, shuffle=False, **val_kwargs)

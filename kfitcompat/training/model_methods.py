@@ -1,0 +1,107 @@
+"""The legacy methods of ``keras.Model``, as factories of ``SURFACE`` rows.
+
+``install()`` sets them like every other row of ``kfitcompat.surface.SURFACE``:
+
+* ``fit`` / ``evaluate`` / ``predict`` (``wrap``): the legacy keyword arguments (``nb_epoch``,
+  ``workers``, ``use_multiprocessing``, ``max_queue_size``) and the legacy data kinds (any
+  iterator, Keras 2 Sequences, ``class_weight`` with generators) go through
+  ``kfitcompat.training``; a call that uses none of them reaches the captured Keras 3 method
+  untouched;
+* ``metrics_names`` (``wrap``): Keras 2's ``['loss', 'accuracy', ...]`` (Keras 3:
+  ``['loss', 'compile_metrics']``);
+* ``fit_generator``, ``evaluate_generator``, ``predict_generator`` (``add``): Keras 2's
+  methods; modern spelling ``fit`` / ``evaluate`` / ``predict`` with the generator.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from .. import _upstream
+from ..data.contracts import Mode
+from ..data.dispatch import is_legacy_stream
+from ..keras2.callbacks import give_validation_data
+from ..legacy.accepts import accepts
+from ..legacy_table import FIT, legacy_args_for
+from ..surface import GENERATOR_METHODS
+from . import entry_points
+from .distribute import needs_workarounds
+from .metrics import metrics_names as _legacy_metrics_names
+
+__all__ = ["generator_method", "legacy_fit", "legacy_inference",
+           "legacy_metrics_names"]
+
+_LOADING = ("workers", "use_multiprocessing", "max_queue_size")
+_MODES: dict[str, Mode] = {"evaluate": "evaluate", "predict": "predict"}
+
+
+def generator_method(name: str) -> Callable[..., Any]:
+    """``Model.fit_generator`` & co.: the function of ``kfitcompat.training`` as a method."""
+    if name not in GENERATOR_METHODS:
+        raise ValueError(f"generator_method: name={name!r}; accepted: {GENERATOR_METHODS}")
+    func = getattr(entry_points, name)
+
+    @functools.wraps(func)
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return func(self, *args, **kwargs)
+
+    # Keras 1 spellings it translates, and Keras 2's positional rule for them
+    return accepts(method, (*legacy_args_for(name, "rename"),
+                            "<generator_methods_args_preprocessor>"))
+
+
+def legacy_fit(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``Model.fit`` taking Keras 2's arguments and data kinds; Keras 3's ``fit`` otherwise."""
+    names = _parameters(original)
+
+    @functools.wraps(original)
+    def fit(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
+        legacy = set(kwargs) - names
+        if legacy or is_legacy_stream(x) and not _is_plain_k3(x) or needs_workarounds(self):
+            return entry_points.fit(self, x, *args, **kwargs)
+        give_validation_data(kwargs.get("callbacks"), kwargs.get("validation_data"))
+        return original(self, x, *args, **kwargs)
+
+    return accepts(fit, legacy_args_for(FIT))
+
+
+def legacy_inference(original: Callable[..., Any], method: str) -> Callable[..., Any]:
+    """``Model.evaluate`` / ``predict`` (``method``) over a legacy stream with the loading
+    arguments; Keras 3's method for arrays and for a PyDataset it runs itself."""
+    mode = _MODES[method]
+
+    @functools.wraps(original)
+    def call(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
+        loading = {k: kwargs.pop(k) for k in _LOADING if k in kwargs}
+        if not is_legacy_stream(x) or (not loading and _is_plain_k3(x)):
+            return original(self, x, *args, **kwargs)
+        if args:
+            raise TypeError(f"{method}() with a generator takes the other arguments by keyword")
+        return entry_points.run_inference(
+            self, functools.partial(original, self), mode, mode, x, kwargs.pop("steps", None),
+            {}, {**entry_points.LOADING_DEFAULTS, **loading}, **kwargs)
+
+    return accepts(call, _LOADING)
+
+
+def legacy_metrics_names(original: property) -> property:
+    """``Model.metrics_names`` as Keras 2 listed it (``original``: Keras 3's property)."""
+    def getter(self: Any) -> list[str]:
+        return _legacy_metrics_names(self, fallback=original.fget(self))  # type: ignore[misc]
+
+    return property(getter, doc="Keras 2 metric names, e.g. ['loss', 'accuracy'].")
+
+
+def _is_plain_k3(x: Any) -> bool:
+    """Data Keras 3 handles itself: a PyDataset that is not a kfitcompat/legacy one."""
+    from ..data.sequence import is_legacy_sequence
+
+    return isinstance(x, _upstream.PyDataset) and not is_legacy_sequence(x)
+
+
+@functools.cache
+def _parameters(func: Callable[..., Any]) -> frozenset[str]:
+    return frozenset(inspect.signature(func).parameters)
