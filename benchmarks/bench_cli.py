@@ -14,7 +14,7 @@ and the ratios now / before. The trees:
   * this repository (a ``git archive`` of HEAD): a Keras library, so nearly every file
     mentions Keras and is parsed;
   * a generated tree of ``--files`` files (default 2,000) of which 5% are legacy Keras
-    training scripts (the scripts of ``tests/migrate_scripts``, varied) and the rest real
+    training scripts (the scripts of ``tests/migrate/scripts``, varied) and the rest real
     Python that never mentions Keras (modules of Python's standard library).
 Then ``kfitcompat migrate --write`` on a fresh copy of the generated tree, now and before.
 Wall time and the CPU time of the child processes are printed: this machine is shared, so
@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = ROOT / "tests" / "migrate_scripts"
+SCRIPTS = ROOT / "tests" / "migrate" / "scripts"
 
 
 def _git(*args: str) -> str:

@@ -163,7 +163,7 @@ def test_wheel_and_sdist_build_and_the_wheel_runs_the_demo(tmp_path):
     with tarfile.open(sdists[0]) as sdist:
         names = {n.split("/", 1)[1] for n in sdist.getnames() if "/" in n}
         for needed in ("tests/conftest.py", "tests/engine_helpers.py",
-                       "tests/faults/test_call_surface.py", "tests/migrate_scripts",
+                       "tests/faults/test_call_surface.py", "tests/migrate/scripts",
                        "examples/legacy_fit_generator.py", "docs/gen_legacy_arguments.py",
                        "mkdocs.yml", "LICENSE"):
             assert needed in names, needed
@@ -176,7 +176,7 @@ def test_wheel_and_sdist_build_and_the_wheel_runs_the_demo(tmp_path):
                     "--no-build-isolation", "--force-reinstall", sdists[0]], check=True,
                    capture_output=True, timeout=300, env=isolated)
     tests = subprocess.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                            "tests/test_architecture.py", "tests/test_translate.py"],
+                            "tests/test_architecture.py", "tests/training/test_translate.py"],
                            cwd=unpacked, capture_output=True, text=True, timeout=600,
                            env=isolated)
     assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-3000:]

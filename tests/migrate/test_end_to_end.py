@@ -24,7 +24,7 @@ def _own_result_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("KFITCOMPAT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
-SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrate_scripts")
+SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts")
 NAMES = ["cifar10_cnn_style.py", "keras1_little_data.py", "keras1_mnist.py",
          "keras2_sequence_workers.py", "keras2_lr_schedule.py", "keras2_history_keys.py"]
 

@@ -87,7 +87,7 @@ def test_docs_table_is_generated_from_legacy_args():
     import pathlib
     import runpy
 
-    docs = pathlib.Path(__file__).resolve().parents[1] / "docs"
+    docs = pathlib.Path(__file__).resolve().parents[2] / "docs"
     render = runpy.run_path(str(docs / "gen_legacy_arguments.py"))["render"]
     assert (docs / "legacy_arguments.md").read_text() == render()
     render = runpy.run_path(str(docs / "gen_surface.py"))["render"]

@@ -1,6 +1,6 @@
 """MirroredStrategy over 2 logical CPUs vs one device, for each legacy data kind.
 
-Run by tests/test_distributed.py in a fresh process (logical devices must be set
+Run by tests/training/test_distributed.py in a fresh process (logical devices must be set
 before TensorFlow starts). Prints one JSON object: per case, the largest weight
 difference to single-device training and the batch indices served.
 """

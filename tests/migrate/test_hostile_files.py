@@ -5,6 +5,7 @@ correct migration), never a traceback, and the other files are still processed."
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -12,14 +13,19 @@ import shutil
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 pytest.importorskip("libcst")
 
-import test_migrate_rules as golden  # noqa: E402
-
 from kfitcompat.cli import main  # noqa: E402
+from kfitcompat.migrate.base import REGISTRY  # noqa: E402
+
+# every rule family's golden cases (tests/migrate/test_<plugin>.py, where it has a file)
+FAMILIES = [importlib.import_module(f"{__package__}.test_{family}")
+            for family in sorted(set(REGISTRY.rules.values()))
+            if (Path(__file__).parent / f"test_{family}.py").exists()]
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +74,9 @@ VARIANTS = {
     "bom-cookie-crlf": lambda s: b"\xef\xbb\xbf" + ("# -*- coding: utf-8 -*-\n" + s).replace(
         "\n", "\r\n").encode(),
 }
-REWRITES = [*golden.CASES, *golden.SEQUENCE_CASES, *golden.HELPER_CASES]
+REWRITES = [case for family in FAMILIES for cases in ("CASES", "SEQUENCE_CASES", "HELPER_CASES")
+            for case in getattr(family, cases, [])]
+MUST_NOT_CHANGE = [case for family in FAMILIES for case in getattr(family, "MUST_NOT_CHANGE", [])]
 
 
 @pytest.mark.parametrize("before, after", REWRITES)
@@ -84,7 +92,7 @@ def test_every_golden_rewrite_keeps_encoding_bom_and_line_endings_and_is_idempot
     assert {name: (tmp_path / f"{name}.py").read_bytes() for name in VARIANTS} == written
 
 
-@pytest.mark.parametrize("source", golden.MUST_NOT_CHANGE)
+@pytest.mark.parametrize("source", MUST_NOT_CHANGE)
 def test_a_file_with_nothing_to_rewrite_is_not_written(tmp_path, source):
     for name, variant in VARIANTS.items():
         (tmp_path / f"{name}.py").write_bytes(variant(source))

@@ -1,0 +1,78 @@
+"""Golden before/after cases of the ``imports`` rule family
+(``kfitcompat/migrate/plugins/imports.py``), plus must-not-change cases."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("libcst")
+
+from .golden import _d, check_rewrite, check_unchanged  # noqa: E402
+
+CASES = [
+    pytest.param(
+        "from keras.preprocessing.image import ImageDataGenerator\n",
+        "from kfitcompat.image import ImageDataGenerator\n", id="image-import"),
+    pytest.param(
+        "from keras.preprocessing.image import ImageDataGenerator, img_to_array, random_rotation\n",
+        _d("""
+        from kfitcompat.image import ImageDataGenerator, random_rotation
+        from keras.preprocessing.image import img_to_array
+        """), id="image-import-split"),
+    pytest.param(
+        "from keras.utils.np_utils import to_categorical\n",
+        "from keras.utils import to_categorical\n", id="np_utils"),
+    pytest.param(
+        _d("""
+        from keras.utils import np_utils
+        y = np_utils.to_categorical(labels, 10)
+        """),
+        _d("""
+        from keras import utils as np_utils
+        y = np_utils.to_categorical(labels, 10)
+        """), id="np_utils-module-attribute"),
+    pytest.param(
+        _d("""
+        from keras.preprocessing import image
+        gen = image.ImageDataGenerator(rescale=1. / 255)
+        """),
+        _d("""
+        from kfitcompat import image
+        gen = image.ImageDataGenerator(rescale=1. / 255)
+        """), id="image-module-attribute"),
+    pytest.param(
+        "from keras.layers.core import Dense, Flatten\n",
+        "from keras.layers import Dense, Flatten\n", id="keras-layers-core"),
+    pytest.param(
+        _d("""
+        from keras.losses import mse, binary_crossentropy
+        from keras.metrics import mae as m
+        from keras.constraints import maxnorm
+        """),
+        _d("""
+        from keras.losses import mean_squared_error as mse, binary_crossentropy
+        from keras.metrics import mean_absolute_error as m
+        from keras.constraints import MaxNorm as maxnorm
+        """), id="keras2-alias-import"),
+]
+
+
+MUST_NOT_CHANGE = [
+    pytest.param("from keras.preprocessing.image import load_img, img_to_array\n",
+                 id="helpers-keras3-still-has"),
+    pytest.param("from keras.utils import to_categorical\n", id="keras3-utils-import"),
+    pytest.param("from keras.preprocessing import image\nx = image.load_img(p)\n",
+                 id="keras3-image-module"),
+    pytest.param("from keras.losses import mean_squared_error as mse\n"
+                 "from keras.constraints import MaxNorm, max_norm\n", id="keras3-loss-names"),
+]
+
+
+@pytest.mark.parametrize("before, after", CASES)
+def test_rewrite(before, after):
+    check_rewrite(before, after)
+
+
+@pytest.mark.parametrize("source", MUST_NOT_CHANGE)
+def test_must_not_change(source):
+    check_unchanged(source)
