@@ -160,6 +160,13 @@ def test_fit_generator_classifies_each_data_argument_once(monkeypatch):
     calls.clear()
     kfitcompat.fit(model, Batches(), epochs=1, verbose=0, validation_data=Batches())
     assert calls == ["Batches", "Batches"]
+    with kfitcompat.install():  # the installed methods too: one classification per argument
+        for method in (model.fit_generator, model.fit):
+            calls.clear()
+            method(Batches(), epochs=1, verbose=0, validation_data=Batches())
+            # (Keras 3's own fit then evaluates the validation tf.data.Dataset kfitcompat built
+            # through the installed evaluate, which asks about that dataset once)
+            assert [c for c in calls if "Dataset" not in c] == ["Batches", "Batches"], method
 
 
 def test_loading_options_are_one_frozen_validated_value():

@@ -208,13 +208,14 @@ def fit(
     Sequences this is [`fit_generator`][kfitcompat.training.entry_points.fit_generator].
     ``nb_epoch`` is accepted (Keras 1).
     """
+    data = classify(x)  # once: the installed Model.fit passes what it classified
+    x = data.value
     values = translate(FIT, dict(epochs=epochs), dict(epochs=1), legacy_kwargs, x)
     epochs = values["epochs"]
     check_epochs(epochs, initial_epoch)
     give_validation_data(callbacks, validation_data)
     callbacks = _with_plot(callbacks, view_metrics)
     loading = check_loading_args(workers, max_queue_size, use_multiprocessing)
-    data = classify(x)
     if data.is_stream:
         for name, value in (("y", y), ("sample_weight", sample_weight)):
             if value is not None:

@@ -22,7 +22,7 @@ from typing import Any
 
 from .. import _upstream
 from ..data.contracts import Mode
-from ..data.dispatch import is_legacy_stream
+from ..data.dispatch import classify, is_legacy_stream
 from ..keras2.callbacks import give_validation_data
 from ..legacy.accepts import accepts
 from ..legacy_table import FIT, legacy_args_for
@@ -60,8 +60,9 @@ def legacy_fit(original: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(original)
     def fit(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
         legacy = set(kwargs) - names
-        if legacy or is_legacy_stream(x) and not _is_plain_k3(x) or needs_workarounds(self):
-            return entry_points.fit(self, x, *args, **kwargs)
+        data = classify(x)  # once for the whole call: entry_points.fit takes it as it is
+        if legacy or data.is_stream and not _is_plain_k3(x) or needs_workarounds(self):
+            return entry_points.fit(self, data, *args, **kwargs)
         give_validation_data(kwargs.get("callbacks"), kwargs.get("validation_data"))
         return original(self, x, *args, **kwargs)
 
