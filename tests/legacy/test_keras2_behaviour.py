@@ -125,8 +125,12 @@ def test_conv2d_positional_strides_stay_keras3s_in_an_installed_package(tmp_path
     (site_dir / "k3_library.py").write_text(
         "import keras\n\ndef build():\n    return keras.layers.Conv2D(32, 3, 2)\n")
     script = textwrap.dedent("""
+        import site, sys
         import keras, kfitcompat
         kfitcompat.install()
+        # a venv disables the user site; the folder is still one of installed packages
+        if site.getusersitepackages() not in sys.path:
+            sys.path.append(site.getusersitepackages())
         import k3_library
         library = k3_library.build()
         mine = keras.layers.Conv2D(32, 3, 2)
