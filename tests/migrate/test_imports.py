@@ -33,6 +33,19 @@ CASES = [
         """), id="np_utils-module-attribute"),
     pytest.param(
         _d("""
+        from keras.utils import np_utils, generic_utils, to_categorical
+        y = np_utils.to_categorical(labels, 10)
+        bar = generic_utils.Progbar(10)
+        """),
+        _d("""
+        from keras import utils as np_utils
+        from keras import utils as generic_utils
+        from keras.utils import to_categorical
+        y = np_utils.to_categorical(labels, 10)
+        bar = generic_utils.Progbar(10)
+        """), id="keras-utils-modules-beside-names"),
+    pytest.param(
+        _d("""
         from keras.preprocessing import image
         gen = image.ImageDataGenerator(rescale=1. / 255)
         """),
@@ -76,3 +89,19 @@ def test_rewrite(before, after):
 @pytest.mark.parametrize("source", MUST_NOT_CHANGE)
 def test_must_not_change(source):
     check_unchanged(source)
+
+
+def test_keras_utils_modules_migrated_run_on_plain_keras3():
+    """`from keras.utils import np_utils, generic_utils`: Keras 3 has neither module; the
+    migrated imports give the same functions from keras.utils (no kfitcompat involved)."""
+    import numpy as np
+
+    from kfitcompat.migrate import migrate_source
+
+    source = ("from keras.utils import np_utils, generic_utils\n"
+              "y = np_utils.to_categorical([0, 2], 3)\nbar = generic_utils.Progbar(2)\n")
+    new, _ = migrate_source(source)
+    ns: dict = {}
+    exec(compile(new, "migrated.py", "exec"), ns)
+    np.testing.assert_array_equal(ns["y"], [[1, 0, 0], [0, 0, 1]])
+    assert type(ns["bar"]).__name__ == "Progbar"

@@ -11,7 +11,7 @@ from libcst.helpers import get_full_name_for_node
 from ..base import REGISTRY, Context
 from ..rules import IMAGE_NAMES_TO_KFITCOMPAT, IMPORT_MOVES
 
-__all__ = ["import_from", "split_image_import"]
+__all__ = ["FOLDED_UTILS", "import_from", "split_folded_utils", "split_image_import"]
 
 
 @REGISTRY.register("ImportFrom", "import-moved", "image-import")
@@ -21,10 +21,6 @@ def import_from(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom)
         new, note = IMPORT_MOVES[module]
         if ctx.report(original, "import-moved", note, f"from {new} import ...", True):
             return updated.with_changes(module=cst.parse_expression(new))
-    if (module == "keras.utils" and not isinstance(updated.names, cst.ImportStar)
-            and any(isinstance(a.name, cst.Name) and a.name.value == "np_utils"
-                    for a in updated.names)):
-        return _np_utils(ctx, original, updated)
     if module == "keras.preprocessing" and not isinstance(updated.names, cst.ImportStar):
         return _image_module(ctx, original, updated)
     if module == "keras.preprocessing.image" and not isinstance(updated.names, cst.ImportStar):
@@ -60,23 +56,54 @@ def _image_module(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFro
     return updated
 
 
-def _np_utils(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom
-              ) -> cst.ImportFrom:
-    """``from keras.utils import np_utils`` -> ``from keras import utils as np_utils``
-    (``np_utils.to_categorical`` & co. are ``keras.utils`` functions in Keras 3)."""
-    names = updated.names
-    assert not isinstance(names, cst.ImportStar)
-    alone = len(names) == 1 and names[0].asname is None
-    note = "`keras.utils.np_utils` is gone; its functions are in `keras.utils`"
-    if not ctx.report(original, "import-moved", note,
-                      "from keras import utils as np_utils", alone,
-                      None if alone else "import np_utils with "
-                      "`from keras import utils as np_utils`") or not alone:
+#: Keras 2 modules of ``keras.utils`` whose public functions Keras 3 keeps in ``keras.utils``
+#: itself (``np_utils.to_categorical``, ``generic_utils.Progbar``, ``data_utils.get_file``,
+#: ``vis_utils.plot_model``).
+FOLDED_UTILS: tuple[str, ...] = ("np_utils", "generic_utils", "data_utils", "vis_utils")
+
+
+@REGISTRY.register("SimpleStatementLine", "import-moved")
+def split_folded_utils(ctx: Context, original: cst.SimpleStatementLine,
+                       updated: cst.SimpleStatementLine) -> Any:
+    """``from keras.utils import np_utils, generic_utils, to_categorical`` -> ``from keras
+    import utils as np_utils``, ``from keras import utils as generic_utils``, and the other
+    names kept where they were (Keras 3 has no ``keras.utils.np_utils`` module)."""
+    if not (len(updated.body) == 1 and isinstance(updated.body[0], cst.ImportFrom)):
         return updated
-    return updated.with_changes(
-        module=cst.Name("keras"),
-        names=[cst.ImportAlias(name=cst.Name("utils"),
-                               asname=cst.AsName(name=cst.Name("np_utils")))])
+    node = updated.body[0]
+    module = get_full_name_for_node(node.module) if node.module else None
+    if module not in ("keras.utils", "tensorflow.keras.utils") or isinstance(
+            node.names, cst.ImportStar):
+        return updated
+    folded = [a for a in node.names
+              if isinstance(a.name, cst.Name) and a.name.value in FOLDED_UTILS]
+    if not folded:
+        return updated
+    listed = ", ".join(f"`keras.utils.{a.name.value}`" for a in folded)  # type: ignore[union-attr]
+    bound: list[str] = [
+        a.asname.name.value if a.asname and isinstance(a.asname.name, cst.Name)
+        else str(a.name.value) for a in folded]  # type: ignore[union-attr]
+    if not ctx.report(original, "import-moved", f"{listed}: gone; the functions are in "
+                      "`keras.utils`", f"from keras import utils as {bound[0]}", True):
+        return updated
+    package = module.rpartition(".")[0]
+    statements = [updated.with_changes(
+        body=[cst.ImportFrom(module=_dotted(package), names=[cst.ImportAlias(
+            name=cst.Name("utils"), asname=cst.AsName(name=cst.Name(name)))])],
+        leading_lines=updated.leading_lines if n == 0 else [])
+        for n, name in enumerate(bound)]
+    kept = [a for a in node.names if a not in folded]
+    if kept:
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        statements.append(updated.with_changes(body=[node.with_changes(names=kept)],
+                                               leading_lines=[]))
+    return statements[0] if len(statements) == 1 else cst.FlattenSentinel(statements)
+
+
+def _dotted(name: str) -> cst.Attribute | cst.Name:
+    expr = cst.parse_expression(name)
+    assert isinstance(expr, (cst.Attribute, cst.Name))
+    return expr
 
 
 @REGISTRY.register("SimpleStatementLine", "image-import")
