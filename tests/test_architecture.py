@@ -231,3 +231,38 @@ def test_private_keras_paths_are_named_in_one_module_only():
             if "keras.src" in line or "keras._tf_keras" in line:
                 found.append(f"{path.relative_to(package)}:{number}: {line.strip()}")
     assert not found, found
+
+
+def test_the_legacy_entry_points_never_call_the_names_install_patches(monkeypatch):
+    """kfitcompat's own code reaches Keras 3's fit / evaluate / predict through the originals
+    captured before install() (``_upstream``), never through the patched ``keras.Model``
+    names, which a later patch (another library's, a debugger's) could change."""
+    import keras
+    import numpy as np
+
+    import kfitcompat
+
+    class Batches(kfitcompat.Sequence):
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, i):
+            return np.zeros((2, 1), "float32"), np.zeros((2, 1), "float32")
+
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    reached: list[str] = []
+    with kfitcompat.install():
+        for name in ("fit", "evaluate", "predict"):
+            patched = getattr(keras.Model, name)
+
+            def spy(self, *args, _name=name, _patched=patched, **kwargs):
+                reached.append(_name)
+                return _patched(self, *args, **kwargs)
+
+            monkeypatch.setattr(keras.Model, name, spy)
+        model.fit_generator(Batches(), epochs=1, verbose=0)
+        model.evaluate_generator(Batches())
+        model.predict_generator(Batches())
+        monkeypatch.undo()
+    assert reached == []

@@ -9,12 +9,14 @@ the data as a ``tf.data`` pipeline.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from collections.abc import Sequence as SequenceType
 from typing import Any
 
 import numpy as np
 
+from .. import _upstream
 from ..data.dispatch import classify
 from ..data.loading import check_loading_args
 from ..keras2.callbacks import give_validation_data
@@ -129,7 +131,8 @@ def evaluate_generator(
         Averages are weighted by batch size, as in Keras 2.
     """
     logs = run_inference(
-        model, model.evaluate, EVALUATE_GENERATOR, "evaluate", generator, steps, legacy_kwargs,
+        model, functools.partial(_upstream.model_evaluate, model), EVALUATE_GENERATOR,
+        "evaluate", generator, steps, legacy_kwargs,
         dict(max_queue_size=max_queue_size, workers=workers,
              use_multiprocessing=use_multiprocessing),
         callbacks=callbacks, verbose=verbose, return_dict=True,
@@ -167,7 +170,8 @@ def predict_generator(
         The predictions stacked over all steps (a list for several outputs).
     """
     return run_inference(
-        model, model.predict, PREDICT_GENERATOR, "predict", generator, steps, legacy_kwargs,
+        model, functools.partial(_upstream.model_predict, model), PREDICT_GENERATOR,
+        "predict", generator, steps, legacy_kwargs,
         dict(max_queue_size=max_queue_size, workers=workers,
              use_multiprocessing=use_multiprocessing),
         callbacks=callbacks, verbose=verbose,
