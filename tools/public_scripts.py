@@ -287,7 +287,8 @@ def migrate_in_place(script: Path, root: Path) -> str | None:
         return f"migrate failed: {done.stderr.strip().splitlines()[-1:]}"
     for path in [script, *root.rglob("*.py")]:
         text = path.read_text(encoding="utf-8", errors="replace")
-        if re.search(r"\bimport\s+kfitcompat\b|kfitcompat\.install\(", text):
+        # code, not the `# kfitcompat:` notes migrate leaves (which may name install())
+        if re.search(r"^[^#\n]*(\bimport\s+kfitcompat\b|kfitcompat\.install\()", text, re.M):
             return f"the migrated {path.name} still uses kfitcompat.install()"
     return None
 
