@@ -57,6 +57,21 @@ CASES = [
         h = keras.ops.conv(inputs, kernel)
         n = keras.ops.normalize(x, axis=1)
         """), id="backend-ops"),
+    pytest.param(
+        _d("""
+        from keras import backend as K
+        pos = K.relu(inputs)
+        hinge = K.relu(1 - margin - y_pred)
+        capped = K.relu(x, max_value=6.0)
+        """),
+        _d("""
+        import keras
+        from keras import backend as K
+        pos = keras.ops.relu(inputs)
+        hinge = keras.ops.relu(1 - margin - y_pred)
+        # kfitcompat: K.relu: no one-to-one keras.ops spelling (Keras 2 semantics differ); rewrite by hand
+        capped = K.relu(x, max_value=6.0)
+        """), id="backend-relu"),
 ]
 
 

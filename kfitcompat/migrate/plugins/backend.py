@@ -59,6 +59,14 @@ def backend_ops(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
             ctx.require_keras()
             return normalized
         return updated
+    if name == "relu" and len(args) == 1 and args[0].keyword is None and not args[0].star:
+        # Keras 2's alpha=0, max_value=None, threshold=0: keras.ops.relu's meaning exactly
+        relu = updated.with_changes(func=cst.parse_expression("keras.ops.relu"))
+        if ctx.report(original, "backend-ops", "`K.relu` is not in Keras 3's keras.backend",
+                      code_of(relu)[:80], True):
+            ctx.require_keras()
+            return relu
+        return updated
     helper = f"keras2_{name}"
     if helper in HELPERS:
         new = updated.with_changes(func=cst.Name(helper))
