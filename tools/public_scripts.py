@@ -342,8 +342,12 @@ def child_env(pin: Pin, target: str, work: Path, result: Path) -> dict[str, str]
     env.update(TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", MPLBACKEND="Agg",
                HOME=str(home), KERAS_HOME=str(home / ".keras"), KERAS_BACKEND="tensorflow",
                PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
+    # the script's folder (as `python script.py` puts it first), then the repository's root:
+    # a repository's own package (`framework/`, `keras_batchflow/`) importable as if
+    # installed with `pip install -e .`, as its users run it
     env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(work / "src" / Path(pin.path).parent), env.get("PYTHONPATH")) if p)
+        p for p in (str(work / "src" / Path(pin.path).parent), str(work / "src"),
+                    env.get("PYTHONPATH")) if p)
     if target == "tf_keras":
         env["TF_USE_LEGACY_KERAS"] = "1"
     env[RESULT_ENV] = str(result)
