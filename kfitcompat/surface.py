@@ -179,6 +179,8 @@ def _keras2_rows() -> list[SurfaceRow]:
                    "raises, as tf.keras 2.6+"),
         SurfaceRow("keras.metrics.Metric", "stateful", ADD,
                    "kfitcompat.keras2.attributes:metric_stateful", "True"),
+        SurfaceRow("keras.metrics.Metric", "weights", ADD,
+                   "kfitcompat.keras2.attributes:metric_weights", "metric.variables"),
         *(SurfaceRow("keras.initializers", alias, ADD, f"keras.initializers:{cls}",
                      "Keras 2's lower-case alias")
           for alias, cls in (("zero", "Zeros"), ("one", "Ones"), ("uniform", "RandomUniform"),

@@ -1,6 +1,6 @@
 """Small Keras 2 names on Keras 3 classes and in ``keras.utils``:
-``Metric.reset_states()``, ``Callback.validation_data``, ``keras.utils.print_summary``,
-``keras.utils.multi_gpu_model``, ``layer_utils.count_params``.
+``Metric.reset_states()`` / ``weights``, ``Callback.validation_data``,
+``keras.utils.print_summary``, ``keras.utils.multi_gpu_model``, ``layer_utils.count_params``.
 """
 
 from __future__ import annotations
@@ -8,14 +8,21 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-__all__ = ["count_params", "metric_reset_states", "metric_stateful", "model_from_yaml",
-           "multi_gpu_model", "print_summary", "to_yaml", "validation_data"]
+__all__ = ["count_params", "metric_reset_states", "metric_stateful", "metric_weights",
+           "model_from_yaml", "multi_gpu_model", "print_summary", "to_yaml", "validation_data"]
 
 
 def metric_reset_states(self: Any) -> None:
     """Keras 2.3 ``metric.reset_states()``; modern: ``metric.reset_state()``."""
     self.reset_state()
 
+
+def _metric_weights(self: Any) -> list[Any]:
+    """Keras 2.3 ``metric.weights`` (a metric was a layer); modern: ``metric.variables``."""
+    return list(self.variables)
+
+
+metric_weights = property(_metric_weights)
 
 #: Keras 2.3 ``metric.stateful``: every ``keras.metrics.Metric`` kept state across batches.
 metric_stateful = True

@@ -27,6 +27,7 @@ KERAS2_LOSS_NAMES = {
         ("msle", "mean_squared_logarithmic_error"), ("kld", "kl_divergence"))
        for alias in (short, short.upper())},
     "kullback_leibler_divergence": "kl_divergence",
+    "cosine_proximity": "cosine_similarity",
     "cosine": "cosine_similarity",  # Keras 2's cosine_proximity: the negative cosine, as this
     "logcosh": "log_cosh",
 }

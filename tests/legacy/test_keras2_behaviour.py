@@ -280,3 +280,16 @@ def test_model_config_round_trips_and_yaml_raises_as_tf_keras(installed):
 
     assert float(cosine(np.array([[1.0, 0.0]]), np.array([[1.0, 0.0]]))[0]) == -1.0
     assert abs(float(logcosh(np.array([[0.0]]), np.array([[0.0]]))[0])) < 1e-6
+
+
+def test_metric_weights_and_the_cosine_proximity_loss(installed):
+    """Keras 2.3's metric.weights (a metric was a layer; Keras 2.3.1's metrics_test reads it)
+    and keras.losses / keras.metrics.cosine_proximity, Keras 2's name of Keras 3's
+    cosine_similarity (the negative cosine in both)."""
+    metric = keras.metrics.Mean()
+    metric.update_state([1.0, 3.0])
+    assert [float(w.numpy()) for w in metric.weights] == [4.0, 2.0]
+    y_true, y_pred = np.array([[1.0, 0.0]]), np.array([[1.0, 1.0]])
+    for module in (keras.losses, keras.metrics):
+        np.testing.assert_allclose(module.cosine_proximity(y_true, y_pred), [-np.sqrt(0.5)],
+                                   rtol=1e-6)
