@@ -18,10 +18,10 @@ from typing import Any
 __all__ = ["Installation", "install", "uninstall", "is_installed"]
 
 # The state: empty (not installed), or what install_surface() and install_refusals() return
-# to undo them. Both functions
-# read and change it under one lock: two threads (a notebook and a background thread, two
-# libraries) calling install() at once patch once, and uninstall() restores all of it.
-_ORIGINALS: dict[str, Any] = {}
+# to undo them ("surface", "refusals"). install() and uninstall() read and change it under one
+# lock: two threads (a notebook and a background thread, two libraries) calling install() at
+# once patch once, and uninstall() restores all of it.
+_UNDO: dict[str, Any] = {}
 _LOCK = threading.RLock()
 
 
@@ -55,7 +55,7 @@ def install() -> Installation:
         uninstalls on exit.
     """
     with _LOCK:
-        if _ORIGINALS:
+        if _UNDO:
             return Installation(changed=False)
         try:
             _patch()
@@ -69,8 +69,8 @@ def _patch() -> None:
     from .legacy.refusals import install_refusals
     from .surface import install_surface
 
-    _ORIGINALS["__surface__"] = install_surface()
-    _ORIGINALS["__refusals__"] = install_refusals()
+    _UNDO["surface"] = install_surface()
+    _UNDO["refusals"] = install_refusals()
 
 
 def uninstall() -> None:
@@ -81,9 +81,8 @@ def uninstall() -> None:
 
 
 def _restore() -> None:
-    surface = _ORIGINALS.pop("__surface__", None)
-    refusals = _ORIGINALS.pop("__refusals__", None)
-    _ORIGINALS.clear()
+    surface = _UNDO.pop("surface", None)
+    refusals = _UNDO.pop("refusals", None)
     if refusals is not None:
         from .legacy.refusals import uninstall_refusals
 
@@ -97,4 +96,4 @@ def _restore() -> None:
 def is_installed() -> bool:
     """Whether [`install`][kfitcompat.installer.install] is in effect."""
     with _LOCK:
-        return bool(_ORIGINALS)
+        return bool(_UNDO)

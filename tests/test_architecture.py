@@ -167,6 +167,10 @@ def test_fit_generator_classifies_each_data_argument_once(monkeypatch):
             # (Keras 3's own fit then evaluates the validation tf.data.Dataset kfitcompat built
             # through the installed evaluate, which asks about that dataset once)
             assert [c for c in calls if "Dataset" not in c] == ["Batches", "Batches"], method
+        for method in (model.evaluate, model.predict):
+            calls.clear()
+            method(Batches(), verbose=0)
+            assert calls == ["Batches"], method
 
 
 def test_loading_options_are_one_frozen_validated_value():

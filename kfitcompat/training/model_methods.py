@@ -18,11 +18,11 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from .. import _upstream
 from ..data.contracts import Mode
-from ..data.dispatch import classify, is_legacy_stream
+from ..data.dispatch import classify
 from ..keras2.callbacks import give_validation_data
 from ..legacy.accepts import accepts
 from ..legacy_table import FIT, legacy_args_for
@@ -35,7 +35,7 @@ __all__ = ["generator_method", "legacy_fit", "legacy_inference",
            "legacy_metrics_names"]
 
 _LOADING = ("workers", "use_multiprocessing", "max_queue_size")
-_MODES: dict[str, Mode] = {"evaluate": "evaluate", "predict": "predict"}
+_MODES: tuple[Mode, ...] = ("evaluate", "predict")
 
 
 def generator_method(name: str) -> Callable[..., Any]:
@@ -72,18 +72,22 @@ def legacy_fit(original: Callable[..., Any]) -> Callable[..., Any]:
 def legacy_inference(original: Callable[..., Any], method: str) -> Callable[..., Any]:
     """``Model.evaluate`` / ``predict`` (``method``) over a legacy stream with the loading
     arguments; Keras 3's method for arrays and for a PyDataset it runs itself."""
-    mode = _MODES[method]
+    if method not in _MODES:
+        raise ValueError(f"legacy_inference: method={method!r}; accepted: {_MODES}")
+    mode = cast(Mode, method)
 
     @functools.wraps(original)
     def call(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
         loading = {k: kwargs.pop(k) for k in _LOADING if k in kwargs}
-        if not is_legacy_stream(x) or (not loading and _is_plain_k3(x)):
+        data = classify(x)  # once for the whole call: run_inference takes it as it is
+        if not data.is_stream or (not loading and _is_plain_k3(x)):
             return original(self, x, *args, **kwargs)
         if args:
             raise TypeError(f"{method}() with a generator takes the other arguments by keyword")
         return entry_points.run_inference(
-            self, functools.partial(original, self), mode, mode, x, kwargs.pop("steps", None),
-            {}, {**entry_points.LOADING_DEFAULTS, **loading}, **kwargs)
+            self, functools.partial(original, self), mode, mode, data,
+            kwargs.pop("steps", None), {}, {**entry_points.LOADING_DEFAULTS, **loading},
+            **kwargs)
 
     return accepts(call, _LOADING)
 

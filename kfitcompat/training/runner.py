@@ -267,9 +267,10 @@ def run_inference(model: Any, run: Any, method: str, mode: Mode, generator: Any,
                   legacy: dict[str, Any], loading: dict[str, Any], **kwargs: Any) -> Any:
     """Translate the Keras 1 spellings, resolve ``steps``, build the source (sharded
     under a multi-worker strategy) and call ``run(dataset, steps=..., **kwargs)``."""
+    data = classify(generator)  # once: the installed evaluate / predict pass what they classified
+    generator = data.value
     values = translate(method, dict(steps=steps, **loading),
                         dict(steps=None, **LOADING_DEFAULTS), legacy, generator)
-    data = classify(generator)
     if data.kind == DATASET:  # tf.keras 2.x forwarded it to evaluate / predict
         return run(generator, steps=_dataset_steps(values["steps"], "steps"), **kwargs)
     placement = placement_of(model)
