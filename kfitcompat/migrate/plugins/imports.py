@@ -68,15 +68,10 @@ def split_folded_utils(ctx: Context, original: cst.SimpleStatementLine,
     """``from keras.utils import np_utils, generic_utils, to_categorical`` -> ``from keras
     import utils as np_utils``, ``from keras import utils as generic_utils``, and the other
     names kept where they were (Keras 3 has no ``keras.utils.np_utils`` module)."""
-    if not (len(updated.body) == 1 and isinstance(updated.body[0], cst.ImportFrom)):
+    node, module = _lone_import_from(updated)
+    if node is None or module not in ("keras.utils", "tensorflow.keras.utils"):
         return updated
-    node = updated.body[0]
-    module = get_full_name_for_node(node.module) if node.module else None
-    if module not in ("keras.utils", "tensorflow.keras.utils") or isinstance(
-            node.names, cst.ImportStar):
-        return updated
-    folded = [a for a in node.names
-              if isinstance(a.name, cst.Name) and a.name.value in FOLDED_UTILS]
+    folded = _named(node, FOLDED_UTILS)
     if not folded:
         return updated
     listed = ", ".join(f"`keras.utils.{a.name.value}`" for a in folded)  # type: ignore[union-attr]
@@ -92,11 +87,10 @@ def split_folded_utils(ctx: Context, original: cst.SimpleStatementLine,
             name=cst.Name("utils"), asname=cst.AsName(name=cst.Name(name)))])],
         leading_lines=updated.leading_lines if n == 0 else [])
         for n, name in enumerate(bound)]
-    kept = [a for a in node.names if a not in folded]
+    kept = [a for a in node.names if a not in folded]  # type: ignore[union-attr]
     if kept:
-        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        statements.append(updated.with_changes(body=[node.with_changes(names=kept)],
-                                               leading_lines=[]))
+        statements.append(updated.with_changes(
+            body=[node.with_changes(names=_without_trailing_comma(kept))], leading_lines=[]))
     return statements[0] if len(statements) == 1 else cst.FlattenSentinel(statements)
 
 
@@ -106,29 +100,45 @@ def _dotted(name: str) -> cst.Attribute | cst.Name:
     return expr
 
 
+def _lone_import_from(statement: cst.SimpleStatementLine
+                      ) -> tuple[cst.ImportFrom | None, str | None]:
+    """The statement's ``from M import a, b`` (no star) and ``M``, when it is the whole
+    statement; ``(None, None)`` otherwise."""
+    if not (len(statement.body) == 1 and isinstance(statement.body[0], cst.ImportFrom)):
+        return None, None
+    node = statement.body[0]
+    if isinstance(node.names, cst.ImportStar):
+        return None, None
+    return node, get_full_name_for_node(node.module) if node.module else None
+
+
+def _named(node: cst.ImportFrom, names: Any) -> list[cst.ImportAlias]:
+    """The aliases of ``node`` that import one of ``names``."""
+    assert not isinstance(node.names, cst.ImportStar)
+    return [a for a in node.names if isinstance(a.name, cst.Name) and a.name.value in names]
+
+
+def _without_trailing_comma(aliases: Sequence[cst.ImportAlias]) -> list[cst.ImportAlias]:
+    out = list(aliases)
+    out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return out
+
+
 @REGISTRY.register("SimpleStatementLine", "image-import")
 def split_image_import(ctx: Context, original: cst.SimpleStatementLine,
                        updated: cst.SimpleStatementLine) -> Any:
     """``from keras.preprocessing.image import ImageDataGenerator, img_to_array`` -> the
     legacy names from ``kfitcompat.image``, the rest kept where they were."""
-    if not (ctx.applies("image-import") and len(updated.body) == 1
-            and isinstance(updated.body[0], cst.ImportFrom)):
+    if not ctx.applies("image-import"):
         return updated
-    node = updated.body[0]
-    module = get_full_name_for_node(node.module) if node.module else None
-    if module != "keras.preprocessing.image" or isinstance(node.names, cst.ImportStar):
+    node, module = _lone_import_from(updated)
+    if node is None or module != "keras.preprocessing.image":
         return updated
-    moved = [a for a in node.names
-             if isinstance(a.name, cst.Name) and a.name.value in IMAGE_NAMES_TO_KFITCOMPAT]
+    moved = _named(node, IMAGE_NAMES_TO_KFITCOMPAT)
     if not moved:
         return updated
-    kept = [a for a in node.names if a not in moved]
-
-    def clean(aliases: Sequence[cst.ImportAlias]) -> list[cst.ImportAlias]:
-        out = list(aliases)
-        out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return out
-
+    kept = [a for a in node.names if a not in moved]  # type: ignore[union-attr]
+    clean = _without_trailing_comma
     new_import = updated.with_changes(body=[node.with_changes(
         module=cst.parse_expression("kfitcompat.image"), names=clean(moved),
         lpar=None if len(moved) == 1 else node.lpar,
