@@ -84,7 +84,7 @@ def opencv_reference(x: np.ndarray, threads: int = 2):
     def matrix() -> np.ndarray:
         angle = np.deg2rad(rng.uniform(-30, 30))
         zx, zy = rng.uniform(0.8, 1.2, 2)
-        shear = np.deg2rad(rng.uniform(-0.2, 0.2) * 180 / np.pi)
+        shear = np.deg2rad(rng.uniform(-0.2, 0.2))  # shear_range is in degrees
         tx, ty = rng.uniform(-0.1, 0.1, 2) * (w, h)
         c, s = np.cos(angle), np.sin(angle)
         m = (np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
