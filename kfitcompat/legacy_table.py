@@ -33,6 +33,7 @@ __all__ = [
     "EVALUATE_GENERATOR",
     "FIT",
     "FIT_GENERATOR",
+    "GENERATOR_METHODS",
     "LEGACY_ARGS",
     "LOADING_DEFAULTS",
     "LegacyArg",
@@ -48,8 +49,9 @@ EVALUATE_GENERATOR = "evaluate_generator"
 PREDICT_GENERATOR = "predict_generator"
 EVALUATE = "evaluate"
 PREDICT = "predict"
-_GENERATOR_METHODS = (FIT_GENERATOR, EVALUATE_GENERATOR, PREDICT_GENERATOR)
-_ALL = (FIT, EVALUATE, PREDICT) + _GENERATOR_METHODS
+#: Keras 2's generator methods of ``Model`` (Keras 3 has none of them).
+GENERATOR_METHODS = (FIT_GENERATOR, EVALUATE_GENERATOR, PREDICT_GENERATOR)
+_ALL = (FIT, EVALUATE, PREDICT) + GENERATOR_METHODS
 
 #: The legacy methods' parameters in positional order (Keras 2.3.1 / tf.keras 2.x, which
 #: added ``validation_freq`` and the inference ``callbacks`` to Keras 2.2.4's order): the order
@@ -105,11 +107,11 @@ LEGACY_ARGS: tuple[LegacyArg, ...] = (
                    "If it was a Keras 1 sample count, pass `steps=val_samples // batch_size` "
                    "instead.",
               migrate="divide", data_arg="generator"),
-    LegacyArg("nb_worker", _GENERATOR_METHODS, "rename", "workers",
+    LegacyArg("nb_worker", GENERATOR_METHODS, "rename", "workers",
               note="Keras 1 name; same value.", migrate="move_to_dataset"),
-    LegacyArg("pickle_safe", _GENERATOR_METHODS, "rename", "use_multiprocessing",
+    LegacyArg("pickle_safe", GENERATOR_METHODS, "rename", "use_multiprocessing",
               note="Keras 1 name; same value.", migrate="move_to_dataset"),
-    LegacyArg("max_q_size", _GENERATOR_METHODS, "rename", "max_queue_size",
+    LegacyArg("max_q_size", GENERATOR_METHODS, "rename", "max_queue_size",
               note="Keras 1 name; same value.", migrate="move_to_dataset"),
     LegacyArg("workers", _ALL, "data", "PyDataset(workers=...)",
               note="Threads (or processes) loading batches in parallel.", origin="Keras 2.0.6",

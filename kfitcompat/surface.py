@@ -32,7 +32,6 @@ from typing import Any, NamedTuple
 __all__ = [
     "ADD",
     "ALIAS",
-    "GENERATOR_METHODS",
     "MODULE",
     "LEGACY_IMAGE_NAMES",
     "REPLACE",
@@ -228,13 +227,10 @@ def _keras2_rows() -> list[SurfaceRow]:
     return rows
 
 
-#: Keras 2's generator methods, added to ``keras.Model`` (Keras 3 has none of them).
-GENERATOR_METHODS: tuple[str, ...] = ("fit_generator", "evaluate_generator",
-                                      "predict_generator")
-
-
 def _model_rows() -> list[SurfaceRow]:
     """The legacy training methods of ``keras.Model`` (``kfitcompat.training.model_methods``)."""
+    from .legacy_table import GENERATOR_METHODS
+
     where = "kfitcompat.training.model_methods"
     rows = [
         SurfaceRow("keras.Model", "fit", WRAP, f"{where}:legacy_fit",

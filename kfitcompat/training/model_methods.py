@@ -25,8 +25,7 @@ from ..data.contracts import Mode
 from ..data.dispatch import classify
 from ..keras2.callbacks import give_validation_data
 from ..legacy.accepts import accepts
-from ..legacy_table import FIT, legacy_args_for
-from ..surface import GENERATOR_METHODS
+from ..legacy_table import FIT, GENERATOR_METHODS, legacy_args_for
 from . import entry_points
 from .distribute import needs_workarounds
 from .metrics import metrics_names as _legacy_metrics_names
