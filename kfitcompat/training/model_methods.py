@@ -25,7 +25,7 @@ from ..data.contracts import Mode
 from ..data.dispatch import classify
 from ..keras2.callbacks import give_validation_data
 from ..legacy.accepts import accepts
-from ..legacy_table import FIT, GENERATOR_METHODS, legacy_args_for
+from ..legacy_table import FIT, GENERATOR_METHODS, LOADING_DEFAULTS, legacy_args_for
 from . import entry_points
 from .distribute import needs_workarounds
 from .metrics import metrics_names as _legacy_metrics_names
@@ -33,7 +33,7 @@ from .metrics import metrics_names as _legacy_metrics_names
 __all__ = ["generator_method", "legacy_fit", "legacy_inference",
            "legacy_metrics_names"]
 
-_LOADING = ("workers", "use_multiprocessing", "max_queue_size")
+_LOADING = tuple(LOADING_DEFAULTS)  # workers, use_multiprocessing, max_queue_size
 _MODES: tuple[Mode, ...] = ("evaluate", "predict")
 
 
@@ -85,7 +85,7 @@ def legacy_inference(original: Callable[..., Any], method: str) -> Callable[...,
             raise TypeError(f"{method}() with a generator takes the other arguments by keyword")
         return entry_points.run_inference(
             self, functools.partial(original, self), mode, mode, data,
-            kwargs.pop("steps", None), {}, {**entry_points.LOADING_DEFAULTS, **loading},
+            kwargs.pop("steps", None), {}, {**LOADING_DEFAULTS, **loading},
             **kwargs)
 
     return accepts(call, _LOADING)
