@@ -129,22 +129,31 @@ def test_every_legacy_argument_names_its_owner_and_default_once():
 
 
 def test_fit_generator_classifies_each_data_argument_once(monkeypatch):
-    """Classify once: one fit_generator call with a training and a validation Sequence asks
-    the dispatch chain twice, whatever the layers below need to know."""
+    """Bind once, classify once: one fit_generator call with a training and a validation
+    Sequence binds its arguments into one LegacyCall and asks the dispatch chain twice,
+    whatever the layers below need to know."""
     import keras
     import numpy as np
 
     import kfitcompat
     from kfitcompat.data import dispatch
+    from kfitcompat.training.call import LegacyCall
 
     calls: list[str] = []
+    bound: list[str] = []
     original = dispatch.kind_of
+    post_init = LegacyCall.__post_init__
 
     def counting(x):
         calls.append(type(x).__name__)
         return original(x)
 
+    def binding(self):
+        bound.append(self.method)
+        post_init(self)
+
     monkeypatch.setattr(dispatch, "kind_of", counting)
+    monkeypatch.setattr(LegacyCall, "__post_init__", binding)
 
     class Batches(kfitcompat.Sequence):
         def __len__(self):
@@ -155,22 +164,24 @@ def test_fit_generator_classifies_each_data_argument_once(monkeypatch):
 
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
     model.compile("sgd", "mse")
-    kfitcompat.fit_generator(model, Batches(), epochs=1, verbose=0, validation_data=Batches())
-    assert calls == ["Batches", "Batches"]
-    calls.clear()
-    kfitcompat.fit(model, Batches(), epochs=1, verbose=0, validation_data=Batches())
-    assert calls == ["Batches", "Batches"]
+    kfitcompat.fit_generator(model, Batches(), epochs=1, verbose=0, validation_data=Batches(),
+                             nb_worker=2)  # a Keras 1 spelling: renamed in the same binding
+    assert calls == ["Batches", "Batches"] and bound == ["fit_generator"]
+    calls.clear(), bound.clear()
+    kfitcompat.fit(model, Batches(), nb_epoch=1, verbose=0, validation_data=Batches())
+    assert calls == ["Batches", "Batches"] and bound == ["fit"]
     with kfitcompat.install():  # the installed methods too: one classification per argument
         for method in (model.fit_generator, model.fit):
-            calls.clear()
-            method(Batches(), epochs=1, verbose=0, validation_data=Batches())
+            calls.clear(), bound.clear()
+            method(Batches(), epochs=1, verbose=0, validation_data=Batches(), workers=2)
             # (Keras 3's own fit then evaluates the validation tf.data.Dataset kfitcompat built
             # through the installed evaluate, which asks about that dataset once)
             assert [c for c in calls if "Dataset" not in c] == ["Batches", "Batches"], method
+            assert bound == [method.__name__], method
         for method in (model.evaluate, model.predict):
-            calls.clear()
-            method(Batches(), verbose=0)
-            assert calls == ["Batches"], method
+            calls.clear(), bound.clear()
+            method(Batches(), verbose=0, workers=2)
+            assert calls == ["Batches"] and bound == [method.__name__], method
 
 
 def test_loading_options_are_one_frozen_validated_value():
@@ -270,3 +281,16 @@ def test_the_legacy_entry_points_never_call_the_names_install_patches(monkeypatc
         model.predict_generator(Batches())
         monkeypatch.undo()
     assert reached == []
+
+
+def test_no_data_kind_is_switched_on_above_the_data_package():
+    """A data argument's kind is asked of ``LegacyData`` (``is_stream``, ``is_dataset``,
+    ``length_varies``, ``shardable``, ``steps()``); only ``data/`` names the kinds."""
+    import re
+
+    kinds = re.compile(r"\b(kind_of|DATASET|SEQUENCE|ARRAYS)\b|import[^\n]*\bGENERATOR\b"
+                       r"|\bdata\.kind\b|\.kind\s*==\s*\"(dataset|sequence|generator|arrays)\"")
+    above = [p for p in PACKAGE.rglob("*.py")
+             if p.relative_to(PACKAGE).parts[0] not in ("data", "migrate", "legacy")]
+    offenders = [str(p.relative_to(PACKAGE)) for p in above if kinds.search(p.read_text())]
+    assert offenders == []

@@ -7,11 +7,12 @@ count even though it is an ``int`` subclass.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal, overload
 
 import numpy as np
 
-__all__ = ["check_count", "is_count"]
+__all__ = ["check_count", "check_steps", "is_count"]
 
 
 def is_count(value: Any) -> bool:
@@ -47,3 +48,28 @@ def check_count(name: str, value: Any, minimum: int | None = None, *,
         raise ValueError(f"Invalid value for argument `{name}`. Expected {expected}. "
                          f"Received: {name}={value!r}")
     return int(value)
+
+
+def check_steps(value: Any, name: str, method: str, length: int | None = None) -> int:
+    """Legacy step rules for ``steps_per_epoch``, ``validation_steps`` and ``steps``: a
+    float means ``ceil``; ``None`` means ``length`` (a Sequence's ``len``; ``None`` when the
+    data has no length rule).
+
+    Raises:
+        ValueError: ``None`` without a length (Keras 2 text), or a value that is not > 0.
+    """
+    if value is None:
+        if length is not None:
+            return length
+        raise ValueError(
+            f"`{name}=None` is only valid for a generator based on the "
+            f"`keras.utils.Sequence` class. Please specify `{name}` or use the "
+            f"`keras.utils.Sequence` class. (in `{method}`)"
+        )
+    if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number))
+            or not value > 0):  # NumPy scalars too (``len(x) // batch_size`` on NumPy shapes)
+        raise ValueError(
+            f"Invalid value for argument `{name}`. Expected a positive number of "
+            f"batches. Received: {name}={value!r}"
+        )
+    return int(math.ceil(value))

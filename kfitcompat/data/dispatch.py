@@ -9,6 +9,9 @@ from typing import Any, Literal
 import numpy as np
 import tensorflow as tf
 
+from .counts import check_steps
+from .sequence import FixedLength
+
 __all__ = ["DATASET", "SEQUENCE", "GENERATOR", "ARRAYS", "Kind", "LegacyData", "classify",
            "kind_of", "is_legacy_stream"]
 
@@ -59,6 +62,16 @@ class LegacyData:
         return self.kind in (SEQUENCE, GENERATOR)
 
     @property
+    def is_dataset(self) -> bool:
+        """A ``tf.data.Dataset`` (tf.keras 2.x ran the generator methods on it as ``fit``)."""
+        return self.kind == DATASET
+
+    @property
+    def length_varies(self) -> bool:
+        """A Sequence whose ``len`` may change between epochs (Keras 2.3.1 re-read it)."""
+        return self.kind == SEQUENCE and not isinstance(self.value, FixedLength)
+
+    @property
     def shardable(self) -> bool:
         """Index-based: a multi-worker run can give each worker its own batch indices."""
         return self.kind == SEQUENCE
@@ -67,6 +80,11 @@ class LegacyData:
         """Batches per pass of a Sequence (read now: Keras 2.3.1 lets it change between
         epochs); ``None`` for the other kinds."""
         return len(self.value) if self.kind == SEQUENCE else None
+
+    def steps(self, value: Any, name: str, method: str) -> int:
+        """``value`` of the steps argument ``name`` by the legacy rules: a float rounds up,
+        ``None`` means a Sequence's length (``ValueError`` for the other kinds)."""
+        return check_steps(value, name, method, self.length())
 
 
 def classify(x: Any) -> LegacyData:

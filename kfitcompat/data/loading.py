@@ -18,7 +18,7 @@ from .dispatch import GENERATOR, SEQUENCE, LegacyData, classify
 from .generator_source import GeneratorSource
 from .sources import SequenceSource, Source
 
-__all__ = ["LoadingOptions", "make_source", "check_loading_args"]
+__all__ = ["LoadingOptions", "make_source"]
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,6 @@ class LoadingOptions:
     @property
     def in_processes(self) -> bool:
         return self.use_multiprocessing and self.workers > 0
-
-
-def check_loading_args(workers: Any, max_queue_size: Any,
-                       use_multiprocessing: Any) -> LoadingOptions:
-    """The three loading arguments as one validated ``LoadingOptions``."""
-    return LoadingOptions(workers, max_queue_size, use_multiprocessing)
 
 
 def _in_threads_instead(what: str, advice: object) -> None:

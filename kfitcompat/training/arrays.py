@@ -19,13 +19,14 @@ import tensorflow as tf
 from .. import _upstream
 from .._warnings import warn_at_caller
 from ..data.batches import class_weight_to_sample_weight
-from ..data.counts import check_count
+from ..data.counts import check_count, check_steps
+from ..data.dispatch import classify
 from ..data.loading import LoadingOptions
 from ..data.sequence import FixedLength
+from .call import LegacyCall
 from .distribute import built_from_sample, placement_of
 from .history import legacy_history
 from .runner import check_validation_tuple, fit_dataset, fit_stream
-from .streams import resolve_steps
 
 __all__ = ["fit_arrays", "check_validation_tuple", "split_last_fraction", "ShuffledArrays"]
 
@@ -109,7 +110,7 @@ def check_batch_counts(kw: dict[str, Any]) -> None:
             kw[name] = check_count(name, kw[name], 1, none_ok=True)
     for name in ("steps_per_epoch", "validation_steps"):
         if kw.get(name) is not None:
-            kw[name] = resolve_steps(kw[name], name, None, "fit")
+            kw[name] = check_steps(kw[name], name, "fit")
 
 
 def fit_arrays(model: Any, x: Any, y: Any, **kw: Any) -> Any:
@@ -153,11 +154,12 @@ def _fit_in_batches(model: Any, x: Any, y: Any, kw: dict[str, Any]) -> Any:
     ``steps_per_epoch`` on arrays, where tf.keras 2.x repeated the arrays and each epoch
     took the next ``steps_per_epoch`` batches (Keras 3 runs out after one pass)."""
     seq = ShuffledArrays(x, y, kw["sample_weight"], kw["batch_size"] or 32, kw["shuffle"])
-    return fit_stream(
-        model, seq, steps_per_epoch=kw["steps_per_epoch"], epochs=kw["epochs"],
-        verbose=kw["verbose"], callbacks=kw["callbacks"],
-        validation_data=kw["validation_data"], validation_steps=kw["validation_steps"],
-        validation_freq=kw["validation_freq"], class_weight=kw["class_weight"],
-        shuffle=False, loading=LoadingOptions(), initial_epoch=kw["initial_epoch"],
-        method="fit",
-    )
+    val = kw["validation_data"]
+    call = LegacyCall("fit", model, classify(seq), classify(val) if val is not None else None,
+                      LoadingOptions(), dict(
+                          steps_per_epoch=kw["steps_per_epoch"], epochs=kw["epochs"],
+                          verbose=kw["verbose"], validation_steps=kw["validation_steps"],
+                          validation_freq=kw["validation_freq"],
+                          class_weight=kw["class_weight"], shuffle=False,
+                          initial_epoch=kw["initial_epoch"]))
+    return fit_stream(call, kw["callbacks"])

@@ -17,24 +17,25 @@ from typing import Any
 import numpy as np
 
 from .. import _upstream
-from ..data.dispatch import classify
-from ..data.loading import check_loading_args
 from ..keras2.callbacks import give_validation_data
-from ..legacy_table import LOADING_DEFAULTS
 from .arrays import fit_arrays
+from .call import LegacyCall, legacy_entry
 from .legacy_args import (
     EVALUATE_GENERATOR,
     FIT,
     FIT_GENERATOR,
     PREDICT_GENERATOR,
 )
-from .runner import check_epochs, fit_stream, normalize_validation_freq, run_inference, translate
+from .runner import check_epochs, fit_stream, normalize_validation_freq, run_inference
 
-__all__ = ["LOADING_DEFAULTS", "evaluate_generator", "fit", "fit_generator",
-           "predict_generator", "run_inference"]
+__all__ = ["evaluate_generator", "fit", "fit_generator", "predict_generator"]
+
+def _fit_generator(call: LegacyCall) -> Any:
+    give_validation_data(call["callbacks"], call.validation_data)
+    return fit_stream(call, _with_plot(call["callbacks"], call["view_metrics"]))
 
 
-
+@legacy_entry(FIT_GENERATOR, data="generator", run=_fit_generator)
 def fit_generator(
     model: Any,
     generator: Any,
@@ -84,23 +85,6 @@ def fit_generator(
             generator, or a malformed batch (naming the step and the shapes).
         TypeError: an unknown keyword argument.
     """
-    values = translate(
-        FIT_GENERATOR,
-        dict(steps_per_epoch=steps_per_epoch, epochs=epochs, validation_steps=validation_steps,
-             max_queue_size=max_queue_size, workers=workers,
-             use_multiprocessing=use_multiprocessing),
-        dict(steps_per_epoch=None, epochs=1, validation_steps=None, **LOADING_DEFAULTS),
-        legacy_kwargs, generator,
-    )
-    loading = check_loading_args(values.pop("workers"), values.pop("max_queue_size"),
-                                 values.pop("use_multiprocessing"))
-    give_validation_data(callbacks, validation_data)
-    return fit_stream(
-        model, generator, callbacks=_with_plot(callbacks, view_metrics), verbose=verbose,
-        validation_data=validation_data,
-        validation_freq=validation_freq, class_weight=class_weight, shuffle=shuffle,
-        initial_epoch=initial_epoch, method=FIT_GENERATOR, loading=loading, **values,
-    )
 
 
 def _with_plot(callbacks: list[Any] | None, view_metrics: Any) -> list[Any] | None:
@@ -110,6 +94,14 @@ def _with_plot(callbacks: list[Any] | None, view_metrics: Any) -> list[Any] | No
     return callbacks if plot is None else list(callbacks or []) + [plot]
 
 
+def _evaluate_generator(call: LegacyCall) -> Any:
+    logs = run_inference(call, functools.partial(_upstream.model_evaluate, call.model),
+                         "evaluate", callbacks=call["callbacks"], verbose=call["verbose"],
+                         return_dict=True)
+    return _legacy_evaluate_result(call.model, logs)
+
+
+@legacy_entry(EVALUATE_GENERATOR, data="generator", run=_evaluate_generator)
 def evaluate_generator(
     model: Any,
     generator: Any,
@@ -130,14 +122,6 @@ def evaluate_generator(
         [`kfitcompat.metrics_names`][kfitcompat.training.metrics.metrics_names].
         Averages are weighted by batch size, as in Keras 2.
     """
-    logs = run_inference(
-        model, functools.partial(_upstream.model_evaluate, model), EVALUATE_GENERATOR,
-        "evaluate", generator, steps, legacy_kwargs,
-        dict(max_queue_size=max_queue_size, workers=workers,
-             use_multiprocessing=use_multiprocessing),
-        callbacks=callbacks, verbose=verbose, return_dict=True,
-    )
-    return _legacy_evaluate_result(model, logs)
 
 
 def _legacy_evaluate_result(model: Any, logs: dict[str, Any]) -> Any:
@@ -150,6 +134,12 @@ def _legacy_evaluate_result(model: Any, logs: dict[str, Any]) -> Any:
     return values[0] if len(values) == 1 else values
 
 
+def _predict_generator(call: LegacyCall) -> Any:
+    return run_inference(call, functools.partial(_upstream.model_predict, call.model),
+                         "predict", callbacks=call["callbacks"], verbose=call["verbose"])
+
+
+@legacy_entry(PREDICT_GENERATOR, data="generator", run=_predict_generator)
 def predict_generator(
     model: Any,
     generator: Any,
@@ -169,15 +159,32 @@ def predict_generator(
     Returns:
         The predictions stacked over all steps (a list for several outputs).
     """
-    return run_inference(
-        model, functools.partial(_upstream.model_predict, model), PREDICT_GENERATOR,
-        "predict", generator, steps, legacy_kwargs,
-        dict(max_queue_size=max_queue_size, workers=workers,
-             use_multiprocessing=use_multiprocessing),
-        callbacks=callbacks, verbose=verbose,
-    )
 
 
+def _fit(call: LegacyCall) -> Any:
+    check_epochs(call["epochs"], call["initial_epoch"])
+    give_validation_data(call["callbacks"], call.validation_data)
+    callbacks = _with_plot(call["callbacks"], call["view_metrics"])
+    if call.data.is_stream:
+        for name in ("y", "sample_weight"):
+            if call[name] is not None:
+                raise ValueError(
+                    f"`{name}` argument is not supported when `x` is a generator or a "
+                    f"Sequence: yield `(x, y[, sample_weight])` from it instead."
+                )
+        if call["validation_split"]:
+            raise ValueError(
+                "`validation_split` is only supported for Tensors or NumPy arrays; pass "
+                "`validation_data` when `x` is a generator or a Sequence."
+            )
+        return fit_stream(call, callbacks)
+    kw = call.others("y", "view_metrics", "validation_freq", "callbacks")
+    return fit_arrays(call.model, call.data.value, call["y"], **kw, callbacks=callbacks,
+                      validation_data=call.validation_data,
+                      validation_freq=normalize_validation_freq(call["validation_freq"]))
+
+
+@legacy_entry(FIT, data="x", run=_fit)
 def fit(
     model: Any,
     x: Any = None,
@@ -212,38 +219,4 @@ def fit(
     Sequences this is [`fit_generator`][kfitcompat.training.entry_points.fit_generator].
     ``nb_epoch`` is accepted (Keras 1).
     """
-    data = classify(x)  # once: the installed Model.fit passes what it classified
-    x = data.value
-    values = translate(FIT, dict(epochs=epochs), dict(epochs=1), legacy_kwargs, x)
-    epochs = values["epochs"]
-    check_epochs(epochs, initial_epoch)
-    give_validation_data(callbacks, validation_data)
-    callbacks = _with_plot(callbacks, view_metrics)
-    loading = check_loading_args(workers, max_queue_size, use_multiprocessing)
-    if data.is_stream:
-        for name, value in (("y", y), ("sample_weight", sample_weight)):
-            if value is not None:
-                raise ValueError(
-                    f"`{name}` argument is not supported when `x` is a generator or a "
-                    f"Sequence: yield `(x, y[, sample_weight])` from it instead."
-                )
-        if validation_split:
-            raise ValueError(
-                "`validation_split` is only supported for Tensors or NumPy arrays; pass "
-                "`validation_data` when `x` is a generator or a Sequence."
-            )
-        return fit_stream(
-            model, data, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
-            callbacks=callbacks, validation_data=validation_data,
-            validation_steps=validation_steps, validation_freq=validation_freq,
-            class_weight=class_weight, loading=loading, shuffle=shuffle,
-            initial_epoch=initial_epoch, method=FIT,
-        )
-    return fit_arrays(
-        model, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose, callbacks=callbacks,
-        validation_split=validation_split, validation_data=validation_data, shuffle=shuffle,
-        class_weight=class_weight, sample_weight=sample_weight, initial_epoch=initial_epoch,
-        steps_per_epoch=steps_per_epoch, validation_steps=validation_steps,
-        validation_batch_size=validation_batch_size,
-        validation_freq=normalize_validation_freq(validation_freq),
-    )
+

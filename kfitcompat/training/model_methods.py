@@ -27,13 +27,16 @@ from ..keras2.callbacks import give_validation_data
 from ..legacy.accepts import accepts
 from ..legacy_table import FIT, GENERATOR_METHODS, LOADING_DEFAULTS, legacy_args_for
 from . import entry_points
+from .call import bind
 from .distribute import needs_workarounds
 from .metrics import metrics_names as _legacy_metrics_names
+from .runner import run_inference
 
 __all__ = ["generator_method", "legacy_fit", "legacy_inference",
            "legacy_metrics_names"]
 
 _LOADING = tuple(LOADING_DEFAULTS)  # workers, use_multiprocessing, max_queue_size
+_LOADING_NAMES = frozenset(_LOADING)
 _MODES: tuple[Mode, ...] = ("evaluate", "predict")
 
 
@@ -75,18 +78,17 @@ def legacy_inference(original: Callable[..., Any], method: str) -> Callable[...,
         raise ValueError(f"legacy_inference: method={method!r}; accepted: {_MODES}")
     mode = cast(Mode, method)
 
+    signature = _with_loading(inspect.signature(original))
+
     @functools.wraps(original)
     def call(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
-        loading = {k: kwargs.pop(k) for k in _LOADING if k in kwargs}
-        data = classify(x)  # once for the whole call: run_inference takes it as it is
-        if not data.is_stream or (not loading and _is_plain_k3(x)):
-            return original(self, x, *args, **kwargs)
-        if args:
-            raise TypeError(f"{method}() with a generator takes the other arguments by keyword")
-        return entry_points.run_inference(
-            self, functools.partial(original, self), mode, mode, data,
-            kwargs.pop("steps", None), {}, {**LOADING_DEFAULTS, **loading},
-            **kwargs)
+        data = classify(x)  # once for the whole call: bind takes it as it is
+        if not data.is_stream or (_is_plain_k3(x) and not _LOADING_NAMES & set(kwargs)):
+            plain = {k: v for k, v in kwargs.items() if k not in _LOADING_NAMES}
+            return original(self, x, *args, **plain)
+        legacy = bind(mode, signature, (self, data, *args), kwargs, data="x", legacy=False)
+        return run_inference(legacy, functools.partial(original, self), mode,
+                             **legacy.others("steps"))
 
     return accepts(call, _LOADING)
 
@@ -104,6 +106,16 @@ def _is_plain_k3(x: Any) -> bool:
     from ..data.sequence import is_legacy_sequence
 
     return isinstance(x, _upstream.PyDataset) and not is_legacy_sequence(x)
+
+
+def _with_loading(signature: inspect.Signature) -> inspect.Signature:
+    """Keras 3's ``evaluate`` / ``predict`` signature with Keras 2's loading arguments
+    (keyword-only, with their Keras 2 defaults) before its ``**kwargs``."""
+    params = list(signature.parameters.values())
+    at = next((i for i, p in enumerate(params) if p.kind is p.VAR_KEYWORD), len(params))
+    loading = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default)
+               for name, default in LOADING_DEFAULTS.items()]
+    return signature.replace(parameters=[*params[:at], *loading, *params[at:]])
 
 
 @functools.cache

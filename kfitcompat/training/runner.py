@@ -9,8 +9,9 @@ legacy signatures) and ``arrays`` (array data) both call it; it imports neither.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import keras
@@ -21,37 +22,17 @@ from .. import _upstream
 from .._keras_private import K3_RAN_OUT
 from .._warnings import silenced, warn_at_caller
 from ..data.contracts import Mode
-from ..data.counts import check_count, is_count
-from ..data.dispatch import DATASET, SEQUENCE, LegacyData, classify, is_legacy_stream
-from ..data.loading import LoadingOptions, make_source
-from ..data.sequence import FixedLength
-from ..legacy_table import LOADING_DEFAULTS
+from ..data.counts import check_count, check_steps, is_count
+from ..data.dispatch import LegacyData
+from ..data.loading import make_source
+from .call import LegacyCall
 from .distribute import built_from_sample, placement_of
 from .epochs import EpochRelay, fit_epoch_by_epoch
 from .history import legacy_history
-from .streams import ExhaustionGuard, resolve_steps, run_with_sources
-from .translate import translate_legacy_kwargs
+from .streams import ExhaustionGuard, run_with_sources
 
 __all__ = ["check_epochs", "check_validation_tuple", "fit_dataset", "fit_stream", "run_inference",
-           "translate", "normalize_validation_freq"]
-
-
-def _is_default(value: Any, default: Any) -> bool:
-    return value is default or (type(value) is type(default) and value == default)
-
-
-def _explicit(values: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
-    """The values the caller changed from the signature's defaults."""
-    return {k: v for k, v in values.items() if not _is_default(v, defaults[k])}
-
-
-def translate(method: str, values: dict[str, Any], defaults: dict[str, Any],
-               legacy: dict[str, Any], data: Any) -> dict[str, Any]:
-    """``values`` with the caller's Keras 1 spellings (``legacy``) translated in."""
-    if not legacy:
-        return values
-    changed = translate_legacy_kwargs(method, _explicit(values, defaults), legacy, data)
-    return {**values, **changed}
+           "normalize_validation_freq"]
 
 
 def check_validation_tuple(validation_data: Any) -> tuple[Any, ...]:
@@ -93,19 +74,17 @@ def normalize_validation_freq(value: Any) -> Any:
 
 def _dataset_steps(value: Any, name: str) -> int | None:
     """Steps for a ``tf.data.Dataset``: ``None`` runs it to its end (tf.keras 2.x)."""
-    if value is None:
-        return None
-    return resolve_steps(value, name, None, "fit")
+    return None if value is None else check_steps(value, name, "fit")
 
 
-def _dataset_validation(validation_data: Any, method: str) -> Any:
-    if validation_data is None or isinstance(validation_data, tf.data.Dataset):
-        return validation_data
-    if is_legacy_stream(validation_data):
+def _dataset_validation(validation: LegacyData | None, method: str) -> Any:
+    if validation is None or validation.is_dataset:
+        return validation.value if validation is not None else None
+    if validation.is_stream:
         raise TypeError(f"`{method}` with a `tf.data.Dataset` takes `validation_data` as a "
                         "dataset or `(x, y)` arrays; pass the validation generator as a "
                         "`tf.data.Dataset` too, or train on a generator or Sequence.")
-    return check_validation_tuple(validation_data)
+    return check_validation_tuple(validation.value)
 
 
 def fit_dataset(model: Any, x: Any, y: Any, kw: dict[str, Any]) -> Any:
@@ -124,80 +103,85 @@ def fit_dataset(model: Any, x: Any, y: Any, kw: dict[str, Any]) -> Any:
         return legacy_history(_upstream.model_fit(model, x, y, **kw))
 
 
-def fit_stream(
-    model: Any,
-    generator: Any,
-    *,
-    steps_per_epoch: Any,
-    epochs: int,
-    verbose: Any,
-    callbacks: list[Any] | None,
-    validation_data: Any,
-    validation_steps: Any,
-    validation_freq: Any,
-    class_weight: Mapping[Any, float] | None,
-    loading: LoadingOptions,
-    shuffle: Any,
-    initial_epoch: int,
-    method: str,
-) -> Any:
-    """``fit`` over a legacy stream: the data argument is classified here, once, and the
-    classified value (``LegacyData``) goes down to the step
-    rules, the placement and the sources, with one ``LoadingOptions``."""
-    check_epochs(epochs, initial_epoch)
-    validation_freq = normalize_validation_freq(validation_freq)  # before any loader starts
-    data = classify(generator)  # already classified when it comes from `fit`
-    generator = data.value
-    if data.kind == DATASET:  # tf.keras 2.x: fit_generator(dataset) is fit(dataset)
-        return fit_dataset(model, generator, None, dict(
-            steps_per_epoch=_dataset_steps(steps_per_epoch, "steps_per_epoch"),
-            epochs=epochs, verbose=verbose, callbacks=callbacks,
-            validation_data=_dataset_validation(validation_data, method),
-            validation_steps=_dataset_steps(validation_steps, "validation_steps"),
-            validation_freq=validation_freq,
-            class_weight=class_weight, initial_epoch=initial_epoch, shuffle=False))
-    if not data.is_stream:
+def fit_stream(call: LegacyCall, callbacks: list[Any] | None) -> Any:
+    """``fit`` over the legacy stream ``call.data`` (a tf.data.Dataset is Keras 3's ``fit``,
+    as in tf.keras 2.x); ``callbacks``: the call's, with any that kfitcompat adds."""
+    check_epochs(call["epochs"], call["initial_epoch"])
+    validation_freq = normalize_validation_freq(call["validation_freq"])  # before any loader
+    if call.data.is_dataset:
+        return _fit_dataset_call(call, callbacks, validation_freq)
+    if not call.data.is_stream:
         raise TypeError(
-            f"`{method}` expects a generator, an iterator or a `keras.utils.Sequence` as "
-            f"`generator`; received {type(generator).__name__}. For arrays use `fit(x, y)`."
-        )
-    placement = placement_of(model)
+            f"`{call.method}` expects a generator, an iterator or a `keras.utils.Sequence` "
+            f"as `generator`; received {type(call.data.value).__name__}. For arrays use "
+            "`fit(x, y)`.")
+    model, placement = call.model, placement_of(call.model)
     steps, shard = placement.plan(
-        data, resolve_steps(steps_per_epoch, "steps_per_epoch", data, method))
-    val_data = classify(validation_data) if validation_data is not None else None
-    val_stream = val_data is not None and val_data.is_stream
-    val_shard = (0, 1)
-    if val_data is not None and val_stream:
-        validation_steps, val_shard = placement.plan(val_data, resolve_steps(
-            validation_steps, "validation_steps", val_data, method))
-    elif validation_data is not None:
-        validation_data = check_validation_tuple(validation_data)
-    rounds, bps = max(epochs - initial_epoch, 0), placement.batches_per_step
-    source = make_source(data, "fit", shuffle=bool(shuffle), class_weight=class_weight,
-                         shard=shard, options=loading, planned=steps * rounds * bps,
-                         verbose=verbose)
-    try:
-        val_source = (make_source(val_data, "evaluate", shard=val_shard, options=loading,
-                                  planned=validation_steps * rounds * bps, verbose=verbose)
-                      if val_stream else None)
-    except BaseException:
-        source.close()
-        raise
+        call.data, call.data.steps(call["steps_per_epoch"], "steps_per_epoch", call.method))
+    val = call.validation if call.validation is not None and call.validation.is_stream else None
+    val_steps, val_shard = (placement.plan(val, val.steps(
+        call["validation_steps"], "validation_steps", call.method)) if val else (0, (0, 1)))
+    if call.validation is not None and val is None:
+        check_validation_tuple(call.validation_data)  # before any loader starts
+    rounds, bps = max(call["epochs"] - call["initial_epoch"], 0), placement.batches_per_step
+    source = make_source(call.data, "fit", shuffle=bool(call["shuffle"]),
+                         class_weight=call["class_weight"], shard=shard, options=call.loading,
+                         planned=steps * rounds * bps, verbose=call["verbose"])
+    with contextlib.ExitStack() as started:  # closed here only if what follows raises
+        started.callback(source.close)
+        val_source = (make_source(val, "evaluate", shard=val_shard, options=call.loading,
+                                  planned=val_steps * rounds * bps, verbose=call["verbose"])
+                      if val is not None else None)
+        if val_source is not None:
+            started.callback(val_source.close)
+        val_kwargs = _validation_kwargs(call, placement, val_source, val_steps, source,
+                                        validation_freq)
+        started.pop_all()
     guard = ExhaustionGuard(source, steps, steps * rounds, val_source)
     try:
-        val_kwargs: dict[str, Any] = dict(
-            validation_data=(placement.dataset(functools.partial(
-                val_source.dataset, steps_per_iteration=validation_steps * bps))
-                if val_source is not None else validation_data),
-            validation_steps=validation_steps if val_stream else None,
-            validation_batch_size=None if val_stream else source.first_batch_size,
-            validation_freq=validation_freq,
-        )
-    except BaseException:  # the loaders started: stop them (run_with_sources is not entered)
-        for started in (source, val_source):
-            if started is not None:
-                started.close()
-        raise
+        with (run_with_sources(source, val_source),
+              built_from_sample(model, placement, source.first_batch)):
+            history = _fit_sources(call, callbacks, placement, source, guard, val_kwargs)
+    finally:
+        # Keras 3 drops its validation iterator only when fit returns normally; over a
+        # closed legacy source it would keep a tf.data iterator alive with the model.
+        _private.drop_eval_iterator(model)
+    return legacy_history(guard.clean_history(history))
+
+
+def _fit_dataset_call(call: LegacyCall, callbacks: list[Any] | None,
+                      validation_freq: Any) -> Any:
+    """tf.keras 2.x: ``fit_generator(dataset)`` is ``fit(dataset)``."""
+    return fit_dataset(call.model, call.data.value, None, dict(
+        steps_per_epoch=_dataset_steps(call["steps_per_epoch"], "steps_per_epoch"),
+        epochs=call["epochs"], verbose=call["verbose"], callbacks=callbacks,
+        validation_data=_dataset_validation(call.validation, call.method),
+        validation_steps=_dataset_steps(call["validation_steps"], "validation_steps"),
+        validation_freq=validation_freq, class_weight=call["class_weight"],
+        initial_epoch=call["initial_epoch"], shuffle=False))
+
+
+def _validation_kwargs(call: LegacyCall, placement: Any, val_source: Any, val_steps: int,
+                       source: Any, validation_freq: Any) -> dict[str, Any]:
+    """Keras 3 ``fit``'s validation arguments: the validation stream as a dataset bounded at
+    ``validation_steps`` batches, or the arrays as given (batched as the training data)."""
+    if val_source is not None:
+        bound = val_steps * placement.batches_per_step
+        return dict(validation_data=placement.dataset(functools.partial(
+                        val_source.dataset, steps_per_iteration=bound)),
+                    validation_steps=val_steps, validation_batch_size=None,
+                    validation_freq=validation_freq)
+    arrays = call.validation_data
+    return dict(validation_data=check_validation_tuple(arrays) if arrays is not None else None,
+                validation_steps=None, validation_batch_size=source.first_batch_size,
+                validation_freq=validation_freq)
+
+
+def _fit_sources(call: LegacyCall, callbacks: list[Any] | None, placement: Any, source: Any,
+                 guard: ExhaustionGuard, val_kwargs: dict[str, Any]) -> Any:
+    """Keras 3 ``fit`` over the open sources (one ``fit`` per epoch when a Sequence's length
+    may change between epochs)."""
+    model, steps, bps = call.model, guard.steps, placement.batches_per_step
 
     def train_dataset(batches: int | Callable[[], int]) -> Any:
         # bounded at the batches the call needs: nothing is read (and no pass of a
@@ -206,37 +190,27 @@ def fit_stream(
                  else batches * bps)
         return placement.dataset(functools.partial(source.dataset, steps_per_iteration=bound))
 
-    try:
-        with (run_with_sources(source, val_source),
-              built_from_sample(model, placement, source.first_batch)):
-            if _length_may_change(data, steps_per_epoch, placement, callbacks):
-                history = _fit_changing_length(model, source, guard, train_dataset, callbacks,
-                                               verbose, initial_epoch, epochs, val_kwargs)
-            else:
-                # Keras 3 rounds steps_per_epoch up to whole executions (4 under 3 ran 6
-                # batches an epoch): under an uneven steps_per_execution each epoch's iterator
-                # is bounded at `steps` batches and Keras runs it to its end, the last
-                # execution short, as tf_keras ran them
-                uneven = bool(steps % _per_execution(model))
-                history = _upstream.model_fit(
-                    model, train_dataset(steps if uneven else guard.total_batches),
-                    steps_per_epoch=None if uneven else steps, epochs=epochs,
-                    verbose=verbose, callbacks=list(callbacks or []) + [guard],
-                    initial_epoch=initial_epoch, shuffle=False, **val_kwargs)
-    finally:
-        # Keras 3 drops its validation iterator only when fit returns normally; over a
-        # closed legacy source it would keep a tf.data iterator alive with the model.
-        _private.drop_eval_iterator(model)
-    return legacy_history(guard.clean_history(history))
+    if _length_may_change(call, placement, callbacks):
+        return _fit_changing_length(model, source, guard, train_dataset, callbacks,
+                                    call["verbose"], call["initial_epoch"], call["epochs"],
+                                    val_kwargs)
+    # Keras 3 rounds steps_per_epoch up to whole executions (4 under 3 ran 6 batches an
+    # epoch): under an uneven steps_per_execution each epoch's iterator is bounded at `steps`
+    # batches and Keras runs it to its end, the last execution short, as tf_keras ran them
+    uneven = bool(steps % _per_execution(model))
+    return _upstream.model_fit(
+        model, train_dataset(steps if uneven else guard.total_batches),
+        steps_per_epoch=None if uneven else steps, epochs=call["epochs"],
+        verbose=call["verbose"], callbacks=list(callbacks or []) + [guard],
+        initial_epoch=call["initial_epoch"], shuffle=False, **val_kwargs)
 
 
-def _length_may_change(data: LegacyData, steps_per_epoch: Any, placement: Any,
-                       callbacks: Any) -> bool:
+def _length_may_change(call: LegacyCall, placement: Any, callbacks: Any) -> bool:
     """Keras 2.3.1 re-read ``len(Sequence)`` after each epoch when ``steps_per_epoch=None``
     (not under a tf.distribute strategy, whose shards fix the steps; nor when the caller
     passes a ``CallbackList`` of their own; nor for Sequences of a fixed length)."""
-    return (steps_per_epoch is None and data.kind == SEQUENCE
-            and not isinstance(data.value, FixedLength) and not placement.distributed
+    return (call["steps_per_epoch"] is None and call.data.length_varies
+            and not placement.distributed
             and not isinstance(callbacks, keras.callbacks.CallbackList))
 
 
@@ -263,34 +237,29 @@ def _per_execution(model: Any) -> int:
     return int(getattr(model, "steps_per_execution", 1) or 1)
 
 
-def run_inference(model: Any, run: Any, method: str, mode: Mode, generator: Any, steps: Any,
-                  legacy: dict[str, Any], loading: dict[str, Any], **kwargs: Any) -> Any:
-    """Translate the Keras 1 spellings, resolve ``steps``, build the source (sharded
-    under a multi-worker strategy) and call ``run(dataset, steps=..., **kwargs)``."""
-    data = classify(generator)  # once: the installed evaluate / predict pass what they classified
-    generator = data.value
-    values = translate(method, dict(steps=steps, **loading),
-                        dict(steps=None, **LOADING_DEFAULTS), legacy, generator)
-    if data.kind == DATASET:  # tf.keras 2.x forwarded it to evaluate / predict
-        return run(generator, steps=_dataset_steps(values["steps"], "steps"), **kwargs)
-    placement = placement_of(model)
-    n_steps, shard = placement.plan(
-        data, resolve_steps(values.pop("steps"), "steps", data, method))
+def run_inference(call: LegacyCall, run: Any, mode: Mode, **kwargs: Any) -> Any:
+    """Resolve ``steps``, build the source for ``call.data`` (sharded under a multi-worker
+    strategy) and call ``run(dataset, steps=..., **kwargs)``."""
+    if call.data.is_dataset:  # tf.keras 2.x forwarded it to evaluate / predict
+        return run(call.data.value, steps=_dataset_steps(call["steps"], "steps"), **kwargs)
+    placement = placement_of(call.model)
+    n_steps, shard = placement.plan(call.data,
+                                    call.data.steps(call["steps"], "steps", call.method))
+    batches = n_steps * placement.batches_per_step
     # Keras 3 rounds `steps` up to whole executions of `steps_per_execution` (steps=4 under 3
     # ran 6 batches); over the dataset bounded at `steps` batches it runs until that ends,
     # the last execution short: exactly `steps` batches, as tf_keras
-    per_execution = _per_execution(model)
-    source = make_source(data, mode, shard=shard, options=LoadingOptions(**values),
-                         planned=n_steps * placement.batches_per_step,
+    per_execution = _per_execution(call.model)
+    source = make_source(call.data, mode, shard=shard, options=call.loading, planned=batches,
                          verbose=kwargs.get("verbose", "auto"))
-    with run_with_sources(source), built_from_sample(model, placement, source.first_batch):
+    with run_with_sources(source), built_from_sample(call.model, placement, source.first_batch):
         result = run(placement.dataset(functools.partial(
-            source.dataset, steps_per_iteration=n_steps * placement.batches_per_step)),
+            source.dataset, steps_per_iteration=batches)),
                      steps=None if n_steps % per_execution else n_steps, **kwargs)
     served = getattr(source, "served_batches", None)
-    if source.exhausted and served is not None and served < n_steps * placement.batches_per_step:
+    if source.exhausted and served is not None and served < batches:
         warn_at_caller(  # Keras 3's own warning is filtered during the call (it says less)
-            f"Your input ran out of data: `{method}` asked for `steps={n_steps}` and the "
-            f"generator gave {served} batches; the result covers those batches only. Make "
-            "sure it can generate at least `steps` batches.", UserWarning)
+            f"Your input ran out of data: `{call.method}` asked for `steps={n_steps}` and "
+            f"the generator gave {served} batches; the result covers those batches only. "
+            "Make sure it can generate at least `steps` batches.", UserWarning)
     return result

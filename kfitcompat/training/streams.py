@@ -8,47 +8,19 @@ instead of TensorFlow's wrapper, and closing every source.
 from __future__ import annotations
 
 import contextlib
-import math
 import signal
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import keras
-import numpy as np
 
 from .._keras_private import K3_RAN_OUT
 from .._warnings import silenced, warn_at_caller
-from ..data.dispatch import LegacyData
 from ..data.sources import Source
 
-__all__ = ["resolve_steps", "run_with_sources", "ExhaustionGuard"]
+__all__ = ["run_with_sources", "ExhaustionGuard"]
 
-
-
-def resolve_steps(value: Any, name: str, data: LegacyData | None, method: str) -> int:
-    """Legacy step rules: a float means ``ceil``; ``None`` means ``len(Sequence)``
-    (``data``: the classified data argument; ``None`` when there is no Sequence rule).
-
-    Raises:
-        ValueError: ``None`` for a plain generator (Keras 2 text), or a value < 1.
-    """
-    if value is None:
-        length = data.length() if data is not None else None
-        if length is not None:
-            return length
-        raise ValueError(
-            f"`{name}=None` is only valid for a generator based on the "
-            f"`keras.utils.Sequence` class. Please specify `{name}` or use the "
-            f"`keras.utils.Sequence` class. (in `{method}`)"
-        )
-    if (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number))
-            or not value > 0):  # NumPy scalars too (``len(x) // batch_size`` on NumPy shapes)
-        raise ValueError(
-            f"Invalid value for argument `{name}`. Expected a positive number of "
-            f"batches. Received: {name}={value!r}"
-        )
-    return int(math.ceil(value))
 
 
 class ExhaustionGuard(keras.callbacks.Callback):
