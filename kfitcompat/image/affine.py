@@ -14,12 +14,17 @@ as ``scipy.ndimage.affine_transform`` expects.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 __all__ = [
     "GEOMETRIES",
     "transform_matrix",
+    "transform_matrices",
     "centered_matrix",
+    "centered_matrices",
+    "with_flips",
     "check_geometry",
     "check_fill_mode",
 ]
@@ -47,31 +52,29 @@ def check_fill_mode(fill_mode: str) -> str:
     return _check_choice("fill_mode", fill_mode, FILL_MODES)
 
 
-def transform_matrix(theta: float = 0, tx: float = 0, ty: float = 0, shear: float = 0,
-                     zx: float = 1, zy: float = 1) -> np.ndarray | None:
-    """``R(theta) . T(tx, ty) . Sh(shear) . Z(zx, zy)`` (degrees); None when all are neutral."""
-    m: np.ndarray | None = None
-
-    def compose(a: np.ndarray | None, b: np.ndarray) -> np.ndarray:
-        return b if a is None else a @ b
-
-    if theta != 0:
-        t = np.deg2rad(theta)
-        m = compose(m, np.array([[np.cos(t), -np.sin(t), 0], [np.sin(t), np.cos(t), 0],
-                                 [0, 0, 1]]))
-    if tx != 0 or ty != 0:
-        m = compose(m, np.array([[1, 0, tx], [0, 1, ty], [0, 0, 1]], dtype=float))
-    if shear != 0:
-        s = np.deg2rad(shear)
-        m = compose(m, np.array([[1, -np.sin(s), 0], [0, np.cos(s), 0], [0, 0, 1]]))
-    if zx != 1 or zy != 1:
-        m = compose(m, np.array([[zx, 0, 0], [0, zy, 0], [0, 0, 1]], dtype=float))
-    return m
+def transform_matrices(theta: Any, tx: Any, ty: Any, shear: Any, zx: Any, zy: Any
+                       ) -> np.ndarray:
+    """``R(theta) . T(tx, ty) . Sh(shear) . Z(zx, zy)`` of each image (angles in degrees):
+    a ``(B, 3, 3)`` stack from ``B`` values of each parameter. The one statement of the
+    legacy product; a neutral factor is the identity, which multiplies exactly."""
+    t, s = np.deg2rad(np.asarray(theta, float)), np.deg2rad(np.asarray(shear, float))
+    n = len(t)
+    eye = np.zeros((n, 3, 3))
+    eye[:, 0, 0] = eye[:, 1, 1] = eye[:, 2, 2] = 1
+    rot, shift, shear_m, zoom = eye.copy(), eye.copy(), eye.copy(), eye.copy()
+    rot[:, 0, 0], rot[:, 0, 1], rot[:, 1, 0], rot[:, 1, 1] = (np.cos(t), -np.sin(t),
+                                                              np.sin(t), np.cos(t))
+    shift[:, 0, 2], shift[:, 1, 2] = tx, ty
+    shear_m[:, 0, 1], shear_m[:, 1, 1] = -np.sin(s), np.cos(s)
+    zoom[:, 0, 0], zoom[:, 1, 1] = zx, zy
+    return rot @ shift @ shear_m @ zoom
 
 
-def centered_matrix(matrix: np.ndarray, h: int, w: int, geometry: str = "keras_preprocessing",
-                    swap_axes: bool = True) -> np.ndarray:
-    """Move the origin of ``matrix`` to the image centre, per legacy ``geometry``.
+def centered_matrices(matrices: np.ndarray, h: int, w: int,
+                      geometry: str = "keras_preprocessing", swap_axes: bool = True
+                      ) -> np.ndarray:
+    """Move the origin of each ``(..., 3, 3)`` matrix to the image centre, per legacy
+    ``geometry``.
 
     ``swap_axes``: for ``"tf_keras"``, whether the column axis comes after the row
     axis (always true for 3-D images in either data format).
@@ -80,7 +83,32 @@ def centered_matrix(matrix: np.ndarray, h: int, w: int, geometry: str = "keras_p
     o_r, o_c = h / 2 + half, w / 2 + half
     offset = np.array([[1, 0, o_r], [0, 1, o_c], [0, 0, 1]])
     reset = np.array([[1, 0, -o_r], [0, 1, -o_c], [0, 0, 1]])
-    m = offset @ matrix @ reset
+    m = offset @ matrices @ reset
     if geometry == "tf_keras" and swap_axes:
-        m = m[:, [1, 0, 2]][[1, 0, 2]]
+        m = m[..., [1, 0, 2]][..., [1, 0, 2], :]
     return m
+
+
+def with_flips(matrices: np.ndarray, flip_horizontal: Any, flip_vertical: Any, h: int, w: int
+               ) -> np.ndarray:
+    """The centred ``(B, 3, 3)`` matrices followed by each image's flips (Keras 2 flips after
+    the affine warp; folded in, one interpolation does both)."""
+    m = matrices.copy()
+    flip_h, flip_v = np.asarray(flip_horizontal, bool), np.asarray(flip_vertical, bool)
+    m[flip_h] = m[flip_h] @ np.array([[1, 0, 0], [0, -1, w - 1], [0, 0, 1]], dtype=float)
+    m[flip_v] = m[flip_v] @ np.array([[-1, 0, h - 1], [0, 1, 0], [0, 0, 1]], dtype=float)
+    return m
+
+
+def transform_matrix(theta: float = 0, tx: float = 0, ty: float = 0, shear: float = 0,
+                     zx: float = 1, zy: float = 1) -> np.ndarray | None:
+    """One image's ``transform_matrices``; None when all are neutral (no warp at all)."""
+    if theta == 0 and tx == 0 and ty == 0 and shear == 0 and zx == 1 and zy == 1:
+        return None
+    return transform_matrices([theta], [tx], [ty], [shear], [zx], [zy])[0]
+
+
+def centered_matrix(matrix: np.ndarray, h: int, w: int, geometry: str = "keras_preprocessing",
+                    swap_axes: bool = True) -> np.ndarray:
+    """One matrix's ``centered_matrices``."""
+    return centered_matrices(matrix, h, w, geometry, swap_axes)

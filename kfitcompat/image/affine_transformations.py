@@ -38,6 +38,7 @@ ImageEnhance = _optional("PIL.ImageEnhance")
 
 __all__ = [
     "apply_affine_transform",
+    "warp_with_matrix",
     "apply_brightness_shift",
     "apply_channel_shift",
     "flip_axis",
@@ -64,10 +65,19 @@ def apply_affine_transform(
         return x
     h, w = x.shape[row_axis], x.shape[col_axis]
     m = centered_matrix(m, h, w, check_geometry(geometry), swap_axes=col_axis > row_axis)
+    return warp_with_matrix(x, m, channel_axis, check_fill_mode(fill_mode), cval, order)
+
+
+def warp_with_matrix(x: np.ndarray, matrix: np.ndarray, channel_axis: int, fill_mode: str,
+                     cval: float, order: int) -> np.ndarray:
+    """One image warped by its centred output->input ``matrix``, channel by channel, with
+    ``scipy.ndimage.affine_transform`` (keras-preprocessing's warp)."""
+    if scipy is None:
+        raise ImportError("ImageDataGenerator's reference path needs SciPy: pip install scipy")
     channels = np.moveaxis(x, channel_axis, 0)
     out = np.stack([
-        scipy.ndimage.affine_transform(c, m[:2, :2], m[:2, 2], order=order,
-                                 mode=check_fill_mode(fill_mode), cval=cval)
+        scipy.ndimage.affine_transform(c, matrix[:2, :2], matrix[:2, 2], order=order,
+                                       mode=fill_mode, cval=cval)
         for c in channels
     ])
     return np.moveaxis(out, 0, channel_axis)

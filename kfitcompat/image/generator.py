@@ -17,12 +17,7 @@ import keras
 import numpy as np
 
 from .affine import check_fill_mode, check_geometry
-from .affine_transformations import (
-    apply_affine_transform,
-    apply_brightness_shift,
-    apply_channel_shift,
-    flip_axis,
-)
+from .augment import AugmentConfig, apply_one
 from .params import check_shift_range, draw_params
 
 __all__ = ["ImageDataGenerator"]
@@ -171,25 +166,7 @@ class ImageDataGenerator:
     def apply_transform(self, x: np.ndarray, transform_parameters: dict[str, Any]
                         ) -> np.ndarray:
         """Apply parameters to one image (rank 3): affine, channel shift, flips, brightness."""
-        row, col, channel = self.row_axis - 1, self.col_axis - 1, self.channel_axis - 1
-        p = transform_parameters
-        x = apply_affine_transform(
-            x, p.get("theta", 0), p.get("tx", 0), p.get("ty", 0), p.get("shear", 0),
-            p.get("zx", 1), p.get("zy", 1), row_axis=row, col_axis=col, channel_axis=channel,
-            fill_mode=self.fill_mode, cval=self.cval, order=self.interpolation_order,
-            geometry=self.profile,
-        )
-        if p.get("channel_shift_intensity") is not None:
-            x = apply_channel_shift(x, p["channel_shift_intensity"], channel)
-        if p.get("flip_horizontal", False):
-            x = flip_axis(x, col)
-        if p.get("flip_vertical", False):
-            x = flip_axis(x, row)
-        if p.get("brightness") is not None:
-            x = apply_brightness_shift(x, p["brightness"],
-                                       scale=self.profile == "keras_preprocessing",
-                                       data_format=self.data_format)
-        return x
+        return apply_one(AugmentConfig.of(self), x, transform_parameters)
 
     def random_transform(self, x: np.ndarray, seed: int | None = None) -> np.ndarray:
         """``apply_transform(x, get_random_transform(x.shape, seed))``."""

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..data.counts import check_count
 from ..data.sequence import FixedLength, Sequence
+from .augment import Augmenter
 from .io import WHITE_LIST_FORMATS, array_to_img
 
 __all__ = ["Iterator", "NumpyArrayIterator"]
@@ -141,18 +142,28 @@ class Iterator(Sequence, FixedLength):
         """What follows ``x`` in a batch (labels, sample weights), as arrays."""
         raise NotImplementedError
 
+    @property
+    def augmenter(self) -> Augmenter | None:
+        """The generator's augmentation (``None`` without a generator), made at first use."""
+        gen = self.image_data_generator
+        if gen is None:
+            return None
+        made = self.__dict__.get("_augmenter")
+        if made is None or made.generator is not gen:
+            made = self._augmenter = Augmenter(gen)
+        return made
+
     def use_fast_path(self) -> bool:
         """Whether batches fed to training are augmented by the fused TensorFlow path."""
-        from . import tf_warp
-
-        gen = self.image_data_generator
-        ok = (gen is not None and tf_warp.supports(gen) and not self.save_to_dir
+        augmenter = self.augmenter
+        ok = (augmenter is not None and augmenter.fast_capable and not self.save_to_dir
               and self._fast_capable())
         if self.fast and not ok:
             raise ValueError(
                 "`fast=True`, but this iterator's settings need the reference path: the fast "
                 "path supports fill_mode constant/nearest/reflect, interpolation_order 0 or 1, "
-                "no preprocessing_function and no save_to_dir.")
+                "no preprocessing_function, no save_to_dir and no overridden "
+                "get_random_transform / apply_transform / standardize.")
         return ok and self.fast is not False
 
     def _fast_capable(self) -> bool:
@@ -162,48 +173,27 @@ class Iterator(Sequence, FixedLength):
         return True
 
     def raw_batch(self, idx: int) -> tuple[np.ndarray, ...]:
-        """Stage 1 of the fast path (NumPy): images, per-image transforms, channel shifts
-        and brightness factors (NaN when absent), the constant-fill mask, then the
-        targets. Pure in ``idx``."""
-        from .params import draw_batch_params
-        from .tf_warp import batch_matrices, needs_mask, outside_mask, to_tf_transforms
-
+        """Stage 1 of the fast path (NumPy): images, then ``Augmenter.fast_inputs``, then
+        the targets. Pure in ``idx``."""
         if self.index_array is None:
             self._set_index_array()
         assert self.index_array is not None
         index_array = self.index_array[self.batch_size * idx:self.batch_size * (idx + 1)]
         images = self._raw_images(index_array).astype("float32", copy=False)
-        gen = self.image_data_generator
-        params = draw_batch_params(gen, images.shape[1:], self._rng(idx), len(images))
-        h, w = images.shape[gen.row_axis], images.shape[gen.col_axis]
-        matrices = batch_matrices(params, h, w, gen.profile)
-        mask = (outside_mask(matrices, h, w) if needs_mask(gen)
-                else np.zeros((len(images), 1, 1, 1), "uint8"))
-        nan = np.full(len(images), np.nan, "float32")
-        shift = nan if params["channel_shift_intensity"] is None else params[
-            "channel_shift_intensity"].astype("float32")
-        bright = nan if params["brightness"] is None else params["brightness"].astype("float32")
-        return (images, to_tf_transforms(matrices), shift, bright, mask) + tuple(
+        augmenter = self.augmenter
+        assert augmenter is not None
+        return (images, *augmenter.fast_inputs(images, self._rng(idx))) + tuple(
             np.asarray(t) for t in self._targets(index_array))
 
     def finish_batch(self, images: Any, transforms: Any, shift: Any, bright: Any, mask: Any,
                      *targets: Any) -> Any:
-        """Stage 2 of the fast path (TensorFlow, batched): warp, shift, brightness,
-        standardise; returns the batch in Keras 2's structure."""
+        """Stage 2 of the fast path (TensorFlow, batched): ``Augmenter.apply_tf``; returns
+        the batch in Keras 2's structure."""
         import tensorflow as tf
 
-        from . import tf_warp
-
-        gen = self.image_data_generator
-        channels_first = gen.data_format == "channels_first"
-        x = tf.transpose(images, [0, 2, 3, 1]) if channels_first else images
-        x = tf_warp.warp(x, transforms, gen.fill_mode, gen.cval, gen.interpolation_order,
-                         mask if tf_warp.needs_mask(gen) else None)
-        x = tf_warp.channel_shift(x, shift) if gen.channel_shift_range else x
-        if gen.brightness_range is not None:
-            x = tf_warp.brightness(x, bright, scale=gen.profile == "keras_preprocessing")
-        x = tf_warp.standardize(x, gen)
-        x = tf.transpose(x, [0, 3, 1, 2]) if channels_first else x
+        augmenter = self.augmenter
+        assert augmenter is not None
+        x = augmenter.apply_tf(images, transforms, shift, bright, mask)
         # the warp's output has no static image shape; a model built on its first batch
         # needs it (only the batch dimension may be unknown)
         x = tf.ensure_shape(tf.cast(x, self.dtype), images.shape)
@@ -230,17 +220,9 @@ class Iterator(Sequence, FixedLength):
             img.save(os.path.join(self.save_to_dir, fname))
 
     def _augment_batch(self, batch_x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """The reference path: per-image NumPy/SciPy transforms, Keras 2's order."""
-        gen = self.image_data_generator
-        if gen is None:
-            return batch_x
-        from .params import draw_batch_params, params_at
-
-        params = draw_batch_params(gen, batch_x.shape[1:], rng, len(batch_x))
-        for i in range(len(batch_x)):
-            x = gen.apply_transform(batch_x[i], params_at(params, i))
-            batch_x[i] = gen.standardize(x)
-        return batch_x
+        """The reference path: ``Augmenter.apply_numpy`` (per image, Keras 2's order)."""
+        augmenter = self.augmenter
+        return batch_x if augmenter is None else augmenter.apply_numpy(batch_x, rng)
 
 
 class NumpyArrayIterator(Iterator):

@@ -1,10 +1,10 @@
 """The fast path: a batch's augmentation as fused TensorFlow ops inside ``tf.data``.
 
-Per batch, NumPy draws the parameters (same distributions and generator as the
-reference path) and folds rotation, shift, shear, zoom *and the flips* into one
-3x3 matrix per image; one ``ImageProjectiveTransformV3`` call then warps the
-whole batch (interpolation happens once, as in Keras 2). Channel shift,
-brightness and standardisation follow in Keras 2's order as batched ops.
+Per batch, ``augment.Augmenter`` draws the parameters and builds one 3x3 matrix per
+image, the same sample the reference path would use, with the flips folded in; one
+``ImageProjectiveTransformV3`` call then warps the whole batch (interpolation happens
+once, as in Keras 2). Channel shift, brightness and standardisation follow in Keras 2's
+order as batched ops.
 
 Known differences from the reference (SciPy) path, pinned by tests: bilinear
 interpolation may differ at the outermost pixels with ``fill_mode="constant"``,
@@ -20,50 +20,11 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-__all__ = ["supports", "batch_matrices", "to_tf_transforms", "outside_mask", "needs_mask",
-           "warp", "channel_shift", "brightness", "standardize"]
+__all__ = ["to_tf_transforms", "outside_mask", "warp", "channel_shift", "brightness",
+           "standardize"]
 
 _FILL = {"constant": "CONSTANT", "nearest": "NEAREST", "reflect": "REFLECT"}
 _INTERPOLATION = {0: "NEAREST", 1: "BILINEAR"}
-
-
-def supports(generator: Any) -> bool:
-    """Whether ``generator``'s settings have an exact-enough fast-path counterpart."""
-    return (generator.fill_mode in _FILL and generator.interpolation_order in _INTERPOLATION
-            and generator.preprocessing_function is None)
-
-
-def batch_matrices(p: dict[str, Any], h: int, w: int, profile: str) -> np.ndarray:
-    """(B, 3, 3) output->input matrices (row, col) of a batch, flips included.
-
-    The same product as ``transform_matrix``
-    (``R . T . Sh . Z``), centred as ``centered_matrix``,
-    vectorised over the batch.
-    """
-    n = len(p["theta"])
-    t, s = np.deg2rad(p["theta"]), np.deg2rad(p["shear"])
-    m = np.zeros((n, 3, 3))
-    m[:, 2, 2] = 1
-    rot, shift, shear, zoom = m.copy(), m.copy(), m.copy(), m.copy()
-    rot[:, 0, 0], rot[:, 0, 1], rot[:, 1, 0], rot[:, 1, 1] = np.cos(t), -np.sin(t), np.sin(t), \
-        np.cos(t)
-    shift[:, 0, 0] = shift[:, 1, 1] = 1
-    shift[:, 0, 2], shift[:, 1, 2] = p["tx"], p["ty"]
-    shear[:, 0, 0], shear[:, 0, 1], shear[:, 1, 1] = 1, -np.sin(s), np.cos(s)
-    zoom[:, 0, 0], zoom[:, 1, 1] = p["zx"], p["zy"]
-    m = rot @ shift @ shear @ zoom
-    half = 0.5 if profile == "keras_preprocessing" else -0.5
-    o_r, o_c = h / 2 + half, w / 2 + half
-    offset = np.array([[1, 0, o_r], [0, 1, o_c], [0, 0, 1]])
-    reset = np.array([[1, 0, -o_r], [0, 1, -o_c], [0, 0, 1]])
-    m = offset @ m @ reset
-    if profile == "tf_keras":
-        m = m[:, :, [1, 0, 2]][:, [1, 0, 2]]
-    flip_h = np.asarray(p["flip_horizontal"], bool)
-    flip_v = np.asarray(p["flip_vertical"], bool)
-    m[flip_h] = m[flip_h] @ np.array([[1, 0, 0], [0, -1, w - 1], [0, 0, 1]], dtype=float)
-    m[flip_v] = m[flip_v] @ np.array([[-1, 0, h - 1], [0, 1, 0], [0, 0, 1]], dtype=float)
-    return m
 
 
 def to_tf_transforms(m: np.ndarray) -> np.ndarray:
@@ -100,10 +61,6 @@ def warp(images: tf.Tensor, transforms: tf.Tensor, fill_mode: str, cval: float,
     if outside is not None:
         out = tf.where(tf.cast(outside, tf.bool), tf.constant(cval, out.dtype), out)
     return out
-
-
-def needs_mask(generator: Any) -> bool:
-    return bool(generator.fill_mode == "constant" and generator.interpolation_order == 1)
 
 
 def channel_shift(images: tf.Tensor, intensity: tf.Tensor) -> tf.Tensor:
