@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# Under pytest-xdist (the README's test command runs the suite on every core) each worker has a
+# temporary directory of its own, inherited by the processes it starts: the checks that no
+# kfitcompat folder outlives a call, and the sweep of orphaned folders, see one worker's only.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    _own_tmp = tempfile.mkdtemp(prefix=f"kfitcompat-tests-{os.environ['PYTEST_XDIST_WORKER']}-")
+    os.environ["TMPDIR"] = _own_tmp
+    tempfile.tempdir = None  # read TMPDIR again
+    atexit.register(shutil.rmtree, _own_tmp, ignore_errors=True)
 # Worker processes from the call's start (the default loads the first seconds in a thread,
 # docs/behaviour.md): the process tests need processes from the first batch. Subprocesses
 # inherit it. Tests of the threads-first default set it themselves.
