@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 
@@ -184,3 +185,10 @@ class Started:
     def still_running(self) -> list[threading.Thread | multiprocessing.process.BaseProcess]:
         return ([t for t in python_threads() if t not in self._threads]
                 + [p for p in multiprocessing.active_children() if p not in self._children])
+
+
+def ctrl_c_raises() -> None:
+    """``preexec_fn`` of a child a test sends Ctrl-C (SIGINT): Python's own handler
+    (``KeyboardInterrupt``) even when the test run ignores SIGINT, as a background job of a
+    non-interactive shell does (its children inherit ``SIG_IGN``, and Python keeps it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -13,7 +13,7 @@ import time
 
 import keras
 import pytest
-from engine_helpers import SuicidalSequence
+from engine_helpers import SuicidalSequence, ctrl_c_raises
 
 import kfitcompat
 
@@ -54,7 +54,8 @@ def _script(mp: bool, epochs: int, before_fit: str = "pass") -> str:
 @pytest.mark.parametrize("mp", [False, True], ids=["threads", "processes"])
 def test_ctrl_c_mid_epoch_raises_keyboard_interrupt_and_leaves_nothing(mp):
     proc = subprocess.Popen([sys.executable, "-c", _script(mp, epochs=100)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=ctrl_c_raises)
     try:
         assert proc.stdout.readline().strip() == "training"
         time.sleep(1)  # mid-epoch
@@ -71,7 +72,7 @@ def test_ctrl_c_while_workers_start_leaves_nothing_and_exits():
     # Ctrl-C 0.3 s in: the worker processes are still starting (the first batch loads).
     kill = "threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()"
     out = subprocess.run([sys.executable, "-c", _script(True, epochs=2, before_fit=kill)],
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=120, preexec_fn=ctrl_c_raises)
     assert "children=0" in out.stdout or "finished without interrupt" in out.stdout, (
         out.stdout + out.stderr[-3000:])
     assert out.returncode == 0

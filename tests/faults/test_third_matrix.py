@@ -19,7 +19,7 @@ from typing import Any
 import keras
 import numpy as np
 import pytest
-from engine_helpers import Broken, CountingIterator, IndexSequence
+from engine_helpers import Broken, CountingIterator, IndexSequence, ctrl_c_raises
 from PIL import Image
 
 import kfitcompat
@@ -375,7 +375,7 @@ def test_ctrl_c_twice_during_validation_leaves_no_temp_folder(tmp_path, gap):
     env = dict(os.environ, TMPDIR=str(tmp_path), KFITCOMPAT_PROCESSES_AFTER="0")
     proc = subprocess.Popen([sys.executable, "-c", DOUBLE_CTRL_C.format(tests=TESTS)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=ctrl_c_raises)
     try:
         if proc.stdout.readline().strip() != "validating":
             proc.kill()
