@@ -91,8 +91,10 @@ class AugmentConfig:
 
     @property
     def needs_mask(self) -> bool:
-        """SciPy's constant fill does not blend at the edge; the fast path masks it."""
-        return self.fill_mode == "constant" and self.interpolation_order == 1
+        """SciPy's constant fill gives ``cval`` wherever the source point lies outside the
+        image (no blending at the edge; no rounding into it at order 0): the fast path masks
+        those pixels."""
+        return self.fill_mode == "constant"
 
 
 def overridden_hooks(gen: Any) -> tuple[str, ...]:
