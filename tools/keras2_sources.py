@@ -155,6 +155,33 @@ def _allowed_kwargs(init: ast.FunctionDef) -> list[Param]:
     return []
 
 
+def _read_kwargs(init: ast.FunctionDef) -> list[Param]:
+    """Keywords an ``__init__`` reads out of its ``**kwargs`` (Keras 2's ``Dense`` took
+    ``input_dim`` so: ``if 'input_dim' in kwargs: ... kwargs.pop('input_dim')``): each is a
+    keyword parameter of that class, as its users called it."""
+    if init.args.kwarg is None:
+        return []
+    bag = init.args.kwarg.arg
+    found: set[str] = set()
+
+    def is_bag(node: ast.AST) -> bool:
+        return isinstance(node, ast.Name) and node.id == bag
+
+    for node in ast.walk(init):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("pop", "get") and is_bag(node.func.value)
+                and node.args and isinstance(node.args[0], ast.Constant)):
+            found.add(node.args[0].value)
+        elif (isinstance(node, ast.Compare) and isinstance(node.left, ast.Constant)
+              and len(node.ops) == 1 and isinstance(node.ops[0], ast.In)
+              and is_bag(node.comparators[0])):
+            found.add(node.left.value)
+        elif (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load)
+              and is_bag(node.value) and isinstance(node.slice, ast.Constant)):
+            found.add(node.slice.value)
+    return [Param(name, "kwonly", "None") for name in sorted(found) if isinstance(name, str)]
+
+
 def _decorators(node: ast.FunctionDef) -> set[str]:
     names = set()
     for d in node.decorator_list:
@@ -350,7 +377,9 @@ def _class_facts(reader: _Reader, module: str, node: ast.ClassDef,
             if decorator in reader.interfaces:
                 facts.legacy[item.name] = reader.interfaces[decorator]
         if item.name == "__init__":
-            facts.params = _params(item.args, skip_self=True) + _allowed_kwargs(item)
+            params = _params(item.args, skip_self=True) + _allowed_kwargs(item)
+            named = {p.name for p in params}
+            facts.params = params + [p for p in _read_kwargs(item) if p.name not in named]
         if item.name.startswith("_"):
             pass
         elif "property" in decorators or "setter" in decorators:

@@ -42,6 +42,8 @@ _MISSING = object()
 #: Keyword arguments Keras 3's ``Layer.__init__`` pops from its ``**kwargs`` itself (its own
 #: keyword parameters are read from its signature).
 _LAYER_KWARGS = ("input_dim", "input_shape")
+#: Keyword arguments Keras 3's ``Model(**kwargs)`` takes to build a functional model.
+_MODEL_KWARGS = ("inputs", "outputs")
 
 
 @functools.cache
@@ -260,7 +262,8 @@ def _layer_kwargs(owner: type) -> tuple[str, ...]:
         return ()
     signature = _signature(keras.layers.Layer)
     own = tuple(signature.parameters) if signature is not None else ()
-    return _LAYER_KWARGS + own
+    model = _MODEL_KWARGS if issubclass(owner, keras.Model) else ()
+    return _LAYER_KWARGS + own + model
 
 
 def status_of(kind: str, path: str, member: str, keras2: str, canonical: str = "") -> str:

@@ -1,0 +1,53 @@
+"""Golden cases of the ``api_table`` rule family (rule ``keras2-api``,
+``kfitcompat/migrate/plugins/api_table.py``): it reports every use of a Keras 2 row that no
+other rule rewrites, and changes no text; plus must-not-change cases."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("libcst")
+
+from kfitcompat.migrate import migrate_source  # noqa: E402
+
+from .golden import _d, check_unchanged  # noqa: E402
+
+#: (source, [(line, the finding's message starts with)]): reported, the text kept
+REPORTS = [
+    pytest.param(_d("""
+        import keras
+        shape = model.layers[0].output_shape
+        """), [(2, "`.output_shape`: Keras 2 API; kfitcompat.install() gives it Keras 2's")],
+        id="translated-attribute"),
+    pytest.param(_d("""
+        import keras
+        layer = keras.layers.LocallyConnected2D(8, (3, 3))
+        """), [(2, "`keras.layers.LocallyConnected2D`: Keras 2 API kfitcompat does not "
+                   "translate: removed from Keras 3")], id="refused-name"),
+]
+
+MUST_NOT_CHANGE = [
+    # Keras 2's Dense read input_dim out of **kwargs (so did Keras 3's Layer): not Keras 1
+    # only, as the table said when it read signatures alone
+    pytest.param("import keras\nx = keras.layers.Dense(3, input_dim=4)\n", id="dense-input-dim"),
+    # Keras 2's Model(inputs=, outputs=) went through **kwargs too; Keras 3 builds a
+    # functional model from them
+    pytest.param("import keras\nm = keras.Model(inputs=a, outputs=b)\n", id="model-inputs"),
+    pytest.param("import keras\nm = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])\n"
+                 "m.compile('sgd', 'mse')\n", id="keras3-code"),
+]
+
+
+@pytest.mark.parametrize("source, expected", REPORTS)
+def test_reports_and_keeps_the_text(source, expected):
+    new, findings = migrate_source(source)
+    assert new == source
+    got = [(f.line, f.message) for f in findings if f.rule == "keras2-api"]
+    assert len(got) == len(expected)
+    for (line, message), (want_line, start) in zip(got, expected):
+        assert line == want_line and message.startswith(start), (line, message)
+
+
+@pytest.mark.parametrize("source", MUST_NOT_CHANGE)
+def test_must_not_change(source):
+    check_unchanged(source)
