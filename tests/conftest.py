@@ -103,8 +103,10 @@ def loading(request) -> dict:
 def clean():
     """Check, after the case, that nothing it started is still running. A call joins its
     loader threads and worker processes before it returns or raises, so nothing is waited
-    for: a deadline on the clock would pass or fail with the machine's load. What was
-    running before the case (another test's leftovers) is not the case's."""
+    for by the clock (a deadline would pass or fail with the machine's load); a
+    multiprocessing queue's feeder thread is waited for by its own end, bounded
+    (``engine_helpers.Started``). What was running before the case (another test's
+    leftovers) is not the case's."""
     started = Started()
     yield
     assert started.still_running() == []

@@ -173,6 +173,10 @@ def python_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if not isinstance(t, threading._DummyThread)]
 
 
+FEEDER = "QueueFeederThread"  # multiprocessing.Queue's writer thread
+FEEDER_GRACE = 30.0  # seconds
+
+
 class Started:
     """The Python threads and child processes running now, to tell later whether anything
     started since is still running (what ran before, e.g. left by another test, is not
@@ -183,7 +187,15 @@ class Started:
         self._children = set(multiprocessing.active_children())
 
     def still_running(self) -> list[threading.Thread | multiprocessing.process.BaseProcess]:
-        return ([t for t in python_threads() if t not in self._threads]
+        threads = [t for t in python_threads() if t not in self._threads]
+        for t in threads:
+            if t.name == FEEDER:
+                # a multiprocessing queue's feeder ends once its queue is closed and its
+                # buffer written out; under load it may still be writing as the call returns.
+                # Waited for by its own end (bounded), not by the clock: one still alive
+                # after that is a queue nobody closed, and is reported.
+                t.join(FEEDER_GRACE)
+        return ([t for t in threads if t.is_alive()]
                 + [p for p in multiprocessing.active_children() if p not in self._children])
 
 
