@@ -156,3 +156,20 @@ def test_compile_args_from_training_config_reads_tf_keras_nesting():
     args = private.compile_args_from_training_config(config, {})
     assert set(args) >= {"optimizer", "loss", "metrics", "loss_weights"}, VERSION
     assert float(args["optimizer"].learning_rate) == 0.5, VERSION
+
+
+def test_every_private_owner_of_a_surface_row_has_a_canary():
+    """The surface rows whose owner is not public Keras (``surface._PRIVATE_OWNERS``) reach it
+    through ``_keras_private``; each resolves to what the rows expect of it."""
+    from kfitcompat import surface
+
+    expected = {surface.FUNCTIONAL: lambda c: isinstance(c, type) and issubclass(c, keras.Model),
+                surface.MONITOR: lambda c: isinstance(c, type)
+                and issubclass(c, keras.callbacks.Callback),
+                surface.KERAS_CONSTRAINTS: lambda m: m.get is keras.constraints.get,
+                surface.KERAS_LOSSES: lambda m: m.get is keras.losses.get}
+    assert set(expected) == set(surface._PRIVATE_OWNERS)
+    for path, check in expected.items():
+        found = surface.owner(path)
+        assert check(found), f"{VERSION}: {path} -> {found!r}"
+        assert any(row.module == path for row in surface.SURFACE), path
