@@ -83,8 +83,9 @@ class LegacyData:
 
     def steps(self, value: Any, name: str, method: str) -> int:
         """``value`` of the steps argument ``name`` by the legacy rules: a float rounds up,
-        ``None`` means a Sequence's length (``ValueError`` for the other kinds)."""
-        return check_steps(value, name, method, self.length())
+        ``None`` means a Sequence's length (``ValueError`` for the other kinds); ``len`` is
+        read only then."""
+        return check_steps(value, name, method, self.length() if value is None else None)
 
 
 def classify(x: Any) -> LegacyData:

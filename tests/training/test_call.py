@@ -64,3 +64,22 @@ def test_the_call_is_frozen():
     with pytest.raises(TypeError):
         call.arguments["epochs"] = 3  # type: ignore[index]
     assert "callbacks" not in call.others("callbacks", "epochs") and "shuffle" in call.others()
+
+
+def test_given_steps_do_not_read_the_sequences_length():
+    """``len(Sequence)`` is read only for ``steps=None`` (a Sequence may compute it)."""
+    from kfitcompat.data.dispatch import classify
+
+    class Counted:
+        reads = 0
+
+        def __len__(self):
+            Counted.reads += 1
+            return 7
+
+        def __getitem__(self, i):
+            return np.zeros((2, 1)), np.zeros((2, 1))
+
+    data = classify(Counted())
+    assert data.steps(2.5, "steps_per_epoch", "fit_generator") == 3 and Counted.reads == 0
+    assert data.steps(None, "steps_per_epoch", "fit_generator") == 7 and Counted.reads == 1
