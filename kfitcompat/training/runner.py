@@ -121,8 +121,8 @@ def fit_stream(call: LegacyCall, callbacks: list[Any] | None) -> Any:
     val = call.validation if call.validation is not None and call.validation.is_stream else None
     val_steps, val_shard = (placement.plan(val, val.steps(
         call["validation_steps"], "validation_steps", call.method)) if val else (0, (0, 1)))
-    if call.validation is not None and val is None:
-        check_validation_tuple(call.validation_data)  # before any loader starts
+    arrays = (check_validation_tuple(call.validation_data)  # before any loader starts
+              if call.validation is not None and val is None else None)
     rounds, bps = max(call["epochs"] - call["initial_epoch"], 0), placement.batches_per_step
     source = make_source(call.data, "fit", shuffle=bool(call["shuffle"]),
                          class_weight=call["class_weight"], shard=shard, options=call.loading,
@@ -134,7 +134,7 @@ def fit_stream(call: LegacyCall, callbacks: list[Any] | None) -> Any:
                       if val is not None else None)
         if val_source is not None:
             started.callback(val_source.close)
-        val_kwargs = _validation_kwargs(call, placement, val_source, val_steps, source,
+        val_kwargs = _validation_kwargs(placement, val_source, val_steps, arrays, source,
                                         validation_freq)
         started.pop_all()
     guard = ExhaustionGuard(source, steps, steps * rounds, val_source)
@@ -161,18 +161,17 @@ def _fit_dataset_call(call: LegacyCall, callbacks: list[Any] | None,
         initial_epoch=call["initial_epoch"], shuffle=False))
 
 
-def _validation_kwargs(call: LegacyCall, placement: Any, val_source: Any, val_steps: int,
+def _validation_kwargs(placement: Any, val_source: Any, val_steps: int, arrays: Any,
                        source: Any, validation_freq: Any) -> dict[str, Any]:
     """Keras 3 ``fit``'s validation arguments: the validation stream as a dataset bounded at
-    ``validation_steps`` batches, or the arrays as given (batched as the training data)."""
+    ``validation_steps`` batches, or the checked ``arrays`` (batched as the training data)."""
     if val_source is not None:
         bound = val_steps * placement.batches_per_step
         return dict(validation_data=placement.dataset(functools.partial(
                         val_source.dataset, steps_per_iteration=bound)),
                     validation_steps=val_steps, validation_batch_size=None,
                     validation_freq=validation_freq)
-    arrays = call.validation_data
-    return dict(validation_data=check_validation_tuple(arrays) if arrays is not None else None,
+    return dict(validation_data=arrays,
                 validation_steps=None, validation_batch_size=source.first_batch_size,
                 validation_freq=validation_freq)
 
