@@ -19,9 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from .affine import centered_matrices, centered_matrix, transform_matrices, transform_matrix
+from .affine import centered_matrices, transform_matrices
 from .affine import with_flips as _with_flips
 from .affine_transformations import (
+    apply_affine_transform,
     apply_brightness_shift,
     apply_channel_shift,
     flip_axis,
@@ -130,12 +131,12 @@ def apply_one(config: AugmentConfig, x: np.ndarray, params: dict[str, Any],
     from ``params``; no warp when they are neutral)."""
     p = params
     if matrix is None:
-        m = transform_matrix(p.get("theta", 0), p.get("tx", 0), p.get("ty", 0),
-                             p.get("shear", 0), p.get("zx", 1), p.get("zy", 1))
-        if m is not None:
-            matrix = centered_matrix(m, x.shape[config.row], x.shape[config.col],
-                                     config.geometry, swap_axes=config.col > config.row)
-    if matrix is not None:
+        x = apply_affine_transform(
+            x, p.get("theta", 0), p.get("tx", 0), p.get("ty", 0), p.get("shear", 0),
+            p.get("zx", 1), p.get("zy", 1), row_axis=config.row, col_axis=config.col,
+            channel_axis=config.channel, fill_mode=config.fill_mode, cval=config.cval,
+            order=config.interpolation_order, geometry=config.geometry)
+    else:
         x = warp_with_matrix(x, matrix, config.channel, config.fill_mode, config.cval,
                              config.interpolation_order)
     if p.get("channel_shift_intensity") is not None:
