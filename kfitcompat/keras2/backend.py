@@ -111,10 +111,23 @@ def variable(value: Any, dtype: str | None = None, name: str | None = None,
 
 def constant(value: Any, dtype: str | None = None, shape: Any = None, name: str | None = None
              ) -> Any:
+    """Keras 2 ``K.constant(value, dtype=None, shape=None)`` (``tf.constant``'s rule): with
+    ``shape``, a scalar fills it and a value of as many elements is reshaped to it; modern:
+    ``keras.ops.convert_to_tensor`` (then ``keras.ops.full`` or ``keras.ops.reshape``)."""
     import keras
 
-    out = keras.ops.convert_to_tensor(np.asarray(value), dtype=dtype or keras.config.floatx())
-    return keras.ops.broadcast_to(out, shape) if shape is not None else out
+    array = np.asarray(value)
+    if shape is not None:
+        shape = tuple(shape)
+        if array.size == 1:
+            array = np.full(shape, array.reshape(()))
+        elif array.size == int(np.prod(shape)):
+            array = array.reshape(shape)
+        else:
+            raise ValueError(f"`K.constant`: a value of {array.size} elements cannot take "
+                             f"shape={shape} ({int(np.prod(shape))} elements); pass a "
+                             "scalar, or as many values as the shape holds.")
+    return keras.ops.convert_to_tensor(array, dtype=dtype or keras.config.floatx())
 
 
 def image_dim_ordering() -> str:

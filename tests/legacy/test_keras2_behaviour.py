@@ -293,3 +293,15 @@ def test_metric_weights_and_the_cosine_proximity_loss(installed):
     for module in (keras.losses, keras.metrics):
         np.testing.assert_allclose(module.cosine_proximity(y_true, y_pred), [-np.sqrt(0.5)],
                                    rtol=1e-6)
+
+
+def test_backend_constant_reshapes_or_fills_as_tf_constant(installed):
+    """Keras 2's ``K.constant(values, shape=)`` reshapes a flat list (Keras 2.3.1's loss tests
+    build every input that way) and fills the shape with a scalar."""
+    from keras import backend as K
+
+    np.testing.assert_array_equal(K.constant([1, 9, 2, -5, -2, 6], shape=(2, 3)),
+                                  [[1, 9, 2], [-5, -2, 6]])
+    np.testing.assert_array_equal(K.constant(2.5, shape=(2, 2)), np.full((2, 2), 2.5))
+    with pytest.raises(ValueError, match=r"6 elements cannot take shape=\(4,\)"):
+        K.constant([1, 2, 3, 4, 5, 6], shape=(4,))
