@@ -202,6 +202,8 @@ def _keras2_rows() -> list[SurfaceRow]:
     rows += [SurfaceRow(where, name, WRAP, f"kfitcompat.keras2.losses:losses_{name}",
                         "Keras 2 loss names ('mse' in a saved .h5)")
              for where in ("keras.losses", KERAS_LOSSES) for name in ("deserialize", "get")]
+    rows.append(SurfaceRow("keras.losses", "Reduction", ADD, "kfitcompat.keras2.losses:Reduction",
+                           "tf.keras 2's reduction names (the strings Keras 3 takes)"))
     rows += [SurfaceRow("keras.backend", name, ADD, f"kfitcompat.keras2.backend:{name}",
                         "Keras 2 backend function") for name in BACKEND_NAMES]
     rows += [SurfaceRow("keras.backend", name, ADD, "kfitcompat._keras_private:legacy_name",

@@ -95,7 +95,6 @@ _KERAS2_COMMON: tuple[tuple[str, str], ...] = _test_helpers(KERAS2_HELPERS) + (
 _INTERNALS: tuple[tuple[str, str], ...] = (
     (r"from keras\.engine import training_utils", f"{_NP} training_utils"),
     (r"from keras\.engine\.training_utils import (\w+)", rf"{_NP} \1"),
-    (r"from keras\.utils import losses_utils", f"{_NP} losses_utils"),
     (r"from keras\.legacy import layers as legacy_layers", f"{_NP} legacy_layers"),
     (r"from keras\.utils\.generic_utils import slice_arrays", f"{_NP} slice_arrays"),
 )

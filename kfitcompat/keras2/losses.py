@@ -17,7 +17,7 @@ from typing import Any
 
 from .constraints import keras2_names
 
-__all__ = ["KERAS2_LOSS_NAMES", "losses_deserialize", "losses_get"]
+__all__ = ["KERAS2_LOSS_NAMES", "Reduction", "losses_deserialize", "losses_get"]
 
 #: Keras 2 name -> Keras 3 function name.
 KERAS2_LOSS_NAMES = {
@@ -31,6 +31,27 @@ KERAS2_LOSS_NAMES = {
     "cosine": "cosine_similarity",  # Keras 2's cosine_proximity: the negative cosine, as this
     "logcosh": "log_cosh",
 }
+
+
+class Reduction:
+    """Keras 2.3 ``keras.utils.losses_utils.Reduction`` and tf.keras 2's
+    ``keras.losses.Reduction``: names for a loss's ``reduction=``; modern: the strings
+    themselves (``reduction="none"``, ``"sum"``, ``"sum_over_batch_size"``), which these
+    constants are."""
+
+    NONE = "none"
+    SUM = "sum"
+    SUM_OVER_BATCH_SIZE = "sum_over_batch_size"
+    AUTO = "sum_over_batch_size"  # tf.keras 2: the loss's default, sum over batch size
+
+    @classmethod
+    def all(cls) -> tuple[str, ...]:
+        return (cls.NONE, cls.SUM, cls.SUM_OVER_BATCH_SIZE)
+
+    @classmethod
+    def validate(cls, key: str) -> None:
+        if key not in cls.all():
+            raise ValueError(f"Invalid Reduction Key {key!r}: expected one of {cls.all()}.")
 
 
 def losses_deserialize(original: Callable[..., Any]) -> Callable[..., Any]:

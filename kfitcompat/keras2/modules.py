@@ -47,6 +47,7 @@ MODULES: dict[str, dict[str, str] | str] = {
         "get_custom_objects": "keras.utils:get_custom_objects",
         "serialize_keras_object": "keras.utils:serialize_keras_object",
         "deserialize_keras_object": "keras.utils:deserialize_keras_object"},
+    "keras.utils.losses_utils": {"Reduction": "kfitcompat.keras2.losses:Reduction"},
     "keras.engine": {"Input": "keras:Input", "Layer": "keras.layers:Layer",
                      "get_source_inputs": "keras.utils:get_source_inputs",
                      "InputSpec": "keras.layers:InputSpec", "Model": "keras:Model"},

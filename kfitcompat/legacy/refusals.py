@@ -42,7 +42,8 @@ REFUSAL_MODULES: tuple[str, ...] = (
     "keras.layers.recurrent", "keras.losses", "keras.metrics", "keras.models", "keras.objectives",
     "keras.optimizers", "keras.preprocessing.image", "keras.preprocessing.text",
     "keras.regularizers", "keras.utils", "keras.utils.data_utils", "keras.utils.generic_utils",
-    "keras.utils.layer_utils", "keras.utils.np_utils", "keras.utils.vis_utils",
+    "keras.utils.layer_utils", "keras.utils.losses_utils", "keras.utils.np_utils",
+    "keras.utils.vis_utils",
 )
 
 

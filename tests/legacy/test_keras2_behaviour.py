@@ -305,3 +305,18 @@ def test_backend_constant_reshapes_or_fills_as_tf_constant(installed):
     np.testing.assert_array_equal(K.constant(2.5, shape=(2, 2)), np.full((2, 2), 2.5))
     with pytest.raises(ValueError, match=r"6 elements cannot take shape=\(4,\)"):
         K.constant([1, 2, 3, 4, 5, 6], shape=(4,))
+
+
+def test_loss_reduction_names_are_the_strings_keras3_takes(installed):
+    """Keras 2.3's ``keras.utils.losses_utils.Reduction`` and tf.keras 2's
+    ``keras.losses.Reduction`` (custom training loops: ``reduction=Reduction.NONE``)."""
+    from keras.utils.losses_utils import Reduction
+
+    assert Reduction is keras.losses.Reduction
+    y_true, y_pred = np.array([[0.0, 1.0], [1.0, 1.0]]), np.array([[1.0, 1.0], [1.0, 3.0]])
+    per_sample = keras.losses.MeanSquaredError(reduction=Reduction.NONE)(y_true, y_pred)
+    np.testing.assert_allclose(per_sample, [0.5, 2.0])
+    total = keras.losses.MeanSquaredError(reduction=Reduction.SUM)
+    assert total.reduction == Reduction.SUM and float(total(y_true, y_pred)) == 2.5
+    with pytest.raises(ValueError, match="Invalid Reduction Key 'mean'"):
+        Reduction.validate("mean")
