@@ -168,6 +168,8 @@ def _keras2_rows() -> list[SurfaceRow]:
     rows += [
         SurfaceRow("keras.layers.Layer", "add_loss", WRAP,
                    "kfitcompat.keras2.layer_attrs:add_loss", "add_loss(losses, inputs=None)"),
+        SurfaceRow("keras.layers.Layer", "add_weight", WRAP,
+                   "kfitcompat.keras2.layer_attrs:add_weight", "add_weight('name', shape, ...)"),
         SurfaceRow("keras.metrics.Metric", "reset_states", ADD,
                    "kfitcompat.keras2.attributes:metric_reset_states", "reset_state()"),
         SurfaceRow("keras.models", "model_from_config", ADD,

@@ -14,7 +14,8 @@ from typing import Any
 
 from .._keras_private import node_count, node_tensors
 
-__all__ = ["LAYER_ATTRIBUTES", "add_loss", "get_input_at", "get_input_shape_at", "get_output_at",
+__all__ = ["KERAS2_ADD_WEIGHT_ORDER", "LAYER_ATTRIBUTES", "add_loss", "add_weight",
+           "get_input_at", "get_input_shape_at", "get_output_at",
            "get_output_shape_at", "input_shape", "output_shape", "stateful"]
 
 
@@ -109,6 +110,35 @@ def add_loss(original: Any) -> Any:
     method.__name__ = "add_loss"
     method.__doc__ = original.__doc__
     return accepts(method, ("losses", "inputs"))
+
+
+#: Keras 2.1.2 to 2.3's positional order of ``Layer.add_weight`` (Keras 3's starts with shape)
+KERAS2_ADD_WEIGHT_ORDER = ("name", "shape", "dtype", "initializer", "regularizer", "trainable",
+                           "constraint")
+
+
+def add_weight(original: Any) -> Any:
+    """``Layer.add_weight`` taking Keras 2's ``add_weight('kernel', (3, 4), ...)``: a string
+    first is the name, and the positionals follow Keras 2's order (``KERAS2_ADD_WEIGHT_ORDER``);
+    modern: ``add_weight(shape=..., name='kernel', ...)``. Keras 3 refuses a string there, so
+    every call Keras 3 accepts keeps its meaning."""
+    import functools
+
+    @functools.wraps(original)
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if not args or not isinstance(args[0], str):
+            return original(self, *args, **kwargs)
+        if len(args) > len(KERAS2_ADD_WEIGHT_ORDER):
+            raise TypeError(f"add_weight() takes at most {len(KERAS2_ADD_WEIGHT_ORDER)} "
+                            f"positional arguments in Keras 2's order "
+                            f"{KERAS2_ADD_WEIGHT_ORDER}; {len(args)} were given")
+        for key, value in zip(KERAS2_ADD_WEIGHT_ORDER, args):
+            if key in kwargs:
+                raise TypeError(f"add_weight() got multiple values for argument {key!r}")
+            kwargs[key] = value
+        return original(self, **kwargs)
+
+    return method
 
 
 #: attribute -> what ``install()`` adds to ``keras.layers.Layer``

@@ -320,3 +320,24 @@ def test_loss_reduction_names_are_the_strings_keras3_takes(installed):
     assert total.reduction == Reduction.SUM and float(total(y_true, y_pred)) == 2.5
     with pytest.raises(ValueError, match="Invalid Reduction Key 'mean'"):
         Reduction.validate("mean")
+
+
+def test_add_weight_with_the_name_first_as_keras2(installed):
+    """Keras 2.1-2.3's ``add_weight(name, shape, dtype, initializer, ...)``; a Keras 3 call
+    (shape first, or keywords) keeps Keras 3's order."""
+
+    class Scale(keras.layers.Layer):
+        def build(self, input_shape):
+            self.gain = self.add_weight("gain", (input_shape[-1],), None, "ones")
+            self.bias = self.add_weight((input_shape[-1],), "zeros", name="bias")
+
+        def call(self, x):
+            return x * self.gain + self.bias
+
+    layer = Scale()
+    out = layer(np.full((2, 3), 2.0, "float32"))
+    np.testing.assert_allclose(out, np.full((2, 3), 2.0))
+    assert [w.name for w in layer.weights] == ["gain", "bias"]
+    assert tuple(layer.gain.shape) == (3,)
+    with pytest.raises(TypeError, match="multiple values for argument 'shape'"):
+        keras.layers.Dense(2).add_weight("w", (2,), shape=(3,))

@@ -162,6 +162,10 @@ CASES = [
         b = model.predict(make_rows(), steps=3)
         c = model.predict((b if isinstance(b, tuple) else (b,) for b in all_batches()), steps=3)
         """), id="predict-generator-of-a-function-defined-here"),
+    pytest.param(
+        "self.w = self.add_weight('w', (n, 2), None, 'zeros', trainable=False)\n",
+        "self.w = self.add_weight(name='w', shape=(n, 2), dtype=None, initializer='zeros', "
+        "trainable=False)\n", id="add-weight-name-first"),
 ]
 
 
@@ -228,6 +232,8 @@ MUST_NOT_CHANGE = [
                  "        return x\n", id="keras3-layer-add-loss"),
     pytest.param("layer.reset_state()\nmetric.reset_state()\nstore.reset_states(True)\n"
                  "w = keras.ops.where(c, a, b)\n", id="keras3-reset-state-and-where"),
+    pytest.param("self.w = self.add_weight((n, 2), 'zeros', name='w')\n"
+                 "self.b = self.add_weight(shape=(2,), name='b')\n", id="keras3-add-weight"),
 ]
 
 

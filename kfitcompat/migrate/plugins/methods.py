@@ -7,13 +7,14 @@ from typing import Any
 
 import libcst as cst
 
+from ...keras2.layer_attrs import KERAS2_ADD_WEIGHT_ORDER
 from ...legacy_table import POSITIONAL
 from ..base import REGISTRY, Context, batch_size_of_call
 from ..edits import code_of, drop_args, keyword_arg, rename_keyword
 from ..rules import LOADING_ARGS, METHOD_RULES
 from ..sequences import LOADING_RENAMES, add_kwargs, sequence_class_of
 
-__all__ = ["model_input_output", "model_method", "reset_states", "symbolic_add_loss",
+__all__ = ["add_weight_name", "model_input_output", "model_method", "reset_states", "symbolic_add_loss",
            "unguarded_processes"]
 
 _KERAS3_METHODS = ("fit", "evaluate", "predict")
@@ -255,4 +256,31 @@ def symbolic_add_loss(ctx: Context, original: cst.Call, updated: cst.Call) -> An
                       f"{code_of(new)} (a helper written into the module)", True):
         return updated
     ctx.require_helper("keras2_add_loss")
+    return new
+
+
+@REGISTRY.register("Call", "add-weight-name")
+def add_weight_name(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """``self.add_weight('kernel', (3, 4), ...)`` (Keras 2.1-2.3's order: name first) ->
+    ``self.add_weight(name='kernel', shape=(3, 4), ...)``: Keras 3 starts with ``shape`` and
+    refuses a string there."""
+    func = updated.func
+    args = updated.args
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "add_weight" and args
+            and args[0].keyword is None and not args[0].star
+            and isinstance(args[0].value, (cst.SimpleString, cst.ConcatenatedString,
+                                           cst.FormattedString))):
+        return updated
+    positional = [a for a in args if a.keyword is None and not a.star]
+    if len(positional) > len(KERAS2_ADD_WEIGHT_ORDER) or any(a.star for a in args):
+        return updated
+    keywords = [a.with_changes(keyword=cst.Name(name), equal=cst.AssignEqual(
+                    whitespace_before=cst.SimpleWhitespace(""),
+                    whitespace_after=cst.SimpleWhitespace("")))
+                for name, a in zip(KERAS2_ADD_WEIGHT_ORDER, positional)]
+    new = updated.with_changes(args=[*keywords, *args[len(positional):]])
+    if not ctx.report(original, "add-weight-name", "`add_weight('name', shape, ...)`: Keras "
+                      "2's order; Keras 3 takes the shape first and refuses a string there",
+                      "add_weight(name=..., shape=..., ...)", True):
+        return updated
     return new
