@@ -168,6 +168,10 @@ def _keras2_rows() -> list[SurfaceRow]:
     rows += [
         SurfaceRow("keras.layers.Layer", "add_loss", WRAP,
                    "kfitcompat.keras2.layer_attrs:add_loss", "add_loss(losses, inputs=None)"),
+        SurfaceRow("keras.layers.RNN", "reset_states", WRAP,
+                   "kfitcompat.keras2.recurrent:rnn_reset_states", "reset_states(values)"),
+        SurfaceRow("keras.layers.RNN", "__call__", WRAP, "kfitcompat.keras2.recurrent:rnn_call",
+                   "layer([inputs, *initial_states])"),
         SurfaceRow("keras.layers.Layer", "add_weight", WRAP,
                    "kfitcompat.keras2.layer_attrs:add_weight", "add_weight('name', shape, ...)"),
         SurfaceRow("keras.metrics.Metric", "reset_states", ADD,

@@ -124,6 +124,8 @@ def add_weight(original: Any) -> Any:
     every call Keras 3 accepts keeps its meaning."""
     import functools
 
+    from ..legacy.accepts import accepts
+
     @functools.wraps(original)
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
         if not args or not isinstance(args[0], str):
@@ -138,7 +140,7 @@ def add_weight(original: Any) -> Any:
             kwargs[key] = value
         return original(self, **kwargs)
 
-    return method
+    return accepts(method, KERAS2_ADD_WEIGHT_ORDER)
 
 
 #: attribute -> what ``install()`` adds to ``keras.layers.Layer``

@@ -341,3 +341,33 @@ def test_add_weight_with_the_name_first_as_keras2(installed):
     assert tuple(layer.gain.shape) == (3,)
     with pytest.raises(TypeError, match="multiple values for argument 'shape'"):
         keras.layers.Dense(2).add_weight("w", (2,), shape=(3,))
+
+
+@pytest.mark.parametrize("layer_class", ["SimpleRNN", "GRU", "LSTM"])
+def test_rnn_reset_states_with_values_and_initial_states_in_the_input_list(installed,
+                                                                           layer_class):
+    """Keras 2's ``rnn.reset_states(values)`` and ``rnn([x, *initial_states])``."""
+    cls = getattr(keras.layers, layer_class)
+    count = 2 if layer_class == "LSTM" else 1
+    layer = cls(3, stateful=True)
+    layer.build((2, 5, 4))
+    values = [np.full((2, 3), 1.5)] * count
+    layer.reset_states(values if count > 1 else values[0])
+    np.testing.assert_allclose(layer.states[0], np.full((2, 3), 1.5))
+    layer.reset_states()
+    np.testing.assert_allclose(layer.states[0], np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=f"expects {count} state"):
+        layer.reset_states([np.ones((2, 3))] * (count + 1))
+    with pytest.raises(ValueError, match=r"expected shape=\(2, 3\), found shape=\(2, 4\)"):
+        layer.reset_states([np.ones((2, 4))] * count if count > 1 else np.ones((2, 4)))
+
+    sequence = keras.Input((5, 4))
+    states = [keras.Input((3,)) for _ in range(count)]
+    model = keras.Model([sequence, *states], cls(3)([sequence, *states]))
+    x = np.random.default_rng(0).random((2, 5, 4)).astype("float32")
+    zero, one = ([np.zeros((2, 3), "float32")] * count, [np.ones((2, 3), "float32")] * count)
+    assert not np.allclose(model.predict([x, *zero], verbose=0),
+                           model.predict([x, *one], verbose=0))
+    explicit = cls(3)
+    np.testing.assert_allclose(explicit(x, initial_state=one),
+                               explicit([x, *one]), rtol=1e-6)

@@ -252,6 +252,15 @@ def test_rewrite_with_helpers_written_into_the_module(before, after):
     test_rewrite(before, after)
 
 
+def test_rnn_reset_states_with_values_is_reported_not_rewritten():
+    source = "layer.reset_states([h, c])\nmodel.reset_states()\n"
+    new, findings = migrate_source(source)
+    assert "\nlayer.reset_states([h, c])\nkeras2_reset_states(model)\n" in new
+    assert [(f.rule, f.changed) for f in findings] == [("reset-states", False),
+                                                       ("reset-states", True)]
+    assert "state.assign(value)" in findings[0].fix
+
+
 @pytest.mark.parametrize("source", MUST_NOT_CHANGE)
 def test_must_not_change(source):
     check_unchanged(source)

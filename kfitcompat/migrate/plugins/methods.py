@@ -220,8 +220,15 @@ def reset_states(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     ``reset_states`` (nor metrics; RNN layers spell it ``reset_state``); the helper, written
     into the module, resets every stateful layer as Keras 2 did."""
     func = updated.func
-    if not (isinstance(func, cst.Attribute) and func.attr.value == "reset_states"
-            and not updated.args):
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "reset_states"):
+        return updated
+    if updated.args:  # Keras 2's rnn.reset_states(values): no one-line Keras 3 spelling
+        first = updated.args[0].value
+        if isinstance(first, cst.Name) and first.value in ("True", "False", "None"):
+            return updated  # never state values: another library's reset_states(flag)
+        ctx.report(original, "reset-states", "`reset_states(values)`: Keras 3's RNN layers "
+                   "reset to zeros only", "assign each state: `for state, value in "
+                   "zip(layer.states, values): state.assign(value)`", False)
         return updated
     new = cst.Call(func=cst.Name("keras2_reset_states"), args=[cst.Arg(func.value)])
     if not ctx.report(original, "reset-states", "`reset_states()` is gone from Keras 3 models",
