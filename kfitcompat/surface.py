@@ -130,6 +130,12 @@ def _keras2_rows() -> list[SurfaceRow]:
                    "Model(input=, output=)"),
         SurfaceRow("keras.layers", "merge", ADD, "kfitcompat.keras2.merge:merge"),
         SurfaceRow("keras.layers", "Merge", ADD, "kfitcompat.keras2.merge:Merge"),
+        *(SurfaceRow("keras.layers", name, ADD, f"kfitcompat.keras2.local:{name}",
+                     "Keras 2's unshared convolution (Keras 2 weights layout)")
+          for name in ("LocallyConnected1D", "LocallyConnected2D")),
+        *(SurfaceRow("keras.backend", name, ADD, f"kfitcompat.keras2.local:{name}",
+                     "the LocallyConnected layers' backend op")
+          for name in ("local_conv1d", "local_conv2d")),
         SurfaceRow("keras.layers", "ThresholdedReLU", ADD,
                    "kfitcompat.keras2.removed_layers:ThresholdedReLU", "ReLU(threshold=)"),
         SurfaceRow("keras.layers.Layer", "__init__", WRAP, "kfitcompat.keras2.layers:layer_init",

@@ -1,7 +1,7 @@
 """Refused Keras 2 names fail with the reason, not with a bare ``AttributeError``.
 
 After ``kfitcompat.install``, a Keras 2 name the API table marks *refused*
-(``keras.layers.LocallyConnected2D``, ``from keras.wrappers.scikit_learn import
+(``keras.layers.CuDNNLSTM``, ``from keras.wrappers.scikit_learn import
 KerasClassifier``, ``K.placeholder``) raises an error that names it, says why kfitcompat does
 not translate it and what to write in Keras 3. Two hooks, both removed by ``uninstall()``:
 

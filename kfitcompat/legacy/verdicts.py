@@ -85,7 +85,6 @@ OPTIMIZER_V1 = ("Keras 2's graph-mode optimizer internals (get_updates, updates,
                 "optimizer.variables)")
 RNN_WEIGHTS = ("Keras 2's per-gate weight slices and RNN internals: Keras 3 keeps one kernel "
                "per cell (slice cell.kernel)")
-REMOVED_LAYER = "removed from Keras 3 (tf_keras 2.x still has it)"
 RNN_BASES = "Keras 2's base classes for writing RNNs; subclass keras.layers.RNN with a cell"
 K3_DEFAULT = ("valid Keras 3 code relies on Keras 3's default, so install() keeps it; "
               "kfitcompat migrate writes Keras 2's value out")
@@ -112,6 +111,10 @@ RULES: tuple[Rule, ...] = (
        "param", path="keras.layers.*", migrate="keras1-layer"),
     _t("Keras 2 layer attributes (keras2/layer_attrs.py)", "attr", "param",
        path="keras.layers.Layer*", migrate="keras2-api"),
+    _t("Keras 2's locally connected layers, defined by kfitcompat (keras2/local.py)", "name",
+       "attr", path="keras.layers.LocallyConnected*"),
+    _t("Keras 2's locally connected layers, defined by kfitcompat (keras2/local.py)", "name",
+       path="keras.backend*.local_conv*"),
     _t("Keras 2 module path importable again (keras2/modules.py MODULES)", "module", "name",
        migrate="import-moved"),
     _t("kfitcompat's ImageDataGenerator API (kfitcompat.image)", "name", "attr", "param",
@@ -152,7 +155,6 @@ RULES: tuple[Rule, ...] = (
        path="keras.wrappers.scikit_learn"),
 
     # ---- names -----------------------------------------------------------------------------
-    _r(REMOVED_LAYER, "name", path="keras.layers.LocallyConnected*"),
     _r("Keras 2's legacy layers (Highway, MaxoutDense) existed only for Keras 1 files",
        "name", path="keras.layers.[HM]*"),
     _r("Keras 3's LSTM/GRU use cuDNN by themselves; use keras.layers.LSTM / GRU", "name",
@@ -163,8 +165,6 @@ RULES: tuple[Rule, ...] = (
     _r(RNN_BASES, "name", path="keras.layers.Recurrent"),
     _r("Keras 2's aliases of AtrousConvolution1D/2D; use Conv1D/Conv2D(dilation_rate=)",
        "name", path="keras.layers.AtrousConv*"),
-    _r("LocallyConnected layers' backend op; removed with them", "name",
-       path="keras.backend*.local_conv*"),
     _r("BatchNormalization's own backend step; use keras.layers.BatchNormalization", "name",
        path="keras.backend*.normalize_batch_in_training"),
     _r(GRAPH, "name", path="keras.backend*"),

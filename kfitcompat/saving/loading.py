@@ -97,8 +97,11 @@ def build_legacy_model(config: dict[str, Any], keras_version: Any = "2",
     import keras
 
     from .. import _keras_private
+    from ..keras2 import local
 
-    custom_objects = dict(custom_objects or {})
+    # Keras 2 layers Keras 3 removed and kfitcompat defines; the caller's classes win
+    custom_objects = {**{name: getattr(local, name) for name in local.LOCAL_LAYERS},
+                      **(custom_objects or {})}
     upgraded, notes = upgrade_model_config(config, keras_version, lambda_placeholders)
     _check_classes(upgraded, custom_objects)
     cls = upgraded["class_name"]

@@ -21,9 +21,14 @@ REPORTS = [
         id="translated-attribute"),
     pytest.param(_d("""
         import keras
+        layer = keras.layers.CuDNNLSTM(8)
+        """), [(2, "`keras.layers.CuDNNLSTM`: Keras 2 API kfitcompat does not "
+                   "translate: Keras 3's LSTM/GRU use cuDNN")], id="refused-name"),
+    pytest.param(_d("""
+        import keras
         layer = keras.layers.LocallyConnected2D(8, (3, 3))
-        """), [(2, "`keras.layers.LocallyConnected2D`: Keras 2 API kfitcompat does not "
-                   "translate: removed from Keras 3")], id="refused-name"),
+        """), [(2, "`keras.layers.LocallyConnected2D`: Keras 2 API; kfitcompat.install() "
+                   "gives it")], id="translated-name-keras3-lacks"),
 ]
 
 MUST_NOT_CHANGE = [

@@ -14,8 +14,8 @@ from ..edits import code_of, drop_args, keyword_arg, rename_keyword
 from ..rules import LOADING_ARGS, METHOD_RULES
 from ..sequences import LOADING_RENAMES, add_kwargs, sequence_class_of
 
-__all__ = ["add_weight_name", "model_input_output", "model_method", "reset_states", "symbolic_add_loss",
-           "unguarded_processes"]
+__all__ = ["add_weight_name", "model_input_output", "model_method", "reset_states",
+           "symbolic_add_loss", "unguarded_processes"]
 
 _KERAS3_METHODS = ("fit", "evaluate", "predict")
 _FIT_POSITIONS = {"generator": 0, "validation_data": 5}
