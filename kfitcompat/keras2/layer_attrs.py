@@ -16,7 +16,8 @@ from .._keras_private import node_count, node_tensors
 
 __all__ = ["KERAS2_ADD_WEIGHT_ORDER", "LAYER_ATTRIBUTES", "add_loss", "add_weight",
            "get_input_at", "get_input_shape_at", "get_output_at",
-           "get_output_shape_at", "input_shape", "output_shape", "stateful"]
+           "get_output_shape_at", "get_output_shape_for", "input_shape", "output_shape",
+           "stateful"]
 
 
 def _shapes(tensors: Any) -> Any:
@@ -78,6 +79,11 @@ output_shape = _shape_property("output")
 input_shape = _shape_property("input")
 
 
+def get_output_shape_for(self: Any, input_shape: Any) -> Any:
+    """Keras 1 ``layer.get_output_shape_for(input_shape)``; modern (Keras 2 and 3):
+    ``layer.compute_output_shape(input_shape)``. A Keras 1 layer that defines its own keeps
+    it."""
+    return self.compute_output_shape(input_shape)
 
 
 def _stateful_get(self: Any) -> bool:
@@ -148,5 +154,5 @@ LAYER_ATTRIBUTES: dict[str, Any] = {
     "output_shape": output_shape, "input_shape": input_shape,
     "get_output_at": get_output_at, "get_input_at": get_input_at,
     "get_output_shape_at": get_output_shape_at, "get_input_shape_at": get_input_shape_at,
-    "stateful": stateful,
+    "stateful": stateful, "get_output_shape_for": get_output_shape_for,
 }

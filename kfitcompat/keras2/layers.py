@@ -23,7 +23,8 @@ from .._warnings import called_from_installed_package, warn_at_caller
 from ..legacy.accepts import accepts
 
 __all__ = ["DROPPED", "IMPLEMENTATIONS", "KERAS1_CLASSES", "KERAS1_KEYWORDS", "KERAS2_DEFAULTS",
-           "KERAS2_KERNEL_POSITIONALS", "KERNEL_KEYWORDS", "PREPROCESSORS", "SPECIAL",
+           "KERAS2_KERNEL_POSITIONALS", "KERNEL_KEYWORDS", "KFITCOMPAT_LAYERS", "PREPROCESSORS",
+           "SPECIAL",
            "convert_keras1_config", "keras1_init", "keras1_class", "keras1_names", "layer_init",
            "sequential_add"]
 
@@ -46,6 +47,10 @@ KERAS1_KEYWORDS: dict[str, dict[str, str]] = {
     "Dense": {**_COMMON, "output_dim": "units"},
     "Conv1D": {**_CONV, "filter_length": "kernel_size", "subsample_length": "strides"},
     "Conv2D": _CONV, "Conv3D": _CONV, "Conv2DTranspose": _CONV,
+    # Keras 2 gave its locally connected layers the Conv1D / Conv2D interfaces (keras2/local.py)
+    "LocallyConnected1D": {**_CONV, "filter_length": "kernel_size",
+                           "subsample_length": "strides"},
+    "LocallyConnected2D": _CONV,
     # Keras 2 gave SeparableConv2D's init to both kernels (below), not to a kernel_initializer
     "SeparableConv2D": {k: v for k, v in _CONV.items()
                         if k not in ("init", "W_regularizer", "W_constraint")},
@@ -67,6 +72,10 @@ KERAS1_KEYWORDS: dict[str, dict[str, str]] = {
     "BatchNormalization": {"beta_init": "beta_initializer", "gamma_init": "gamma_initializer"},
     "LSTM": _RNN, "GRU": _RNN, "SimpleRNN": _RNN,
 }
+#: Keras 2 layers Keras 3 removed -> the kfitcompat module that defines them (their Keras 1
+#: keywords are wrapped on that class).
+KFITCOMPAT_LAYERS = {"LocallyConnected1D": "kfitcompat.keras2.local",
+                     "LocallyConnected2D": "kfitcompat.keras2.local"}
 #: Keras 1 class names Keras 3 lacks -> the Keras 3 class they build.
 KERAS1_CLASSES = {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D",
                   "Convolution3D": "Conv3D", "Deconvolution2D": "Conv2DTranspose",
@@ -74,7 +83,7 @@ KERAS1_CLASSES = {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D",
                   "SeparableConvolution2D": "SeparableConv2D"}
 # Keras 1's kernel sizes: positionals after nb_filter, or these keywords
 _ROW_COL = ("nb_row", "nb_col")
-KERNEL_KEYWORDS = {"Conv2D": _ROW_COL, "SeparableConv2D": _ROW_COL,
+KERNEL_KEYWORDS = {"Conv2D": _ROW_COL, "SeparableConv2D": _ROW_COL, "LocallyConnected2D": _ROW_COL,
                    "Conv2DTranspose": _ROW_COL, "ConvLSTM2D": _ROW_COL,
                    "Conv3D": ("kernel_dim1", "kernel_dim2", "kernel_dim3")}
 #: Keras 1 arguments Keras 3 has no counterpart for, dropped (with a warning); the value is
@@ -87,7 +96,7 @@ DROPPED: dict[str, dict[str, Any]] = {
 # Keras 1 keywords with a rule of their own (``_special``), per layer
 _SHAPED = ("input_dim", "input_length")  # -> input_shape=(input_length, input_dim)
 SPECIAL: dict[str, tuple[str, ...]] = {
-    "Conv1D": _SHAPED, "LSTM": (*_SHAPED, "forget_bias_init"),
+    "Conv1D": _SHAPED, "LocallyConnected1D": _SHAPED, "LSTM": (*_SHAPED, "forget_bias_init"),
     "GRU": _SHAPED, "SimpleRNN": _SHAPED, "ConvLSTM2D": ("forget_bias_init",),
     "SeparableConv2D": ("init",), "Embedding": ("input_length",),
 }
@@ -101,7 +110,7 @@ KERAS2_DEFAULTS: dict[str, dict[str, tuple[int, Any]]] = {
 #: ``Conv2D(filters, 3, 3)`` as a 3x3 kernel; Keras 3 reads the third positional as
 #: ``strides``. layer -> how many int positionals after ``filters`` make the kernel.
 KERAS2_KERNEL_POSITIONALS = {"Conv2D": 2, "SeparableConv2D": 2, "Conv2DTranspose": 2,
-                             "ConvLSTM2D": 2, "Conv3D": 3}
+                             "ConvLSTM2D": 2, "Conv3D": 3, "LocallyConnected2D": 2}
 _KERNEL_CONFLICTS = ("padding", "strides", "data_format")
 #: Keras 2's positional/keyword rules (``keras/legacy/interfaces.py`` preprocessors) this
 #: module carries out for each layer: kernel positionals and ``nb_row``/``nb_col``
@@ -112,6 +121,8 @@ PREPROCESSORS = {"Conv2D": "conv2d_args_preprocessor",
                  "ConvLSTM2D": "convlstm2d_args_preprocessor",
                  "Conv2DTranspose": "deconv2d_args_preprocessor",
                  "Conv3D": "conv3d_args_preprocessor", "Conv1D": "conv1d_args_preprocessor",
+                 "LocallyConnected1D": "conv1d_args_preprocessor",
+                 "LocallyConnected2D": "conv2d_args_preprocessor",
                  **{rnn: "recurrent_args_preprocessor" for rnn in ("LSTM", "GRU", "SimpleRNN")},
                  "BatchNormalization": "batchnorm_args_preprocessor",
                  "Embedding": "embedding_kwargs_preprocessor",

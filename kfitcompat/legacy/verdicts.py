@@ -109,6 +109,8 @@ RULES: tuple[Rule, ...] = (
        migrate="keras1-layer"),
     _t("Keras 1/2 layer keywords, defaults and positionals (keras2/layers.py)", "keras1",
        "param", path="keras.layers.*", migrate="keras1-layer"),
+    _t("Keras 1's get_output_shape_for, Keras 2's compute_output_shape (keras2/layer_attrs.py)",
+       "attr", path="keras.layers.*", member="get_output_shape_for"),
     _t("Keras 2 layer attributes (keras2/layer_attrs.py)", "attr", "param",
        path="keras.layers.Layer*", migrate="keras2-api"),
     _t("Keras 2's locally connected layers, defined by kfitcompat (keras2/local.py)", "name",

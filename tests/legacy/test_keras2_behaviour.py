@@ -371,3 +371,16 @@ def test_rnn_reset_states_with_values_and_initial_states_in_the_input_list(insta
     explicit = cls(3)
     np.testing.assert_allclose(explicit(x, initial_state=one),
                                explicit([x, *one]), rtol=1e-6)
+
+
+def test_keras1_get_output_shape_for_and_locally_connected_keywords(installed):
+    """Keras 1's ``get_output_shape_for`` (Keras 2's ``compute_output_shape``) and the Keras 1
+    / Keras 2 interfaces Keras 2 gave LocallyConnected1D / 2D (those of Conv1D / Conv2D)."""
+    assert keras.layers.Dense(3).get_output_shape_for((None, 5)) == (None, 3)
+    local = keras.layers.LocallyConnected2D(nb_filter=4, nb_row=3, nb_col=2, subsample=(2, 1),
+                                            border_mode="valid")
+    assert (local.filters, local.kernel_size, local.strides) == (4, (3, 2), (2, 1))
+    assert keras.layers.LocallyConnected2D(4, 3, 3).kernel_size == (3, 3)
+    local1 = keras.layers.LocallyConnected1D(nb_filter=2, filter_length=3, input_dim=5,
+                                             input_length=7)
+    assert local1.get_output_shape_for((None, 7, 5)) == (None, 5, 2)

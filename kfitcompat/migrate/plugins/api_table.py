@@ -33,6 +33,7 @@ FIXES = {
     "get_input_shape_at": "keep the tensor passed to the call and read its `.shape`",
     "stateful": "`getattr(layer, 'stateful', False)`",
     "input_length": "`keras.Input(shape=(length,))` before the layer",
+    "get_output_shape_for": "`layer.compute_output_shape(input_shape)`",
     **{name: "Keras 3 has no locally connected layer: keep `kfitcompat.install()`, or import "
              "it from `kfitcompat.keras2.local` (the same class and weights)"
        for name in ("LocallyConnected1D", "LocallyConnected2D", "local_conv1d",
