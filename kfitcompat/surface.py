@@ -272,6 +272,8 @@ def _saving_rows() -> list[SurfaceRow]:
                         "kfitcompat.saving.loading:model_from_json",
                         "Keras 1/2, tf.keras model.to_json()")
              for module in ("keras.models", "tensorflow.keras.models")]
+    rows.append(SurfaceRow("keras.Model", "save", WRAP, "kfitcompat.saving.any_name:model_save",
+                           "model.save('name'): HDF5 under any file name (Keras 2)"))
     rows.append(SurfaceRow("keras.Model", "load_weights", WRAP,
                            "kfitcompat.saving.loading:load_weights",
                            "Keras 2 .h5 weights: by_name=, Keras 1/cuDNN layouts"))

@@ -48,6 +48,7 @@ DESCRIPTIONS = {
     "predict_generator": "model.predict_generator(...) -> model.predict(...)",
     "predict_proba": "model.predict_proba(x) (gone) -> model.predict(x)",
     "add-weight-name": "layer.add_weight('name', shape, ...) (Keras 2's order) -> keywords",
+    "save-file-name": "model.save('my_model') (a name Keras 3 refuses): reported",
     "reset-states": "model.reset_states() (gone from Keras 3 models) -> a helper",
     "samples_per_epoch": "samples_per_epoch= (a sample count) -> steps_per_epoch= "
                          "(a step count)",

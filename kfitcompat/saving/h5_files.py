@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .any_name import is_hdf5_file, other_name
 from .h5_configs import LegacyFileError, keras_major
 from .h5_weights import convert_weights, legacy_weights
 
@@ -67,7 +68,8 @@ def legacy_model_version(filepath: Any) -> str | None:
     meaning (Keras 1, 2, tf.keras); None for anything else (a ``.keras`` file, a Keras 3
     ``.h5``, a weights-only file, a path that does not exist)."""
     path = _path(filepath)
-    if path is not None and (not path.endswith(LEGACY_SUFFIXES) or not os.path.isfile(path)):
+    if path is not None and not (os.path.isfile(path) and (
+            path.endswith(LEGACY_SUFFIXES) or (other_name(path) and is_hdf5_file(path)))):
         return None
     if path is None and not (_is_h5_object(filepath) or hasattr(filepath, "read")):
         return None

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._warnings import warn_at_caller
+from .any_name import h5_alias, is_hdf5_file, other_name
 from .h5_configs import MODEL_CLASSES, LegacyFileError, upgrade_model_config
 from .h5_files import (
     file_json,
@@ -216,6 +217,11 @@ def load_model(original: Callable[..., Any]) -> Callable[..., Any]:
     def load_model(filepath: Any, custom_objects: dict[str, Any] | None = None,
                    compile: bool = True, safe_mode: bool = True) -> Any:  # noqa: A002
         if legacy_model_version(filepath) is None:
+            path = other_name(filepath)
+            if path is not None and is_hdf5_file(path):  # Keras 2's model.save('name')
+                with h5_alias(path) as alias:
+                    return original(alias, custom_objects=custom_objects, compile=compile,
+                                    safe_mode=safe_mode)
             return original(filepath, custom_objects=custom_objects, compile=compile,
                             safe_mode=safe_mode)
         model, notes = load_legacy_model(filepath, custom_objects, compile, safe_mode)

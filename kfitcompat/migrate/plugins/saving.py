@@ -9,7 +9,7 @@ import libcst as cst
 from ..base import REGISTRY, Context, call_name
 from ..edits import keyword_arg
 
-__all__ = ["legacy_model_file"]
+__all__ = ["legacy_model_file", "save_file_name"]
 
 # the files Keras 1/2 and tf.keras saved (Keras 3's own weights are ``.weights.h5``)
 _LEGACY = (".h5", ".hdf5")
@@ -51,3 +51,41 @@ def legacy_model_file(ctx: Context, original: cst.Call, updated: cst.Call) -> An
                f"a Keras 2 file: run `{command}` once and load {new} "
                "(kfitcompat.install() reads the .h5 as it is)")
     return updated
+
+
+# a model file name Keras 3 refuses (Keras 2 wrote HDF5 under any name); other suffixes are
+# more likely another library's file (np.save('x.npy'), img.save('x.png'))
+_ANY_NAME_SUFFIXES = ("", ".hdf", ".hd5", ".model", ".mdl")
+
+
+@REGISTRY.register("Call", "save-file-name")
+def save_file_name(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """``model.save('my_model')``: Keras 2 wrote HDF5 under any name; Keras 3 refuses a name
+    without ``.keras`` or ``.h5``. Reported (the receiver's class is not known before run
+    time, and the same name may be read elsewhere): name the file ``my_model.keras``."""
+    func = updated.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "save"
+            and isinstance(func.value, cst.Name)
+            and func.value.value not in ctx.facts.imported):
+        return updated
+    path = _literal_any(updated)
+    if path is None:
+        return updated
+    base = path.replace("\\", "/").rsplit("/", 1)[-1]
+    suffix = "." + base.rsplit(".", 1)[1] if "." in base else ""
+    if not base or suffix.lower() not in _ANY_NAME_SUFFIXES:
+        return updated
+    ctx.report(original, "save-file-name", f"`{func.value.value}.save('{path}')`: Keras 3 "
+               "saves a model to a .keras (or .h5) name only", f"'{path}.keras' (and the same "
+               "name where the file is loaded)", False,
+               f"model.save('{path}'): kfitcompat.install() writes HDF5 there, as Keras 2 did")
+    return updated
+
+
+def _literal_any(call: cst.Call) -> str | None:
+    arg = keyword_arg(call, "filepath") or next((a for a in call.args if a.keyword is None),
+                                                None)
+    if arg is None or not isinstance(arg.value, cst.SimpleString):
+        return None
+    value = arg.value.evaluated_value
+    return value.decode() if isinstance(value, bytes) else value
