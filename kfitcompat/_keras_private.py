@@ -67,6 +67,7 @@ __all__ = [
     "symbolic_build",
     "tf_trainer_module",
     "constraints_module",
+    "regularizers_module",
     "losses_module",
     "legacy_name",
     "node_count",
@@ -225,6 +226,13 @@ def constraints_module() -> ModuleType:
     import keras
 
     return sys.modules[keras.constraints.get.__module__]
+
+
+def regularizers_module() -> ModuleType:
+    """The module whose ``get`` Keras 3's layers call for a regularizer."""
+    import keras
+
+    return sys.modules[keras.regularizers.get.__module__]
 
 
 def losses_module() -> ModuleType:

@@ -116,6 +116,7 @@ def _keras2_rows() -> list[SurfaceRow]:
     from .keras2.losses import KERAS2_LOSS_NAMES as LOSS_NAMES
     from .keras2.modules import MODULES
     from .keras2.optimizers import LOWER_CASE_NAMES
+    from .keras2.regularizers import KERAS1_REGULARIZERS
 
     rows = [SurfaceRow("keras.optimizers", lower, ADD, f"keras.optimizers:{cls}",
                        "Keras 2's lower-case alias") for lower, cls in LOWER_CASE_NAMES.items()]
@@ -208,6 +209,12 @@ def _keras2_rows() -> list[SurfaceRow]:
     rows += [SurfaceRow(where, "get", WRAP, "kfitcompat.keras2.constraints:constraints_get",
                         "'maxnorm', 'nonneg', 'unitnorm' strings")
              for where in ("keras.constraints", KERAS_CONSTRAINTS)]
+    rows += [SurfaceRow("keras.regularizers", name, ADD,
+                        f"kfitcompat.keras2.regularizers:{name}", "Keras 1 regularizer name")
+             for name in KERAS1_REGULARIZERS]
+    rows += [SurfaceRow(where, "get", WRAP, "kfitcompat.keras2.regularizers:regularizers_get",
+                        "'activity_l1', 'activity_l2' strings")
+             for where in ("keras.regularizers", KERAS_REGULARIZERS)]
     rows += [SurfaceRow(where, alias, ADD, f"keras.losses:{name}", "Keras 2 loss alias")
              for where in ("keras.losses", "keras.metrics")
              for alias, name in LOSS_NAMES.items()]
@@ -286,8 +293,10 @@ FUNCTIONAL = "<keras functional model class>"
 MONITOR = "<keras monitor callback class>"
 KERAS_CONSTRAINTS = "<keras constraints module layers read>"
 KERAS_LOSSES = "<keras losses module compile reads>"
+KERAS_REGULARIZERS = "<keras regularizers module layers read>"
 _PRIVATE_OWNERS = {FUNCTIONAL: "functional_class", MONITOR: "monitor_callback_class",
-                   KERAS_CONSTRAINTS: "constraints_module", KERAS_LOSSES: "losses_module"}
+                   KERAS_CONSTRAINTS: "constraints_module", KERAS_LOSSES: "losses_module",
+                   KERAS_REGULARIZERS: "regularizers_module"}
 
 SURFACE: tuple[SurfaceRow, ...] = (
     SurfaceRow("keras.utils", "Sequence", REPLACE, "kfitcompat.data.sequence:Sequence",

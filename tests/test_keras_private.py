@@ -167,7 +167,8 @@ def test_every_private_owner_of_a_surface_row_has_a_canary():
                 surface.MONITOR: lambda c: isinstance(c, type)
                 and issubclass(c, keras.callbacks.Callback),
                 surface.KERAS_CONSTRAINTS: lambda m: m.get is keras.constraints.get,
-                surface.KERAS_LOSSES: lambda m: m.get is keras.losses.get}
+                surface.KERAS_LOSSES: lambda m: m.get is keras.losses.get,
+                surface.KERAS_REGULARIZERS: lambda m: m.get is keras.regularizers.get}
     assert set(expected) == set(surface._PRIVATE_OWNERS)
     for path, check in expected.items():
         found = surface.owner(path)

@@ -117,6 +117,8 @@ RULES: tuple[Rule, ...] = (
        "attr", path="keras.layers.LocallyConnected*"),
     _t("Keras 2's locally connected layers, defined by kfitcompat (keras2/local.py)", "name",
        path="keras.backend*.local_conv*"),
+    _t("Keras 1 regularizer names build L1L2 (keras2/regularizers.py)", "name", "param",
+       path="keras.regularizers.*"),
     _t("Keras 2 module path importable again (keras2/modules.py MODULES)", "module", "name",
        migrate="import-moved"),
     _t("kfitcompat's ImageDataGenerator API (kfitcompat.image)", "name", "attr", "param",

@@ -384,3 +384,17 @@ def test_keras1_get_output_shape_for_and_locally_connected_keywords(installed):
     local1 = keras.layers.LocallyConnected1D(nb_filter=2, filter_length=3, input_dim=5,
                                              input_length=7)
     assert local1.get_output_shape_for((None, 7, 5)) == (None, 5, 2)
+
+
+def test_keras1_regularizer_names_build_l1l2_with_keras1_defaults(installed):
+    from keras import regularizers
+
+    layer = keras.layers.Dense(2, kernel_regularizer=regularizers.WeightRegularizer(l2=0.5),
+                               activity_regularizer=regularizers.activity_l2())
+    assert layer.kernel_regularizer.get_config() == {"l1": 0.0, "l2": 0.5}
+    assert layer.activity_regularizer.get_config() == {"l1": 0.0, "l2": 0.01}
+    assert regularizers.l1l2().get_config() == {"l1": 0.01, "l2": 0.01}
+    by_name = keras.layers.Dense(2, activity_regularizer="activity_l1")
+    assert float(by_name.activity_regularizer.l1) == pytest.approx(0.01)
+    layer(np.ones((1, 3), "float32"))
+    assert len(layer.losses) == 2

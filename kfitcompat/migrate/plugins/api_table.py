@@ -34,6 +34,9 @@ FIXES = {
     "stateful": "`getattr(layer, 'stateful', False)`",
     "input_length": "`keras.Input(shape=(length,))` before the layer",
     "get_output_shape_for": "`layer.compute_output_shape(input_shape)`",
+    **{name: "`keras.regularizers.L1L2(l1=..., l2=...)` (Keras 1's default: 0.01)"
+       for name in ("WeightRegularizer", "ActivityRegularizer", "l1l2", "activity_l1",
+                    "activity_l2", "activity_l1l2")},
     **{name: "Keras 3 has no locally connected layer: keep `kfitcompat.install()`, or import "
              "it from `kfitcompat.keras2.local` (the same class and weights)"
        for name in ("LocallyConnected1D", "LocallyConnected2D", "local_conv1d",
