@@ -137,6 +137,9 @@ def _keras2_rows() -> list[SurfaceRow]:
         *(SurfaceRow("keras.backend", name, ADD, f"kfitcompat.keras2.local:{name}",
                      "the LocallyConnected layers' backend op")
           for name in ("local_conv1d", "local_conv2d")),
+        SurfaceRow("keras.layers", "TimeDistributedDense", ADD,
+                   "kfitcompat.keras2.removed_layers:TimeDistributedDense",
+                   "TimeDistributed(Dense(...)) (Keras 1)"),
         SurfaceRow("keras.layers", "ThresholdedReLU", ADD,
                    "kfitcompat.keras2.removed_layers:ThresholdedReLU", "ReLU(threshold=)"),
         SurfaceRow("keras.layers.Layer", "__init__", WRAP, "kfitcompat.keras2.layers:layer_init",

@@ -115,6 +115,8 @@ RULES: tuple[Rule, ...] = (
        path="keras.layers.Layer*", migrate="keras2-api"),
     _t("Keras 2's locally connected layers, defined by kfitcompat (keras2/local.py)", "name",
        "attr", path="keras.layers.LocallyConnected*"),
+    _t("Keras 1's TimeDistributedDense builds TimeDistributed(Dense) (keras2/removed_layers.py)",
+       "name", path="keras.layers.TimeDistributedDense"),
     _t("Keras 2's locally connected layers, defined by kfitcompat (keras2/local.py)", "name",
        path="keras.backend*.local_conv*"),
     _t("Keras 1 regularizer names build L1L2 (keras2/regularizers.py)", "name", "param",

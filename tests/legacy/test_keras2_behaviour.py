@@ -398,3 +398,18 @@ def test_keras1_regularizer_names_build_l1l2_with_keras1_defaults(installed):
     assert float(by_name.activity_regularizer.l1) == pytest.approx(0.01)
     layer(np.ones((1, 3), "float32"))
     assert len(layer.losses) == 2
+
+
+def test_keras1_time_distributed_dense_is_a_time_distributed_dense(installed):
+    from keras.layers import TimeDistributedDense
+
+    model = keras.Sequential()
+    model.add(TimeDistributedDense(4, init="zeros", activation="relu", input_dim=3,
+                                   input_length=5))
+    assert isinstance(model.layers[0], TimeDistributedDense)
+    assert isinstance(model.layers[0], keras.layers.TimeDistributed)
+    assert model.output_shape == (None, 5, 4)
+    assert model.layers[0].layer.kernel_initializer.__class__.__name__ == "Zeros"
+    x = np.random.default_rng(0).random((2, 5, 3)).astype("float32")
+    assert np.allclose(model.predict(x, verbose=0), 0.0)
+    assert not isinstance(keras.layers.Dense(2), TimeDistributedDense)

@@ -25,6 +25,13 @@ REPORTS = [
         """), [(2, "`keras.layers.CuDNNLSTM`: Keras 2 API kfitcompat does not "
                    "translate: Keras 3's LSTM/GRU use cuDNN")], id="refused-name"),
     pytest.param(_d("""
+        from keras.layers import TimeDistributedDense
+        from tensorflow.keras.layers import CuDNNGRU
+        """), [(1, "`keras.layers.TimeDistributedDense`: Keras 2 API; kfitcompat.install() "
+                   "gives it"),
+               (2, "`keras.layers.CuDNNGRU`: Keras 2 API kfitcompat does not translate")],
+        id="from-import-without-import-keras"),
+    pytest.param(_d("""
         import keras
         layer = keras.layers.LocallyConnected2D(8, (3, 3))
         """), [(2, "`keras.layers.LocallyConnected2D`: Keras 2 API; kfitcompat.install() "

@@ -34,6 +34,7 @@ FIXES = {
     "stateful": "`getattr(layer, 'stateful', False)`",
     "input_length": "`keras.Input(shape=(length,))` before the layer",
     "get_output_shape_for": "`layer.compute_output_shape(input_shape)`",
+    "TimeDistributedDense": "`keras.layers.TimeDistributed(keras.layers.Dense(units, ...))`",
     **{name: "`keras.regularizers.L1L2(l1=..., l2=...)` (Keras 1's default: 0.01)"
        for name in ("WeightRegularizer", "ActivityRegularizer", "l1l2", "activity_l1",
                     "activity_l2", "activity_l1l2")},
@@ -54,6 +55,14 @@ def _resolved(ctx: Context, node: cst.BaseExpression) -> str | None:
     if base is None:
         return None
     return f"{base}.{rest}" if rest else base
+
+
+def _keras_path(module: str) -> str:
+    """An imported module's Keras path (``tensorflow.keras.layers`` is ``keras.layers``)."""
+    for prefix in ("tensorflow.keras", "tf.keras"):
+        if module == prefix or module.startswith(prefix + "."):
+            return "keras" + module[len(prefix):]
+    return module
 
 
 def _report(ctx: Context, node: cst.CSTNode, what: str, found: Verdict, member: str) -> None:
@@ -78,7 +87,8 @@ def _verdict(path: str) -> Verdict:
 def api_import(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom) -> Any:
     if original.module is None or isinstance(original.names, cst.ImportStar):
         return updated
-    module = _resolved(ctx, original.module) or ""
+    module = _resolved(ctx, original.module) or _keras_path(
+        get_full_name_for_node(original.module) or "")
     if not module.startswith("keras"):
         return updated
     found = _verdict(module)
