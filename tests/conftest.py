@@ -100,6 +100,22 @@ def loading(request) -> dict:
 
 
 @pytest.fixture
+def installed():
+    """``kfitcompat.install()`` for one test (its warnings silenced), undone afterwards."""
+    import warnings
+
+    import kfitcompat
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kfitcompat.install()
+    try:
+        yield
+    finally:
+        kfitcompat.uninstall()
+
+
+@pytest.fixture
 def clean():
     """Check, after the case, that nothing it started is still running. A call joins its
     loader threads and worker processes before it returns or raises, so nothing is waited

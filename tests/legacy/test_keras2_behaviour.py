@@ -20,17 +20,6 @@ import kfitcompat
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def installed():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        kfitcompat.install()
-    try:
-        yield
-    finally:
-        kfitcompat.uninstall()
-
-
 def test_layer_output_and_input_shape_as_keras2(installed):
     inputs = keras.Input((8, 4))
     dense = keras.layers.Dense(3)

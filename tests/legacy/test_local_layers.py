@@ -3,26 +3,11 @@ weights, Keras 2 ``.h5`` files, and Keras 3 files of models that use them."""
 
 from __future__ import annotations
 
-import warnings
-
 import keras
 import numpy as np
 import pytest
 
-import kfitcompat
-
 tk = pytest.importorskip("tf_keras")
-
-
-@pytest.fixture
-def installed():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        kfitcompat.install()
-    try:
-        yield
-    finally:
-        kfitcompat.uninstall()
 
 
 CASES = [

@@ -4,24 +4,10 @@ check reports for it."""
 from __future__ import annotations
 
 import os
-import warnings
 
 import keras
 import numpy as np
 import pytest
-
-import kfitcompat
-
-
-@pytest.fixture
-def installed():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        kfitcompat.install()
-    try:
-        yield
-    finally:
-        kfitcompat.uninstall()
 
 
 def _model():
