@@ -26,10 +26,6 @@ __all__ = ["LOCAL_LAYERS", "LocallyConnected1D", "LocallyConnected2D", "local_co
            "local_conv2d"]
 
 
-def _ops() -> Any:
-    return keras.ops
-
-
 def _positions(output_shape: tuple[int, ...], kernel_size: tuple[int, ...],
                strides: tuple[int, ...]) -> list[tuple[slice, ...]]:
     """One tuple of slices per output position, row-major (Keras 2's order)."""
@@ -41,7 +37,7 @@ def _positions(output_shape: tuple[int, ...], kernel_size: tuple[int, ...],
 
 def _local_product(patches: list[Any], kernel: Any) -> Any:
     """``(positions, batch, filters)`` from one ``(batch, patch)`` tensor per position."""
-    ops = _ops()
+    ops = keras.ops
     return ops.einsum("pbf,pfo->pbo", ops.stack(patches, axis=0), kernel)
 
 
@@ -50,9 +46,9 @@ def local_conv1d(inputs: Any, kernel: Any, kernel_size: Any, strides: Any,
     """Keras 2 ``K.local_conv1d``: ``(batch, steps, dim)`` inputs, ``kernel`` of shape
     ``(output_length, kernel_size * dim, filters)``; returns ``(batch, output_length,
     filters)``. Keras 2 read the inputs as channels-last whatever ``data_format`` said."""
-    ops = _ops()
-    (size,), (stride,) = normalize_tuple(kernel_size, 1, "kernel_size"), \
-        normalize_tuple(strides, 1, "strides")
+    ops = keras.ops
+    (size,) = normalize_tuple(kernel_size, 1, "kernel_size")
+    (stride,) = normalize_tuple(strides, 1, "strides")
     length = int(kernel.shape[0])
     patches = [ops.reshape(inputs[:, i * stride:i * stride + size, :], (-1, int(kernel.shape[1])))
                for i in range(length)]
@@ -64,7 +60,7 @@ def local_conv2d(inputs: Any, kernel: Any, kernel_size: Any, strides: Any,
     """Keras 2 ``K.local_conv2d``: ``kernel`` of shape ``(rows * cols, patch, filters)``,
     ``output_shape`` ``(rows, cols)``; returns ``(batch, rows, cols, filters)``
     (``channels_last``) or ``(batch, filters, rows, cols)``."""
-    ops = _ops()
+    ops = keras.ops
     data_format = data_format or keras.config.image_data_format()
     if data_format not in ("channels_last", "channels_first"):
         raise ValueError("Invalid value for argument `data_format`. Expected 'channels_last' "
@@ -161,7 +157,7 @@ class _Local(keras.layers.Layer):
         return (input_shape[0], *out, self.filters)
 
     def _bias(self) -> Any:
-        ops = _ops()
+        ops = keras.ops
         if self.rank == 2 and self.data_format == "channels_first":
             # Keras 2's bias_add reshaped (not transposed) the (rows, cols, filters) bias
             rows, cols = self.output_spatial
