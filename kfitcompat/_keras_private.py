@@ -221,25 +221,27 @@ def node_tensors(layer: Any, index: int, which: str) -> Any:
     return layer._get_node_attribute_at_index(index, f"{which}_tensors", which)
 
 
+def _module_of_get(module: str) -> ModuleType:
+    """The module that defines Keras 3's ``<module>.get`` (as captured before
+    ``install()`` wraps it): the one whose ``get`` Keras 3's own code calls."""
+    from ._upstream import original
+
+    return sys.modules[original(module, "get").__module__]
+
+
 def constraints_module() -> ModuleType:
     """The module whose ``get`` Keras 3's layers call for a constraint."""
-    import keras
-
-    return sys.modules[keras.constraints.get.__module__]
+    return _module_of_get("keras.constraints")
 
 
 def regularizers_module() -> ModuleType:
     """The module whose ``get`` Keras 3's layers call for a regularizer."""
-    import keras
-
-    return sys.modules[keras.regularizers.get.__module__]
+    return _module_of_get("keras.regularizers")
 
 
 def losses_module() -> ModuleType:
     """The module whose ``get`` / ``deserialize`` Keras 3's ``compile`` calls for a loss."""
-    import keras
-
-    return sys.modules[keras.losses.get.__module__]
+    return _module_of_get("keras.losses")
 
 
 def safe_mode_scope(safe_mode: bool) -> Any:

@@ -52,6 +52,10 @@ _CAPTURED: dict[tuple[str, str], Any] = {
     ("keras.utils", "img_to_array"): img_to_array,
     ("keras.utils", "array_to_img"): array_to_img,
     ("keras.utils", "save_img"): save_img,
+    # Keras 3's lookups install() wraps for Keras 2 names ('maxnorm', 'activity_l2', 'mse')
+    ("keras.constraints", "get"): keras.constraints.get,
+    ("keras.regularizers", "get"): keras.regularizers.get,
+    ("keras.losses", "get"): keras.losses.get,
 }
 
 

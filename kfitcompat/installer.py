@@ -66,6 +66,7 @@ def install() -> Installation:
 
 
 def _patch() -> None:
+    from . import _upstream  # noqa: F401  (captures Keras' originals before any row patches)
     from .legacy.refusals import install_refusals
     from .surface import install_surface
 

@@ -20,7 +20,10 @@ from typing import Any
 
 import keras
 
+from .._upstream import original
+from .constraints import constraints_get
 from .conv_utils import conv_output_length, normalize_tuple
+from .regularizers import regularizers_get
 
 __all__ = ["LOCAL_LAYERS", "LocallyConnected1D", "LocallyConnected2D", "local_conv1d",
            "local_conv2d"]
@@ -88,6 +91,11 @@ def _check(name: str, padding: str, implementation: int) -> str:
     return "valid"
 
 
+# Keras 3's lookups as install() answers them (Keras 2 strings too), built on the originals
+_constraint = constraints_get(original("keras.constraints", "get"))
+_regularizer = regularizers_get(original("keras.regularizers", "get"))
+
+
 class _Local(keras.layers.Layer):
     """What both layers share: Keras 2's arguments, weights and config."""
 
@@ -112,10 +120,10 @@ class _Local(keras.layers.Layer):
         self.use_bias = use_bias
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.bias_regularizer = keras.regularizers.get(bias_regularizer)
-        self.kernel_constraint = keras.constraints.get(kernel_constraint)
-        self.bias_constraint = keras.constraints.get(bias_constraint)
+        self.kernel_regularizer = _regularizer(kernel_regularizer)
+        self.bias_regularizer = _regularizer(bias_regularizer)
+        self.kernel_constraint = _constraint(kernel_constraint)
+        self.bias_constraint = _constraint(bias_constraint)
 
     def _spatial_and_channels(self, input_shape: Any) -> tuple[tuple[Any, ...], Any]:
         if self.rank == 1 or self.data_format == "channels_last":
@@ -181,9 +189,12 @@ class _Local(keras.layers.Layer):
             "padding": self.padding, "data_format": self.data_format,
             "activation": keras.activations.serialize(self.activation),
             "use_bias": self.use_bias, "implementation": self.implementation,
-            **{key: keras.utils.serialize_keras_object(getattr(self, key))
-               for key in ("kernel_initializer", "bias_initializer", "kernel_regularizer",
-                           "bias_regularizer", "kernel_constraint", "bias_constraint")},
+            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+            "bias_initializer": keras.initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": keras.regularizers.serialize(self.bias_regularizer),
+            "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
+            "bias_constraint": keras.constraints.serialize(self.bias_constraint),
         })
         return config
 

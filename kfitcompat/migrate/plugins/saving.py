@@ -7,22 +7,29 @@ from typing import Any
 import libcst as cst
 
 from ..base import REGISTRY, Context, call_name
-from ..edits import keyword_arg
+from ..edits import file_arg
 
 __all__ = ["legacy_model_file", "save_file_name"]
 
 # the files Keras 1/2 and tf.keras saved (Keras 3's own weights are ``.weights.h5``)
 _LEGACY = (".h5", ".hdf5")
-_ARGUMENT = {"load_model": "filepath", "load_weights": "filepath"}
+_LOADERS = ("load_model", "load_weights")
 
 
-def _literal_path(call: cst.Call, keyword: str) -> str | None:
-    arg = keyword_arg(call, keyword) or next((a for a in call.args if a.keyword is None), None)
+def _literal_file(call: cst.Call) -> str | None:
+    """The file name a save or load call names as a string literal (``filepath=`` or the
+    first positional); None for any other argument."""
+    arg = file_arg(call)
     if arg is None or not isinstance(arg.value, cst.SimpleString):
         return None
     value = arg.value.evaluated_value
-    path = value.decode() if isinstance(value, bytes) else value
-    return path if path.endswith(_LEGACY) and not path.endswith(".weights.h5") else None
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _literal_path(call: cst.Call) -> str | None:
+    path = _literal_file(call)
+    return path if path is not None and path.endswith(_LEGACY) and not path.endswith(
+        ".weights.h5") else None
 
 
 @REGISTRY.register("Call", "legacy-model-file")
@@ -33,9 +40,9 @@ def legacy_model_file(ctx: Context, original: cst.Call, updated: cst.Call) -> An
     ``hard_sigmoid``). Reported, not rewritten: ``kfitcompat convert`` writes the file once
     as a Keras 3 file, which the migrated code then loads."""
     name = call_name(updated)
-    if name not in _ARGUMENT:
+    if name not in _LOADERS:
         return updated
-    path = _literal_path(updated, _ARGUMENT[name])
+    path = _literal_path(updated)
     if path is None or path in ctx.facts.saved:  # saved here: rule h5-filename renames it
         return updated
     stem = path.rsplit(".", 1)[0]
@@ -68,7 +75,7 @@ def save_file_name(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
             and isinstance(func.value, cst.Name)
             and func.value.value not in ctx.facts.imported):
         return updated
-    path = _literal_any(updated)
+    path = _literal_file(updated)
     if path is None:
         return updated
     base = path.replace("\\", "/").rsplit("/", 1)[-1]
@@ -80,12 +87,3 @@ def save_file_name(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
                "name where the file is loaded)", False,
                f"model.save('{path}'): kfitcompat.install() writes HDF5 there, as Keras 2 did")
     return updated
-
-
-def _literal_any(call: cst.Call) -> str | None:
-    arg = keyword_arg(call, "filepath") or next((a for a in call.args if a.keyword is None),
-                                                None)
-    if arg is None or not isinstance(arg.value, cst.SimpleString):
-        return None
-    value = arg.value.evaluated_value
-    return value.decode() if isinstance(value, bytes) else value
