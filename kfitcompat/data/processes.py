@@ -283,7 +283,10 @@ class ProcessLoader:
             self._early.clear()
             self._thread.shutdown(wait=True, cancel_futures=True)
             if self._pool is not None:
+                feeder = _call_queue_feeder(self._pool)
                 self._pool.shutdown(wait=True, kill_workers=True)
+                if feeder is not None:
+                    feeder.join(FEEDER_JOIN_SECONDS)
             elif self._tell and self._in_threads:
                 _tell_in_threads(
                     f"the call was short (worker processes start after {self._after:g} s of "
@@ -292,6 +295,22 @@ class ProcessLoader:
                     "would only wait)")
         finally:
             tempdirs.remove_dir(self._dir, files=list(self._readers))
+
+
+# How long close waits for the call queue's feeder thread to flush and end; it has at most
+# a few small requests and the workers' stop sentinels to write.
+FEEDER_JOIN_SECONDS = 10.0
+
+
+def _call_queue_feeder(pool: ProcessPoolExecutor) -> threading.Thread | None:
+    """The thread feeding the pool's call queue (loky's ``_call_queue._thread``), if started.
+
+    ``shutdown(wait=True)`` closes that queue and calls its ``join_thread()``, which waits for
+    nothing in the process that created the queue (the rule of ``multiprocessing.Queue``,
+    which loky's queue keeps): the feeder ends a few milliseconds later, after the call has
+    returned. ``close`` joins it, so no thread of the call outlives the call."""
+    thread = getattr(getattr(pool, "_call_queue", None), "_thread", None)
+    return thread if isinstance(thread, threading.Thread) else None
 
 
 class ProcessIterator:
