@@ -55,6 +55,7 @@ __all__ = [
     "KerasPrivateAPIWarning",
     "clear_symbolic_build",
     "compile_args_from_training_config",
+    "compile_owner_class",
     "distribute_strategy",
     "drop_eval_iterator",
     "forget_restored_epoch",
@@ -185,6 +186,21 @@ def monitor_callback_class() -> type:
             return cls
     raise RuntimeError(f"Keras {keras.__version__}: no _set_monitor_op on EarlyStopping's "
                        f"bases (checked: {', '.join(CHECKED_KERAS)})")
+
+
+def compile_owner_class() -> type:
+    """The class that defines Keras 3's ``Model.compile`` (``Trainer``, not public), found in
+    ``keras.Model``'s bases. ``compile_from_config`` skips compiling a loaded model whose class
+    has a ``compile`` other than that class's, so a wrapper belongs there, not on
+    ``keras.Model``."""
+    import keras
+
+    for cls in keras.Model.__mro__:
+        if "compile" in cls.__dict__ and "compile_from_config" in cls.__dict__:
+            return cls
+    raise RuntimeError(f"Keras {keras.__version__}: no class defines compile and "
+                       f"compile_from_config among keras.Model's bases (checked: "
+                       f"{', '.join(CHECKED_KERAS)})")
 
 
 _LEGACY_ROOT = "keras._tf_keras.keras"

@@ -146,7 +146,7 @@ def _keras2_rows() -> list[SurfaceRow]:
                    "batch_input_shape=, batch_size= (stateful RNNs)"),
         SurfaceRow("keras.Sequential", "add", WRAP, "kfitcompat.keras2.layers:sequential_add",
                    "a first layer's batch_input_shape"),
-        SurfaceRow("keras.Model", "compile", WRAP, "kfitcompat.keras2.models:compile_method",
+        SurfaceRow(TRAINER, "compile", WRAP, "kfitcompat.keras2.models:compile_method",
                    "compile(opt, loss, metrics), sample_weight_mode, one loss per output"),
         SurfaceRow(FUNCTIONAL, "add_loss", WRAP, "kfitcompat.keras2.models:functional_add_loss",
                    "model.add_loss(symbolic tensor)"),
@@ -182,6 +182,8 @@ def _keras2_rows() -> list[SurfaceRow]:
                    "kfitcompat.keras2.recurrent:rnn_reset_states", "reset_states(values)"),
         SurfaceRow("keras.layers.RNN", "__call__", WRAP, "kfitcompat.keras2.recurrent:rnn_call",
                    "layer([inputs, *initial_states])"),
+        SurfaceRow("keras.layers.Layer", "add_metric", WRAP,
+                   "kfitcompat.keras2.layer_attrs:add_metric", "add_metric(value, name)"),
         SurfaceRow("keras.layers.Layer", "add_weight", WRAP,
                    "kfitcompat.keras2.layer_attrs:add_weight", "add_weight('name', shape, ...)"),
         SurfaceRow("keras.metrics.Metric", "reset_states", ADD,
@@ -294,10 +296,12 @@ def _saving_rows() -> list[SurfaceRow]:
 #: ``kfitcompat._keras_private``).
 FUNCTIONAL = "<keras functional model class>"
 MONITOR = "<keras monitor callback class>"
+TRAINER = "<keras class defining Model.compile>"
 KERAS_CONSTRAINTS = "<keras constraints module layers read>"
 KERAS_LOSSES = "<keras losses module compile reads>"
 KERAS_REGULARIZERS = "<keras regularizers module layers read>"
 _PRIVATE_OWNERS = {FUNCTIONAL: "functional_class", MONITOR: "monitor_callback_class",
+                   TRAINER: "compile_owner_class",
                    KERAS_CONSTRAINTS: "constraints_module", KERAS_LOSSES: "losses_module",
                    KERAS_REGULARIZERS: "regularizers_module"}
 

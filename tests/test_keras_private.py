@@ -166,6 +166,8 @@ def test_every_private_owner_of_a_surface_row_has_a_canary():
     expected = {surface.FUNCTIONAL: lambda c: isinstance(c, type) and issubclass(c, keras.Model),
                 surface.MONITOR: lambda c: isinstance(c, type)
                 and issubclass(c, keras.callbacks.Callback),
+                surface.TRAINER: lambda c: isinstance(c, type) and issubclass(keras.Model, c)
+                and keras.Model.compile is c.__dict__["compile"],
                 surface.KERAS_CONSTRAINTS: lambda m: m.get is keras.constraints.get,
                 surface.KERAS_LOSSES: lambda m: m.get is keras.losses.get,
                 surface.KERAS_REGULARIZERS: lambda m: m.get is keras.regularizers.get}

@@ -14,7 +14,7 @@ from typing import Any
 
 from .._keras_private import node_count, node_tensors
 
-__all__ = ["KERAS2_ADD_WEIGHT_ORDER", "LAYER_ATTRIBUTES", "add_loss", "add_weight",
+__all__ = ["KERAS2_ADD_WEIGHT_ORDER", "LAYER_ATTRIBUTES", "add_loss", "add_metric", "add_weight",
            "get_input_at", "get_input_shape_at", "get_output_at",
            "get_output_shape_at", "get_output_shape_for", "input_shape", "output_shape",
            "stateful"]
@@ -147,6 +147,26 @@ def add_weight(original: Any) -> Any:
         return original(self, **kwargs)
 
     return accepts(method, KERAS2_ADD_WEIGHT_ORDER)
+
+
+def add_metric(original: Any) -> Any:
+    """``Layer.add_metric(value, name=None)`` (Keras 2.3, tf.keras 2: ``aggregation='mean'``),
+    which Keras 3 disabled (it always raises), by ``keras2_add_metric``, the helper migrate
+    writes: the value's mean per epoch logged as ``name``. Modern: a ``keras.metrics.Mean``
+    made in ``__init__`` and ``metric.update_state(value)`` in ``call``."""
+    from ..legacy.accepts import accepts
+    from .portable import keras2_add_metric
+
+    def method(self: Any, value: Any, name: str | None = None, aggregation: str | None = None,
+               **kwargs: Any) -> Any:
+        if kwargs:
+            raise TypeError(f"add_metric() got unexpected keyword argument(s) {sorted(kwargs)}; "
+                            "it takes value, name and aggregation")
+        return keras2_add_metric(self, value, name=name, aggregation=aggregation)
+
+    method.__name__ = "add_metric"
+    method.__doc__ = add_metric.__doc__
+    return accepts(method, ("value", "name", "aggregation"))
 
 
 #: attribute -> what ``install()`` adds to ``keras.layers.Layer``

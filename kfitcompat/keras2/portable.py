@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import inspect
 
-__all__ = ["HELPERS", "helper_source", "keras2_add_loss", "keras2_batch_dot",
+__all__ = ["HELPERS", "helper_source", "keras2_add_loss", "keras2_add_metric", "keras2_batch_dot",
            "keras2_history", "keras2_reset_states", "keras2_switch"]
 
 
@@ -139,9 +139,61 @@ def keras2_history(history):  # type: ignore[no-untyped-def]
     return logs
 
 
+def keras2_add_metric(layer, value, name=None, aggregation=None):  # type: ignore[no-untyped-def]
+    """Keras 2's ``layer.add_metric(value, name=None)`` (tf.keras 2: ``aggregation='mean'``) in
+    Keras 3, whose ``add_metric`` always raises (written by ``kfitcompat migrate``).
+
+    In a layer's or model's ``call``: the mean of ``value`` over the batches of an epoch is
+    logged as ``name`` (a ``keras.metrics.Mean`` the layer tracks, made at the first call and
+    updated at every one). A ``name`` the layer's own metric already has, or no ``name`` on a
+    layer with metrics of its own, is Keras 2's ``add_metric(self.mean(x))``: that metric
+    updated itself, nothing more is done. On a functional model, a symbolic tensor computed from
+    its inputs: the mean of its value at every train and test step, as Keras 2 did.
+    """
+    import keras
+
+    if aggregation not in (None, "mean"):
+        raise ValueError(f"add_metric(aggregation={aggregation!r}): only 'mean' (or None) is "
+                         "accepted, as in tf.keras 2")
+    own = layer.__dict__.setdefault("_keras2_added_metrics", {})
+    metric = own.get(name)
+    if metric is None:
+        theirs = [m for m in layer._metrics if all(m is not o for o in own.values())]
+        if any(m.name == name for m in theirs) or (name is None and theirs):
+            return None  # the value of the layer's own metric, which updated itself
+        if name is None:
+            raise ValueError("add_metric(value) needs name=: the value is not the result of "
+                             "one of this layer's metrics, e.g. "
+                             "`self.add_metric(ops.sum(x), name='activity')`")
+        compute = None
+        symbolic = isinstance(value, keras.KerasTensor)
+        if symbolic and any(c.__name__ == "Functional" for c in type(layer).__mro__):
+            try:
+                compute = keras.Model(layer.inputs, value)
+            except ValueError as exc:
+                raise ValueError("`model.add_metric(tensor)`: the tensor must be computed from "
+                                 f"the model's inputs alone ({exc})") from exc
+        metric = keras.metrics.Mean(name=name)
+        own[name] = metric
+        layer._metrics.append(metric)
+        if compute is not None:
+            compute_loss = layer.compute_loss
+
+            def with_metric(x=None, y=None, y_pred=None, sample_weight=None, training=True):
+                metric.update_state(compute(x, training=training))
+                return compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                    training=training)
+
+            layer.compute_loss = with_metric
+            return None
+    if not isinstance(value, keras.KerasTensor):
+        metric.update_state(value)
+    return None
+
+
 #: The helpers migrate may write, by name.
 HELPERS = {f.__name__: f for f in (keras2_batch_dot, keras2_switch, keras2_reset_states,
-                                   keras2_add_loss, keras2_history)}
+                                   keras2_add_loss, keras2_add_metric, keras2_history)}
 
 
 def helper_source(name: str) -> str:

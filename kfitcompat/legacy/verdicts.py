@@ -244,8 +244,6 @@ RULES: tuple[Rule, ...] = (
        member="include_optimizer"),
     _r("Keras 3 takes only rate, seed, name and dtype", "param",
        path="keras.layers.SpatialDropout*", member="kwargs"),
-    _r("Keras 3 has no add_metric; return the value from a metric, or use self.add_loss",
-       "param", path="keras.layers.Layer.add_metric"),
     _r("Keras 3's ctc_decode has no merge_repeated", "param", path="keras.backend*.ctc_decode"),
     _r("Keras 3 draws without layer names by default; pass show_layer_names=True", "param",
        path="keras.utils.*", member="show_layer_names"),

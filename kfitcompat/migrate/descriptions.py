@@ -53,6 +53,7 @@ DESCRIPTIONS = {
     "samples_per_epoch": "samples_per_epoch= (a sample count) -> steps_per_epoch= "
                          "(a step count)",
     "symbolic-add-loss": "model.add_loss(symbolic tensor) on a functional model -> a helper",
+    "add-metric": "layer.add_metric(value, name) (disabled in Keras 3) -> a helper",
     "unguarded-processes": "use_multiprocessing=True in a script without an "
                            "`if __name__ == '__main__':` guard",
     "val_samples": "val_samples= (a sample count) -> steps= (a step count)",

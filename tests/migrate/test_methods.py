@@ -218,6 +218,14 @@ HELPER_CASES = [
         _with_helpers("import keras\n", ["keras2_add_loss"],
                       "vae = keras.Model(inputs, outputs)\nkeras2_add_loss(vae, vae_loss)\n"),
         id="symbolic-add-loss"),
+    pytest.param(
+        "import keras\nclass L(keras.layers.Layer):\n    def call(self, x):\n"
+        "        self.add_metric(keras.ops.sum(x), 'activity')\n        return x\n",
+        _with_helpers("import keras\n", ["keras2_add_metric"],
+                      "class L(keras.layers.Layer):\n    def call(self, x):\n"
+                      "        keras2_add_metric(self, keras.ops.sum(x), 'activity')\n"
+                      "        return x\n"),
+        id="add-metric"),
 ]
 
 
@@ -326,3 +334,34 @@ def test_migrated_vae_add_loss_trains_on_plain_keras3():
     assert ns["evaluated"] == pytest.approx(ns["expected"], rel=1e-4)
     losses = ns["history"].history["loss"]
     assert losses[-1] < losses[0]
+
+
+def test_migrated_add_metric_logs_on_plain_keras3():
+    """tf.keras 2's ``self.add_metric(..., name=, aggregation='mean')`` in a layer and
+    ``model.add_metric(symbolic)`` on a functional model: migrated, both are logged on Keras 3
+    alone (whose ``add_metric`` raises), with Keras 2's values."""
+    source = _d("""
+        import numpy as np
+        from tensorflow import keras
+        from tensorflow.keras import backend as K
+
+        class Activity(keras.layers.Layer):
+            def call(self, inputs):
+                self.add_metric(K.sum(inputs), name="activity", aggregation="mean")
+                return inputs
+
+        inputs = keras.Input((1,))
+        y = keras.layers.Dense(2, kernel_initializer="ones", trainable=False)(Activity()(inputs))
+        model = keras.Model(inputs, y)
+        model.add_metric(K.sum(y), name="total")
+        model.compile("sgd", "mse")
+        history = model.fit(np.ones((10, 1)), np.ones((10, 2)), epochs=2, batch_size=5,
+                            verbose=0)
+        """)
+    new, findings = migrate_source(source)
+    assert [f.rule for f in findings].count("add-metric") == 2
+    ns: dict = {}
+    exec(compile(new, "migrated.py", "exec"), ns)  # Keras 3 alone: no kfitcompat
+    logs = ns["history"].history
+    assert logs["activity"][-1] == pytest.approx(5.0)  # sum of a batch of 5 ones
+    assert logs["total"][-1] == pytest.approx(10.0)  # 5 rows x 2 units

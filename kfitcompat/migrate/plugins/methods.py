@@ -266,6 +266,27 @@ def symbolic_add_loss(ctx: Context, original: cst.Call, updated: cst.Call) -> An
     return new
 
 
+@REGISTRY.register("Call", "add-metric")
+def add_metric(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """``self.add_metric(ops.sum(x), name='activity')`` (Keras 2.3, tf.keras 2) ->
+    ``keras2_add_metric(self, ops.sum(x), name='activity')``: Keras 3's ``add_metric`` always
+    raises; the helper, written into the module, logs the value's mean per epoch as Keras 2
+    did (a functional model's symbolic tensor too)."""
+    func = updated.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "add_metric"
+            and updated.args and not any(a.star for a in updated.args)):
+        return updated
+    receiver = func.value
+    new = cst.Call(func=cst.Name("keras2_add_metric"),
+                   args=[cst.Arg(receiver, comma=cst.Comma(
+                       whitespace_after=cst.SimpleWhitespace(" "))), *updated.args])
+    if not ctx.report(original, "add-metric", "`add_metric()` raises in Keras 3 (disabled)",
+                      f"{code_of(new)} (a helper written into the module)", True):
+        return updated
+    ctx.require_helper("keras2_add_metric")
+    return new
+
+
 @REGISTRY.register("Call", "add-weight-name")
 def add_weight_name(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     """``self.add_weight('kernel', (3, 4), ...)`` (Keras 2.1-2.3's order: name first) ->
