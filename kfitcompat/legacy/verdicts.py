@@ -193,7 +193,6 @@ RULES: tuple[Rule, ...] = (
     _s(FRAMEWORK_CALLS, "param", path="*.call"),
     _s(FRAMEWORK_CALLS, "param", path="*.build"),
     _s(FRAMEWORK_CALLS, "param", path="*.compute_*"),
-    _s(FRAMEWORK_CALLS, "param", path="*.get_initial_state"),
     _s(FRAMEWORK_CALLS, "param", path="keras.callbacks.*.on_*"),
     _s("Keras 2.2.4's applications forwarded *args/**kwargs to keras_applications, whose "
        "parameters Keras 3 keeps", "param", path="keras.applications.*", member="*args"),

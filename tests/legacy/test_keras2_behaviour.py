@@ -402,3 +402,55 @@ def test_keras1_time_distributed_dense_is_a_time_distributed_dense(installed):
     x = np.random.default_rng(0).random((2, 5, 3)).astype("float32")
     assert np.allclose(model.predict(x, verbose=0), 0.0)
     assert not isinstance(keras.layers.Dense(2), TimeDistributedDense)
+
+
+def test_keras2_custom_cells_state_size_in_build_plain_objects_and_initial_state(installed):
+    """Keras 2's RNN cell protocol: ``state_size`` set in the cell's ``build`` (Keras 3 reads
+    it in ``RNN.__init__``), a plain object with ``call`` and ``state_size`` (trained: its
+    kernel is a weight of the model), and ``rnn.get_initial_state(inputs)``."""
+
+    class CountingCell(keras.layers.Layer):
+        def __init__(self):
+            self.state_size = None
+            super().__init__()
+
+        def build(self, input_shape):
+            self.state_size = input_shape[-1]
+
+        def call(self, inputs, states):
+            return inputs, [s + 1 for s in states]
+
+    x = keras.Input((4, 3))
+    s0 = keras.Input((3,))
+    y, s_final = keras.layers.RNN(CountingCell(), return_state=True)(x, initial_state=s0)
+    model = keras.Model([x, s0], [y, s_final])
+    start = np.random.default_rng(0).random((5, 3)).astype("float32")
+    out, state = model.predict([np.ones((5, 4, 3), "float32"), start], verbose=0)
+    np.testing.assert_allclose(state, start + 4, rtol=1e-6)  # one increment per step
+
+    class MinimalCell:  # not a layer: Keras 2's RNN called cell.call
+        def __init__(self, units, input_dim):
+            self.state_size = units
+            self.kernel = keras.backend.variable(np.ones((input_dim, units)))
+
+        def call(self, inputs, states):
+            output = keras.backend.dot(inputs, self.kernel) + states[0]
+            return output, [output]
+
+    x = keras.Input((None, 5))
+    for cells, weights in ((MinimalCell(8, 5), 1), ([MinimalCell(8, 5), MinimalCell(4, 8)], 2)):
+        model = keras.Model(x, keras.layers.RNN(cells)(x))
+        model.compile("sgd", "mse")
+        assert len(model.trainable_weights) == weights
+        before = model.trainable_weights[0].numpy().copy()
+        model.train_on_batch(np.ones((6, 3, 5)), np.zeros((6, model.output_shape[-1])))
+        assert not np.allclose(model.trainable_weights[0].numpy(), before)
+
+    lstm = keras.layers.LSTM(4)
+    initial = lstm.get_initial_state(np.ones((2, 3, 5), "float32"))  # Keras 2: the inputs
+    assert [tuple(t.shape) for t in initial] == [(2, 4), (2, 4)]
+    assert [tuple(t.shape) for t in lstm.get_initial_state(2)] == [(2, 4), (2, 4)]  # Keras 3
+    symbolic = keras.layers.RNN(CountingCell())
+    symbolic(keras.Input((None, 6)))
+    assert [tuple(t.shape) for t in symbolic.get_initial_state(keras.Input((None, 6)))] == [
+        (None, 6)]
