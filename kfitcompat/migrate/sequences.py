@@ -40,16 +40,25 @@ class ModuleFacts(cst.CSTVisitor):
         # functions defined in the module -> whether a call of one is a plain iterator (a
         # generator function, or one returning a generator); a call of a function defined
         # elsewhere is judged by its spelling
-        self.functions: dict[str, bool] = {}
+        self.functions: dict[str, cst.FunctionDef] = {}  # judged on first use (_yields_batches)
+        self._judged: dict[int, bool] = {}
         # local name -> the Keras path an import binds it to (``K`` -> ``keras.backend``,
         # ``Dense`` -> ``keras.layers.Dense``); ``tensorflow.keras`` counts as ``keras``
         self.bindings: dict[str, str] = {}
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        body = _OwnBody()
-        node.body.visit(body)
-        self.functions[node.name.value] = body.yields or any(
-            value is not None and self.is_iterator(value) for value in body.returns)
+        self.functions[node.name.value] = node
+
+    def _yields_batches(self, node: cst.FunctionDef) -> bool:
+        """Whether a call of the function ``node`` is a plain iterator: it yields, or returns
+        one (read once per function, when a call of it is judged)."""
+        if id(node) not in self._judged:
+            self._judged[id(node)] = False  # a function returning its own call: not one
+            body = _OwnBody()
+            node.body.visit(body)
+            self._judged[id(node)] = body.yields or any(
+                value is not None and self.is_iterator(value) for value in body.returns)
+        return self._judged[id(node)]
 
     def visit_If(self, node: cst.If) -> None:
         test = code_of(node.test).replace("'", '"')
@@ -121,7 +130,7 @@ class ModuleFacts(cst.CSTVisitor):
             return False
         name = node.func.value
         if name in self.functions:
-            return self.functions[name]
+            return self._yields_batches(self.functions[name])
         return (name[:1].islower() and name not in _NOT_ITERATORS
                 and name not in self.sequence_classes)
 

@@ -62,7 +62,9 @@ class LegacyKerasTransformer(FastDispatch, cst.CSTTransformer):
         self.lines = lines
         self._wrapper = wrapper  # the module visited: positions and parents, on demand
         self._positions: Any = None
-        self._parents: Any = None
+        self._parents: Any = None  # LibCST's ParentNodeProvider: for a node not visited yet
+        self._parent_of: dict[cst.CSTNode, cst.CSTNode | None] = {}  # filled by on_visit
+        self._open: list[cst.CSTNode] = []  # the nodes entered and not left
         self._comments: dict[int, str] | None = None
         self.rewrote = False  # a handler returned a new node, or a note was added
         self.facts = facts or ModuleFacts()
@@ -110,8 +112,21 @@ class LegacyKerasTransformer(FastDispatch, cst.CSTTransformer):
         return self.enabled and self.rules.selected(rule) and (
             self.target == KERAS3 or rule not in SHIMMED_RULES)
 
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # each node's parent, recorded on the way down: a rule asks for the parents of the node
+        # it leaves, all entered already (LibCST's ParentNodeProvider costs a second traversal)
+        self._parent_of[node] = self._open[-1] if self._open else None
+        self._open.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original_node: cst.CSTNode, *updated: Any) -> Any:
+        self._open.pop()
+        return super().on_leave(original_node, *updated)
+
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The node ``node`` (an original) sits in; ``None`` for the module."""
+        if node in self._parent_of:
+            return self._parent_of[node]
         if self._parents is None:
             assert self._wrapper is not None, "migrate_source sets the module's wrapper"
             self._parents = self._wrapper.resolve(ParentNodeProvider)
