@@ -152,16 +152,22 @@ def rnn_get_initial_state(original: Callable[..., Any]) -> Callable[..., Any]:
     def get_initial_state(self: Any, batch_size: Any = None, **kwargs: Any) -> Any:
         if "inputs" in kwargs and batch_size is None:
             batch_size = kwargs.pop("inputs")
-        if len(getattr(batch_size, "shape", ())) >= 2:  # Keras 2: the inputs themselves
-            inputs = batch_size
-            if getattr(self.cell, "get_initial_state", None) is not None and not isinstance(
-                    self.cell, Keras2Cell):
-                return original(self, keras.ops.shape(inputs)[0], **kwargs)
-            first = keras.ops.sum(keras.ops.zeros_like(inputs),
-                                  axis=tuple(range(1, len(inputs.shape))))
-            column = keras.ops.expand_dims(first, -1)
-            return [keras.ops.tile(column, (1, size)) for size in self.state_size]
-        return original(self, batch_size, **kwargs)
+        if len(getattr(batch_size, "shape", ())) < 2:
+            return original(self, batch_size, **kwargs)
+        inputs = batch_size  # Keras 2: the inputs themselves
+        if isinstance(inputs.shape[0], int):  # a known batch: the cell's own initial state
+            return original(self, inputs.shape[0], **kwargs)
+        # a symbolic batch: zeros of (batch, size) made from the inputs, as Keras 2 did
+        first = keras.ops.sum(keras.ops.zeros_like(inputs),
+                              axis=tuple(range(1, len(inputs.shape))))
+        column = keras.ops.expand_dims(first, -1)
+
+        def zeros(size: Any) -> Any:
+            if isinstance(size, (list, tuple)):
+                return [zeros(s) for s in size]
+            return keras.ops.tile(column, (1, size))
+
+        return [zeros(size) for size in self.state_size]
 
     return accepts(get_initial_state, ("inputs",))
 

@@ -454,3 +454,5 @@ def test_keras2_custom_cells_state_size_in_build_plain_objects_and_initial_state
     symbolic(keras.Input((None, 6)))
     assert [tuple(t.shape) for t in symbolic.get_initial_state(keras.Input((None, 6)))] == [
         (None, 6)]
+    symbolic_lstm = lstm.get_initial_state(keras.Input((None, 5)))  # the batch unknown
+    assert [tuple(t.shape) for t in symbolic_lstm] == [(None, 4), (None, 4)]
