@@ -64,6 +64,7 @@ __all__ = [
     "safe_mode_scope",
     "has_symbolic_build_override",
     "in_multi_worker_mode",
+    "keras_mask",
     "set_symbolic_build",
     "symbolic_build",
     "tf_trainer_module",
@@ -224,6 +225,13 @@ def legacy_name(where: str) -> Any:
     """The object ``"module:name"`` of Keras 3's tf.keras 2 copy (``"backend:rnn"``)."""
     module, _, name = where.partition(":")
     return getattr(legacy_module(module), name)
+
+
+def keras_mask(tensor: Any) -> Any:
+    """The mask Keras 3 attached to ``tensor`` (a masking layer's output), or None."""
+    from keras.src.backend import get_keras_mask
+
+    return get_keras_mask(tensor)
 
 
 def node_count(layer: Any) -> int:

@@ -70,6 +70,12 @@ def rnn_call(original: Callable[..., Any]) -> Callable[..., Any]:
                 and kwargs.get("initial_state") is None and "constants" not in kwargs):
             inputs, *states = args[0]
             kwargs["initial_state"] = list(states)
+            if kwargs.get("mask") is None and len(args) < 2:
+                # Keras 2 masked the sequence by its own mask; Keras 3 fills ``mask`` in only
+                # for a call with one tensor argument
+                from .._keras_private import keras_mask
+
+                kwargs["mask"] = keras_mask(inputs)
             return original(self, inputs, *args[1:], **kwargs)
         return original(self, *args, **kwargs)
 

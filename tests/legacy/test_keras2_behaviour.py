@@ -456,3 +456,19 @@ def test_keras2_custom_cells_state_size_in_build_plain_objects_and_initial_state
         (None, 6)]
     symbolic_lstm = lstm.get_initial_state(keras.Input((None, 5)))  # the batch unknown
     assert [tuple(t.shape) for t in symbolic_lstm] == [(None, 4), (None, 4)]
+
+
+def test_initial_states_in_the_input_list_keep_the_sequence_mask(installed):
+    """Keras 2's ``rnn([masked_x, h0])`` skipped the masked steps; Keras 3 passes ``mask`` only
+    to a call with one tensor argument, so the list form gives it the sequence's mask."""
+    x = keras.Input((4, 3))
+    h0 = keras.Input((3,))
+    rnn = keras.layers.SimpleRNN(3, kernel_initializer="identity",
+                                 recurrent_initializer="zeros", activation="linear",
+                                 use_bias=False, return_sequences=False)
+    model = keras.Model([x, h0], rnn([keras.layers.Masking()(x), h0]))
+    values = np.arange(1, 25, dtype="float32").reshape((2, 4, 3))
+    values[0, -1] = 0.0  # the last step of the first sample is masked
+    out = model.predict([values, np.zeros((2, 3), "float32")], verbose=0)
+    np.testing.assert_allclose(out[0], values[0, -2])  # the output of the last unmasked step
+    np.testing.assert_allclose(out[1], values[1, -1])
