@@ -254,16 +254,9 @@ def symbolic_add_loss(ctx: Context, original: cst.Call, updated: cst.Call) -> An
             isinstance(receiver, cst.Attribute) and isinstance(receiver.value, cst.Name)
             and receiver.value.value == "self"):
         return updated  # a layer's or model's own call(): Keras 3 takes it
-    new = cst.Call(func=cst.Name("keras2_add_loss"),
-                   args=[cst.Arg(receiver, comma=cst.Comma(
-                       whitespace_after=cst.SimpleWhitespace(" "))),
-                       updated.args[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
-    if not ctx.report(original, "symbolic-add-loss", "`model.add_loss(tensor)`: Keras 3 has no "
-                      "symbolic losses (NotImplementedError)",
-                      f"{code_of(new)} (a helper written into the module)", True):
-        return updated
-    ctx.require_helper("keras2_add_loss")
-    return new
+    return _to_helper(ctx, original, updated, "keras2_add_loss", "symbolic-add-loss",
+                      "`model.add_loss(tensor)`: Keras 3 has no symbolic losses "
+                      "(NotImplementedError)")
 
 
 @REGISTRY.register("Call", "add-metric")
@@ -276,14 +269,22 @@ def add_metric(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     if not (isinstance(func, cst.Attribute) and func.attr.value == "add_metric"
             and updated.args and not any(a.star for a in updated.args)):
         return updated
-    receiver = func.value
-    new = cst.Call(func=cst.Name("keras2_add_metric"),
-                   args=[cst.Arg(receiver, comma=cst.Comma(
-                       whitespace_after=cst.SimpleWhitespace(" "))), *updated.args])
-    if not ctx.report(original, "add-metric", "`add_metric()` raises in Keras 3 (disabled)",
+    return _to_helper(ctx, original, updated, "keras2_add_metric", "add-metric",
+                      "`add_metric()` raises in Keras 3 (disabled)")
+
+
+def _to_helper(ctx: Context, original: cst.Call, updated: cst.Call, helper: str, rule: str,
+               message: str) -> Any:
+    """``receiver.method(*args)`` -> ``helper(receiver, *args)``, the helper written into the
+    module, reported under ``rule``; the call as it is when the rule does not apply."""
+    receiver = updated.func.value  # type: ignore[attr-defined]
+    args = [*updated.args[:-1], updated.args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
+    new = cst.Call(func=cst.Name(helper), args=[
+        cst.Arg(receiver, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), *args])
+    if not ctx.report(original, rule, message,
                       f"{code_of(new)} (a helper written into the module)", True):
         return updated
-    ctx.require_helper("keras2_add_metric")
+    ctx.require_helper(helper)
     return new
 
 
