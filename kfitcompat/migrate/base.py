@@ -27,7 +27,7 @@ KFITCOMPAT = "kfitcompat"
 SHIMMED_RULES = frozenset({"fit_generator", "evaluate_generator", "predict_generator",
                            "nb_epoch", "samples_per_epoch", "nb_val_samples", "val_samples",
                            "loading-arguments", "image-import", "keras1-layer",
-                           "get-file-extract", "legacy-model-file"})
+                           "get-file-extract", "legacy-model-file", "rnn-initial-states"})
 
 
 # Steps of a whole module, not of a node: rule ids too (``--select``, ``--ignore``).

@@ -54,6 +54,7 @@ DESCRIPTIONS = {
                          "(a step count)",
     "symbolic-add-loss": "model.add_loss(symbolic tensor) on a functional model -> a helper",
     "add-metric": "layer.add_metric(value, name) (disabled in Keras 3) -> a helper",
+    "rnn-initial-states": "rnn([x, h0, c0]) -> rnn(x, initial_state=[h0, c0])",
     "unguarded-processes": "use_multiprocessing=True in a script without an "
                            "`if __name__ == '__main__':` guard",
     "val_samples": "val_samples= (a sample count) -> steps= (a step count)",

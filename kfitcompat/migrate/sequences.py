@@ -45,6 +45,9 @@ class ModuleFacts(cst.CSTVisitor):
         # local name -> the Keras path an import binds it to (``K`` -> ``keras.backend``,
         # ``Dense`` -> ``keras.layers.Dense``); ``tensorflow.keras`` counts as ``keras``
         self.bindings: dict[str, str] = {}
+        # names bound to a call of a class, by the class's name (``lstm = LSTM(8)`` -> LSTM);
+        # the last binding counts
+        self.constructed: dict[str, str] = {}
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.functions[node.name.value] = node
@@ -113,7 +116,12 @@ class ModuleFacts(cst.CSTVisitor):
         if cls is not None:
             for name in names:
                 self.instances[name] = cls
+        made = _called_name(node.value)
         for name in names:  # the last binding counts
+            if made is not None and made[:1].isupper():
+                self.constructed[name] = made
+            else:
+                self.constructed.pop(name, None)
             if self.is_iterator(node.value):
                 self.iterators.add(name)
             else:
@@ -133,6 +141,16 @@ class ModuleFacts(cst.CSTVisitor):
             return self._yields_batches(self.functions[name])
         return (name[:1].islower() and name not in _NOT_ITERATORS
                 and name not in self.sequence_classes)
+
+
+def _called_name(node: cst.BaseExpression) -> str | None:
+    """``f`` of ``f(...)`` or ``x.f(...)``; None for anything else."""
+    if not isinstance(node, cst.Call):
+        return None
+    func = node.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else None
 
 
 class _OwnBody(FastDispatch, cst.CSTVisitor):

@@ -18,7 +18,7 @@ def test_every_reported_rule_is_registered_by_one_family():
 
     families = set(REGISTRY.rules.values())
     assert families == {"api_table", "backend", "callbacks", "history", "image", "imports",
-                        "layers", "methods", "optimizers", "saving"}
+                        "layers", "methods", "optimizers", "recurrent", "saving"}
     outside = {"install", "augment-layers", "augment-layers-kept"}  # whole-module steps
     reported = set()
     for script in sorted((Path(__file__).parent / "scripts").glob("*.py")):

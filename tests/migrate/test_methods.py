@@ -365,3 +365,4 @@ def test_migrated_add_metric_logs_on_plain_keras3():
     logs = ns["history"].history
     assert logs["activity"][-1] == pytest.approx(5.0)  # sum of a batch of 5 ones
     assert logs["total"][-1] == pytest.approx(10.0)  # 5 rows x 2 units
+

@@ -13,8 +13,9 @@ from . import (
     layers,
     methods,
     optimizers,
+    recurrent,
     saving,
 )
 
 __all__ = ["api_table", "backend", "callbacks", "history", "image", "imports", "layers",
-           "methods", "optimizers", "saving"]
+           "methods", "optimizers", "recurrent", "saving"]
