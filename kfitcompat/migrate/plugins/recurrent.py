@@ -47,15 +47,13 @@ def initial_states_in_list(ctx: Context, original: cst.Call, updated: cst.Call) 
         return updated  # how many states is known only at run time
     sequence, *states = [e.value for e in elements]
     state_list = cst.List([cst.Element(s) for s in states])
-    new = updated.with_changes(args=[
-        cst.Arg(sequence),
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    new = updated.with_changes(args=[  # the other arguments keep their own layout
+        cst.Arg(sequence, comma=comma),
         cst.Arg(state_list, keyword=cst.Name("initial_state"),
-                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))),
+                equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+                comma=args[0].comma if len(args) > 1 else cst.MaybeSentinel.DEFAULT),
         *args[1:]])
-    new = new.with_changes(args=[
-        a.with_changes(comma=cst.MaybeSentinel.DEFAULT) if i == len(new.args) - 1
-        else a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        for i, a in enumerate(new.args)])
     if not ctx.report(original, "rnn-initial-states", "`rnn([inputs, *initial_states])`: "
                       "Keras 3's recurrent layers take one input", code_of(new), True,
                       f"Keras 3 passes no mask with initial_state=: if {code_of(sequence)} "
