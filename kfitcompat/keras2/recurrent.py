@@ -87,10 +87,12 @@ _STATE_SIZE_AT_BUILD = "_keras2_state_size_at_build"
 
 
 def _keras2_cell(cell: Any) -> Any:
-    """A plain-object cell in a ``Keras2Cell`` layer; a layer (or a list) as it is."""
+    """A plain-object cell Keras 3 cannot run (it has ``call`` but cannot be called itself) in
+    a ``Keras2Cell`` layer; a layer, a callable cell or a list's other items as they are."""
     if isinstance(cell, (list, tuple)):
         return [_keras2_cell(c) for c in cell]
-    if isinstance(cell, keras.layers.Layer) or not callable(getattr(cell, "call", None)):
+    if (isinstance(cell, keras.layers.Layer) or callable(cell)
+            or not callable(getattr(cell, "call", None))):
         return cell
     return Keras2Cell(cell)
 
