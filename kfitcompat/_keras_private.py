@@ -36,6 +36,8 @@ Touchpoints (all checked against Keras 3.15.1 and TensorFlow 2.21):
 * the modules whose ``get`` / ``deserialize`` Keras 3's layers and ``compile`` call
   (``keras.src.constraints``, ``keras.src.losses``: the public ``keras.constraints.get`` is the
   same function under a second binding), wrapped by ``install()`` for Keras 2's names.
+* a tensor's ``_keras_mask``: the mask ``rnn([masked_x, *states])`` passes on, as Keras 2
+  masked such a call.
 * ``keras._tf_keras.keras``: Keras 3's own copy of the tf.keras 2 API (its legacy backend,
   ``preprocessing.text``, ``preprocessing.sequence``), which ``install()`` answers Keras 2
   names from where Keras 3's public API lacks them (``legacy_name``).
@@ -228,10 +230,9 @@ def legacy_name(where: str) -> Any:
 
 
 def keras_mask(tensor: Any) -> Any:
-    """The mask Keras 3 attached to ``tensor`` (a masking layer's output), or None."""
-    from keras.src.backend import get_keras_mask
-
-    return get_keras_mask(tensor)
+    """The mask Keras 3 attached to ``tensor`` (a masking layer's output), or None: the
+    ``_keras_mask`` attribute its own ``get_keras_mask`` reads."""
+    return getattr(tensor, "_keras_mask", None)
 
 
 def node_count(layer: Any) -> int:

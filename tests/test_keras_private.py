@@ -176,3 +176,18 @@ def test_every_private_owner_of_a_surface_row_has_a_canary():
         found = surface.owner(path)
         assert check(found), f"{VERSION}: {path} -> {found!r}"
         assert any(row.module == path for row in surface.SURFACE), path
+
+
+def test_keras_mask_reads_the_mask_a_masking_layer_attaches():
+    """``rnn([masked_x, *states])`` passes this mask on; symbolic and eager tensors alike."""
+    import numpy as np
+
+    from kfitcompat._keras_private import keras_mask
+
+    masked = keras.layers.Masking()(keras.Input((4, 3)))
+    assert tuple(keras_mask(masked).shape) == (None, 4)
+    values = np.ones((2, 4, 3), "float32")
+    values[0, -1] = 0.0
+    eager = keras_mask(keras.layers.Masking()(values))
+    assert np.asarray(eager).tolist() == [[True, True, True, False], [True] * 4]
+    assert keras_mask(keras.ops.ones((2, 3))) is None
