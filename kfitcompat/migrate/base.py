@@ -15,11 +15,12 @@ from typing import Any, Protocol
 
 import libcst as cst
 
-from .edits import code_of, keyword_arg
+from .edits import call_name, code_of, keyword_arg
 from .sequences import ModuleFacts
 
 __all__ = ["Context", "Finding", "KERAS3", "KFITCOMPAT", "REGISTRY", "Registry",
-           "RuleSelection", "SHIMMED_RULES", "WHOLE_MODULE_RULES", "batch_size_of_call"]
+           "RuleSelection", "SHIMMED_RULES", "WHOLE_MODULE_RULES", "batch_size_of_call",
+           "call_name"]
 
 KERAS3 = "keras3"
 KFITCOMPAT = "kfitcompat"
@@ -120,14 +121,6 @@ class Registry:
 
 
 REGISTRY = Registry()
-
-
-def call_name(call: cst.Call) -> str | None:
-    """``f`` of ``f(...)`` or ``x.f(...)``."""
-    func = call.func
-    if isinstance(func, cst.Attribute):
-        return func.attr.value
-    return func.value if isinstance(func, cst.Name) else None
 
 
 def batch_size_of_call(node: cst.BaseExpression) -> str | None:

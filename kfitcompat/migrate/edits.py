@@ -6,8 +6,16 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-__all__ = ["keyword_arg", "code_of", "saved_file", "file_arg", "drop_args", "rename_keyword",
-           "append_keyword", "insert_helpers", "insert_statements"]
+__all__ = ["call_name", "keyword_arg", "code_of", "saved_file", "file_arg", "drop_args",
+           "rename_keyword", "append_keyword", "insert_helpers", "insert_statements"]
+
+
+def call_name(call: cst.Call) -> str | None:
+    """``f`` of ``f(...)`` or ``x.f(...)``."""
+    func = call.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else None
 
 
 def keyword_arg(call: cst.Call, name: str) -> cst.Arg | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from .edits import code_of, saved_file
+from .edits import call_name, code_of, saved_file
 from .fastvisit import FastDispatch
 
 __all__ = ["ModuleFacts", "SequenceMover", "LOADING_RENAMES"]
@@ -116,7 +116,7 @@ class ModuleFacts(cst.CSTVisitor):
         if cls is not None:
             for name in names:
                 self.instances[name] = cls
-        made = _called_name(node.value)
+        made = call_name(node.value) if isinstance(node.value, cst.Call) else None
         for name in names:  # the last binding counts
             if made is not None and made[:1].isupper():
                 self.constructed[name] = made
@@ -141,16 +141,6 @@ class ModuleFacts(cst.CSTVisitor):
             return self._yields_batches(self.functions[name])
         return (name[:1].islower() and name not in _NOT_ITERATORS
                 and name not in self.sequence_classes)
-
-
-def _called_name(node: cst.BaseExpression) -> str | None:
-    """``f`` of ``f(...)`` or ``x.f(...)``; None for anything else."""
-    if not isinstance(node, cst.Call):
-        return None
-    func = node.func
-    if isinstance(func, cst.Attribute):
-        return func.attr.value
-    return func.value if isinstance(func, cst.Name) else None
 
 
 class _OwnBody(FastDispatch, cst.CSTVisitor):

@@ -18,7 +18,7 @@ from typing import Any
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import CodeRange, MetadataWrapper, ParentNodeProvider, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from . import plugins  # noqa: F401  (registers every rule family)
 from .base import KERAS3, KFITCOMPAT, REGISTRY, SHIMMED_RULES, BatchSizes, Finding, RuleSelection
@@ -62,7 +62,6 @@ class LegacyKerasTransformer(FastDispatch, cst.CSTTransformer):
         self.lines = lines
         self._wrapper = wrapper  # the module visited: positions and parents, on demand
         self._positions: Any = None
-        self._parents: Any = None  # LibCST's ParentNodeProvider: for a node not visited yet
         self._parent_of: dict[cst.CSTNode, cst.CSTNode | None] = {}  # filled by on_visit
         self._open: list[cst.CSTNode] = []  # the nodes entered and not left
         self._comments: dict[int, str] | None = None
@@ -125,12 +124,7 @@ class LegacyKerasTransformer(FastDispatch, cst.CSTTransformer):
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The node ``node`` (an original) sits in; ``None`` for the module."""
-        if node in self._parent_of:
-            return self._parent_of[node]
-        if self._parents is None:
-            assert self._wrapper is not None, "migrate_source sets the module's wrapper"
-            self._parents = self._wrapper.resolve(ParentNodeProvider)
-        return self._parents.get(node)  # type: ignore[no-any-return]
+        return self._parent_of.get(node)
 
     def report(self, node: cst.CSTNode, rule: str, message: str, fix: str,
                changed: bool, comment: str | None = None) -> bool:
