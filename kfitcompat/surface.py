@@ -146,6 +146,8 @@ def _keras2_rows() -> list[SurfaceRow]:
                    "batch_input_shape=, batch_size= (stateful RNNs)"),
         SurfaceRow("keras.Sequential", "add", WRAP, "kfitcompat.keras2.layers:sequential_add",
                    "a first layer's batch_input_shape"),
+        SurfaceRow("keras.layers.LeakyReLU", "__init__", WRAP,
+                   "kfitcompat.keras2.layers:leaky_relu_init", "a negative alpha"),
         SurfaceRow(TRAINER, "compile", WRAP, "kfitcompat.keras2.models:compile_method",
                    "compile(opt, loss, metrics), sample_weight_mode, one loss per output"),
         SurfaceRow(FUNCTIONAL, "add_loss", WRAP, "kfitcompat.keras2.models:functional_add_loss",

@@ -26,7 +26,7 @@ __all__ = ["DROPPED", "IMPLEMENTATIONS", "KERAS1_CLASSES", "KERAS1_KEYWORDS", "K
            "KERAS2_KERNEL_POSITIONALS", "KERNEL_KEYWORDS", "KFITCOMPAT_LAYERS", "PREPROCESSORS",
            "SPECIAL",
            "convert_keras1_config", "keras1_init", "keras1_class", "keras1_names", "layer_init",
-           "sequential_add"]
+           "leaky_relu_init", "sequential_add"]
 
 _COMMON = {"init": "kernel_initializer", "W_regularizer": "kernel_regularizer",
            "b_regularizer": "bias_regularizer", "W_constraint": "kernel_constraint",
@@ -269,10 +269,28 @@ def _keras2_kernel(layer: str, args: tuple[Any, ...], kwargs: dict[str, Any]
     return (args[0], tuple(sizes))
 
 
+#: Base-layer keywords a closed ``__init__`` (no ``**kwargs``) passed on, by instance id,
+#: from ``keras1_init`` to ``layer_init`` for the length of one constructor call.
+_FORWARDED: dict[int, dict[str, Any]] = {}
+
+
+def _closed_keywords(original: Callable[..., None]) -> tuple[str, ...]:
+    """Keras 2's base-layer keywords (``input_shape``, ``trainable``, ...) that a Keras 3
+    ``__init__`` without ``**kwargs`` (``SpatialDropout1D``) refuses; empty for the others."""
+    from ..legacy.api import layer_keywords
+
+    params = inspect.signature(original).parameters
+    if any(p.kind == p.VAR_KEYWORD for p in params.values()):
+        return ()
+    return tuple(k for k in layer_keywords() if k not in params)
+
+
 def keras1_init(original: Callable[..., None], layer: str) -> Callable[..., None]:
     """``__init__`` of Keras 3's ``layer`` that also takes its Keras 1 keywords, Keras 2's
     defaults (``KERAS2_DEFAULTS``) and Keras 2's kernel positionals
-    (``KERAS2_KERNEL_POSITIONALS``)."""
+    (``KERAS2_KERNEL_POSITIONALS``); where Keras 3's ``__init__`` takes no ``**kwargs``,
+    also the keywords Keras 2's ``Layer`` took from every layer (``input_shape=``, ...)."""
+    closed = _closed_keywords(original)
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         args, kwargs, done = _convert(layer, args, kwargs, forced=False)
@@ -282,11 +300,42 @@ def keras1_init(original: Callable[..., None], layer: str) -> Callable[..., None
         else:
             args = _keras2_kernel(layer, args, kwargs)
         _keras2_defaults(layer, args, kwargs)
-        original(self, *args, **kwargs)
+        forwarded = {k: kwargs.pop(k) for k in closed if k in kwargs}
+        if not forwarded:
+            original(self, *args, **kwargs)
+            return
+        _FORWARDED[id(self)] = forwarded  # Keras 3's Layer.__init__ (layer_init) takes them
+        try:
+            original(self, *args, **kwargs)
+        finally:
+            _FORWARDED.pop(id(self), None)
 
     # Keras reads the layer's constructor arguments from the signature
     __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
-    return accepts(__init__, keras1_names(layer))
+    return accepts(__init__, keras1_names(layer) + (("kwargs",) if closed else ()))
+
+
+def leaky_relu_init(original: Callable[..., None]) -> Callable[..., None]:
+    """``LeakyReLU(alpha=-1.0)``: Keras 2 took any slope (``max(x, alpha * x)`` for
+    ``alpha <= 1``); Keras 3's ``LeakyReLU(negative_slope=)`` refuses a negative one. The
+    layer is built with slope 0 and then given the negative slope, which Keras 3's
+    ``leaky_relu`` computes as Keras 2 did."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        where = next((k for k in ("negative_slope", "alpha") if k in kwargs), None)
+        slope = kwargs[where] if where else args[0] if args else None
+        if not (isinstance(slope, (int, float)) and not isinstance(slope, bool) and slope < 0):
+            original(self, *args, **kwargs)
+            return
+        if where:
+            kwargs[where] = 0.0
+        else:
+            args = (0.0, *args[1:])
+        original(self, *args, **kwargs)
+        self.negative_slope = float(slope)
+
+    __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
+    return accepts(__init__, ("alpha",))
 
 
 def keras1_names(layer: str) -> tuple[str, ...]:
@@ -347,11 +396,14 @@ def layer_init(original: Callable[..., None]) -> Callable[..., None]:
     ``Sequential`` then gets ``keras.Input(batch_shape=...)`` (``sequential_add``)."""
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.update(_FORWARDED.pop(id(self), {}))
         batch_shape = kwargs.pop("batch_input_shape", None)
         batch_size = kwargs.pop("batch_size", None)
         weights = kwargs.pop("weights", None) if _takes_no_weights(self) else None
         if "input_dtype" in kwargs:  # Keras 1's name, still accepted by Keras 2
-            kwargs.setdefault("dtype", kwargs.pop("input_dtype"))
+            dtype = kwargs.pop("input_dtype")
+            if kwargs.get("dtype") is None:
+                kwargs["dtype"] = dtype
         if batch_shape is None and batch_size is not None:
             shape = kwargs.get("input_shape")
             if shape is None and kwargs.get("input_dim") is not None:

@@ -14,7 +14,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["KINDS", "TABLE", "VERSIONS", "ApiRow", "keras2_rows", "source_pins"]
+__all__ = ["KINDS", "TABLE", "VERSIONS", "ApiRow", "keras2_rows", "layer_keywords",
+           "source_pins"]
 
 DATA = Path(__file__).with_name("keras2_api.json")
 #: The generated table (``kfitcompat.legacy.table``): verdicts of the rows above.
@@ -77,6 +78,14 @@ def _load() -> tuple[dict, tuple[ApiRow, ...]]:
 def keras2_rows() -> tuple[ApiRow, ...]:
     """Every row of the Keras 1/2 API, sorted by kind, path and member."""
     return _load()[1]
+
+
+@functools.cache
+def layer_keywords() -> tuple[str, ...]:
+    """The keywords Keras 2's ``Layer.__init__`` took from every layer's ``**kwargs``
+    (``input_shape``, ``batch_input_shape``, ``trainable``, ``weights``, ...)."""
+    return tuple(row.member for row in keras2_rows() if row.kind == "param"
+                 and row.path == "keras.layers.Layer" and row.member != "kwargs")
 
 
 def source_pins() -> dict[str, dict[str, str]]:

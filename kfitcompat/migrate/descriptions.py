@@ -54,6 +54,8 @@ DESCRIPTIONS = {
                          "(a step count)",
     "symbolic-add-loss": "model.add_loss(symbolic tensor) on a functional model -> a helper",
     "add-metric": "layer.add_metric(value, name) (disabled in Keras 3) -> a helper",
+    "leaky-relu-alpha": "LeakyReLU(alpha=) -> negative_slope=; a negative slope (Keras 3 "
+                        "refuses it) is reported",
     "rnn-initial-states": "rnn([x, h0, c0]) -> rnn(x, initial_state=[h0, c0])",
     "unguarded-processes": "use_multiprocessing=True in a script without an "
                            "`if __name__ == '__main__':` guard",

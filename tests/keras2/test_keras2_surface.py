@@ -673,3 +673,43 @@ def test_predict_classes_and_predict_proba_as_keras2_sequential(installed):
     linear = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
     with pytest.warns(UserWarning, match="invalid probability values"):
         linear.predict_proba(x * 100)
+
+
+@pytest.mark.parametrize("call", ["LeakyReLU(alpha=-1.0)", "LeakyReLU(-0.5)",
+                                  "LeakyReLU(alpha=0.2)", "LeakyReLU()"])
+def test_leaky_relu_of_any_slope_computes_as_tf_keras(installed, call):
+    """Keras 2 took any slope (``LeakyReLU(alpha=-1.0)`` is ``abs``); Keras 3 refuses a
+    negative one. The layer, and a layer rebuilt from its config, compute as tf_keras's."""
+    x = np.linspace(-3, 3, 13, dtype="float32")[None]
+    ours = eval(call, {"LeakyReLU": keras.layers.LeakyReLU})
+    theirs = eval(call, {"LeakyReLU": tfk.layers.LeakyReLU})
+    np.testing.assert_allclose(ours(x), theirs(x), rtol=1e-6)
+    again = keras.layers.LeakyReLU.from_config(ours.get_config())
+    np.testing.assert_allclose(again(x), theirs(x), rtol=1e-6)
+
+
+def test_a_negative_leaky_relu_slope_is_keras3s_error_without_install():
+    with pytest.raises(ValueError, match="negative_slope"):
+        keras.layers.LeakyReLU(alpha=-1.0)
+
+
+@pytest.mark.parametrize("layer, shape", [("SpatialDropout1D", (5, 4)),
+                                          ("SpatialDropout2D", (6, 6, 3)),
+                                          ("SpatialDropout3D", (4, 4, 4, 2))])
+def test_spatial_dropout_takes_keras2s_base_layer_keywords(installed, layer, shape):
+    """Keras 2's every layer took input_shape=, batch_input_shape=, trainable=, ...; Keras 3's
+    SpatialDropout layers take only rate, seed, name and dtype."""
+    first = getattr(keras.layers, layer)(0.5, input_shape=shape, trainable=False, name="sd")
+    model = keras.Sequential([first, keras.layers.Flatten(), keras.layers.Dense(1)])
+    assert model.inputs[0].shape == (None, *shape)
+    assert not first.trainable and first.name == "sd"
+    # a Keras 2 config (as layer_test and saved files carry it) deserializes
+    config = {**first.get_config(), "batch_input_shape": (2, *shape)}
+    stateful = getattr(keras.layers, layer).from_config(config)
+    seq = keras.Sequential()
+    seq.add(stateful)
+    assert seq.inputs[0].shape == (2, *shape)
+    x = np.ones((2, *shape), "float32")
+    np.testing.assert_array_equal(model.layers[0](x), x)  # inference: identity
+    with pytest.raises(TypeError, match="unexpected keyword argument 'dtype_policy'"):
+        getattr(keras.layers, layer)(0.5, dtype_policy="float32")  # Keras 3's own error

@@ -133,3 +133,24 @@ def test_a_keras1_keyword_known_only_at_run_time_is_reported():
     out, findings = migrate_source(source)
     assert out.endswith(source) and "keras.Input(batch_shape=" in out
     assert [(f.rule, f.changed) for f in findings] == [("layer-batch-shape", False)]
+
+
+def test_leaky_relu_alpha_is_renamed_and_a_negative_slope_reported():
+    out, findings = migrate_source("a = LeakyReLU(alpha=0.2)\nb = LeakyReLU(negative_slope=0.1)\n")
+    assert out == "a = LeakyReLU(negative_slope=0.2)\nb = LeakyReLU(negative_slope=0.1)\n"
+    assert [(f.rule, f.changed) for f in findings] == [("leaky-relu-alpha", True)]
+    assert migrate_source(out) == (out, [])
+    for source in ("b = LeakyReLU(alpha=-1.0)\n", "c = LeakyReLU(-.5)\n"):
+        out, findings = migrate_source(source)
+        assert out.endswith(source) and "negative slope" in out
+        assert [(f.rule, f.changed) for f in findings] == [("leaky-relu-alpha", False)]
+
+
+def test_keras2_base_layer_keywords_on_spatial_dropout_are_reported():
+    source = ("from keras.layers import SpatialDropout1D\n"
+              "d = SpatialDropout1D(0.2, input_shape=(10, 4), name='d')\n")
+    out, findings = migrate_source(source)
+    assert [(f.rule, f.changed) for f in findings] == [("keras2-api", False)]
+    assert "input_shape=" in findings[0].message and "keras.Input(shape=" in findings[0].fix
+    clean = "from keras.layers import Dropout\nd = Dropout(0.2, input_shape=(10, 4))\n"
+    assert migrate_source(clean) == (clean, [])

@@ -16,6 +16,7 @@ from typing import Any
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from ...legacy.api import layer_keywords
 from ...legacy.lookup import Verdict, attribute_names, verdict_of
 from ...legacy.verdicts import REFUSED, SAME, TRANSLATED
 from ..base import REGISTRY, Context
@@ -34,6 +35,12 @@ FIXES = {
     "stateful": "`getattr(layer, 'stateful', False)`",
     "input_length": "`keras.Input(shape=(length,))` before the layer",
     "get_output_shape_for": "`layer.compute_output_shape(input_shape)`",
+    "input_shape=": "start the model with `keras.Input(shape=...)`",
+    "batch_input_shape=": "start the model with `keras.Input(batch_shape=...)`",
+    "batch_size=": "start the model with `keras.Input(batch_shape=(batch_size, ...))`",
+    "trainable=": "set `layer.trainable = False` after creating the layer",
+    "weights=": "`layer.set_weights(...)` once the layer is built",
+    "input_dtype=": "`dtype=`",
     "TimeDistributedDense": "`keras.layers.TimeDistributed(keras.layers.Dense(units, ...))`",
     **{name: "`keras.regularizers.L1L2(l1=..., l2=...)` (Keras 1's default: 0.01)"
        for name in ("WeightRegularizer", "ActivityRegularizer", "l1l2", "activity_l1",
@@ -44,6 +51,8 @@ FIXES = {
                     "local_conv2d")},
 }
 _OWNERS = ("keras.layers.Layer", "keras.Model", "keras.Sequential")
+#: What every Keras 3 layer's own ``__init__`` takes by name.
+_KERAS3_LAYER_KEYWORDS = ("name", "dtype")
 
 
 def _resolved(ctx: Context, node: cst.BaseExpression) -> str | None:
@@ -117,7 +126,20 @@ def api_call(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
             if found.verdict != SAME:
                 _report(ctx, arg, f"{path}({keyword}=...)", found, keyword)
                 break
+        else:
+            _base_keyword(ctx, arg, path, keyword)
     return updated
+
+
+def _base_keyword(ctx: Context, arg: cst.Arg, path: str, keyword: str) -> None:
+    """``SpatialDropout1D(0.2, input_shape=...)``: a keyword Keras 2's ``Layer`` took from
+    every layer's ``**kwargs``, passed to a layer whose Keras 3 ``__init__`` takes none (its
+    ``kwargs`` row is not the same)."""
+    if keyword not in layer_keywords() or keyword in _KERAS3_LAYER_KEYWORDS:
+        return
+    found = verdict_of(f"param {path} kwargs")
+    if found.verdict != SAME:
+        _report(ctx, arg, f"{path}({keyword}=...)", found, f"{keyword}=")
 
 
 @REGISTRY.register("Attribute", RULE)

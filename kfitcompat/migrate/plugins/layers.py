@@ -15,7 +15,7 @@ from typing import Any
 import libcst as cst
 
 from ..base import REGISTRY, Context, call_name
-from ..edits import append_keyword, code_of, drop_args
+from ..edits import append_keyword, code_of, drop_args, keyword_arg, rename_keyword
 from ..rules import (
     DROPPED,
     IMPLEMENTATIONS,
@@ -27,8 +27,8 @@ from ..rules import (
     SPECIAL,
 )
 
-__all__ = ["keras1_layer", "keras1_layer_import", "layer_batch_shape", "sequential_batch_shape",
-           "sequential_list_batch_shape"]
+__all__ = ["keras1_layer", "keras1_layer_import", "layer_batch_shape", "leaky_relu_alpha",
+           "sequential_batch_shape", "sequential_list_batch_shape"]
 
 _DATA_FORMATS = {"'th'": "'channels_first'", '"th"': '"channels_first"',
                  "'tf'": "'channels_last'", '"tf"': '"channels_last"'}
@@ -341,3 +341,34 @@ def sequential_list_batch_shape(ctx: Context, original: cst.Call, updated: cst.C
         head.with_changes(value=_without_batch(layer)), *layers.elements[1:]]
     return updated.with_changes(args=[updated.args[0].with_changes(
         value=layers.with_changes(elements=elements)), *updated.args[1:]])
+
+
+def _negative_number(node: cst.BaseExpression) -> bool:
+    """Whether ``node`` is a negative number literal (``-1.0``, ``-.3``)."""
+    return (isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus)
+            and isinstance(node.expression, (cst.Integer, cst.Float))
+            and float(node.expression.value) != 0)
+
+
+@REGISTRY.register("Call", "leaky-relu-alpha")
+def leaky_relu_alpha(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """``LeakyReLU(alpha=0.2)`` -> ``LeakyReLU(negative_slope=0.2)``; a negative slope
+    (Keras 2 took any, Keras 3 refuses one) is reported."""
+    if call_name(updated) != "LeakyReLU":
+        return updated
+    alpha = keyword_arg(updated, "alpha")
+    slope = alpha if alpha is not None else keyword_arg(updated, "negative_slope") or next(
+        (a for a in updated.args if a.keyword is None), None)
+    if slope is not None and _negative_number(slope.value):
+        given = (f"{slope.keyword.value}=" if slope.keyword else "") + code_of(slope.value)
+        ctx.report(original, "leaky-relu-alpha", f"`LeakyReLU({given})`: "
+                   "Keras 3 refuses a negative slope (Keras 2 took any)",
+                   "keras.layers.Lambda(lambda x: keras.ops.where(x > 0, x, alpha * x))", False,
+                   "LeakyReLU: Keras 3 refuses a negative slope; use a Lambda layer computing "
+                   "where(x > 0, x, alpha * x)")
+        return updated
+    if alpha is not None and ctx.report(original, "leaky-relu-alpha", "`LeakyReLU(alpha=...)`: "
+                                        "Keras 3 spells it negative_slope",
+                                        "alpha= -> negative_slope=", True):
+        return rename_keyword(updated, "alpha", "negative_slope")
+    return updated
