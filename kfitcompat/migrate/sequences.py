@@ -48,6 +48,9 @@ class ModuleFacts(cst.CSTVisitor):
         # names bound to a call of a class, by the class's name (``lstm = LSTM(8)`` -> LSTM);
         # the last binding counts
         self.constructed: dict[str, str] = {}
+        # the module imports scikit-learn or Keras 2's scikit-learn wrappers: its
+        # `.predict_proba(x)` may be an estimator's, not a Sequential's
+        self.scikit_learn = False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.functions[node.name.value] = node
@@ -76,6 +79,7 @@ class ModuleFacts(cst.CSTVisitor):
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             full = get_full_name_for_node(alias.name) or ""
+            self.scikit_learn |= _is_scikit_learn(full)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 self.imported.add(alias.asname.name.value)
                 self._bind(alias.asname.name.value, full)
@@ -87,6 +91,7 @@ class ModuleFacts(cst.CSTVisitor):
         if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
             return
         module = get_full_name_for_node(node.module) or ""
+        self.scikit_learn |= _is_scikit_learn(module)
         for alias in node.names:
             name = get_full_name_for_node(alias.name) or ""
             local = (alias.asname.name.value if alias.asname is not None
@@ -262,3 +267,8 @@ def _with_kwargs_in_super(stmt: cst.BaseStatement) -> cst.BaseStatement:
             return updated
 
     return stmt.visit(_Add())  # type: ignore[return-value]
+
+
+def _is_scikit_learn(module: str) -> bool:
+    return module == "sklearn" or module.startswith("sklearn.") or module.endswith(
+        "wrappers.scikit_learn")

@@ -105,3 +105,62 @@ def test_keras_utils_modules_migrated_run_on_plain_keras3():
     exec(compile(new, "migrated.py", "exec"), ns)
     np.testing.assert_array_equal(ns["y"], [[1, 0, 0], [0, 0, 1]])
     assert type(ns["bar"]).__name__ == "Progbar"
+
+
+def _keras2_modules():
+    from kfitcompat.keras2.modules import MODULES
+
+    return sorted(MODULES)
+
+
+@pytest.mark.parametrize("module", _keras2_modules())
+def test_every_keras2_module_install_answers_has_a_migrate_outcome(module):
+    """Parity: `install()` answers `from <module> import ...` for every Keras 2 module of
+    kfitcompat.keras2.modules; migrate rewrites the import or reports it, never silence."""
+    from kfitcompat.keras2.modules import LEGACY, MODULES
+    from kfitcompat.migrate import migrate_source
+    from kfitcompat.migrate.rules import IMPORT_MOVES
+
+    spec = MODULES[module]
+    name = next(iter(spec)) if isinstance(spec, dict) else "something"
+    out, findings = migrate_source(f"from {module} import {name}\n")
+    assert [f.rule for f in findings] == ["import-moved"], module
+    target = spec[name] if isinstance(spec, dict) else spec
+    keras3 = target.startswith("keras") and not target.startswith(LEGACY)
+    assert findings[0].changed == (keras3 or module in IMPORT_MOVES)  # the same names there
+
+
+def test_keras2_module_imports_migrate_to_where_keras3_keeps_the_names():
+    import keras
+
+    from kfitcompat.migrate import migrate_source
+
+    source = ("from keras.engine.topology import Layer, InputSpec\n"
+              "from keras.engine.network import Network\n"
+              "from keras.objectives import categorical_crossentropy as cce\n"
+              "from keras.utils.generic_utils import Progbar\n")
+    out, findings = migrate_source(source)
+    assert out == ("from keras.layers import Layer, InputSpec\n"
+                   "from keras import Model as Network\n"
+                   "from keras.losses import categorical_crossentropy as cce\n"
+                   "from keras.utils import Progbar\n")
+    assert all(f.changed for f in findings) and migrate_source(out) == (out, [])
+    ns: dict = {}
+    exec(compile(out, "migrated.py", "exec"), ns)  # plain Keras 3, no kfitcompat
+    assert ns["Network"] is keras.Model and ns["Layer"] is keras.layers.Layer
+    mixed = "from keras.engine import Input, Layer\n"
+    out, findings = migrate_source(mixed)
+    assert out.endswith(mixed) and [(f.rule, f.changed) for f in findings] == [
+        ("import-moved", False)]
+    assert "from keras import Input" in findings[0].fix
+    assert "from keras.layers import Layer" in findings[0].fix
+
+
+def test_predict_proba_beside_scikit_learn_is_reported_not_rewritten():
+    from kfitcompat.migrate import migrate_source
+
+    source = ("from sklearn.linear_model import LogisticRegression\n"
+              "p = clf.predict_proba(x)\n")
+    out, findings = migrate_source(source)
+    assert out.endswith(source) and [(f.rule, f.changed) for f in findings] == [
+        ("predict_proba", False)]

@@ -115,8 +115,11 @@ def api_call(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     path = _resolved(ctx, original.func)
     if path is None:
         return updated
+    called = _verdict(path)
     if not isinstance(original.func, cst.Name):  # a Name was reported at its import
-        _report(ctx, original, path, _verdict(path), path.rsplit(".", 1)[-1])
+        _report(ctx, original, path, called, path.rsplit(".", 1)[-1])
+    if called.verdict != SAME:
+        return updated  # the name itself is the finding; its keywords follow it
     for arg in original.args:
         if arg.keyword is None:
             continue

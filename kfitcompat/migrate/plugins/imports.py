@@ -8,6 +8,7 @@ from typing import Any
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from ...keras2.modules import LEGACY, MODULES
 from ..base import REGISTRY, Context
 from ..rules import IMAGE_NAMES_TO_KFITCOMPAT, IMPORT_MOVES
 
@@ -21,6 +22,9 @@ def import_from(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom)
         new, note = IMPORT_MOVES[module]
         if ctx.report(original, "import-moved", note, f"from {new} import ...", True):
             return updated.with_changes(module=cst.parse_expression(new))
+    if (module in MODULES and module not in IMPORT_MOVES
+            and not isinstance(updated.names, cst.ImportStar)):
+        return _module_names(ctx, original, updated, module)
     if module == "keras.preprocessing" and not isinstance(updated.names, cst.ImportStar):
         return _image_module(ctx, original, updated)
     if module == "keras.preprocessing.image" and not isinstance(updated.names, cst.ImportStar):
@@ -30,6 +34,49 @@ def import_from(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom)
             ctx.report(original, "image-import", f"`{', '.join(moved)}`: cannot be "
                        "imported from keras.preprocessing.image in Keras 3",
                        "from kfitcompat.image import ...", True)
+    return updated
+
+
+def _module_names(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom,
+                  module: str) -> Any:
+    """``from keras.engine.topology import Layer, InputSpec`` -> ``from keras.layers import
+    Layer, InputSpec``: a Keras 2 module ``install()`` answers (``kfitcompat.keras2.modules``),
+    rewritten to where Keras 3 keeps the names when they all live in one Keras 3 module, else
+    reported with where each one is."""
+    spec = MODULES[module]
+    assert not isinstance(updated.names, cst.ImportStar)
+    if isinstance(spec, str):
+        keras3 = spec.startswith("keras") and not spec.startswith(LEGACY)
+        if ctx.report(original, "import-moved", f"`{module}` is gone",
+                      f"from {spec} import ..." if keras3 else "keep kfitcompat.install() "
+                      "(Keras 3 keeps only a private copy of the module)",
+                      keras3) and keras3:
+            return updated.with_changes(module=_dotted(spec))
+        return updated
+    found: list[tuple[cst.ImportAlias, str, str]] = []  # (alias, Keras 3 module, its name)
+    for alias in updated.names:
+        name = alias.name.value if isinstance(alias.name, cst.Name) else ""
+        target = spec.get(name, "")
+        where, _, attr = target.partition(":")
+        found.append((alias, where, attr))
+    homes = {where for _, where, _ in found}
+    if len(homes) == 1 and all(w.startswith("keras") for w in homes):
+        home = homes.pop()
+        if not ctx.report(original, "import-moved", f"`{module}` is gone",
+                          f"from {home} import ...", True):
+            return updated
+        names = [alias.with_changes(name=cst.Name(attr), asname=alias.asname or (
+            cst.AsName(name=cst.Name(alias.name.value)) if isinstance(alias.name, cst.Name)
+            and alias.name.value != attr else None)) for alias, _, attr in found]
+        return updated.with_changes(module=_dotted(home), names=names)
+    places = "; ".join(
+        f"{alias.name.value if isinstance(alias.name, cst.Name) else '?'}: "
+        + (f"from {where} import {attr}" if where.startswith("keras") else
+           f"keep kfitcompat.install() (or from {where} import {attr})" if where else
+           "not translated")
+        for alias, where, attr in found)
+    ctx.report(original, "import-moved", f"`{module}` is gone", places, False,
+               f"`{module}` is gone: {places}")
     return updated
 
 

@@ -44,6 +44,11 @@ def model_method(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
             return updated
         predict = updated.with_changes(func=func.with_changes(attr=cst.Name("predict")))
         return cst.parse_expression(f"{code_of(predict)}.argmax(axis=-1)")
+    if name == "predict_proba" and ctx.facts.scikit_learn:
+        ctx.report(original, name, f"`{name}` is {rule.status} on a Keras model (this module "
+                   "also uses scikit-learn, whose estimators keep it)",
+                   f"{name} -> {rule.new_name} on a Keras model ({rule.note})", False)
+        return updated
     if rule.new_name is not None:
         named = (_keywords_for_positionals(updated, POSITIONAL[name]) if name in POSITIONAL
                  else updated)
