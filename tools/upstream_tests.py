@@ -229,7 +229,8 @@ API_SUITES: dict[str, tuple[str, ...]] = {
     "modules": (*(f"tests/keras/{name}_test.py" for name in (
         "losses", "metrics", "activations", "initializers", "regularizers", "constraints")),
         *(f"tests/keras/utils/{name}_test.py" for name in (
-            "np_utils", "conv_utils", "layer_utils", "generic_utils"))),
+            "np_utils", "conv_utils", "layer_utils", "generic_utils")),
+        "tests/keras/wrappers/scikit_learn_test.py"),
 }
 
 SUITES: tuple[Suite, ...] = (

@@ -74,6 +74,10 @@ MODULES: dict[str, dict[str, str] | str] = {
                               "model_to_dot": "keras.utils:model_to_dot"},
     "keras.applications.mobilenetv2": "keras.applications.mobilenet_v2",
     "keras.preprocessing.text": LEGACY + "preprocessing.text",
+    **{f"{root}.wrappers.scikit_learn": {
+        name: f"kfitcompat.keras2.scikit_learn:{name}"
+        for name in ("BaseWrapper", "KerasClassifier", "KerasRegressor")}
+       for root in ("keras", "tensorflow.keras")},
     "keras.utils.conv_utils": {name: f"kfitcompat.keras2.conv_utils:{name}" for name in (
         "conv_input_length", "conv_output_length", "convert_kernel", "deconv_length",
         "normalize_data_format", "normalize_padding", "normalize_tuple")},

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["KINDS", "TABLE", "VERSIONS", "ApiRow", "keras2_rows", "layer_keywords",
-           "source_pins"]
+           "parameters", "source_pins"]
 
 DATA = Path(__file__).with_name("keras2_api.json")
 #: The generated table (``kfitcompat.legacy.table``): verdicts of the rows above.
@@ -86,6 +86,14 @@ def layer_keywords() -> tuple[str, ...]:
     (``input_shape``, ``batch_input_shape``, ``trainable``, ``weights``, ...)."""
     return tuple(row.member for row in keras2_rows() if row.kind == "param"
                  and row.path == "keras.layers.Layer" and row.member != "kwargs")
+
+
+@functools.cache
+def parameters(path: str) -> tuple[str, ...]:
+    """The named parameters of the Keras 1/2 callable ``path`` (``keras.Model.fit``), in any
+    version that had it (``**kwargs`` left out)."""
+    return tuple(row.member for row in keras2_rows() if row.kind == "param"
+                 and row.path == path and row.member != "kwargs")
 
 
 def source_pins() -> dict[str, dict[str, str]]:

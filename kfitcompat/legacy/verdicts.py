@@ -161,9 +161,6 @@ RULES: tuple[Rule, ...] = (
     _r(INTERNAL, "module", path="keras.utils.*_utils"),
     _r(INTERNAL, "module", path="keras.legacy.layers"),
     _r(INTERNAL, "module", path="keras.datasets.cifar"),
-    _r("Keras 3 removed the scikit-learn wrappers; use keras.wrappers.SKLearnClassifier / "
-       "SKLearnRegressor (model=build_fn) or scikeras", "module",
-       path="keras.wrappers.scikit_learn"),
 
     # ---- names -----------------------------------------------------------------------------
     _r("Keras 2's legacy layers (Highway, MaxoutDense) existed only for Keras 1 files",
