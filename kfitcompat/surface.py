@@ -112,7 +112,13 @@ def _keras2_rows() -> list[SurfaceRow]:
     from .keras2.backend import BACKEND_NAMES, FROM_KERAS3_LEGACY
     from .keras2.constraints import LOWER_CASE_NAMES as CONSTRAINT_NAMES
     from .keras2.layer_attrs import LAYER_ATTRIBUTES
-    from .keras2.layers import KERAS1_CLASSES, KERAS1_KEYWORDS, KFITCOMPAT_LAYERS
+    from .keras2.layers import (
+        CUDNN_CLASSES,
+        KERAS1_CLASSES,
+        KERAS1_KEYWORDS,
+        KFITCOMPAT_LAYERS,
+        LEGACY_LAYER_CLASSES,
+    )
     from .keras2.losses import KERAS2_LOSS_NAMES as LOSS_NAMES
     from .keras2.modules import MODULES
     from .keras2.optimizers import LOWER_CASE_NAMES
@@ -254,6 +260,9 @@ def _keras2_rows() -> list[SurfaceRow]:
                         "kfitcompat.keras2.layers:keras1_class", f"Keras 1 name of {target}",
                         arg=name)
              for name, target in KERAS1_CLASSES.items()]
+    rows += [SurfaceRow("keras.layers", name, ADD, "kfitcompat.keras2.layers:keras1_class",
+                        f"Keras 2's cuDNN layer: {LEGACY_LAYER_CLASSES[name][0]}", arg=name)
+             for name in CUDNN_CLASSES]
     rows += [SurfaceRow(f"{KFITCOMPAT_LAYERS.get(layer, 'keras.layers')}.{layer}", "__init__",
                         WRAP, "kfitcompat.keras2.layers:keras1_init", "Keras 1 keywords",
                         arg=layer)

@@ -22,7 +22,8 @@ from typing import Any
 from .._warnings import called_from_installed_package, warn_at_caller
 from ..legacy.accepts import accepts
 
-__all__ = ["DROPPED", "IMPLEMENTATIONS", "KERAS1_CLASSES", "KERAS1_KEYWORDS", "KERAS2_DEFAULTS",
+__all__ = ["CUDNN_CLASSES", "DROPPED", "IMPLEMENTATIONS", "KERAS1_CLASSES", "KERAS1_KEYWORDS",
+           "KERAS2_DEFAULTS", "LEGACY_LAYER_CLASSES",
            "KERAS2_KERNEL_POSITIONALS", "KERNEL_KEYWORDS", "KFITCOMPAT_LAYERS", "PREPROCESSORS",
            "SPECIAL",
            "convert_keras1_config", "keras1_init", "keras1_class", "keras1_names", "layer_init",
@@ -81,6 +82,18 @@ KERAS1_CLASSES = {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D",
                   "Convolution3D": "Conv3D", "Deconvolution2D": "Conv2DTranspose",
                   "AtrousConvolution1D": "Conv1D", "AtrousConvolution2D": "Conv2D",
                   "SeparableConvolution2D": "SeparableConv2D"}
+#: Keras 2 / tf.keras layer classes Keras 3 lacks -> (Keras 3 class, settings of theirs that
+#: the Keras 3 class must be given, {old key: new key}): for saved configs, and for the calls
+#: of ``CUDNN_CLASSES``.
+LEGACY_LAYER_CLASSES: dict[str, tuple[str, dict[str, Any], dict[str, str]]] = {
+    "CuDNNLSTM": ("LSTM", {"activation": "tanh", "recurrent_activation": "sigmoid"}, {}),
+    "CuDNNGRU": ("GRU", {"activation": "tanh", "recurrent_activation": "sigmoid",
+                         "reset_after": True}, {}),
+    "ThresholdedReLU": ("ReLU", {}, {"theta": "threshold"}),
+}
+#: Keras 2's cuDNN-only layers (GPU only in Keras 2): the name builds the Keras 3 layer that
+#: computes the same, which uses cuDNN by itself on a GPU and runs on any device.
+CUDNN_CLASSES = ("CuDNNLSTM", "CuDNNGRU")
 # Keras 1's kernel sizes: positionals after nb_filter, or these keywords
 _ROW_COL = ("nb_row", "nb_col")
 KERNEL_KEYWORDS = {"Conv2D": _ROW_COL, "SeparableConv2D": _ROW_COL, "LocallyConnected2D": _ROW_COL,
@@ -360,6 +373,13 @@ class _Keras1Name(type):
         return getattr(keras.layers, cls._target)
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        if cls.__name__ in CUDNN_CLASSES:  # Keras 2 arguments, cuDNN's settings
+            for key, value in LEGACY_LAYER_CLASSES[cls.__name__][1].items():
+                kwargs.setdefault(key, value)
+            warn_at_caller(f"`{cls.__name__}` is Keras 2's cuDNN-only layer: "
+                           f"`keras.layers.{cls._target}` computes the same, and uses cuDNN "
+                           "by itself on a GPU: update the call.")
+            return cls._layer()(*args, **kwargs)
         args, kwargs, done = _convert(cls._target, args, kwargs, forced=True)
         warn_at_caller(f"`{cls.__name__}` is the Keras 1 name of `keras.layers.{cls._target}`"
                        + (f" ({', '.join(done)})" if done else "") + ": update the call.")
@@ -383,10 +403,14 @@ class _Keras1Name(type):
 
 def keras1_class(name: str) -> type:
     """Keras 1's ``name`` (e.g. ``Convolution2D``): a class whose calls build the Keras 3
-    layer, always reading the call with Keras 1's rules."""
-    target = KERAS1_CLASSES[name]
+    layer, always reading the call with Keras 1's rules; or Keras 2's ``CuDNNLSTM`` /
+    ``CuDNNGRU``, building ``LSTM`` / ``GRU`` with cuDNN's settings."""
+    if name in CUDNN_CLASSES:
+        target, what = LEGACY_LAYER_CLASSES[name][0], "Keras 2"
+    else:
+        target, what = KERAS1_CLASSES[name], "Keras 1"
     return _Keras1Name(name, (), {"_target": target, "__module__": "keras.layers",
-                                  "__doc__": f"Keras 1 ``{name}``; modern: "
+                                  "__doc__": f"{what} ``{name}``; modern: "
                                              f"``keras.layers.{target}``."})
 
 

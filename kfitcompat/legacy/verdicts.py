@@ -105,6 +105,10 @@ RULES: tuple[Rule, ...] = (
     # ---- translated rows: the mechanism's name (the verdict itself is measured) ------------
     _t("Keras 1 layer names build the Keras 3 layer (keras2/layers.py keras1_class)",
        "name", "param", "keras1", path="keras.layers.*Convolution*", migrate="keras1-layer"),
+    _t("Keras 2's cuDNN-only layers build LSTM / GRU with cuDNN's settings (keras2/layers.py "
+       "keras1_class)", "name", "param", path="keras.layers.CuDNN*", migrate="keras1-layer"),
+    _t("Keras 2's scikit-learn wrappers (keras2/scikit_learn.py)", "name", "attr", "param",
+       path="keras.wrappers.scikit_learn*", migrate="import-moved"),
     _t("Keras 1 merge() / Merge (keras2/merge.py)", "name", "param", path="keras.layers.[mM]erge*",
        migrate="keras1-layer"),
     _t("a negative slope, which Keras 3 refuses (keras2/layers.py leaky_relu_init)", "param",
@@ -165,8 +169,6 @@ RULES: tuple[Rule, ...] = (
     # ---- names -----------------------------------------------------------------------------
     _r("Keras 2's legacy layers (Highway, MaxoutDense) existed only for Keras 1 files",
        "name", path="keras.layers.[HM]*"),
-    _r("Keras 3's LSTM/GRU use cuDNN by themselves; use keras.layers.LSTM / GRU", "name",
-       path="keras.layers.CuDNN*"),
     _r(RNN_BASES, "name", path="keras.layers.Conv*RNN*"),
     _r(RNN_BASES, "name", path="keras.layers.ConvRecurrent2D"),
     _r(RNN_BASES, "name", path="keras.layers.ConvLSTM2DCell"),

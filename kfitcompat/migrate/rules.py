@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..keras2.backend import KERAS3_SPELLINGS
 from ..keras2.layers import (
+    CUDNN_CLASSES,
     DROPPED,
     IMPLEMENTATIONS,
     KERAS1_CLASSES,
@@ -20,6 +21,7 @@ from ..keras2.layers import (
     KERNEL_KEYWORDS,
     SPECIAL,
 )
+from ..keras2.layers import LEGACY_LAYER_CLASSES
 from ..keras2.modules import LAYER_FILES
 from ..keras2.optimizers import KERAS2_DEFAULT_LR, KERAS3_DEFAULT_LR
 from ..keras2.optimizers import LOWER_CASE_NAMES as LOWER_CASE_OPTIMIZERS
@@ -36,7 +38,7 @@ from ..surface import ADD, SURFACE
 __all__ = [
     "MethodRule", "METHOD_RULES", "OPTIMIZERS", "LOADING_ARGS", "IMAGE_NAMES_TO_KFITCOMPAT",
     "IMPORT_MOVES", "CALLBACK_RULES", "BACKEND_VALUE_CALLS", "BACKEND_NAMES",
-    "DROPPED", "IMPLEMENTATIONS", "KERAS2_DEFAULT_LR", "KERAS3_DEFAULT_LR", "KERAS1_CLASSES",
+    "CUDNN_CLASSES", "CUDNN_RENAMES", "DROPPED", "IMPLEMENTATIONS", "KERAS2_DEFAULT_LR", "KERAS3_DEFAULT_LR", "KERAS1_CLASSES",
     "KERAS1_KEYWORDS", "KERNEL_KEYWORDS", "SPECIAL", "DIM_ORDERINGS", "LOWER_CASE_OPTIMIZERS",
     "KERAS3_SPELLINGS", "KERAS2_BACKEND_ONLY", "HELPERS", "KERAS2_DEFAULTS",
     "KERAS2_KERNEL_POSITIONALS",
@@ -107,6 +109,9 @@ IMPORT_MOVES = {
     **{f"keras.layers.{name}": ("keras.layers", f"`keras.layers.{name}` is gone")
        for name in LAYER_FILES},
 }
+
+# Keras 2's cuDNN-only layer names -> the Keras 3 layer (whose defaults are cuDNN's).
+CUDNN_RENAMES = {name: LEGACY_LAYER_CLASSES[name][0] for name in CUDNN_CLASSES}
 
 # Keras 1 dim orderings -> Keras 2/3 data formats (`K.image_dim_ordering() == 'th'`).
 DIM_ORDERINGS = {"th": "channels_first", "tf": "channels_last"}

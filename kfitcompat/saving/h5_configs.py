@@ -29,7 +29,12 @@ import marshal
 import sys
 from typing import Any
 
-from ..keras2.layers import KERAS1_CLASSES, KERAS1_KEYWORDS, convert_keras1_config
+from ..keras2.layers import (
+    KERAS1_CLASSES,
+    KERAS1_KEYWORDS,
+    LEGACY_LAYER_CLASSES,
+    convert_keras1_config,
+)
 from ..keras2.merge import MERGE_MODES
 
 __all__ = [
@@ -60,15 +65,6 @@ TF_KERAS_KEYS: dict[str, dict[str, Any]] = {
 
 #: Keras 2 defaults that Keras 3 changed, for configs saved before the key existed.
 KERAS2_DEFAULTS: dict[str, dict[str, Any]] = {"GRU": {"reset_after": False}}
-
-#: Keras 2 / tf.keras layer classes Keras 3 lacks -> (Keras 3 class, settings of theirs that
-#: the Keras 3 class must be given, {old key: new key}).
-LEGACY_LAYER_CLASSES: dict[str, tuple[str, dict[str, Any], dict[str, str]]] = {
-    "CuDNNLSTM": ("LSTM", {"activation": "tanh", "recurrent_activation": "sigmoid"}, {}),
-    "CuDNNGRU": ("GRU", {"activation": "tanh", "recurrent_activation": "sigmoid",
-                         "reset_after": True}, {}),
-    "ThresholdedReLU": ("ReLU", {}, {"theta": "threshold"}),
-}
 
 #: Class names of models (their config holds layers).
 MODEL_CLASSES = ("Sequential", "Model", "Functional")

@@ -713,3 +713,26 @@ def test_spatial_dropout_takes_keras2s_base_layer_keywords(installed, layer, sha
     np.testing.assert_array_equal(model.layers[0](x), x)  # inference: identity
     with pytest.raises(TypeError, match="unexpected keyword argument 'dtype_policy'"):
         getattr(keras.layers, layer)(0.5, dtype_policy="float32")  # Keras 3's own error
+
+
+def test_cudnn_layers_build_the_keras3_layer_with_cudnns_settings(installed):
+    """Keras 2's CuDNNLSTM / CuDNNGRU ran on a GPU only; after install() they build Keras 3's
+    LSTM / GRU with cuDNN's settings (which use cuDNN by themselves on a GPU) on any device."""
+    lstm = keras.layers.CuDNNLSTM(6, return_sequences=True)
+    gru = keras.layers.CuDNNGRU(5, kernel_initializer="ones")
+    assert type(lstm) is keras.layers.LSTM and type(gru) is keras.layers.GRU
+    assert isinstance(lstm, keras.layers.CuDNNLSTM)
+    assert lstm.get_config()["activation"] == "tanh"
+    assert lstm.get_config()["recurrent_activation"] == "sigmoid"
+    assert gru.get_config()["reset_after"] is True
+    model = keras.Sequential([keras.Input((7, 3)), keras.layers.Bidirectional(lstm), gru,
+                              keras.layers.Dense(1)])
+    model.compile("adam", "mse")
+    x = np.random.default_rng(0).normal(size=(8, 7, 3)).astype("float32")
+    model.fit(x, x[:, 0, :1], epochs=1, verbose=0)
+    # the same computation as tf_keras's LSTM given the same weights (cuDNN's is the plain LSTM)
+    theirs = tfk.layers.LSTM(6, return_sequences=True)
+    theirs.build((None, 7, 3))
+    theirs.set_weights(model.layers[0].forward_layer.get_weights())
+    ours = model.layers[0].forward_layer
+    np.testing.assert_allclose(ours(x), theirs(x), rtol=1e-5, atol=1e-6)

@@ -199,13 +199,13 @@ def test_keras2_utility_modules(installed):
 
 
 def test_refused_names_say_why_and_feature_detection_still_works(installed):
-    with pytest.raises(ImportError, match="CuDNNLSTM.*use cuDNN by themselves"):
-        from keras.layers import CuDNNLSTM  # noqa: F401
+    with pytest.raises(ImportError, match="Highway.*existed only for Keras 1 files"):
+        from keras.layers import Highway  # noqa: F401
     with pytest.raises(AttributeError, match="keras.backend.get_session.*graph-mode"):
         keras.backend.get_session()
-    with pytest.raises(ImportError, match="scikit-learn wrappers"):
-        importlib.import_module("keras.wrappers.scikit_learn")
-    assert not hasattr(keras.layers, "CuDNNLSTM")
+    with pytest.raises(ImportError, match="no cuDNN-only layers"):
+        importlib.import_module("keras.layers.cudnn_recurrent")
+    assert not hasattr(keras.layers, "Highway")
     assert not hasattr(keras.layers, "NoSuchLayer")
 
 

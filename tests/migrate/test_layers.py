@@ -154,3 +154,15 @@ def test_keras2_base_layer_keywords_on_spatial_dropout_are_reported():
     assert "input_shape=" in findings[0].message and "keras.Input(shape=" in findings[0].fix
     clean = "from keras.layers import Dropout\nd = Dropout(0.2, input_shape=(10, 4))\n"
     assert migrate_source(clean) == (clean, [])
+
+
+def test_cudnn_layers_are_renamed_with_their_import():
+    source = ("from keras.layers import CuDNNLSTM, CuDNNGRU, LSTM\n"
+              "a = Bidirectional(CuDNNLSTM(64, return_sequences=True))\n"
+              "b = layers.CuDNNGRU(32)\n")
+    out, findings = migrate_source(source)
+    assert out == ("from keras.layers import LSTM, GRU\n"
+                   "a = Bidirectional(LSTM(64, return_sequences=True))\n"
+                   "b = layers.GRU(32)\n")
+    assert [(f.rule, f.changed) for f in findings] == [("keras1-layer", True)] * 2
+    assert migrate_source(out) == (out, [])

@@ -17,6 +17,7 @@ import libcst as cst
 from ..base import REGISTRY, Context, call_name
 from ..edits import append_keyword, code_of, drop_args, keyword_arg, rename_keyword
 from ..rules import (
+    CUDNN_RENAMES,
     DROPPED,
     IMPLEMENTATIONS,
     KERAS1_CLASSES,
@@ -47,6 +48,8 @@ def keras1_layer(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     name = call_name(updated)
     if name is None:
         return updated
+    if name in CUDNN_RENAMES:
+        return _cudnn_layer(ctx, original, updated, name)
     forced = name in KERAS1_CLASSES
     layer = KERAS1_CLASSES.get(name, name)
     if layer not in KERAS1_KEYWORDS:
@@ -124,6 +127,20 @@ def keras1_layer(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     return new
 
 
+def _cudnn_layer(ctx: Context, original: cst.Call, updated: cst.Call, name: str) -> cst.Call:
+    """``CuDNNLSTM(64, return_sequences=True)`` -> ``LSTM(64, return_sequences=True)``: Keras
+    3's defaults are cuDNN's (tanh, sigmoid gates, GRU ``reset_after=True``)."""
+    target = CUDNN_RENAMES[name]
+    func = updated.func
+    new = updated.with_changes(func=func.with_changes(attr=cst.Name(target))
+                               if isinstance(func, cst.Attribute) else cst.Name(target))
+    if ctx.report(original, "keras1-layer", f"`{name}` is Keras 2's cuDNN-only layer",
+                  f"{target}(...) (the same computation; it uses cuDNN by itself on a GPU)",
+                  True):
+        return new
+    return updated
+
+
 def _special_keywords(layer: str, call: cst.Call) -> cst.Call | None:
     """Keras 2's rules for ``input_dim``/``input_length`` (-> ``input_shape``),
     ``forget_bias_init`` and SeparableConv2D's ``init``; None if a value needed for the
@@ -197,9 +214,10 @@ def keras1_layer_import(ctx: Context, original: cst.ImportFrom, updated: cst.Imp
     seen: set[str] = set()
     for alias in updated.names:
         name = alias.name.value if isinstance(alias.name, cst.Name) else None
-        if name in KERAS1_CLASSES and alias.asname is None:
-            alias = alias.with_changes(name=cst.Name(KERAS1_CLASSES[name]))
-            name = KERAS1_CLASSES[name]
+        renamed = KERAS1_CLASSES.get(name or "") or CUDNN_RENAMES.get(name or "")
+        if renamed and alias.asname is None:
+            alias = alias.with_changes(name=cst.Name(renamed))
+            name = renamed
         if name in seen and alias.asname is None:
             continue
         seen.add(name or "")
