@@ -19,9 +19,9 @@ from ..keras2.layers import (
     KERAS2_DEFAULTS,
     KERAS2_KERNEL_POSITIONALS,
     KERNEL_KEYWORDS,
+    LEGACY_LAYER_CLASSES,
     SPECIAL,
 )
-from ..keras2.layers import LEGACY_LAYER_CLASSES
 from ..keras2.modules import LAYER_FILES
 from ..keras2.optimizers import KERAS2_DEFAULT_LR, KERAS3_DEFAULT_LR
 from ..keras2.optimizers import LOWER_CASE_NAMES as LOWER_CASE_OPTIMIZERS
