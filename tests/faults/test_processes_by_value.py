@@ -147,9 +147,9 @@ def test_exception_needing_init_arguments_reaches_the_caller_with_its_message(da
     assert not multiprocessing.active_children()
 
 
-class TwentyMegabytes(kfitcompat.Sequence):
+class FourMegabytes(kfitcompat.Sequence):
     def __init__(self):
-        self.payload = np.zeros(20 * 2**20 // 8)
+        self.payload = np.zeros(4 * 2**20 // 8)
 
     def __len__(self):
         return 2
@@ -168,9 +168,9 @@ def test_pass_files_are_bounded_and_removed(monkeypatch, tmp_path):
 
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
     model.compile("sgd", "mse")
-    kfitcompat.fit_generator(model, TwentyMegabytes(), epochs=20, workers=2,
+    kfitcompat.fit_generator(model, FourMegabytes(), epochs=8, workers=2,
                              use_multiprocessing=True, verbose=0, callbacks=[Count()])
-    assert len(peak) == 20 and max(peak) <= 2, peak
+    assert len(peak) == 8 and max(peak) <= 2, peak
     # (TensorFlow's autograph may leave its own generated sources there until exit)
     assert not [name for name in os.listdir(tmp_path) if name.startswith("kfitcompat")]
 
