@@ -176,6 +176,9 @@ def _keras2_rows() -> list[SurfaceRow]:
                    "kfitcompat.keras2.callbacks:model_property", "callback.model = m"),
         SurfaceRow("keras.callbacks.ReduceLROnPlateau", "__init__", WRAP,
                    "kfitcompat.keras2.callbacks:reduce_lr_init", "epsilon= (min_delta)"),
+        SurfaceRow("keras.callbacks.TensorBoard", "__init__", WRAP,
+                   "kfitcompat.keras2.callbacks:tensorboard_init",
+                   "batch_size=, write_grads=, embeddings_layer_names=, embeddings_data="),
         *(SurfaceRow(f"keras.callbacks.{cls}", "on_epoch_end", WRAP,
                      "kfitcompat.keras2.callbacks:monitored_epoch_end", "acc/val_acc names")
           for cls in ("EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau")),

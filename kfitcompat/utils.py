@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 
 from . import _upstream
+from ._warnings import warn_at_caller
+from .legacy.accepts import accepts
 from .data.enqueuers import GeneratorEnqueuer, OrderedEnqueuer, SequenceEnqueuer
 from .data.sequence import Sequence
 
@@ -24,9 +26,23 @@ __all__ = [
 ]
 
 
-def to_categorical(y: Any, num_classes: int | None = None, dtype: str = "float32") -> np.ndarray:
-    """Keras 2 ``to_categorical`` (float32, ``dtype=`` accepted); Keras 3 dropped ``dtype``."""
+def to_categorical(y: Any, num_classes: int | None = None, dtype: str = "float32",
+                   **keras1: Any) -> np.ndarray:
+    """Keras 2 ``to_categorical`` (float32, ``dtype=`` accepted); Keras 3 dropped ``dtype``.
+    Keras 1's ``nb_classes=`` is ``num_classes``."""
+    if keras1:
+        if set(keras1) != {"nb_classes"} or num_classes is not None:
+            unexpected = sorted(set(keras1) - {"nb_classes"}) or ["nb_classes"]
+            raise TypeError(f"to_categorical() got an unexpected keyword argument "
+                            f"{unexpected[0]!r} (it takes num_classes; Keras 1's nb_classes "
+                            "alone)")
+        num_classes = keras1["nb_classes"]
+        warn_at_caller("`to_categorical(nb_classes=...)` is the Keras 1 spelling of "
+                       "`num_classes`: translated. Update the call.")
     return np.asarray(_upstream.to_categorical(y, num_classes), dtype=dtype)
+
+
+accepts(to_categorical, ("nb_classes",))
 
 
 LEGACY_UTILS: tuple[str, ...] = (

@@ -14,6 +14,10 @@ After ``kfitcompat.install``:
   2.0 removed it), unless the callback has a ``validation_data`` of its own;
 * ``callback.model = m`` sets the model (Keras 2's attribute; modern: ``set_model(m)``);
 * ``ReduceLROnPlateau(epsilon=...)`` is ``min_delta`` (Keras 2.1.6 renamed it, with a warning);
+* ``TensorBoard(batch_size=32, write_grads=False, embeddings_layer_names=None,
+  embeddings_data=None)``, the signature Keras 2's docs spelled out, is accepted: ``batch_size``
+  only chunked Keras 2's histogram computation; the others asked for TensorFlow 1 summaries
+  Keras 3 does not write, so a value that asks for one is dropped with a warning;
 * ``ModelCheckpoint(period=N)`` saves every N epochs (modern: ``save_freq``), and a file name
   ending in ``.hdf5`` (or ``.h5`` with ``save_weights_only=True``) is written in HDF5 as
   Keras 2 did (Keras 3 accepts only ``.keras`` / ``.h5`` / ``.weights.h5``).
@@ -31,8 +35,15 @@ from typing import Any
 from .._warnings import warn_at_caller
 from ..legacy.accepts import accepts
 
-__all__ = ["with_accuracy_aliases", "monitored_epoch_end", "set_monitor_op", "checkpoint_init",
-           "model_property", "reduce_lr_init", "give_validation_data"]
+__all__ = ["TENSORBOARD_DROPPED", "with_accuracy_aliases", "monitored_epoch_end",
+           "set_monitor_op", "checkpoint_init", "model_property", "reduce_lr_init",
+           "give_validation_data", "tensorboard_init"]
+
+#: Keras 2 ``TensorBoard`` arguments Keras 3's lacks -> the value that asks Keras 2 for nothing
+#: Keras 3 would not do (``ANY``: every value; ``batch_size`` only chunked the histograms).
+ANY = object()
+TENSORBOARD_DROPPED: dict[str, Any] = {"batch_size": ANY, "write_grads": False,
+                                       "embeddings_layer_names": None, "embeddings_data": None}
 
 
 def with_accuracy_aliases(logs: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -163,6 +174,28 @@ def reduce_lr_init(original: Callable[..., None]) -> Callable[..., None]:
 
     __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
     return accepts(__init__, ("epsilon",))
+
+
+def tensorboard_init(original: Callable[..., None]) -> Callable[..., None]:
+    """``TensorBoard.__init__`` taking Keras 2's ``batch_size``, ``write_grads``,
+    ``embeddings_layer_names`` and ``embeddings_data`` (``TENSORBOARD_DROPPED``)."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        asked = []
+        for name, inert in TENSORBOARD_DROPPED.items():
+            if name in kwargs:
+                value = kwargs.pop(name)
+                if inert is not ANY and value is not inert and value != inert:
+                    asked.append(f"{name}={value!r}")
+        if asked:
+            warn_at_caller(f"`TensorBoard({', '.join(asked)})`: Keras 3's TensorBoard writes no "
+                           "gradient histograms and takes no embeddings layers or data "
+                           "(TensorFlow 1 summaries); the argument was dropped.",
+                           through_keras=True)
+        original(self, *args, **kwargs)
+
+    __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
+    return accepts(__init__, tuple(TENSORBOARD_DROPPED))
 
 
 def _flat(part: Any) -> list[Any]:

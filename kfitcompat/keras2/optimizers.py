@@ -101,11 +101,24 @@ def optimizer_init(original: Callable[..., None]) -> Callable[..., None]:
         args = list(given)
         if "lr" in kwargs or "decay" in kwargs:
             _keras2_learning_rate(self, args, kwargs)
+        for key in [k for k in REMOVED_OPTIMIZER_KEYS if k in kwargs]:
+            _removed_key(type(self).__name__, key, kwargs.pop(key))
         original(self, *args, **kwargs)
 
     # Keras reads the layer's constructor arguments from the signature
     __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
-    return accepts(__init__, ("lr", "decay"))
+    return accepts(__init__, ("lr", "decay", *REMOVED_OPTIMIZER_KEYS))
+
+
+def _removed_key(optimizer: str, key: str, value: Any) -> None:
+    """``Nadam(schedule_decay=0.004)``: a Keras 2 / tf.keras argument Keras 3 computes with a
+    fixed value (``REMOVED_OPTIMIZER_KEYS``) is dropped when it asks for that value (or for
+    anything, when the value does not matter); another value is a ``ValueError``."""
+    fixed = REMOVED_OPTIMIZER_KEYS[key]
+    if fixed is not None and value != fixed:
+        raise ValueError(f"`{optimizer}({key}={value!r})`: Keras 3 computes with {key}={fixed!r} "
+                         f"and takes no `{key}`; only {fixed!r} (Keras 2's default) keeps "
+                         "Keras 2's meaning.")
 
 
 def _get_lr(self: Any) -> Any:

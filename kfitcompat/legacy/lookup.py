@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .api import TABLE
 from .verdicts import RULES, SAME
 
-__all__ = ["Verdict", "verdict_of", "attribute_names"]
+__all__ = ["Verdict", "verdict_of", "attribute_names", "canonical"]
 
 
 @dataclass(frozen=True)
@@ -21,14 +21,16 @@ class Verdict:
     verdict: str
     why: str
     migrate: str  # translated: the migrate rule that rewrites or reports it ("" = none)
+    status: str = ""  # in Keras 3 as installed ("position": only its positional place moved)
+    follows: bool = False  # decided by the row it belongs to (a parameter of a refused name)
 
 
 _SAME = Verdict(SAME, "", "")
 
 
 @functools.cache
-def _table() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
-    """row id -> (verdict, rule key); rule key -> reason."""
+def _table() -> tuple[dict[str, tuple[str, str, str]], dict[str, str]]:
+    """row id -> (verdict, rule key, Keras 3 status); rule key -> reason."""
     if not TABLE.exists():
         return {}, {}
     lines = TABLE.read_text().splitlines()
@@ -36,7 +38,7 @@ def _table() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     rows = {}
     for line in lines[1:]:
         entry = json.loads(line)
-        rows[entry["id"]] = (entry["verdict"], entry["rule"])
+        rows[entry["id"]] = (entry["verdict"], entry["rule"], entry["status"])
     return rows, reasons
 
 
@@ -51,14 +53,30 @@ def verdict_of(row_id: str) -> Verdict:
     rows, reasons = _table()
     if row_id not in rows:
         return _SAME
-    verdict, rule = rows[row_id]
+    verdict, rule, status = rows[row_id]
+    follows = rule.startswith("follows ")
     seen = 0
     while rule.startswith("follows ") and seen < 10:
-        rule = rows.get(rule[len("follows "):], ("", ""))[1]
+        rule = rows.get(rule[len("follows "):], ("", "", ""))[1]
         seen += 1
     if rule.startswith("follows module "):
-        rule = rows.get(rule[len("follows "):], ("", ""))[1]
-    return Verdict(verdict, reasons.get(rule, ""), _migrate_rules().get(rule, ""))
+        rule = rows.get(rule[len("follows "):], ("", "", ""))[1]
+    return Verdict(verdict, reasons.get(rule, ""), _migrate_rules().get(rule, ""), status,
+                   follows)
+
+
+@functools.cache
+def _aliases() -> dict[str, str]:
+    from .api import keras2_rows
+
+    return {row.path: row.alias_of for row in keras2_rows() if row.kind == "name"
+            and row.alias_of}
+
+
+def canonical(path: str) -> str:
+    """The Keras 2 path a name is an alias of (``keras.utils.np_utils.to_categorical`` ->
+    ``keras.utils.to_categorical``), or ``path`` itself."""
+    return _aliases().get(path, path)
 
 
 @functools.cache
@@ -71,10 +89,10 @@ def attribute_names(owners: tuple[str, ...]) -> dict[str, str]:
 
     rows, _ = _table()
     same = {row.member for row in keras2_rows()
-            if row.kind == "attr" and rows.get(row.id, (SAME, ""))[0] == SAME}
+            if row.kind == "attr" and rows.get(row.id, (SAME, "", ""))[0] == SAME}
     out: dict[str, str] = {}
     for row in keras2_rows():
         if (row.kind == "attr" and row.path in owners and not row.keras1_only
-                and row.member not in same and rows.get(row.id, (SAME, ""))[0] != SAME):
+                and row.member not in same and rows.get(row.id, (SAME, "", ""))[0] != SAME):
             out.setdefault(row.member, row.id)
     return out

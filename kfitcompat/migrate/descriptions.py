@@ -56,6 +56,9 @@ DESCRIPTIONS = {
     "add-metric": "layer.add_metric(value, name) (disabled in Keras 3) -> a helper",
     "leaky-relu-alpha": "LeakyReLU(alpha=) -> negative_slope=; a negative slope (Keras 3 "
                         "refuses it) is reported",
+    "tensorboard-arguments": "TensorBoard(batch_size=, write_grads=, embeddings_layer_names=, "
+                             "embeddings_data=) (Keras 2) -> dropped, or reported when they "
+                             "ask for a summary Keras 3 does not write",
     "rnn-initial-states": "rnn([x, h0, c0]) -> rnn(x, initial_state=[h0, c0])",
     "unguarded-processes": "use_multiprocessing=True in a script without an "
                            "`if __name__ == '__main__':` guard",

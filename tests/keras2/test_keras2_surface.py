@@ -736,3 +736,36 @@ def test_cudnn_layers_build_the_keras3_layer_with_cudnns_settings(installed):
     theirs.set_weights(model.layers[0].forward_layer.get_weights())
     ours = model.layers[0].forward_layer
     np.testing.assert_allclose(ours(x), theirs(x), rtol=1e-5, atol=1e-6)
+
+
+def test_tensorboard_takes_keras2s_documented_signature(installed, tmp_path):
+    """Keras 2's docs spelled TensorBoard(log_dir, histogram_freq=0, batch_size=32,
+    write_graph=True, write_grads=False, write_images=False, embeddings_freq=0,
+    embeddings_layer_names=None, embeddings_metadata=None, embeddings_data=None); Keras 3's
+    refuses four of them. Accepted; a value asking for a TensorFlow 1 summary is named."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        board = keras.callbacks.TensorBoard(
+            log_dir=str(tmp_path), histogram_freq=1, batch_size=32, write_graph=True,
+            write_grads=False, write_images=False, embeddings_freq=0,
+            embeddings_layer_names=None, embeddings_metadata=None, embeddings_data=None)
+    assert not [w for w in caught if "TensorBoard" in str(w.message)]
+    assert (board.log_dir, board.histogram_freq, board.write_graph) == (str(tmp_path), 1, True)
+    with pytest.warns(UserWarning, match=r"write_grads=True.*dropped"):
+        keras.callbacks.TensorBoard(log_dir=str(tmp_path), write_grads=True)
+    with pytest.raises(TypeError, match="write_histograms"):
+        keras.callbacks.TensorBoard(log_dir=str(tmp_path), write_histograms=True)
+
+
+def test_nadam_schedule_decay_and_keras1_nb_classes(installed):
+    nadam = keras.optimizers.Nadam(lr=0.002, schedule_decay=0.004)  # Keras 2's defaults
+    assert nadam.learning_rate.numpy() == pytest.approx(0.002)
+    with pytest.raises(ValueError, match=r"schedule_decay=0\.01.*0\.004"):
+        keras.optimizers.Nadam(schedule_decay=0.01)
+    from keras.utils import np_utils
+
+    with pytest.warns(kfitcompat.LegacyArgumentWarning, match="nb_classes"):
+        onehot = np_utils.to_categorical([0, 2], nb_classes=4)
+    np.testing.assert_array_equal(onehot, tfk.utils.to_categorical([0, 2], num_classes=4))
+    with pytest.raises(TypeError, match="nb_class"):
+        np_utils.to_categorical([0, 2], nb_class=4)

@@ -21,15 +21,15 @@ REPORTS = [
         id="translated-attribute"),
     pytest.param(_d("""
         import keras
-        layer = keras.layers.CuDNNLSTM(8)
-        """), [(2, "`keras.layers.CuDNNLSTM`: Keras 2 API kfitcompat does not "
-                   "translate: Keras 3's LSTM/GRU use cuDNN")], id="refused-name"),
+        layer = keras.layers.Highway(8)
+        """), [(2, "`keras.layers.Highway`: Keras 2 API kfitcompat does not "
+                   "translate: Keras 2's legacy layers")], id="refused-name"),
     pytest.param(_d("""
         from keras.layers import TimeDistributedDense
-        from tensorflow.keras.layers import CuDNNGRU
+        from tensorflow.keras.layers import MaxoutDense
         """), [(1, "`keras.layers.TimeDistributedDense`: Keras 2 API; kfitcompat.install() "
                    "gives it"),
-               (2, "`keras.layers.CuDNNGRU`: Keras 2 API kfitcompat does not translate")],
+               (2, "`keras.layers.MaxoutDense`: Keras 2 API kfitcompat does not translate")],
         id="from-import-without-import-keras"),
     pytest.param(_d("""
         import keras

@@ -71,3 +71,17 @@ def test_rewrite(before, after):
 @pytest.mark.parametrize("source", MUST_NOT_CHANGE)
 def test_must_not_change(source):
     check_unchanged(source)
+
+
+def test_tensorboard_arguments_keras3_lacks_are_dropped_or_reported():
+    from kfitcompat.migrate import migrate_source
+
+    source = ("tb = TensorBoard(log_dir='./logs', histogram_freq=0, batch_size=32, "
+              "write_graph=True, write_grads=False, embeddings_layer_names=None)\n")
+    out, findings = migrate_source(source)
+    assert out == "tb = TensorBoard(log_dir='./logs', histogram_freq=0, write_graph=True)\n"
+    assert [(f.rule, f.changed) for f in findings] == [("tensorboard-arguments", True)]
+    asked = "tb = TensorBoard(log_dir='./logs', write_grads=True)\n"
+    out, findings = migrate_source(asked)
+    assert out.endswith(asked) and [(f.rule, f.changed) for f in findings] == [
+        ("tensorboard-arguments", False)]

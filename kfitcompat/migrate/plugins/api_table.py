@@ -17,7 +17,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from ...legacy.api import layer_keywords
-from ...legacy.lookup import Verdict, attribute_names, verdict_of
+from ...legacy.lookup import Verdict, attribute_names, canonical, verdict_of
 from ...legacy.verdicts import REFUSED, SAME, TRANSLATED
 from ..base import REGISTRY, Context
 
@@ -41,6 +41,8 @@ FIXES = {
     "trainable=": "set `layer.trainable = False` after creating the layer",
     "weights=": "`layer.set_weights(...)` once the layer is built",
     "input_dtype=": "`dtype=`",
+    "nb_classes": "`num_classes=`",
+    "schedule_decay": "drop it (Keras 3's Nadam computes with Keras 2's default, 0.004)",
     "TimeDistributedDense": "`keras.layers.TimeDistributed(keras.layers.Dense(units, ...))`",
     **{name: "`keras.regularizers.L1L2(l1=..., l2=...)` (Keras 1's default: 0.01)"
        for name in ("WeightRegularizer", "ActivityRegularizer", "l1l2", "activity_l1",
@@ -115,18 +117,18 @@ def api_call(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     path = _resolved(ctx, original.func)
     if path is None:
         return updated
-    called = _verdict(path)
     if not isinstance(original.func, cst.Name):  # a Name was reported at its import
-        _report(ctx, original, path, called, path.rsplit(".", 1)[-1])
-    if called.verdict != SAME:
-        return updated  # the name itself is the finding; its keywords follow it
+        _report(ctx, original, path, _verdict(path), path.rsplit(".", 1)[-1])
+    path = canonical(path)  # an alias's parameters are its canonical name's rows
     for arg in original.args:
         if arg.keyword is None:
             continue
         keyword = arg.keyword.value
         for kind in ("param", "keras1"):
             found = verdict_of(f"{kind} {path} {keyword}")
-            if found.verdict != SAME:
+            if found.follows:  # the name's own finding covers it
+                break
+            if found.verdict != SAME and found.status != "position":  # passed by keyword
                 _report(ctx, arg, f"{path}({keyword}=...)", found, keyword)
                 break
         else:

@@ -7,10 +7,11 @@ from typing import Any
 import libcst as cst
 
 from ..base import REGISTRY, Context, call_name
-from ..edits import append_keyword, file_arg, keyword_arg, saved_file
+from ...keras2.callbacks import ANY, TENSORBOARD_DROPPED
+from ..edits import append_keyword, code_of, drop_args, file_arg, keyword_arg, saved_file
 from ..rules import CALLBACK_RULES
 
-__all__ = ["accuracy_monitor", "callback_arguments", "h5_filenames"]
+__all__ = ["accuracy_monitor", "callback_arguments", "h5_filenames", "tensorboard_arguments"]
 
 
 @REGISTRY.register("Call", *(f"callback-{arg}" for arg, _ in CALLBACK_RULES.values()))
@@ -106,3 +107,34 @@ def _loaded_h5(ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
         return updated
     return updated.with_changes(args=[a.with_changes(value=new) if a is arg else a
                                       for a in updated.args])
+
+
+def _inert(name: str, value: cst.BaseExpression) -> bool:
+    """Whether ``name=value`` asked Keras 2's TensorBoard for nothing Keras 3's omits."""
+    inert = TENSORBOARD_DROPPED[name]
+    return inert is ANY or code_of(value) == repr(inert)
+
+
+@REGISTRY.register("Call", "tensorboard-arguments")
+def tensorboard_arguments(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """``TensorBoard(log_dir, batch_size=32, write_grads=False, ...)`` (Keras 2's documented
+    signature) -> without the arguments Keras 3's TensorBoard lacks; a value that asks for a
+    TensorFlow 1 summary (``write_grads=True``, embeddings layers or data) is reported."""
+    if call_name(updated) != "TensorBoard":
+        return updated
+    given = {a.keyword.value: a.value for a in updated.args if a.keyword is not None
+             and a.keyword.value in TENSORBOARD_DROPPED}
+    if not given:
+        return updated
+    asked = [name for name, value in given.items() if not _inert(name, value)]
+    if asked:
+        ctx.report(original, "tensorboard-arguments", f"`TensorBoard({', '.join(asked)}=...)`: "
+                   "Keras 3's TensorBoard writes no gradient histograms and takes no "
+                   "embeddings layers or data", "drop the argument", False,
+                   f"TensorBoard: Keras 3 does not write what {', '.join(asked)}= asked for")
+        return updated
+    if ctx.report(original, "tensorboard-arguments", f"`TensorBoard({', '.join(given)}=...)`: "
+                  "Keras 3's TensorBoard takes no such argument", "drop it (it asked for "
+                  "nothing Keras 3 does not do)", True):
+        return drop_args(updated, set(given))
+    return updated
