@@ -12,9 +12,9 @@ import numpy as np
 
 from . import _upstream
 from ._warnings import warn_at_caller
-from .legacy.accepts import accepts
 from .data.enqueuers import GeneratorEnqueuer, OrderedEnqueuer, SequenceEnqueuer
 from .data.sequence import Sequence
+from .legacy.accepts import accepts
 
 __all__ = [
     "GeneratorEnqueuer",

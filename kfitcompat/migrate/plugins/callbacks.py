@@ -6,8 +6,8 @@ from typing import Any
 
 import libcst as cst
 
-from ..base import REGISTRY, Context, call_name
 from ...keras2.callbacks import ANY, TENSORBOARD_DROPPED
+from ..base import REGISTRY, Context, call_name
 from ..edits import append_keyword, code_of, drop_args, file_arg, keyword_arg, saved_file
 from ..rules import CALLBACK_RULES
 
