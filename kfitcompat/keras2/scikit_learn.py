@@ -67,6 +67,14 @@ def _is_categorical_crossentropy(loss: Any) -> bool:
             or getattr(getattr(loss, "fn", None), "__name__", None) == "categorical_crossentropy")
 
 
+def _predict(model: Any, x: Any, kwargs: dict[str, Any]) -> np.ndarray:
+    """``model.predict(x)``; no samples give an empty array of the output's shape (Keras 2's
+    answer; Keras 3's ``predict`` fails on them)."""
+    if hasattr(x, "__len__") and len(x) == 0:
+        return np.zeros((0, *tuple(model.outputs[0].shape)[1:]), "float32")
+    return np.asarray(_upstream.model_predict(model, x, **kwargs))
+
+
 class BaseWrapper:
     """Keras 2 ``keras.wrappers.scikit_learn.BaseWrapper``: ``build_fn`` and ``sk_params``."""
 
@@ -171,16 +179,16 @@ class KerasClassifier(BaseWrapper):
 
     def predict(self, x: Any, **kwargs: Any) -> np.ndarray:
         """The class labels: arg-max of a multi-unit output, ``output > 0.5`` for one unit."""
-        proba = _upstream.model_predict(self.model, x, **self._array_args(_CLASSES, kwargs))
+        proba = _predict(self.model, x, self._array_args(_CLASSES, kwargs))
         classes = proba.argmax(axis=-1) if proba.shape[-1] > 1 else (proba > 0.5).astype("int32")
         return self.classes_[classes]
 
     def predict_proba(self, x: Any, **kwargs: Any) -> np.ndarray:
         """One column per class (a one-unit output gives ``[1 - p, p]``)."""
-        probs = _upstream.model_predict(self.model, x, **self._array_args(_PROBA, kwargs))
+        probs = _predict(self.model, x, self._array_args(_PROBA, kwargs))
         if probs.shape[1] == 1:
             probs = np.hstack([1 - probs, probs])
-        return probs  # type: ignore[no-any-return]
+        return probs
 
     def score(self, x: Any, y: Any, **kwargs: Any) -> float:
         """The accuracy the model was compiled to compute (``metrics=['accuracy']``)."""
@@ -201,8 +209,7 @@ class KerasRegressor(BaseWrapper):
 
     def predict(self, x: Any, **kwargs: Any) -> np.ndarray:
         """The predictions, a one-unit output squeezed to shape ``(n,)``."""
-        preds = np.asarray(_upstream.model_predict(self.model, x,
-                                                   **self._array_args(_PREDICT, kwargs)))
+        preds = _predict(self.model, x, self._array_args(_PREDICT, kwargs))
         return np.squeeze(preds, axis=-1) if preds.shape[-1] == 1 else preds
 
     def score(self, x: Any, y: Any, **kwargs: Any) -> float:

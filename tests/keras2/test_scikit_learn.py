@@ -120,3 +120,21 @@ def test_the_module_is_gone_after_uninstall():
     kfitcompat.uninstall()
     with pytest.raises(ImportError, match="kfitcompat does not translate|No module"):
         importlib.import_module("keras.wrappers.scikit_learn")
+
+
+def test_predicting_no_samples_gives_an_empty_array_of_the_output_shape(wrappers):
+    import keras
+
+    x, labels = _data()
+    est = wrappers.KerasClassifier(build_fn=_classifier, epochs=1, verbose=0)
+    est.fit(x, labels)  # returns the History, as Keras 2's did
+
+    def regression():
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        model.compile(loss="mse", optimizer="sgd")
+        return model
+
+    reg = wrappers.KerasRegressor(build_fn=regression, epochs=1, verbose=0)
+    reg.fit(x, x[:, 0])
+    assert reg.predict(x[:0]).shape == (0,)  # Keras 3's predict fails on no samples
+    assert est.predict_proba(x[:0]).shape == (0, 3)
