@@ -200,6 +200,10 @@ def _keras2_rows() -> list[SurfaceRow]:
         SurfaceRow("keras.layers.RNN", "get_initial_state", WRAP,
                    "kfitcompat.keras2.recurrent:rnn_get_initial_state",
                    "get_initial_state(inputs)"),
+        *(SurfaceRow("keras.layers.Layer", f"{kind}_weights", WRAP,
+                     "kfitcompat.keras2.layer_attrs:weights_property",
+                     f"layer.{kind}_weights = [...] in a custom layer", arg=kind)
+          for kind in ("trainable", "non_trainable")),
         SurfaceRow("keras.layers.Layer", "add_metric", WRAP,
                    "kfitcompat.keras2.layer_attrs:add_metric", "add_metric(value, name)"),
         SurfaceRow("keras.layers.Layer", "add_weight", WRAP,

@@ -17,7 +17,7 @@ from .._keras_private import node_count, node_tensors
 __all__ = ["KERAS2_ADD_WEIGHT_ORDER", "LAYER_ATTRIBUTES", "add_loss", "add_metric", "add_weight",
            "get_input_at", "get_input_shape_at", "get_output_at",
            "get_output_shape_at", "get_output_shape_for", "input_shape", "output_shape",
-           "stateful"]
+           "stateful", "weights_property"]
 
 
 def _shapes(tensors: Any) -> Any:
@@ -176,3 +176,25 @@ LAYER_ATTRIBUTES: dict[str, Any] = {
     "get_output_shape_at": get_output_shape_at, "get_input_shape_at": get_input_shape_at,
     "stateful": stateful, "get_output_shape_for": get_output_shape_for,
 }
+
+
+def weights_property(original: property, trainable: str) -> property:
+    """``layer.trainable_weights = [self.W]`` (or ``non_trainable_weights``) in a Keras 1/2
+    custom layer's ``build``: Keras 2 made exactly those the layer's trainable (non-trainable)
+    weights. After it, each listed variable is trainable (not), and the layer's other
+    weights are not (are) trainable, which Keras 3's read-only property answers from; a listed
+    variable the layer does not track yet is tracked. Modern: ``add_weight(trainable=...)``."""
+    keep = trainable == "trainable"
+
+    def _set(self: Any, weights: Any) -> None:
+        listed = list(weights)
+        own = list(self.weights)  # Keras 2's list held the layer's weights, none of sublayers'
+        for i, variable in enumerate(listed):
+            if not any(variable is v for v in own):
+                setattr(self, f"_kfitcompat_{trainable}_{i}", variable)  # Keras 3 tracks it
+            variable.trainable = keep
+        for variable in own:
+            if variable.trainable == keep and not any(variable is v for v in listed):
+                variable.trainable = not keep
+
+    return property(original.fget, _set, original.fdel, original.__doc__)

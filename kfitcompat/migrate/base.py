@@ -105,7 +105,7 @@ class Registry:
 
     def register(self, node: str, *rule_ids: str) -> Callable[[Handler], Handler]:
         """Decorator: ``handler`` rewrites nodes of type ``node`` ("Call", "Attribute",
-        "ImportFrom", "SimpleStatementLine") and reports ``rule_ids``."""
+        "ImportFrom", "SimpleStatementLine", "Assign", ...) and reports ``rule_ids``."""
 
         def add(handler: Handler) -> Handler:
             family = handler.__module__.rsplit(".", 1)[-1]

@@ -59,6 +59,8 @@ DESCRIPTIONS = {
     "tensorboard-arguments": "TensorBoard(batch_size=, write_grads=, embeddings_layer_names=, "
                              "embeddings_data=) (Keras 2) -> dropped, or reported when they "
                              "ask for a summary Keras 3 does not write",
+    "listed-weights": "self.trainable_weights = [...] in a custom layer (read-only in Keras "
+                      "3) -> add_weight(trainable=...)",
     "rnn-initial-states": "rnn([x, h0, c0]) -> rnn(x, initial_state=[h0, c0])",
     "unguarded-processes": "use_multiprocessing=True in a script without an "
                            "`if __name__ == '__main__':` guard",

@@ -208,6 +208,9 @@ class LegacyKerasTransformer(FastDispatch, cst.CSTTransformer):
         return self._run("Subscript", cst.Subscript, original,  # type: ignore[no-any-return]
                          updated)
 
+    def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> cst.Assign:
+        return self._run("Assign", cst.Assign, original, updated)  # type: ignore[no-any-return]
+
     def leave_Return(self, original: cst.Return, updated: cst.Return) -> cst.Return:
         return self._run("Return", cst.Return, original, updated)  # type: ignore[no-any-return]
 

@@ -769,3 +769,40 @@ def test_nadam_schedule_decay_and_keras1_nb_classes(installed):
     np.testing.assert_array_equal(onehot, tfk.utils.to_categorical([0, 2], num_classes=4))
     with pytest.raises(TypeError, match="nb_class"):
         np_utils.to_categorical([0, 2], nb_class=4)
+
+
+class _Keras2Attention(keras.layers.Layer):
+    """The attention layer of many Keras 2 notebooks: it lists its trainable weights."""
+
+    def build(self, input_shape):
+        self.W = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="W")
+        self.unused = self.add_weight(shape=(1,), initializer="zeros", name="unused")
+        self.trainable_weights = [self.W]  # Keras 2: exactly these train
+        super().build(input_shape)
+
+    def call(self, x):
+        e = keras.ops.exp(keras.ops.tanh(keras.ops.matmul(x, keras.ops.expand_dims(self.W, -1))))
+        a = e / (keras.ops.sum(e, axis=1, keepdims=True) + 1e-7)
+        return keras.ops.sum(x * a, axis=1) + self.unused
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0], input_shape[-1]
+
+
+def test_a_custom_layer_may_list_its_trainable_weights(installed):
+    """Keras 2's Layer let ``build`` assign ``self.trainable_weights``; Keras 3's property is
+    read-only. After install() the listed weights are the ones that train (as in Keras 2)."""
+    layer = _Keras2Attention()
+    model = keras.Sequential([keras.Input((6, 4)), layer, keras.layers.Dense(1)])
+    assert [v.name for v in layer.trainable_weights] == ["W"]
+    assert [v.name for v in layer.non_trainable_weights] == ["unused"]
+    model.compile("adam", "mse")
+    x = np.random.default_rng(0).normal(size=(16, 6, 4)).astype("float32")
+    before = [np.array(v) for v in (layer.W, layer.unused)]
+    model.fit(x, x[:, 0, :1], epochs=2, verbose=0)
+    assert not np.allclose(before[0], layer.W) and np.allclose(before[1], layer.unused)
+
+
+def test_trainable_weights_stay_read_only_without_install():
+    with pytest.raises(AttributeError):
+        keras.Sequential([keras.Input((6, 4)), _Keras2Attention()])

@@ -166,3 +166,14 @@ def test_cudnn_layers_are_renamed_with_their_import():
                    "b = layers.GRU(32)\n")
     assert [(f.rule, f.changed) for f in findings] == [("keras1-layer", True)] * 2
     assert migrate_source(out) == (out, [])
+
+
+def test_a_custom_layers_listed_weights_are_reported():
+    source = ("from keras.layers import Layer\n"
+              "class Att(Layer):\n"
+              "    def build(self, input_shape):\n"
+              "        self.W = self.add_weight((input_shape[-1],), name='W')\n"
+              "        self.trainable_weights = [self.W]\n")
+    out, findings = migrate_source(source)
+    assert [(f.rule, f.changed) for f in findings] == [("listed-weights", False)]
+    assert "read-only" in out and out.endswith("self.trainable_weights = [self.W]\n")

@@ -29,7 +29,7 @@ from ..rules import (
 )
 
 __all__ = ["keras1_layer", "keras1_layer_import", "layer_batch_shape", "leaky_relu_alpha",
-           "sequential_batch_shape", "sequential_list_batch_shape"]
+           "listed_weights", "sequential_batch_shape", "sequential_list_batch_shape"]
 
 _DATA_FORMATS = {"'th'": "'channels_first'", '"th"': '"channels_first"',
                  "'tf'": "'channels_last'", '"tf"': '"channels_last"'}
@@ -389,4 +389,24 @@ def leaky_relu_alpha(ctx: Context, original: cst.Call, updated: cst.Call) -> Any
                                         "Keras 3 spells it negative_slope",
                                         "alpha= -> negative_slope=", True):
         return rename_keyword(updated, "alpha", "negative_slope")
+    return updated
+
+
+_LISTED = ("trainable_weights", "non_trainable_weights")
+
+
+@REGISTRY.register("Assign", "listed-weights")
+def listed_weights(ctx: Context, original: cst.Assign, updated: cst.Assign) -> Any:
+    """``self.trainable_weights = [self.W]`` in a custom layer's ``build`` (Keras 1/2):
+    Keras 3's property is read-only. Reported: the weights' ``add_weight(trainable=...)``
+    says it, and the line goes."""
+    for target in original.targets:
+        node = target.target
+        if isinstance(node, cst.Attribute) and node.attr.value in _LISTED:
+            ctx.report(original, "listed-weights", f"`{code_of(node)} = ...`: Keras 3's "
+                       f"`{node.attr.value}` cannot be assigned",
+                       "create each weight with add_weight(trainable=True/False) and drop the "
+                       "line", False, f"{node.attr.value} is read-only in Keras 3: give "
+                       "add_weight(trainable=...) and drop this line")
+            break
     return updated
