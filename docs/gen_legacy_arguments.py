@@ -19,12 +19,14 @@ MIGRATE = {
     "divide": "the sample count divided by the data's batch size",
     "move_to_dataset": "moved onto the `PyDataset`",
     "drop": "reported, not rewritten",
+    "delete": "removed (it had no effect)",
 }
 
 ACTIONS = {
     "rename": "translated, with a `LegacyArgumentWarning`",
     "data": "applied to the tf.data pipeline",
     "callback": "implemented as a callback",
+    "ignore": "ignored with a warning, as Keras 1 did",
 }
 
 

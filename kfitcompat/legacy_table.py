@@ -11,11 +11,14 @@ tests all read this one table. It imports neither TensorFlow nor Keras.
 * ``"data"``: a loading option Keras 3 moved off ``fit``; kfitcompat applies it to the
   ``tf.data`` pipeline it builds (``target`` is where Keras 3 keeps it).
 * ``"callback"``: implemented as a callback kfitcompat adds (``target`` is the native spelling).
+* ``"ignore"``: a Keras 0.x argument Keras 1 still accepted and ignored, with a warning: the
+  same (``target`` says what the author meant).
 
 ``migrate`` (what ``kfitcompat migrate --target keras3`` writes): ``"rename"`` (the same
 value under ``target``), ``"divide"`` (a Keras 1 *sample* count becomes ``target =
 count // <the data argument's batch size>``), ``"move_to_dataset"`` (onto the ``PyDataset``
-that the data argument is), ``"drop"`` (no native spelling; the call is reported).
+that the data argument is), ``"drop"`` (no native spelling; the call is reported),
+``"delete"`` (the keyword had no effect: it goes).
 
 The ``nb_val_samples`` / ``val_samples`` rule, decided once: at run time they keep Keras 2.0's
 meaning (the same number, used as a step count: what a script that ran on Keras 2 got), with
@@ -125,6 +128,10 @@ LEGACY_ARGS: tuple[LegacyArg, ...] = (
               note="At most this many batches are prepared ahead of training.",
               origin="Keras 2.0.6", owner="kfitcompat.data.loading", migrate="move_to_dataset",
               default=LOADING_DEFAULTS["max_queue_size"]),
+    LegacyArg("show_accuracy", (FIT, EVALUATE, FIT_GENERATOR, EVALUATE_GENERATOR), "ignore",
+              "metrics=['accuracy'] (compile)",
+              note="Keras 1 dropped it with a warning: pass `metrics=['accuracy']` to "
+                   "`compile`.", origin="Keras 0.3", migrate="delete"),
     LegacyArg("view_metrics", (FIT, FIT_GENERATOR), "callback",
               "callbacks=[kfitcompat.plotting.MetricsPlot(path)]",
               note="R keras' argument: a metric plot redrawn after each epoch.",

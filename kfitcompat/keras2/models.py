@@ -141,6 +141,10 @@ def compile_method(original: Callable[..., Any]) -> Callable[..., Any]:
             kwargs["metrics"] = args.pop(2)  # Keras 2's third positional is `metrics`
             warn_at_caller("`compile(optimizer, loss, metrics)`: Keras 3's third positional "
                            "argument is `loss_weights`; pass `metrics=` by keyword.")
+        if "class_mode" in kwargs:  # Keras 0.x; Keras 1 ignored it with a warning
+            kwargs.pop("class_mode")
+            warn_at_caller("`compile(class_mode=...)` was ignored by Keras 1 already and is "
+                           "ignored here: remove it.")
         mode = kwargs.pop("sample_weight_mode", None)
         if mode not in (None, "temporal"):
             raise ValueError("Invalid value for argument `sample_weight_mode`. Expected None "
@@ -163,7 +167,7 @@ def compile_method(original: Callable[..., Any]) -> Callable[..., Any]:
         return original(self, *args, **kwargs)
 
     compile.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
-    return accepts(compile, ("sample_weight_mode",))
+    return accepts(compile, ("sample_weight_mode", "class_mode"))
 
 
 def predict_proba(self: Any, x: Any, batch_size: int = 32, verbose: int = 0) -> Any:

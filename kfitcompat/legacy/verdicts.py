@@ -246,8 +246,6 @@ RULES: tuple[Rule, ...] = (
     _r(K3_DEFAULT + " (Keras 2: l1=l2=0.01)", "param", path="keras.regularizers.l1_l2"),
     _r(RENAMED + " (l1 / l2)", "param", path="keras.regularizers.l[12]", member="l"),
     _r(RENAMED + " (value)", "param", path="keras.backend*.set_*"),
-    _r("Keras 3's Nadam has a fixed momentum schedule", "param",
-       path="keras.optimizers.Nadam", member="schedule_decay"),
     _r(POSITION, "param", path="keras.callbacks.*TensorBoard", statuses=("position",)),
     _r(TF1_SUMMARIES, "param", path="keras.callbacks.*TensorBoard"),
     _r(HDF5_LOAD, "param", path="*.load_weights"),

@@ -61,6 +61,8 @@ DESCRIPTIONS = {
                              "ask for a summary Keras 3 does not write",
     "listed-weights": "self.trainable_weights = [...] in a custom layer (read-only in Keras "
                       "3) -> add_weight(trainable=...)",
+    "show_accuracy": "fit/evaluate(show_accuracy=) (Keras 0.x, ignored by Keras 1) -> dropped",
+    "class_mode": "compile(class_mode=) (Keras 0.x, ignored by Keras 1) -> dropped",
     "rnn-initial-states": "rnn([x, h0, c0]) -> rnn(x, initial_state=[h0, c0])",
     "unguarded-processes": "use_multiprocessing=True in a script without an "
                            "`if __name__ == '__main__':` guard",

@@ -27,6 +27,7 @@ from ..keras2.optimizers import KERAS2_DEFAULT_LR, KERAS3_DEFAULT_LR
 from ..keras2.optimizers import LOWER_CASE_NAMES as LOWER_CASE_OPTIMIZERS
 from ..keras2.portable import HELPERS
 from ..legacy_table import (
+    EVALUATE,
     EVALUATE_GENERATOR,
     FIT,
     FIT_GENERATOR,
@@ -36,7 +37,8 @@ from ..legacy_table import (
 from ..surface import ADD, SURFACE
 
 __all__ = [
-    "MethodRule", "METHOD_RULES", "OPTIMIZERS", "LOADING_ARGS", "IMAGE_NAMES_TO_KFITCOMPAT",
+    "DELETED_KEYWORDS", "MethodRule", "METHOD_RULES", "OPTIMIZERS", "LOADING_ARGS",
+    "IMAGE_NAMES_TO_KFITCOMPAT",
     "IMPORT_MOVES", "CALLBACK_RULES", "BACKEND_VALUE_CALLS", "BACKEND_NAMES",
     "CUDNN_CLASSES", "CUDNN_RENAMES", "DROPPED", "IMPLEMENTATIONS", "KERAS2_DEFAULT_LR",
     "KERAS3_DEFAULT_LR", "KERAS1_CLASSES",
@@ -53,6 +55,10 @@ def _renames(method: str) -> dict[str, str]:
             if method in r.methods and r.migrate == "rename"}
 
 
+def _deletes(method: str) -> tuple[str, ...]:
+    return tuple(r.name for r in LEGACY_ARGS if method in r.methods and r.migrate == "delete")
+
+
 def _sample_counts(method: str) -> dict[str, tuple[str, str]]:
     return {r.name: (r.target, r.data_arg) for r in LEGACY_ARGS
             if method in r.methods and r.migrate == "divide"}
@@ -65,6 +71,7 @@ class MethodRule:
     new_name: str | None
     renames: dict[str, str] = field(default_factory=dict)
     sample_counts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    deletes: tuple[str, ...] = ()  # keywords with no effect since Keras 1: they go
     status: str = "removed in Keras 3"
     note: str = ""
 
@@ -73,20 +80,25 @@ METHOD_RULES: dict[str, MethodRule] = {
     # Keras 1 sample counts -> step counts, divided by the batch size of the data argument
     "fit_generator": MethodRule(
         "fit", renames=_renames(FIT_GENERATOR), sample_counts=_sample_counts(FIT_GENERATOR),
-        note="Keras 3 `fit` takes generators and Sequences"),
+        deletes=_deletes(FIT_GENERATOR), note="Keras 3 `fit` takes generators and Sequences"),
     "evaluate_generator": MethodRule(
         "evaluate", sample_counts=_sample_counts(EVALUATE_GENERATOR),
+        deletes=_deletes(EVALUATE_GENERATOR),
         note="Keras 3 `evaluate` takes generators and Sequences"),
     "predict_generator": MethodRule(
         "predict", sample_counts=_sample_counts(PREDICT_GENERATOR),
         note="Keras 3 `predict` takes generators and Sequences"),
-    "fit": MethodRule(None, renames=_renames(FIT), status="changed in Keras 3",
-                      note="`nb_epoch` is `epochs`"),
+    "fit": MethodRule(None, renames=_renames(FIT), deletes=_deletes(FIT),
+                      status="changed in Keras 3", note="`nb_epoch` is `epochs`"),
     "predict_proba": MethodRule("predict", note="`predict` returns the probabilities"),
     "predict_classes": MethodRule(
         None, note="use `model.predict(x).argmax(axis=-1)` (softmax) or "
                    "`(model.predict(x) > 0.5).astype('int32')` (sigmoid)"),
 }
+
+#: Methods Keras 3 keeps whose Keras 0.x keywords Keras 1 already ignored: they go.
+DELETED_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "evaluate": _deletes(EVALUATE), "compile": ("class_mode",)}
 
 OPTIMIZERS = ("SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam", "AdamW",
               "Ftrl")

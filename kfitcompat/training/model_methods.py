@@ -31,6 +31,7 @@ from .call import bind
 from .distribute import needs_workarounds
 from .metrics import metrics_names as _legacy_metrics_names
 from .runner import run_inference
+from .translate import drop_ignored
 
 __all__ = ["generator_method", "legacy_fit", "legacy_inference",
            "legacy_metrics_names"]
@@ -51,7 +52,7 @@ def generator_method(name: str) -> Callable[..., Any]:
         return func(self, *args, **kwargs)
 
     # Keras 1 spellings it translates, and Keras 2's positional rule for them
-    return accepts(method, (*legacy_args_for(name, "rename"),
+    return accepts(method, (*legacy_args_for(name, "rename"), *legacy_args_for(name, "ignore"),
                             "<generator_methods_args_preprocessor>"))
 
 
@@ -82,6 +83,7 @@ def legacy_inference(original: Callable[..., Any], method: str) -> Callable[...,
 
     @functools.wraps(original)
     def call(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
+        kwargs = drop_ignored(mode, kwargs)
         data = classify(x)  # once for the whole call: bind takes it as it is
         if not data.is_stream or (_is_plain_k3(x) and not _LOADING_NAMES & set(kwargs)):
             plain = {k: v for k, v in kwargs.items() if k not in _LOADING_NAMES}
@@ -90,7 +92,7 @@ def legacy_inference(original: Callable[..., Any], method: str) -> Callable[...,
         return run_inference(legacy, functools.partial(original, self), mode,
                              **legacy.others("steps"))
 
-    return accepts(call, _LOADING)
+    return accepts(call, (*_LOADING, *legacy_args_for(mode, "ignore")))
 
 
 def legacy_metrics_names(original: property) -> property:

@@ -25,6 +25,16 @@ def _convert(name: str, value: Any, convert: str, generator: Any) -> Any:
     return value
 
 
+def drop_ignored(method: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` without the Keras 0.x keywords Keras 1 ignored for ``method``
+    (``show_accuracy``), each named in a warning, as Keras 1 did."""
+    ignored = legacy_args_for(method, action="ignore")
+    for name in [k for k in kwargs if k in ignored]:
+        warn_at_caller(f"`{method}({name}=...)` was ignored by Keras 1 already and is ignored "
+                       f"here. {ignored[name].note}")
+    return {k: v for k, v in kwargs.items() if k not in ignored}
+
+
 def translate_legacy_kwargs(
     method: str,
     given: dict[str, Any],
@@ -45,11 +55,12 @@ def translate_legacy_kwargs(
             same argument given together.
     """
     renames = legacy_args_for(method, action="rename")
+    ignored = legacy_args_for(method, action="ignore")
     out = dict(given)
-    for name, value in legacy.items():
+    for name, value in drop_ignored(method, legacy).items():
         row = renames.get(name)
         if row is None:
-            accepted = ", ".join(sorted(renames)) or "none"
+            accepted = ", ".join(sorted({*renames, *ignored})) or "none"
             raise TypeError(
                 f"{method}() got an unexpected keyword argument {name!r}. "
                 f"Legacy Keras 1 keywords it accepts: {accepted}."

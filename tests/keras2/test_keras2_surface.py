@@ -806,3 +806,18 @@ def test_a_custom_layer_may_list_its_trainable_weights(installed):
 def test_trainable_weights_stay_read_only_without_install():
     with pytest.raises(AttributeError):
         keras.Sequential([keras.Input((6, 4)), _Keras2Attention()])
+
+
+def test_keras0_keywords_keras1_ignored_are_ignored(installed):
+    """``compile(class_mode=)`` and ``fit/evaluate(show_accuracy=)``: Keras 1 accepted and
+    ignored them with a warning; so does install(). They change nothing."""
+    x, y = _data()
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+    with pytest.warns(kfitcompat.LegacyArgumentWarning, match="class_mode"):
+        model.compile("sgd", "binary_crossentropy", class_mode="binary")
+    with pytest.warns(kfitcompat.LegacyArgumentWarning, match="show_accuracy"):
+        history = model.fit(x, y, nb_epoch=2, show_accuracy=True, verbose=0)
+    assert list(history.history) == ["loss"] and len(history.history["loss"]) == 2
+    with pytest.warns(kfitcompat.LegacyArgumentWarning, match="show_accuracy"):
+        loss = model.evaluate(x, y, show_accuracy=True, verbose=0)
+    assert loss == pytest.approx(model.evaluate(x, y, verbose=0))

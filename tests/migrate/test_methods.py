@@ -366,3 +366,18 @@ def test_migrated_add_metric_logs_on_plain_keras3():
     assert logs["activity"][-1] == pytest.approx(5.0)  # sum of a batch of 5 ones
     assert logs["total"][-1] == pytest.approx(10.0)  # 5 rows x 2 units
 
+
+
+def test_keras0_keywords_keras1_ignored_are_dropped():
+    from kfitcompat.migrate import migrate_source
+
+    source = ("model.compile(loss='mse', optimizer='adam', class_mode='binary')\n"
+              "model.fit(X, y, nb_epoch=5, show_accuracy=True)\n"
+              "score = model.evaluate(X, y, show_accuracy=True, verbose=0)\n")
+    out, findings = migrate_source(source)
+    assert out == ("model.compile(loss='mse', optimizer='adam')\n"
+                   "model.fit(X, y, epochs=5)\n"
+                   "score = model.evaluate(X, y, verbose=0)\n")
+    assert sorted(f.rule for f in findings) == ["class_mode", "nb_epoch", "show_accuracy",
+                                                "show_accuracy"]
+    assert migrate_source(out) == (out, [])

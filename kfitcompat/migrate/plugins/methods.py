@@ -11,17 +11,41 @@ from ...keras2.layer_attrs import KERAS2_ADD_WEIGHT_ORDER
 from ...legacy_table import POSITIONAL
 from ..base import REGISTRY, Context, batch_size_of_call
 from ..edits import code_of, drop_args, keyword_arg, rename_keyword
-from ..rules import LOADING_ARGS, METHOD_RULES
+from ..rules import DELETED_KEYWORDS, LOADING_ARGS, METHOD_RULES
 from ..sequences import LOADING_RENAMES, add_kwargs, sequence_class_of
 
-__all__ = ["add_weight_name", "model_input_output", "model_method", "reset_states",
-           "symbolic_add_loss", "unguarded_processes"]
+__all__ = ["add_weight_name", "deleted_keywords", "model_input_output", "model_method",
+           "reset_states", "symbolic_add_loss", "unguarded_processes"]
 
 _KERAS3_METHODS = ("fit", "evaluate", "predict")
 _FIT_POSITIONS = {"generator": 0, "validation_data": 5}
 _RULE_IDS = sorted({*METHOD_RULES, "loading-arguments",
                     *(k for rule in METHOD_RULES.values() for k in rule.renames),
-                    *(k for rule in METHOD_RULES.values() for k in rule.sample_counts)})
+                    *(k for rule in METHOD_RULES.values() for k in rule.sample_counts),
+                    *(k for rule in METHOD_RULES.values() for k in rule.deletes)})
+
+
+def _delete_keywords(ctx: Context, original: cst.Call, updated: cst.Call, name: str,
+                     names: tuple[str, ...]) -> cst.Call:
+    """The keywords ``names`` of Keras 0.x that Keras 1 already ignored (``show_accuracy=``,
+    ``class_mode=``): they go."""
+    for old in names:
+        if keyword_arg(updated, old) is not None and ctx.report(
+                original, old, f"`{name}({old}=...)`: ignored since Keras 1, a TypeError in "
+                "Keras 3", f"drop {old}= (Keras 1 ignored it)", True):
+            updated = drop_args(updated, {old})
+    return updated
+
+
+@REGISTRY.register("Call", *sorted({k for names in DELETED_KEYWORDS.values() for k in names}))
+def deleted_keywords(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """``model.compile(..., class_mode='binary')``, ``model.evaluate(..., show_accuracy=True)``:
+    Keras 0.x keywords Keras 1 ignored with a warning."""
+    func = updated.func
+    if not isinstance(func, cst.Attribute) or func.attr.value not in DELETED_KEYWORDS:
+        return updated
+    name = func.attr.value
+    return _delete_keywords(ctx, original, updated, name, DELETED_KEYWORDS[name])
 
 
 @REGISTRY.register("Call", *_RULE_IDS)
@@ -32,8 +56,8 @@ def model_method(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     name = func.attr.value
     rule = METHOD_RULES[name]
     legacy_kwargs = [a.keyword.value for a in updated.args if a.keyword is not None]
-    touched = [k for k in legacy_kwargs
-               if k in rule.renames or k in rule.sample_counts or k in LOADING_ARGS]
+    touched = [k for k in legacy_kwargs if k in rule.renames or k in rule.sample_counts
+               or k in LOADING_ARGS or k in rule.deletes]
     if name == "fit" and not touched:
         return updated
     if name == "predict_classes":
@@ -70,6 +94,7 @@ def model_method(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
             if ctx.report(original, old, f"`{old}=` (Keras 1) is a TypeError in Keras 3",
                           f"{old}= -> {new}=", True):
                 updated = rename_keyword(updated, old, new)
+    updated = _delete_keywords(ctx, original, updated, name, rule.deletes)
     for old, (new, data_arg) in rule.sample_counts.items():
         if old in legacy_kwargs:
             updated = _sample_count(ctx, original, updated, old, new, data_arg)
