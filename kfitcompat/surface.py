@@ -204,6 +204,9 @@ def _keras2_rows() -> list[SurfaceRow]:
                      "kfitcompat.keras2.layer_attrs:weights_property",
                      f"layer.{kind}_weights = [...] in a custom layer", arg=kind)
           for kind in ("trainable", "non_trainable")),
+        SurfaceRow("keras.layers.InputLayer", "input", WRAP,
+                   "kfitcompat.keras2.layer_attrs:input_layer_input",
+                   "an input layer's input is the model's input"),
         SurfaceRow("keras.layers.Layer", "add_metric", WRAP,
                    "kfitcompat.keras2.layer_attrs:add_metric", "add_metric(value, name)"),
         SurfaceRow("keras.layers.Layer", "add_weight", WRAP,

@@ -17,7 +17,7 @@ from .._keras_private import node_count, node_tensors
 __all__ = ["KERAS2_ADD_WEIGHT_ORDER", "LAYER_ATTRIBUTES", "add_loss", "add_metric", "add_weight",
            "get_input_at", "get_input_shape_at", "get_output_at",
            "get_output_shape_at", "get_output_shape_for", "input_shape", "output_shape",
-           "stateful", "weights_property"]
+           "input_layer_input", "stateful", "weights_property"]
 
 
 def _shapes(tensors: Any) -> Any:
@@ -198,3 +198,15 @@ def weights_property(original: property, trainable: str) -> property:
                 variable.trainable = not keep
 
     return property(original.fget, _set, original.fdel, original.__doc__)
+
+
+def input_layer_input(original: property) -> property:
+    """``model.layers[0].input`` of a functional model (its ``InputLayer``): the model's input
+    tensor, as Keras 2 answered (``K.function([model.layers[0].input], [...])``); Keras 3
+    answers ``[]``. Modern: ``model.inputs[0]``."""
+
+    def _get(self: Any) -> Any:
+        found = original.fget(self)  # type: ignore[misc]
+        return self.output if isinstance(found, list) and not found else found
+
+    return property(_get, original.fset, original.fdel, original.__doc__)

@@ -821,3 +821,16 @@ def test_keras0_keywords_keras1_ignored_are_ignored(installed):
     with pytest.warns(kfitcompat.LegacyArgumentWarning, match="show_accuracy"):
         loss = model.evaluate(x, y, show_accuracy=True, verbose=0)
     assert loss == pytest.approx(model.evaluate(x, y, verbose=0))
+
+
+def test_a_functional_models_input_layer_input_is_the_models_input(installed):
+    """``K.function([model.layers[0].input], [model.layers[1].output])``, the Keras 2 way to
+    read a layer's activations: Keras 3's InputLayer answers ``[]`` for its input."""
+    inputs = keras.Input((4,))
+    hidden = keras.layers.Dense(3, name="hidden")(inputs)
+    model = keras.Model(inputs, keras.layers.Dense(1)(hidden))
+    assert model.layers[0].input is inputs
+    x, _ = _data(5)
+    fn = keras.backend.function([model.layers[0].input], [model.get_layer("hidden").output])
+    theirs = keras.Model(inputs, hidden).predict(x, verbose=0)
+    np.testing.assert_allclose(fn([x])[0], theirs, rtol=1e-6)
