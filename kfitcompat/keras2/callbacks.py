@@ -35,7 +35,7 @@ from typing import Any
 from .._warnings import warn_at_caller
 from ..legacy.accepts import accepts
 
-__all__ = ["TENSORBOARD_DROPPED", "with_accuracy_aliases", "monitored_epoch_end",
+__all__ = ["ANY", "TENSORBOARD_DROPPED", "with_accuracy_aliases", "monitored_epoch_end",
            "set_monitor_op", "checkpoint_init", "model_property", "reduce_lr_init",
            "give_validation_data", "tensorboard_init"]
 
