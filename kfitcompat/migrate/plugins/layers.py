@@ -117,9 +117,7 @@ def keras1_layer(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
         new_args[-1] = new_args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     new = updated.with_changes(args=new_args)
     if layer != name:
-        func = new.func
-        new = new.with_changes(func=func.with_changes(attr=cst.Name(layer))
-                               if isinstance(func, cst.Attribute) else cst.Name(layer))
+        new = _called_as(new, layer)
     if not ctx.report(original, "keras1-layer", f"`{name}(...)` is a Keras 1 signature "
                       "(on Keras 3 it fails, or means something else)",
                       code_of(new).split("\n")[0][:80], True):
@@ -127,13 +125,18 @@ def keras1_layer(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     return new
 
 
+def _called_as(call: cst.Call, name: str) -> cst.Call:
+    """``call`` of the class ``name`` instead (``layers.X(...)`` keeps its ``layers.``)."""
+    func = call.func
+    return call.with_changes(func=func.with_changes(attr=cst.Name(name))
+                             if isinstance(func, cst.Attribute) else cst.Name(name))
+
+
 def _cudnn_layer(ctx: Context, original: cst.Call, updated: cst.Call, name: str) -> cst.Call:
     """``CuDNNLSTM(64, return_sequences=True)`` -> ``LSTM(64, return_sequences=True)``: Keras
     3's defaults are cuDNN's (tanh, sigmoid gates, GRU ``reset_after=True``)."""
     target = CUDNN_RENAMES[name]
-    func = updated.func
-    new = updated.with_changes(func=func.with_changes(attr=cst.Name(target))
-                               if isinstance(func, cst.Attribute) else cst.Name(target))
+    new = _called_as(updated, target)
     if ctx.report(original, "keras1-layer", f"`{name}` is Keras 2's cuDNN-only layer",
                   f"{target}(...) (the same computation; it uses cuDNN by itself on a GPU)",
                   True):
