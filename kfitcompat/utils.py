@@ -26,17 +26,15 @@ __all__ = [
 ]
 
 
-def to_categorical(y: Any, num_classes: int | None = None, dtype: str = "float32",
-                   **keras1: Any) -> np.ndarray:
+def to_categorical(y: Any, num_classes: int | None = None, dtype: str = "float32", *,
+                   nb_classes: int | None = None) -> np.ndarray:
     """Keras 2 ``to_categorical`` (float32, ``dtype=`` accepted); Keras 3 dropped ``dtype``.
     Keras 1's ``nb_classes=`` is ``num_classes``."""
-    if keras1:
-        if set(keras1) != {"nb_classes"} or num_classes is not None:
-            unexpected = sorted(set(keras1) - {"nb_classes"}) or ["nb_classes"]
-            raise TypeError(f"to_categorical() got an unexpected keyword argument "
-                            f"{unexpected[0]!r} (it takes num_classes; Keras 1's nb_classes "
-                            "alone)")
-        num_classes = keras1["nb_classes"]
+    if nb_classes is not None:
+        if num_classes is not None:
+            raise TypeError("to_categorical() got both `num_classes` and Keras 1's "
+                            "`nb_classes`: pass only `num_classes`.")
+        num_classes = nb_classes
         warn_at_caller("`to_categorical(nb_classes=...)` is the Keras 1 spelling of "
                        "`num_classes`: translated. Update the call.")
     return np.asarray(_upstream.to_categorical(y, num_classes), dtype=dtype)
