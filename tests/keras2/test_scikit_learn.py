@@ -6,7 +6,6 @@ suite runner."""
 from __future__ import annotations
 
 import importlib
-import warnings
 
 import numpy as np
 import pytest
@@ -21,14 +20,8 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 
 @pytest.fixture
-def wrappers():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        kfitcompat.install()
-        try:
-            yield importlib.import_module("keras.wrappers.scikit_learn")
-        finally:
-            kfitcompat.uninstall()
+def wrappers(installed):
+    return importlib.import_module("keras.wrappers.scikit_learn")
 
 
 def _data(n=60):
