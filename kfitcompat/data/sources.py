@@ -284,7 +284,8 @@ class SequenceSource(Source):
             lambda _: tf.data.Dataset.range(2**62).map(segment).take_while(_not_empty)
         ).flat_map(loaded)
         if self.finish is not None:
-            ds = ds.map(self._finished, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+            ds = ds.map(plain_python(self._finished), num_parallel_calls=tf.data.AUTOTUNE,
+                        deterministic=True)
         ahead = self.max_queue_size - max(parallel, 1)
         if self.workers > 0 and ahead > 0:
             ds = ds.prefetch(ahead)

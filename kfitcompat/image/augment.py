@@ -93,9 +93,9 @@ class AugmentConfig:
     @property
     def needs_mask(self) -> bool:
         """SciPy's constant fill gives ``cval`` wherever the source point lies outside the
-        image (no blending at the edge; no rounding into it at order 0): the fast path masks
-        those pixels."""
-        return self.fill_mode == "constant"
+        image (no blending at the edge; no rounding into it at order 0): the fast path's
+        nearest-neighbour warp masks those pixels (its bilinear warp finds them itself)."""
+        return self.fill_mode == "constant" and self.interpolation_order == 0
 
 
 def overridden_hooks(gen: Any) -> tuple[str, ...]:
@@ -203,10 +203,11 @@ class Augmenter:
 
     def fast_inputs(self, images: np.ndarray, rng: np.random.Generator
                     ) -> tuple[np.ndarray, ...]:
-        """Stage 1 of the fast path (NumPy): the batch's ``ImageProjectiveTransformV3``
-        vectors, channel shifts and brightness factors (NaN when absent) and the
+        """Stage 1 of the fast path (NumPy): the batch's warp (``tf_warp.to_affine_rows``
+        for the bilinear warp, ``ImageProjectiveTransformV3`` vectors for the nearest one),
+        channel shifts and brightness factors (NaN when absent) and the nearest warp's
         constant-fill mask."""
-        from .tf_warp import outside_mask, to_tf_transforms
+        from .tf_warp import outside_mask, to_affine_rows, to_tf_transforms
 
         n = len(images)
         sampled = self.sample(images.shape[1:], rng, n)
@@ -218,12 +219,15 @@ class Augmenter:
         shift = (nan if p["channel_shift_intensity"] is None
                  else p["channel_shift_intensity"].astype("float32"))
         bright = nan if p["brightness"] is None else p["brightness"].astype("float32")
-        return to_tf_transforms(matrices), shift, bright, mask
+        transforms = (to_affine_rows(matrices) if self.config.interpolation_order == 1
+                      else to_tf_transforms(matrices))
+        return transforms, shift, bright, mask
 
-    def apply_tf(self, images: Any, transforms: Any, shift: Any, bright: Any, mask: Any
-                 ) -> Any:
+    def apply_tf(self, images: Any, transforms: Any, shift: Any, bright: Any, mask: Any,
+                 batch_size: int | None = None) -> Any:
         """Stage 2 of the fast path (TensorFlow, batched): warp, channel shift, brightness,
-        standardise, in Keras 2's order."""
+        standardise, in Keras 2's order. ``batch_size``: the iterator's, so a short last
+        batch reuses the compiled warp of the full ones."""
         import tensorflow as tf
 
         from . import tf_warp
@@ -231,8 +235,11 @@ class Augmenter:
         c, gen = self.config, self.generator
         channels_first = c.data_format == "channels_first"
         x = tf.transpose(images, [0, 2, 3, 1]) if channels_first else images
-        x = tf_warp.warp(x, transforms, c.fill_mode, c.cval, c.interpolation_order,
-                         mask if c.needs_mask else None)
+        if c.interpolation_order == 1:  # reads uint8 or float32, gives float32
+            x = tf_warp.bilinear(x, transforms, c.fill_mode, c.cval, batch_size)
+        else:
+            x = tf_warp.warp(tf.cast(x, tf.float32), transforms, c.fill_mode, c.cval, 0,
+                             mask if c.needs_mask else None)
         x = tf_warp.channel_shift(x, shift) if c.channel_shift_range else x
         if c.brightness_range is not None:
             x = tf_warp.brightness(x, bright, scale=c.geometry == "keras_preprocessing")

@@ -21,6 +21,8 @@ from .iterators import Iterator
 __all__ = ["DirectoryIterator", "DataFrameIterator", "list_valid_files", "BAD_FILES"]
 
 BAD_FILES = ("raise", "skip")
+#: Pillow modes whose pixels are 8-bit: the fast path reads them as uint8
+_8BIT_MODES = ("L", "RGB", "RGBA")
 
 
 def _check_bad_files(bad_files: str) -> None:
@@ -152,14 +154,17 @@ class _FileIterator(Iterator):
     def filepaths(self) -> list[str]:
         return self._filepaths
 
-    def load(self, j: int) -> np.ndarray:
-        """Image ``j`` as an array (not augmented)."""
+    def load(self, j: int, keep_8bit: bool = False) -> np.ndarray:
+        """Image ``j`` as an array (not augmented), in the iterator's dtype; ``keep_8bit``:
+        uint8 when the decoded image is 8-bit ('L', 'RGB', 'RGBA')."""
         from .io import img_to_array
 
         img = load_img(self._filepaths[j], color_mode=self.color_mode,
                        target_size=self.target_size, interpolation=self.interpolation,
                        keep_aspect_ratio=self.keep_aspect_ratio)
-        x = img_to_array(img, data_format=self.data_format, dtype=self.dtype)
+        dtype = ("uint8" if keep_8bit and getattr(img, "mode", None) in _8BIT_MODES
+                 else self.dtype)
+        x = img_to_array(img, data_format=self.data_format, dtype=dtype)
         if hasattr(img, "close"):
             img.close()
         return x
@@ -168,6 +173,15 @@ class _FileIterator(Iterator):
         batch_x = np.zeros((len(index_array),) + self.image_shape, dtype="float32")
         for i, j in enumerate(index_array):
             batch_x[i] = self.load(j)
+        return batch_x
+
+    def _fast_images(self, index_array: np.ndarray) -> np.ndarray:
+        arrays = [self.load(j, keep_8bit=np.dtype(self.dtype).kind == "f")
+                  for j in index_array]
+        dtype = "uint8" if all(a.dtype == np.uint8 for a in arrays) else "float32"
+        batch_x = np.zeros((len(index_array),) + self.image_shape, dtype=dtype)
+        for i, a in enumerate(arrays):
+            batch_x[i] = a
         return batch_x
 
     def _targets(self, index_array: np.ndarray) -> tuple[Any, ...]:

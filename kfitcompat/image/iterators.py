@@ -142,6 +142,12 @@ class Iterator(Sequence, FixedLength):
         """What follows ``x`` in a batch (labels, sample weights), as arrays."""
         raise NotImplementedError
 
+    def _fast_images(self, index_array: np.ndarray) -> np.ndarray:
+        """The batch's images for the fast path: uint8 where the iterator has them as 8-bit
+        values (the warp reads a quarter of the bytes, and the values are the ones the
+        reference path reads as floats), else float32."""
+        return self._raw_images(index_array).astype("float32", copy=False)
+
     @property
     def augmenter(self) -> Augmenter | None:
         """The generator's augmentation (``None`` without a generator), made at first use."""
@@ -179,7 +185,7 @@ class Iterator(Sequence, FixedLength):
             self._set_index_array()
         assert self.index_array is not None
         index_array = self.index_array[self.batch_size * idx:self.batch_size * (idx + 1)]
-        images = self._raw_images(index_array).astype("float32", copy=False)
+        images = self._fast_images(index_array)
         augmenter = self.augmenter
         assert augmenter is not None
         return (images, *augmenter.fast_inputs(images, self._rng(idx))) + tuple(
@@ -193,7 +199,7 @@ class Iterator(Sequence, FixedLength):
 
         augmenter = self.augmenter
         assert augmenter is not None
-        x = augmenter.apply_tf(images, transforms, shift, bright, mask)
+        x = augmenter.apply_tf(images, transforms, shift, bright, mask, self.batch_size)
         # the warp's output has no static image shape; a model built on its first batch
         # needs it (only the batch dimension may be unknown)
         x = tf.ensure_shape(tf.cast(x, self.dtype), images.shape)
@@ -263,6 +269,9 @@ class NumpyArrayIterator(Iterator):
             x, y, sample_weight, x_misc = self._split(
                 x, y, sample_weight, x_misc, subset, image_data_generator, ignore_class_split)
         self.x = np.asarray(x, dtype=self.dtype)
+        # Keras 2 keeps ``x`` as floats; an 8-bit original is also kept, for the fast path
+        self._x_uint8 = (x if isinstance(x, np.ndarray) and x.dtype == np.uint8
+                         and np.dtype(self.dtype).kind == "f" else None)
         self.x_misc = x_misc
         if self.x.ndim != 4:
             raise ValueError("Input data in `NumpyArrayIterator` should have rank 4. You passed "
@@ -306,6 +315,11 @@ class NumpyArrayIterator(Iterator):
 
     def _raw_images(self, index_array: np.ndarray) -> np.ndarray:
         return self.x[index_array]
+
+    def _fast_images(self, index_array: np.ndarray) -> np.ndarray:
+        if self._x_uint8 is not None:
+            return self._x_uint8[index_array]
+        return super()._fast_images(index_array)
 
     def _targets(self, index_array: np.ndarray) -> tuple[Any, ...]:
         if self.y is None:

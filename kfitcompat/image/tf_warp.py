@@ -2,9 +2,13 @@
 
 Per batch, ``augment.Augmenter`` draws the parameters and builds one 3x3 matrix per
 image, the same sample the reference path would use, with the flips folded in; one
-``ImageProjectiveTransformV3`` call then warps the whole batch (interpolation happens
-once, as in Keras 2). Channel shift, brightness and standardisation follow in Keras 2's
-order as batched ops.
+warp of the whole batch follows (interpolation happens once, as in Keras 2). Bilinear
+interpolation (``interpolation_order=1``, the default) is an XLA-compiled gather
+(``bilinear``): source coordinates in float64 from float64 matrices, as SciPy computes
+them, four neighbours per output pixel fetched with all their channels, the fill mode
+applied to the neighbours' indices. Nearest-neighbour (order 0) is one
+``ImageProjectiveTransformV3`` call. Channel shift, brightness and standardisation follow
+in Keras 2's order as batched ops.
 
 Known differences from the reference (SciPy) path, pinned by tests: bilinear
 interpolation may differ at the outermost pixels with ``fill_mode="constant"``,
@@ -15,13 +19,14 @@ uses the reference path for them).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 import tensorflow as tf
 
-__all__ = ["to_tf_transforms", "outside_mask", "warp", "channel_shift", "brightness",
-           "standardize"]
+__all__ = ["to_tf_transforms", "to_affine_rows", "outside_mask", "warp", "bilinear",
+           "channel_shift", "brightness", "standardize"]
 
 _FILL = {"constant": "CONSTANT", "nearest": "NEAREST", "reflect": "REFLECT"}
 _INTERPOLATION = {0: "NEAREST", 1: "BILINEAR"}
@@ -33,6 +38,13 @@ def to_tf_transforms(m: np.ndarray) -> np.ndarray:
     b0, b1, b2 = m[:, 0, 1], m[:, 0, 0], m[:, 0, 2]
     zeros = np.zeros_like(a0)
     return np.stack([a0, a1, a2, b0, b1, b2, zeros, zeros], axis=1).astype("float32")
+
+
+def to_affine_rows(m: np.ndarray) -> np.ndarray:
+    """(B, 3, 3) row/col matrices -> (B, 6) float64 ``(a0, a1, a2, b0, b1, b2)``: the source
+    column is ``a0*x + a1*y + a2`` and the source row ``b0*x + b1*y + b2`` (x=col, y=row)."""
+    return np.stack([m[:, 1, 1], m[:, 1, 0], m[:, 1, 2], m[:, 0, 1], m[:, 0, 0], m[:, 0, 2]],
+                    axis=1).astype("float64")
 
 
 def outside_mask(matrices: np.ndarray, h: int, w: int) -> np.ndarray:
@@ -61,6 +73,71 @@ def warp(images: tf.Tensor, transforms: tf.Tensor, fill_mode: str, cval: float,
     if outside is not None:
         out = tf.where(tf.cast(outside, tf.bool), tf.constant(cval, out.dtype), out)
     return out
+
+
+def _neighbour(index: tf.Tensor, size: int, fill_mode: str) -> tf.Tensor:
+    """Where SciPy reads a neighbour outside the image: the edge ('nearest'; 'constant' too,
+    whose outside points are masked afterwards) or its half-sample mirror ('reflect')."""
+    if fill_mode == "reflect":
+        index = tf.math.floormod(index, 2 * size)
+        return tf.where(index >= size, 2 * size - 1 - index, index)
+    return tf.clip_by_value(index, 0, size - 1)
+
+
+def _bilinear(images: tf.Tensor, rows: tf.Tensor, cval: tf.Tensor, fill_mode: str
+              ) -> tf.Tensor:
+    h, w, c = images.shape[1:]  # static: XLA compiles per image shape
+    ys, xs = tf.meshgrid(tf.range(h, dtype=tf.float64), tf.range(w, dtype=tf.float64),
+                         indexing="ij")
+    a0, a1, a2, b0, b1, b2 = (rows[:, k, None, None] for k in range(6))
+    # far-away points (an extreme zoom) stay far away without overflowing int32
+    limit = float(4 * max(h, w))
+    src_x = tf.clip_by_value(a0 * xs + a1 * ys + a2, -limit, limit)
+    src_y = tf.clip_by_value(b0 * xs + b1 * ys + b2, -limit, limit)
+    x0, y0 = tf.floor(src_x), tf.floor(src_y)
+    fx = tf.cast(src_x - x0, tf.float32)[..., None]
+    fy = tf.cast(src_y - y0, tf.float32)[..., None]
+    x0i, y0i = tf.cast(x0, tf.int32), tf.cast(y0, tf.int32)
+    cols = (_neighbour(x0i, w, fill_mode), _neighbour(x0i + 1, w, fill_mode))
+    rows_ = (_neighbour(y0i, h, fill_mode) * w, _neighbour(y0i + 1, h, fill_mode) * w)
+    flat = tf.reshape(images, [-1, c])
+    base = (tf.range(tf.shape(images)[0]) * (h * w))[:, None, None]
+
+    def at(r: tf.Tensor, col: tf.Tensor) -> tf.Tensor:
+        return tf.cast(tf.gather(flat, base + r + col), tf.float32)
+
+    top = at(rows_[0], cols[0])
+    top = top + (at(rows_[0], cols[1]) - top) * fx
+    bottom = at(rows_[1], cols[0])
+    bottom = bottom + (at(rows_[1], cols[1]) - bottom) * fx
+    out = top + (bottom - top) * fy
+    if fill_mode == "constant":  # SciPy: cval wherever the source point is outside
+        outside = (src_x < 0) | (src_x > w - 1) | (src_y < 0) | (src_y > h - 1)
+        out = tf.where(outside[..., None], cval, out)
+    return out
+
+
+_COMPILED = {mode: tf.function(functools.partial(_bilinear, fill_mode=mode), jit_compile=True,
+                               reduce_retracing=False)
+             for mode in _FILL}
+
+
+def bilinear(images: tf.Tensor, rows: tf.Tensor, fill_mode: str, cval: float,
+             batch_size: int | None = None) -> tf.Tensor:
+    """SciPy's ``affine_transform(order=1)`` of each NHWC image (``rows``: ``to_affine_rows``),
+    in float32, compiled by XLA once per image shape. A batch shorter than ``batch_size``
+    (an epoch's last) is padded to it, so it reuses the full batches' compiled program."""
+    n = tf.shape(images)[0]
+    if batch_size is not None:
+        def padded() -> tuple[tf.Tensor, tf.Tensor]:
+            extra = batch_size - n
+            return (tf.pad(images, [[0, extra], [0, 0], [0, 0], [0, 0]]),
+                    tf.pad(rows, [[0, extra], [0, 0]]))
+        images, rows = tf.cond(n < batch_size, padded, lambda: (images, rows))
+        images = tf.ensure_shape(images, [batch_size, *images.shape[1:]])
+        rows = tf.ensure_shape(rows, [batch_size, 6])
+    out = _COMPILED[fill_mode](images, rows, tf.constant(cval, tf.float32))
+    return out[:n]
 
 
 def channel_shift(images: tf.Tensor, intensity: tf.Tensor) -> tf.Tensor:
