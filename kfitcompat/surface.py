@@ -213,6 +213,9 @@ def _keras2_rows() -> list[SurfaceRow]:
                    "kfitcompat.keras2.layer_attrs:add_metric", "add_metric(value, name)"),
         SurfaceRow("keras.layers.Layer", "add_weight", WRAP,
                    "kfitcompat.keras2.layer_attrs:add_weight", "add_weight('name', shape, ...)"),
+        SurfaceRow("keras.metrics.MeanMetricWrapper", "update_state", WRAP,
+                   "kfitcompat.keras2.losses:metric_update_state",
+                   "integer predictions computed in the metric's float dtype"),
         SurfaceRow("keras.metrics.Metric", "reset_states", ADD,
                    "kfitcompat.keras2.attributes:metric_reset_states", "reset_state()"),
         SurfaceRow("keras.models", "model_from_config", ADD,
@@ -233,6 +236,9 @@ def _keras2_rows() -> list[SurfaceRow]:
                    "kfitcompat.keras2.attributes:validation_data", "None until fit sets it"),
         *(SurfaceRow("keras.utils", name, ADD, f"kfitcompat.keras2.attributes:{name}")
           for name in ("print_summary", "multi_gpu_model")),
+        SurfaceRow("keras.callbacks", "BaseLogger", ADD,
+                   "kfitcompat.keras2.base_logger:BaseLogger",
+                   "accepted; Keras 3 logs the epoch averages itself"),
     ]
     rows += [SurfaceRow("keras.constraints", lower, ADD, f"keras.constraints:{cls}",
                         "Keras 2's lower-case alias") for lower, cls in CONSTRAINT_NAMES.items()]

@@ -17,7 +17,8 @@ from typing import Any
 
 from .constraints import keras2_names
 
-__all__ = ["KERAS2_LOSS_NAMES", "Reduction", "losses_deserialize", "losses_get"]
+__all__ = ["KERAS2_LOSS_NAMES", "Reduction", "losses_deserialize", "losses_get",
+           "metric_update_state"]
 
 #: Keras 2 name -> Keras 3 function name.
 KERAS2_LOSS_NAMES = {
@@ -67,3 +68,24 @@ def losses_get(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 _GET_ONLY = {"kullback_leibler_divergence": "kl_divergence"}
+
+
+def metric_update_state(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``MeanMetricWrapper.update_state`` (the metrics of a loss function: ``LogCoshError``,
+    ``Poisson``, ``MeanSquaredError``, ...) that computes integer or boolean predictions in
+    the metric's float dtype, as Keras 2.3's (and tf.keras 2's) cast both inputs; Keras 3
+    computes in the predictions' dtype, and fails (``LogCoshError``, ``Poisson``) or rounds
+    on integers. Float predictions are passed on untouched."""
+    import functools
+
+    import keras
+
+    @functools.wraps(original)
+    def update_state(self: Any, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
+        dtype = keras.backend.standardize_dtype(getattr(y_pred, "dtype", None) or "float32")
+        if dtype == "bool" or "int" in dtype:
+            y_true = keras.ops.cast(y_true, self.dtype)
+            y_pred = keras.ops.cast(y_pred, self.dtype)
+        return original(self, y_true, y_pred, sample_weight=sample_weight)
+
+    return update_state

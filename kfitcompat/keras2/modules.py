@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LAYER_FILES", "LEGACY", "MODULES", "build_module", "normalize"]
+__all__ = ["KERAS1_NP_UTILS", "LAYER_FILES", "LEGACY", "MODULES", "build_module",
+           "categorical_probas_to_classes", "normalize", "probas_to_classes"]
 
 
 def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
@@ -20,6 +21,21 @@ def normalize(x: Any, axis: int = -1, order: int = 2) -> np.ndarray:
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
     return x / np.expand_dims(norm, axis)
+
+
+def categorical_probas_to_classes(p: Any) -> np.ndarray:
+    """Keras 1 ``np_utils.categorical_probas_to_classes``; modern: ``np.argmax(p, axis=1)``."""
+    return np.argmax(p, axis=1)
+
+
+def probas_to_classes(y_pred: Any) -> np.ndarray:
+    """Keras 1 ``np_utils.probas_to_classes``: the class of each row (several columns: the
+    largest; one column or a vector: 1 above 0.5, else 0); modern: ``np.argmax`` or
+    ``(y_pred > 0.5).astype(int)``."""
+    y_pred = np.asarray(y_pred)
+    if y_pred.ndim > 1 and y_pred.shape[1] > 1:
+        return categorical_probas_to_classes(y_pred)
+    return (y_pred.reshape(len(y_pred), -1)[:, 0] > 0.5).astype(int)
 
 
 #: A module spec that names Keras 3's own tf.keras 2 copy of a module
@@ -30,10 +46,16 @@ LAYER_FILES = ("core", "convolutional", "pooling", "normalization", "recurrent",
                 "advanced_activations", "merge", "wrappers", "noise", "local",
                 "convolutional_recurrent")
 
+#: Keras 1's ``np_utils`` functions that Keras 3's ``keras.utils`` lacks (the other names of
+#: the module are there)
+KERAS1_NP_UTILS = ("probas_to_classes", "categorical_probas_to_classes")
+
 #: module path -> {name: "module:attribute"}; an empty dict means "the whole target module".
 MODULES: dict[str, dict[str, str] | str] = {
-    "keras.utils.np_utils": {"to_categorical": "kfitcompat.utils:to_categorical",
-                             "normalize": "kfitcompat.keras2.modules:normalize"},
+    "keras.utils.np_utils": {
+        "to_categorical": "kfitcompat.utils:to_categorical",
+        "normalize": "kfitcompat.keras2.modules:normalize",
+        **{name: f"kfitcompat.keras2.modules:{name}" for name in KERAS1_NP_UTILS}},
     "keras.utils.data_utils": {
         "Sequence": "kfitcompat.data.sequence:Sequence",
         "OrderedEnqueuer": "kfitcompat.utils:OrderedEnqueuer",

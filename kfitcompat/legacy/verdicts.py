@@ -103,8 +103,9 @@ K3_KWARGS = "Keras 3 still takes it through **kwargs (a deprecated spelling)"
 
 RULES: tuple[Rule, ...] = (
     # ---- translated rows: the mechanism's name (the verdict itself is measured) ------------
-    _t("Keras 1 layer names build the Keras 3 layer (keras2/layers.py keras1_class)",
-       "name", "param", "keras1", path="keras.layers.*Convolution*", migrate="keras1-layer"),
+    *(_t("Keras 1 layer names build the Keras 3 layer (keras2/layers.py keras1_class)",
+         "name", "param", "keras1", path=f"keras.layers.{names}", migrate="keras1-layer")
+      for names in ("*Convolution*", "Deconvolution*")),
     _t("Keras 2's cuDNN-only layers build LSTM / GRU with cuDNN's settings (keras2/layers.py "
        "keras1_class)", "name", "param", path="keras.layers.CuDNN*", migrate="keras1-layer"),
     _t("Keras 2's scikit-learn wrappers (keras2/scikit_learn.py)", "name", "attr", "param",
@@ -114,6 +115,10 @@ RULES: tuple[Rule, ...] = (
        member="schedule_decay"),
     _t("Keras 1's nb_classes= (kfitcompat.utils.to_categorical)", "param",
        path="keras.utils*to_categorical", member="nb_classes"),
+    _t("Keras 1's np_utils.probas_to_classes (keras2/modules.py)", "name", "param",
+       path="keras.utils.np_utils.*probas_to_classes"),
+    _t("Keras 2's BaseLogger, accepted: Keras 3 logs the epoch averages itself "
+       "(keras2/base_logger.py)", "name", "attr", "param", path="keras.callbacks*.BaseLogger"),
     _t("Keras 1 merge() / Merge (keras2/merge.py)", "name", "param", path="keras.layers.[mM]erge*",
        migrate="keras1-layer"),
     _t("a negative slope, which Keras 3 refuses (keras2/layers.py leaky_relu_init)", "param",
@@ -189,8 +194,6 @@ RULES: tuple[Rule, ...] = (
     _r("YAML model configs were removed from tf.keras 2.6 and Keras 3 (arbitrary code "
        "execution); kfitcompat keeps the names importable, raising when called, as tf.keras "
        "did: use to_json() / model_from_json()", "name", path="keras.models.model_from_yaml"),
-    _r("Keras 3 averages the metrics itself: drop the callback", "name",
-       path="keras.callbacks.BaseLogger"),
     _r("wraps a TensorFlow 1 tf.train optimizer: use a Keras 3 optimizer", "name",
        path="keras.optimizers.TFOptimizer"),
     _r("reads an HDF5 dataset lazily as an array: read it with h5py, or feed a tf.data "

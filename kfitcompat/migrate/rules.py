@@ -22,7 +22,7 @@ from ..keras2.layers import (
     LEGACY_LAYER_CLASSES,
     SPECIAL,
 )
-from ..keras2.modules import LAYER_FILES
+from ..keras2.modules import KERAS1_NP_UTILS, LAYER_FILES
 from ..keras2.optimizers import KERAS2_DEFAULT_LR, KERAS3_DEFAULT_LR
 from ..keras2.optimizers import LOWER_CASE_NAMES as LOWER_CASE_OPTIMIZERS
 from ..keras2.portable import HELPERS
@@ -39,7 +39,7 @@ from ..surface import ADD, SURFACE
 __all__ = [
     "DELETED_KEYWORDS", "MethodRule", "METHOD_RULES", "OPTIMIZERS", "LOADING_ARGS",
     "IMAGE_NAMES_TO_KFITCOMPAT",
-    "IMPORT_MOVES", "CALLBACK_RULES", "BACKEND_VALUE_CALLS", "BACKEND_NAMES",
+    "IMPORT_MOVES", "IMPORT_STAYS", "CALLBACK_RULES", "BACKEND_VALUE_CALLS", "BACKEND_NAMES",
     "CUDNN_CLASSES", "CUDNN_RENAMES", "DROPPED", "IMPLEMENTATIONS", "KERAS2_DEFAULT_LR",
     "KERAS3_DEFAULT_LR", "KERAS1_CLASSES",
     "KERAS1_KEYWORDS", "KERNEL_KEYWORDS", "SPECIAL", "DIM_ORDERINGS", "LOWER_CASE_OPTIMIZERS",
@@ -115,13 +115,18 @@ CALLBACK_RULES = {
 IMAGE_NAMES_TO_KFITCOMPAT = tuple(r.name for r in SURFACE
                                   if r.module == "keras.preprocessing.image" and r.kind == ADD)
 
-# module -> (new module, note): `from <module> import X` moves wholesale.
+# module -> (new module, note): `from <module> import X` moves wholesale, unless X is one of
+# IMPORT_STAYS (names the new module lacks: reported).
 IMPORT_MOVES = {
     "keras.utils.np_utils": ("keras.utils", "`keras.utils.np_utils` is gone"),
     "keras.utils.data_utils": ("keras.utils", "`keras.utils.data_utils` is gone"),
     **{f"keras.layers.{name}": ("keras.layers", f"`keras.layers.{name}` is gone")
        for name in LAYER_FILES},
 }
+
+IMPORT_STAYS = {"keras.utils.np_utils": KERAS1_NP_UTILS,
+                "keras.utils.data_utils": ("OrderedEnqueuer", "GeneratorEnqueuer",
+                                           "SequenceEnqueuer")}
 
 # Keras 2's cuDNN-only layer names -> the Keras 3 layer (whose defaults are cuDNN's).
 CUDNN_RENAMES = {name: LEGACY_LAYER_CLASSES[name][0] for name in CUDNN_CLASSES}

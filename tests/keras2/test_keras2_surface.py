@@ -834,3 +834,53 @@ def test_a_functional_models_input_layer_input_is_the_models_input(installed):
     fn = keras.backend.function([model.layers[0].input], [model.get_layer("hidden").output])
     theirs = keras.Model(inputs, hidden).predict(x, verbose=0)
     np.testing.assert_allclose(fn([x])[0], theirs, rtol=1e-6)
+
+
+def test_base_logger_is_accepted_and_leaves_keras3s_epoch_averages(installed):
+    """``callbacks=[BaseLogger()]``: Keras 2 added one to every fit, so a second changed
+    nothing; the history is the one Keras 3 logs without it."""
+    from keras.callbacks import BaseLogger
+    from keras.utils.np_utils import probas_to_classes  # noqa: F401  (Keras 1 module path)
+
+    x, y = _data()
+    histories = []
+    for callbacks in ([], [BaseLogger(stateful_metrics=["acc"])]):
+        keras.utils.set_random_seed(3)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        model.compile("sgd", "mse", metrics=["mae"])
+        histories.append(model.fit(x, y, epochs=2, batch_size=4, verbose=0,
+                                   callbacks=callbacks).history)
+    assert histories[0] == histories[1] and len(histories[0]["mae"]) == 2
+    assert BaseLogger(stateful_metrics=["acc"]).stateful_metrics == {"acc"}
+
+
+def test_keras1_probas_to_classes(installed):
+    """Keras 1 ``np_utils.probas_to_classes``: the largest column of each row, or 1 above 0.5
+    for one column or a vector."""
+    from keras.utils import np_utils
+
+    probas = np.array([[0.1, 0.7, 0.2], [0.5, 0.2, 0.3]])
+    np.testing.assert_array_equal(np_utils.probas_to_classes(probas), [1, 0])
+    np.testing.assert_array_equal(np_utils.categorical_probas_to_classes(probas), [1, 0])
+    np.testing.assert_array_equal(np_utils.probas_to_classes(np.array([[0.7], [0.2]])), [1, 0])
+    np.testing.assert_array_equal(np_utils.probas_to_classes(np.array([0.5, 0.51])), [0, 1])
+
+
+def test_metrics_of_integer_predictions_compute_in_float_as_keras2(installed):
+    """Keras 2.3's ``LogCoshError()(y_true, y_pred)`` on integer arrays cast both to float;
+    Keras 3 computes in int64 and fails (found by Keras 2.3.1's ``metrics_test.py``). Float
+    inputs are untouched."""
+    y_pred = np.asarray([1, 9, 2, -5, -2, 6]).reshape((2, 3))
+    y_true = np.asarray([4, 8, 12, 8, 1, 3]).reshape((2, 3))
+    error = y_pred - y_true
+    expected = np.mean(error + np.log1p(np.exp(-2.0 * error)) - np.log(2.0))
+    assert float(keras.metrics.LogCoshError()(y_true, y_pred)) == pytest.approx(expected,
+                                                                               rel=1e-5)
+    weights = np.asarray([[1.2], [3.4]])
+    poisson = keras.metrics.Poisson()
+    poisson.update_state(y_true, np.abs(y_pred), sample_weight=weights)
+    per_row = np.mean(np.abs(y_pred) - y_true * np.log(np.abs(y_pred) + 1e-7), axis=1)
+    assert float(poisson.result()) == pytest.approx(
+        float(np.sum(per_row * weights[:, 0]) / np.sum(weights)), rel=1e-5)
+    floats = keras.metrics.MeanSquaredError()
+    assert float(floats(y_true.astype("float32"), y_pred.astype("float32"))) == 49.5

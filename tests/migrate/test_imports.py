@@ -130,6 +130,35 @@ def test_every_keras2_module_install_answers_has_a_migrate_outcome(module):
     assert findings[0].changed == (keras3 or module in IMPORT_MOVES)  # the same names there
 
 
+def test_a_moved_import_brings_only_names_keras3s_module_has():
+    """`from keras.utils.np_utils import probas_to_classes` was rewritten to `from
+    keras.utils import probas_to_classes`, which Keras 3 refuses: every name install()
+    answers in a wholesale-moved module is either in Keras 3's module or left and reported."""
+    import importlib
+
+    from kfitcompat.keras2.modules import MODULES
+    from kfitcompat.migrate import migrate_source
+    from kfitcompat.migrate.rules import IMPORT_MOVES
+
+    checked = 0
+    for module, (new, _) in IMPORT_MOVES.items():
+        spec = MODULES.get(module)
+        if not isinstance(spec, dict):
+            continue
+        target = importlib.import_module(new)
+        for name in spec:
+            source = f"from {module} import {name}\n"
+            out, findings = migrate_source(source)
+            moved = [f for f in findings if f.rule == "import-moved"]
+            assert len(moved) == 1, (module, name, findings)
+            if out != source:
+                assert hasattr(target, name), (module, name, out)
+                checked += 1
+            else:
+                assert not hasattr(target, name) and not moved[0].changed, (module, name)
+    assert checked >= 4
+
+
 def test_keras2_module_imports_migrate_to_where_keras3_keeps_the_names():
     import keras
 

@@ -1,10 +1,8 @@
 """The migrate rule families, one module each; importing this package registers them all in
 ``kfitcompat.migrate.base.REGISTRY`` (in this order, which is the order handlers run).
-``api_table`` only reports (the Keras 2 rows no other family rewrites), so its place in the
-order changes no rewrite."""
+``api_table`` only reports the Keras 2 rows no other family handled, so it comes last."""
 
 from . import (
-    api_table,
     backend,
     callbacks,
     history,
@@ -16,6 +14,9 @@ from . import (
     recurrent,
     saving,
 )
+
+# isort: split
+from . import api_table  # last: it reports what the other families left
 
 __all__ = ["api_table", "backend", "callbacks", "history", "image", "imports", "layers",
            "methods", "optimizers", "recurrent", "saving"]

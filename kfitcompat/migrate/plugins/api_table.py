@@ -16,12 +16,16 @@ from typing import Any
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from ...keras2.losses import KERAS2_LOSS_NAMES
+from ...keras2.modules import MODULES
+from ...keras2.optimizers import LOWER_CASE_NAMES as LOWER_CASE_OPTIMIZERS
 from ...legacy.api import layer_keywords
 from ...legacy.lookup import Verdict, attribute_names, canonical, verdict_of
 from ...legacy.verdicts import REFUSED, SAME, TRANSLATED
 from ..base import REGISTRY, Context
+from ..rules import IMPORT_MOVES
 
-__all__ = ["RULE", "FIXES", "api_call", "api_import", "api_attribute"]
+__all__ = ["RULE", "FIXES", "MOVED", "api_call", "api_import", "api_attribute"]
 
 RULE = "keras2-api"
 #: The Keras 3 spelling of translated rows no other rule rewrites (by row id suffix).
@@ -43,6 +47,19 @@ FIXES = {
     "input_dtype=": "`dtype=`",
     "nb_classes": "`num_classes=`",
     "schedule_decay": "drop it (Keras 3's Nadam computes with Keras 2's default, 0.004)",
+    "BaseLogger": "drop it: Keras 3 logs the epoch averages itself",
+    "GeneratorEnqueuer": "keep kfitcompat.install() (or from kfitcompat.utils import ...)",
+    "OrderedEnqueuer": "keep kfitcompat.install() (or from kfitcompat.utils import ...)",
+    "SequenceEnqueuer": "keep kfitcompat.install() (or from kfitcompat.utils import ...)",
+    **{alias: f"`keras.losses.{name}`" for alias, name in KERAS2_LOSS_NAMES.items()},
+    **{lower: f"`keras.optimizers.{cls}(...)`" for lower, cls in LOWER_CASE_OPTIMIZERS.items()},
+    "TimeseriesGenerator": "`keras.utils.timeseries_dataset_from_array(...)`",
+    "ThresholdedReLU": "`keras.layers.ReLU(threshold=theta)`",
+    "model_from_config": "`keras.saving.deserialize_keras_object(config)` (a Keras 2 config: "
+                         "keep kfitcompat.install())",
+    "probas_to_classes": "`np.argmax(y_pred, axis=-1)` (one column: "
+                         "`(y_pred[:, 0] > 0.5).astype(int)`)",
+    "categorical_probas_to_classes": "`np.argmax(p, axis=1)`",
     "TimeDistributedDense": "`keras.layers.TimeDistributed(keras.layers.Dense(units, ...))`",
     **{name: "`keras.regularizers.L1L2(l1=..., l2=...)` (Keras 1's default: 0.01)"
        for name in ("WeightRegularizer", "ActivityRegularizer", "l1l2", "activity_l1",
@@ -52,6 +69,9 @@ FIXES = {
        for name in ("LocallyConnected1D", "LocallyConnected2D", "local_conv1d",
                     "local_conv2d")},
 }
+#: Keras 2 modules rule ``import-moved`` answers; a translated name of another module (one
+#: Keras 3 keeps, e.g. ``keras.utils.GeneratorEnqueuer``) is this rule's to report.
+MOVED = frozenset(MODULES) | frozenset(IMPORT_MOVES)
 _OWNERS = ("keras.layers.Layer", "keras.Model", "keras.Sequential")
 #: What every Keras 3 layer's own ``__init__`` takes by name.
 _KERAS3_LAYER_KEYWORDS = ("name", "dtype")
@@ -77,10 +97,13 @@ def _keras_path(module: str) -> str:
 
 
 def _report(ctx: Context, node: cst.CSTNode, what: str, found: Verdict, member: str) -> None:
+    if ctx.reported_at(node):  # another rule family rewrote or reported it
+        return
     if found.verdict == REFUSED:
         ctx.report(node, RULE, f"`{what}`: Keras 2 API kfitcompat does not translate: "
                    f"{found.why}", "rewrite for Keras 3 (docs/api_coverage.md)", False)
-    elif found.verdict == TRANSLATED and found.migrate in ("", RULE):
+    elif found.verdict == TRANSLATED and (found.migrate in ("", RULE) or (
+            found.migrate == "import-moved" and what.rsplit(".", 1)[0] not in MOVED)):
         fix = FIXES.get(member, "see docs/api_coverage.md")
         ctx.report(node, RULE, f"`{what}`: Keras 2 API; kfitcompat.install() gives it Keras "
                    "2's meaning, Keras 3 alone does not", fix, False)

@@ -10,7 +10,7 @@ from libcst.helpers import get_full_name_for_node
 
 from ...keras2.modules import LEGACY, MODULES
 from ..base import REGISTRY, Context
-from ..rules import IMAGE_NAMES_TO_KFITCOMPAT, IMPORT_MOVES
+from ..rules import IMAGE_NAMES_TO_KFITCOMPAT, IMPORT_MOVES, IMPORT_STAYS
 
 __all__ = ["FOLDED_UTILS", "import_from", "split_folded_utils", "split_image_import"]
 
@@ -20,6 +20,18 @@ def import_from(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom)
     module = get_full_name_for_node(updated.module) if updated.module else None
     if module in IMPORT_MOVES:
         new, note = IMPORT_MOVES[module]
+        names = () if isinstance(updated.names, cst.ImportStar) else updated.names
+        stays = [a.name.value for a in names if isinstance(a.name, cst.Name)
+                 and a.name.value in IMPORT_STAYS.get(module, ())]
+        if stays:
+            spec = MODULES.get(module, {})
+            where = "; ".join(
+                f"{name}: keep kfitcompat.install() (or from "
+                f"{spec[name].replace(':', ' import ')})" if name in spec else name
+                for name in stays)
+            ctx.report(original, "import-moved", note, f"`{new}` has no such name: {where}",
+                       False)
+            return updated
         if ctx.report(original, "import-moved", note, f"from {new} import ...", True):
             return updated.with_changes(module=cst.parse_expression(new))
     if (module in MODULES and module not in IMPORT_MOVES
