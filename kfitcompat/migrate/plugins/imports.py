@@ -24,10 +24,11 @@ def import_from(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom)
         stays = [a.name.value for a in names if isinstance(a.name, cst.Name)
                  and a.name.value in IMPORT_STAYS.get(module, ())]
         if stays:
-            spec = MODULES.get(module, {})
+            spec = MODULES.get(module)
+            homes = spec if isinstance(spec, dict) else {}
             where = "; ".join(
                 f"{name}: keep kfitcompat.install() (or from "
-                f"{spec[name].replace(':', ' import ')})" if name in spec else name
+                f"{homes[name].replace(':', ' import ')})" if name in homes else name
                 for name in stays)
             ctx.report(original, "import-moved", note, f"`{new}` has no such name: {where}",
                        False)
