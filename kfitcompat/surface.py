@@ -206,6 +206,10 @@ def _keras2_rows() -> list[SurfaceRow]:
                      "kfitcompat.keras2.layer_attrs:weights_property",
                      f"layer.{kind}_weights = [...] in a custom layer", arg=kind)
           for kind in ("trainable", "non_trainable")),
+        *(SurfaceRow("keras.Sequential", which, WRAP,
+                     "kfitcompat.keras2.layer_attrs:sequential_tensor",
+                     f"a Sequential's {which} before it is called", arg=which)
+          for which in ("input", "output")),
         SurfaceRow("keras.layers.InputLayer", "input", WRAP,
                    "kfitcompat.keras2.layer_attrs:input_layer_input",
                    "an input layer's input is the model's input"),

@@ -17,7 +17,7 @@ from .._keras_private import node_count, node_tensors
 __all__ = ["KERAS2_ADD_WEIGHT_ORDER", "LAYER_ATTRIBUTES", "add_loss", "add_metric", "add_weight",
            "get_input_at", "get_input_shape_at", "get_output_at",
            "get_output_shape_at", "get_output_shape_for", "input_shape", "output_shape",
-           "input_layer_input", "stateful", "weights_property"]
+           "input_layer_input", "sequential_tensor", "stateful", "weights_property"]
 
 
 def _shapes(tensors: Any) -> Any:
@@ -208,5 +208,28 @@ def input_layer_input(original: property) -> property:
     def _get(self: Any) -> Any:
         found = original.fget(self)  # type: ignore[misc]
         return self.output if isinstance(found, list) and not found else found
+
+    return property(_get, original.fset, original.fdel, original.__doc__)
+
+
+def sequential_tensor(original: property, which: str) -> property:
+    """``model.input`` / ``model.output`` of a ``Sequential`` that knows its input shape but
+    was never called on a tensor: its input or output tensor, as Keras 2 answered
+    (``keras.Model(model.input, model.layers[-2].output)``, ``K.function([model.input],
+    ...)``); Keras 3 raises "has never been called". Modern: ``model.inputs[0]`` /
+    ``model.outputs[0]``. A model that was called keeps Keras 3's answer."""
+    tensors = f"{which}s"
+
+    def _get(self: Any) -> Any:
+        try:
+            return original.fget(self)  # type: ignore[misc]
+        except (AttributeError, ValueError):
+            try:
+                found = getattr(self, tensors)
+            except (AttributeError, ValueError):
+                found = None
+            if not found:
+                raise
+            return found[0] if len(found) == 1 else list(found)
 
     return property(_get, original.fset, original.fdel, original.__doc__)

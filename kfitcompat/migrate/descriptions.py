@@ -52,6 +52,8 @@ DESCRIPTIONS = {
     "reset-states": "model.reset_states() (gone from Keras 3 models) -> a helper",
     "samples_per_epoch": "samples_per_epoch= (a sample count) -> steps_per_epoch= "
                          "(a step count)",
+    "sequential-tensor": "model.input / model.output of a Sequential (Keras 3 raises until "
+                         "it is called) -> model.inputs[0] / model.outputs[0]",
     "symbolic-add-loss": "model.add_loss(symbolic tensor) on a functional model -> a helper",
     "add-metric": "layer.add_metric(value, name) (disabled in Keras 3) -> a helper",
     "leaky-relu-alpha": "LeakyReLU(alpha=) -> negative_slope=; a negative slope (Keras 3 "

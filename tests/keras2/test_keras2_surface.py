@@ -884,3 +884,27 @@ def test_metrics_of_integer_predictions_compute_in_float_as_keras2(installed):
         float(np.sum(per_row * weights[:, 0]) / np.sum(weights)), rel=1e-5)
     floats = keras.metrics.MeanSquaredError()
     assert float(floats(y_true.astype("float32"), y_pred.astype("float32"))) == 49.5
+
+
+def test_a_sequentials_input_and_output_before_any_call(installed):
+    """``Model(inputs=model.input, outputs=model.layers[-2].output)`` and
+    ``K.function([model.input], [model.output])`` on a Sequential that knows its input shape:
+    Keras 2 gave the tensors; Keras 3 raises "has never been called". The feature extractor
+    computes what tf_keras's does with the same weights."""
+    tf_keras = pytest.importorskip("tf_keras")
+    x, _ = _data(6)
+    model = keras.Sequential([keras.layers.Dense(5, activation="relu", input_shape=(4,)),
+                              keras.layers.Dense(1)])
+    assert model.input is model.inputs[0] and model.output is model.outputs[0]
+    features = keras.Model(inputs=model.input, outputs=model.layers[-2].output)
+    fn = keras.backend.function([model.input], [model.output])
+    theirs = tf_keras.Sequential([tf_keras.layers.Dense(5, activation="relu", input_shape=(4,)),
+                                  tf_keras.layers.Dense(1)])
+    theirs.set_weights(model.get_weights())
+    their_features = tf_keras.Model(theirs.input, theirs.layers[-2].output)
+    np.testing.assert_allclose(features.predict(x, verbose=0),
+                               their_features.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(fn([x])[0], theirs.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+    unknown = keras.Sequential([keras.layers.Dense(1)])  # no input shape: nothing to give
+    with pytest.raises((AttributeError, ValueError)):
+        unknown.output  # noqa: B018

@@ -13,6 +13,17 @@ from .golden import _d, _with_helpers, check_rewrite, check_unchanged  # noqa: E
 
 CASES = [
     pytest.param(
+        _d("""
+        model = Sequential([Dense(8, input_shape=(4,)), Dense(1)])
+        features = Model(inputs=model.input, outputs=model.layers[-2].output)
+        probe = keras.Model(model.input, model.output)
+        """),
+        _d("""
+        model = Sequential([Dense(8, input_shape=(4,)), Dense(1)])
+        features = Model(inputs=model.inputs[0], outputs=model.layers[-2].output)
+        probe = keras.Model(model.inputs[0], model.outputs[0])
+        """), id="sequential-input-output"),
+    pytest.param(
         "model.fit_generator(gen, steps_per_epoch=100, epochs=5)\n",
         "model.fit(gen, steps_per_epoch=100, epochs=5)\n", id="fit_generator"),
     pytest.param(
@@ -231,6 +242,11 @@ HELPER_CASES = [
 
 MUST_NOT_CHANGE = [
     pytest.param("model.fit(x, y, epochs=3, batch_size=32)\n", id="modern-fit"),
+    # a functional model's input and output exist in Keras 3; so do those of an unknown object
+    pytest.param("model = Model(a, b)\nf = Model([model.input], [model.output])\n"
+                 "g = net.output\n", id="functional-input-output"),
+    pytest.param("model = Sequential()\nmodel = Model(a, b)\nx = model.output\n",
+                 id="rebound-sequential"),
     pytest.param("df.fit_transform(x)\nresult = obj.fit(a, b)\n", id="other-fit-methods"),
     pytest.param("s = 'model.fit_generator(gen, nb_epoch=3)'\n", id="inside-a-string"),
     pytest.param("model = keras.Model(inputs=a, outputs=b)\n", id="keras3-model"),

@@ -15,7 +15,7 @@ from ..rules import DELETED_KEYWORDS, LOADING_ARGS, METHOD_RULES
 from ..sequences import LOADING_RENAMES, add_kwargs, sequence_class_of
 
 __all__ = ["add_weight_name", "deleted_keywords", "model_input_output", "model_method",
-           "reset_states", "symbolic_add_loss", "unguarded_processes"]
+           "reset_states", "sequential_tensor", "symbolic_add_loss", "unguarded_processes"]
 
 _KERAS3_METHODS = ("fit", "evaluate", "predict")
 _FIT_POSITIONS = {"generator": 0, "validation_data": 5}
@@ -343,3 +343,20 @@ def add_weight_name(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
                       "add_weight(name=..., shape=..., ...)", True):
         return updated
     return new
+
+
+@REGISTRY.register("Attribute", "sequential-tensor")
+def sequential_tensor(ctx: Context, original: cst.Attribute, updated: cst.Attribute) -> Any:
+    """``model.input`` / ``model.output`` of a ``model = Sequential(...)`` of the module ->
+    ``model.inputs[0]`` / ``model.outputs[0]``: Keras 2 gave the tensors of a Sequential that
+    knows its input shape, Keras 3 raises until the model is called."""
+    which = updated.attr.value
+    if (which not in ("input", "output") or not isinstance(updated.value, cst.Name)
+            or ctx.facts.constructed.get(updated.value.value) != "Sequential"):
+        return updated
+    if not ctx.report(original, "sequential-tensor", f"`.{which}` of a Sequential: Keras 3 "
+                      "raises until the model is called", f".{which} -> .{which}s[0]", True):
+        return updated
+    return cst.Subscript(
+        value=updated.with_changes(attr=cst.Name(f"{which}s")),
+        slice=[cst.SubscriptElement(cst.Index(cst.Integer("0")))])
