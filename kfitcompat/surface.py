@@ -41,6 +41,7 @@ __all__ = [
     "WRAP",
     "install_surface",
     "legacy_surface",
+    "owners",
     "uninstall_surface",
 ]
 
@@ -267,6 +268,9 @@ def _keras2_rows() -> list[SurfaceRow]:
                            "tf.keras 2's reduction names (the strings Keras 3 takes)"))
     rows += [SurfaceRow("keras.backend", name, ADD, f"kfitcompat.keras2.backend:{name}",
                         "Keras 2 backend function") for name in BACKEND_NAMES]
+    # private, but the GPU check of many notebooks: K.tensorflow_backend._get_available_gpus()
+    rows.append(SurfaceRow("keras.backend", "_get_available_gpus", ADD,
+                           "kfitcompat.keras2.backend:available_gpus", "the GPUs' names"))
     rows += [SurfaceRow("keras.backend", name, ADD, "kfitcompat._keras_private:legacy_name",
                         "Keras 3's own tf.keras 2 backend function", arg=f"backend:{name}")
              for name in FROM_KERAS3_LEGACY]
@@ -387,6 +391,23 @@ def owner(path: str) -> Any:
     raise ImportError(path)
 
 
+def owners(path: str) -> list[Any]:
+    """``owner(path)``, and for a ``tensorflow.keras.*`` module also the module of
+    ``keras._tf_keras.keras`` that serves it when it differs: TensorFlow's lazy loader answers
+    ``import tensorflow.keras.x`` with one module object or the other, depending on whether
+    ``tensorflow.keras`` was used before, so a row sets its name on both."""
+    found = [owner(path)]
+    prefix = "tensorflow.keras."
+    if path.startswith(prefix):
+        try:
+            twin = owner("keras._tf_keras.keras." + path[len(prefix):])
+        except (ImportError, AttributeError):
+            return found
+        if twin is not found[0]:
+            found.append(twin)
+    return found
+
+
 def _value(row: SurfaceRow, previous: Any, where: Any) -> Any:
     if row.kind == WRAP:
         original = previous if previous is not _ABSENT else getattr(where, row.name)
@@ -421,7 +442,7 @@ def _install_rows(saved: list[tuple[Any, str, Any]]) -> None:
     for row in SURFACE:
         if row.kind == ALIAS:
             continue
-        where = owner(row.module)
+        where, *twins = owners(row.module)
         previous = where.__dict__.get(row.name, _ABSENT)
         path = f"{row.module}.{row.name}"
         present = path in sys.modules if row.kind == MODULE else hasattr(where, row.name)
@@ -435,8 +456,9 @@ def _install_rows(saved: list[tuple[Any, str, Any]]) -> None:
             sys.modules[path] = value
             if hasattr(where, row.name):
                 continue
-        saved.append((where, row.name, previous))
-        setattr(where, row.name, value)
+        for each in (where, *twins):
+            saved.append((each, row.name, each.__dict__.get(row.name, _ABSENT)))
+            setattr(each, row.name, value)
 
 
 def uninstall_surface(saved: list[tuple[Any, str, Any]]) -> None:

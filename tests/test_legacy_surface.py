@@ -357,3 +357,21 @@ def test_install_changes_keras_model_only_through_rows_of_the_surface_table():
     page = (Path(__file__).parents[1] / "docs" / "surface.md").read_text(encoding="utf-8")
     for name in ("fit_generator", "metrics_names"):
         assert f"`{name}`" in page, name
+
+
+def test_tensorflow_keras_image_names_whichever_module_object_tensorflow_answers():
+    """TensorFlow's lazy loader answers ``import tensorflow.keras.preprocessing.image`` with
+    ``keras._tf_keras.keras.preprocessing.image`` once ``tensorflow.keras`` was used (a model
+    fit before ``install()``), else with a module of its own: install() sets the names on both
+    and uninstall() takes them back from both."""
+    import importlib
+
+    objects = {id(m): m for m in (
+        importlib.import_module("tensorflow.keras.preprocessing.image"),
+        importlib.import_module("keras._tf_keras.keras.preprocessing.image"))}
+    with kfitcompat.install():
+        for module in objects.values():
+            assert module.ImageDataGenerator.__module__.startswith("kfitcompat")
+            assert module.apply_affine_transform.__module__.startswith("kfitcompat")
+    for module in objects.values():
+        assert not module.ImageDataGenerator.__module__.startswith("kfitcompat")

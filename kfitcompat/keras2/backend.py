@@ -16,7 +16,8 @@ import numpy as np
 from .backend_graph import GRAPH_FUNCTIONS
 from .portable import keras2_batch_dot, keras2_switch
 
-__all__ = ["BACKEND_FUNCTIONS", "BACKEND_NAMES", "FROM_KERAS3_LEGACY", "KERAS3_SPELLINGS"]
+__all__ = ["BACKEND_FUNCTIONS", "BACKEND_NAMES", "FROM_KERAS3_LEGACY", "KERAS3_SPELLINGS",
+           "available_gpus"]
 
 
 def _ops() -> Any:
@@ -391,6 +392,17 @@ def random_uniform(shape: Any, minval: float = 0.0, maxval: float = 1.0, dtype: 
     import keras
 
     return keras.random.uniform(shape, minval=minval, maxval=maxval, dtype=dtype, seed=seed)
+
+
+def available_gpus() -> list[str]:
+    """Keras 2 ``K.tensorflow_backend._get_available_gpus()`` (the GPU check of many
+    notebooks): the names of the GPUs TensorFlow sees, ``[]`` on a CPU-only machine. Keras 2
+    gave the full device names (``/job:localhost/replica:0/task:0/device:GPU:0``); these are
+    TensorFlow 2's logical names (``/device:GPU:0``). Modern:
+    ``tf.config.list_logical_devices('GPU')``."""
+    import tensorflow as tf
+
+    return [device.name for device in tf.config.list_logical_devices("GPU")]
 
 
 _SIGNED = ("cast", "reshape", "stack", "squeeze", "softmax", "one_hot", "tile", "pow",

@@ -43,7 +43,7 @@ __all__ = [
     "CUDNN_CLASSES", "CUDNN_RENAMES", "DROPPED", "IMPLEMENTATIONS", "KERAS2_DEFAULT_LR",
     "KERAS3_DEFAULT_LR", "KERAS1_CLASSES",
     "KERAS1_KEYWORDS", "KERNEL_KEYWORDS", "SPECIAL", "DIM_ORDERINGS", "LOWER_CASE_OPTIMIZERS",
-    "KERAS3_SPELLINGS", "KERAS2_BACKEND_ONLY", "HELPERS", "KERAS2_DEFAULTS",
+    "KERAS3_SPELLINGS", "ADDED_NAMES", "KERAS2_BACKEND_ONLY", "HELPERS", "KERAS2_DEFAULTS",
     "KERAS2_KERNEL_POSITIONALS",
 ]
 
@@ -136,9 +136,13 @@ DIM_ORDERINGS = {"th": "channels_first", "tf": "channels_last"}
 
 # `K.set_value(v, x)` / `K.get_value(v)`: Keras 3's backend has neither; variables do it.
 BACKEND_NAMES = ("K", "backend", "keras.backend", "tf.keras.backend")
-# the Keras 2 backend names kfitcompat adds to keras.backend (Keras 3 lacks them)
-KERAS2_BACKEND_ONLY = frozenset(
-    row.name for row in SURFACE if row.module == "keras.backend" and row.kind == ADD)
+# Keras 3 module -> the Keras 2 names kfitcompat adds to it (Keras 3 lacks them)
+ADDED_NAMES: dict[str, frozenset[str]] = {}
+for _row in SURFACE:
+    if _row.kind == ADD:
+        ADDED_NAMES[_row.module] = ADDED_NAMES.get(_row.module, frozenset()) | {_row.name}
+# the Keras 2 backend names kfitcompat adds to keras.backend
+KERAS2_BACKEND_ONLY = ADDED_NAMES["keras.backend"]
 BACKEND_VALUE_CALLS = {
     "set_value": "`{0}.assign({1})`",
     "get_value": "`{0}.numpy()`",

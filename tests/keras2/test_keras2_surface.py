@@ -908,3 +908,13 @@ def test_a_sequentials_input_and_output_before_any_call(installed):
     unknown = keras.Sequential([keras.layers.Dense(1)])  # no input shape: nothing to give
     with pytest.raises((AttributeError, ValueError)):
         unknown.output  # noqa: B018
+
+
+def test_the_notebooks_gpu_check(installed):
+    """``K.tensorflow_backend._get_available_gpus()``: the GPUs TensorFlow sees."""
+    import tensorflow as tf
+    from keras import backend as K
+
+    gpus = K.tensorflow_backend._get_available_gpus()
+    assert gpus == [d.name for d in tf.config.list_logical_devices("GPU")]
+    assert all("GPU" in name for name in gpus)

@@ -48,6 +48,11 @@ REPORTS = [
                (4, "`keras.losses.KLD`: Keras 2 API; kfitcompat.install() gives it"),
                (5, "`keras.models.model_from_config`: Keras 2 API; kfitcompat.install() gives")],
         id="translated-names-of-kept-modules"),
+    pytest.param(_d("""
+        from keras import backend as K
+        print(K.tensorflow_backend._get_available_gpus())
+        """), [(2, "`keras.backend.tensorflow_backend._get_available_gpus`: Keras 2 API; "
+                   "kfitcompat.install() gives it")], id="notebook-gpu-check"),
 ]
 
 MUST_NOT_CHANGE = [

@@ -159,6 +159,21 @@ def test_a_moved_import_brings_only_names_keras3s_module_has():
     assert checked >= 4
 
 
+@pytest.mark.parametrize("name", ["_get_available_gpus", "set_session"])
+def test_a_module_alias_import_of_a_name_only_install_adds_is_left_and_reported(name):
+    """`from keras.backend.tensorflow_backend import set_session` was rewritten to `from
+    keras.backend import set_session`, which Keras 3 refuses (kfitcompat adds the name)."""
+    import keras
+
+    from kfitcompat.migrate import migrate_source
+
+    source = f"from keras.backend.tensorflow_backend import {name}\n"
+    out, findings = migrate_source(source)
+    assert out == source and not hasattr(keras.backend, name)
+    assert [(f.rule, f.changed) for f in findings] == [("import-moved", False)]
+    assert "keep kfitcompat.install()" in findings[0].fix
+
+
 def test_keras2_module_imports_migrate_to_where_keras3_keeps_the_names():
     import keras
 

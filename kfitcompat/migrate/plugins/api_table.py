@@ -23,7 +23,7 @@ from ...legacy.api import layer_keywords
 from ...legacy.lookup import Verdict, attribute_names, canonical, verdict_of
 from ...legacy.verdicts import REFUSED, SAME, TRANSLATED
 from ..base import REGISTRY, Context
-from ..rules import IMPORT_MOVES
+from ..rules import ADDED_NAMES, IMPORT_MOVES
 
 __all__ = ["RULE", "FIXES", "MOVED", "api_call", "api_import", "api_attribute"]
 
@@ -53,6 +53,7 @@ FIXES = {
     "SequenceEnqueuer": "keep kfitcompat.install() (or from kfitcompat.utils import ...)",
     **{alias: f"`keras.losses.{name}`" for alias, name in KERAS2_LOSS_NAMES.items()},
     **{lower: f"`keras.optimizers.{cls}(...)`" for lower, cls in LOWER_CASE_OPTIMIZERS.items()},
+    "_get_available_gpus": "`[d.name for d in tf.config.list_logical_devices('GPU')]`",
     "TimeseriesGenerator": "`keras.utils.timeseries_dataset_from_array(...)`",
     "ThresholdedReLU": "`keras.layers.ReLU(threshold=theta)`",
     "model_from_config": "`keras.saving.deserialize_keras_object(config)` (a Keras 2 config: "
@@ -72,6 +73,8 @@ FIXES = {
 #: Keras 2 modules rule ``import-moved`` answers; a translated name of another module (one
 #: Keras 3 keeps, e.g. ``keras.utils.GeneratorEnqueuer``) is this rule's to report.
 MOVED = frozenset(MODULES) | frozenset(IMPORT_MOVES)
+#: a name ``install()`` adds to a Keras 3 module, reached through a Keras 2 module alias
+_ADDED = Verdict(TRANSLATED, "kfitcompat.install() adds it", RULE)
 _OWNERS = ("keras.layers.Layer", "keras.Model", "keras.Sequential")
 #: What every Keras 3 layer's own ``__init__`` takes by name.
 _KERAS3_LAYER_KEYWORDS = ("name", "dtype")
@@ -140,8 +143,12 @@ def api_call(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     path = _resolved(ctx, original.func)
     if path is None:
         return updated
-    if not isinstance(original.func, cst.Name):  # a Name was reported at its import
-        _report(ctx, original, path, _verdict(path), path.rsplit(".", 1)[-1])
+    module, _, name = path.rpartition(".")
+    alias = MODULES.get(module)  # K.tensorflow_backend._get_available_gpus()
+    if isinstance(alias, str) and name in ADDED_NAMES.get(alias, ()):
+        _report(ctx, original, path, _ADDED, name)
+    elif not isinstance(original.func, cst.Name):  # a Name was reported at its import
+        _report(ctx, original, path, _verdict(path), name)
     path = canonical(path)  # an alias's parameters are its canonical name's rows
     for arg in original.args:
         if arg.keyword is None:

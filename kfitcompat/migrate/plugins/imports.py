@@ -10,7 +10,7 @@ from libcst.helpers import get_full_name_for_node
 
 from ...keras2.modules import LEGACY, MODULES
 from ..base import REGISTRY, Context
-from ..rules import IMAGE_NAMES_TO_KFITCOMPAT, IMPORT_MOVES, IMPORT_STAYS
+from ..rules import ADDED_NAMES, IMAGE_NAMES_TO_KFITCOMPAT, IMPORT_MOVES, IMPORT_STAYS
 
 __all__ = ["FOLDED_UTILS", "import_from", "split_folded_utils", "split_image_import"]
 
@@ -60,6 +60,13 @@ def _module_names(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFro
     assert not isinstance(updated.names, cst.ImportStar)
     if isinstance(spec, str):
         keras3 = spec.startswith("keras") and not spec.startswith(LEGACY)
+        added = sorted(a.name.value for a in updated.names if isinstance(a.name, cst.Name)
+                       and a.name.value in ADDED_NAMES.get(spec, ()))
+        if keras3 and added:  # names kfitcompat adds: Keras 3's module lacks them
+            ctx.report(original, "import-moved", f"`{module}` is gone",
+                       f"keep kfitcompat.install(): `{spec}` has no {', '.join(added)} in "
+                       "Keras 3", False)
+            return updated
         if ctx.report(original, "import-moved", f"`{module}` is gone",
                       f"from {spec} import ..." if keras3 else "keep kfitcompat.install() "
                       "(Keras 3 keeps only a private copy of the module)",
