@@ -77,6 +77,7 @@ __all__ = [
     "node_count",
     "node_tensors",
     "legacy_module",
+    "tensorflow_keras_twin",
     "warn_unavailable",
 ]
 
@@ -221,6 +222,21 @@ def legacy_module(path: str) -> ModuleType:
         raise ImportError(f"Keras {keras.__version__} has no {_LEGACY_ROOT}.{path} (checked: "
                           f"{', '.join(CHECKED_KERAS)}); kfitcompat answers Keras 2's "
                           f"keras.{path} names from it") from exc
+
+
+def tensorflow_keras_twin(path: str) -> ModuleType | None:
+    """The module of Keras 3's tf.keras 2 copy that serves ``tensorflow.keras.<rest>``
+    (``path``), or ``None``: TensorFlow's lazy loader answers ``import tensorflow.keras.x``
+    with it once ``tensorflow.keras`` was used, and with a module object of its own before."""
+    import importlib
+
+    prefix = "tensorflow.keras."
+    if not path.startswith(prefix):
+        return None
+    try:
+        return importlib.import_module(f"{_LEGACY_ROOT}.{path[len(prefix):]}")
+    except ImportError:
+        return None
 
 
 def legacy_name(where: str) -> Any:

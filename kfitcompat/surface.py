@@ -392,19 +392,15 @@ def owner(path: str) -> Any:
 
 
 def owners(path: str) -> list[Any]:
-    """``owner(path)``, and for a ``tensorflow.keras.*`` module also the module of
-    ``keras._tf_keras.keras`` that serves it when it differs: TensorFlow's lazy loader answers
-    ``import tensorflow.keras.x`` with one module object or the other, depending on whether
-    ``tensorflow.keras`` was used before, so a row sets its name on both."""
+    """``owner(path)``, and for a ``tensorflow.keras.*`` module also the module of Keras 3's
+    tf.keras 2 copy that may serve the same import (``_keras_private.tensorflow_keras_twin``)
+    when it is another object: a row sets its name on both."""
     found = [owner(path)]
-    prefix = "tensorflow.keras."
-    if path.startswith(prefix):
-        try:
-            twin = owner("keras._tf_keras.keras." + path[len(prefix):])
-        except (ImportError, AttributeError):
-            return found
-        if twin is not found[0]:
-            found.append(twin)
+    from ._keras_private import tensorflow_keras_twin
+
+    twin = tensorflow_keras_twin(path)
+    if twin is not None and twin is not found[0]:
+        found.append(twin)
     return found
 
 

@@ -191,3 +191,11 @@ def test_keras_mask_reads_the_mask_a_masking_layer_attaches():
     eager = keras_mask(keras.layers.Masking()(values))
     assert np.asarray(eager).tolist() == [[True, True, True, False], [True] * 4]
     assert keras_mask(keras.ops.ones((2, 3))) is None
+
+
+def test_tensorflow_keras_twin_is_keras3s_tf_keras_copy_of_the_same_module():
+    """Canary: ``tensorflow.keras.preprocessing.image`` is served by Keras 3's tf.keras 2 copy,
+    which has the names the surface sets there; other paths have no twin."""
+    twin = private.tensorflow_keras_twin("tensorflow.keras.preprocessing.image")
+    assert twin is not None and hasattr(twin, "ImageDataGenerator")
+    assert private.tensorflow_keras_twin("keras.preprocessing.image") is None
