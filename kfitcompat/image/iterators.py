@@ -269,9 +269,11 @@ class NumpyArrayIterator(Iterator):
             x, y, sample_weight, x_misc = self._split(
                 x, y, sample_weight, x_misc, subset, image_data_generator, ignore_class_split)
         self.x = np.asarray(x, dtype=self.dtype)
-        # Keras 2 keeps ``x`` as floats; an 8-bit original is also kept, for the fast path
+        # Keras 2 keeps ``x`` as floats; an 8-bit original is also kept, for the fast path,
+        # as long as ``self.x`` is the array made from it
         self._x_uint8 = (x if isinstance(x, np.ndarray) and x.dtype == np.uint8
                          and np.dtype(self.dtype).kind == "f" else None)
+        self._x_of_uint8 = self.x
         self.x_misc = x_misc
         if self.x.ndim != 4:
             raise ValueError("Input data in `NumpyArrayIterator` should have rank 4. You passed "
@@ -317,7 +319,7 @@ class NumpyArrayIterator(Iterator):
         return self.x[index_array]
 
     def _fast_images(self, index_array: np.ndarray) -> np.ndarray:
-        if self._x_uint8 is not None:
+        if self._x_uint8 is not None and self.x is self._x_of_uint8:
             return self._x_uint8[index_array]
         return super()._fast_images(index_array)
 

@@ -230,3 +230,6 @@ def test_uint8_images_and_a_short_last_batch_in_the_fast_path(fill_mode):
         np.testing.assert_allclose(fast_x.numpy(), ref_x, atol=2e-4 / 255)
         np.testing.assert_array_equal(np.asarray(fast_y), ref_y)
     assert sizes == [8, 8, 5]
+    it.x = it.x / 255.0  # a script that replaces the array: the fast path follows it
+    np.testing.assert_allclose(it.finish_batch(*it.raw_batch(0))[0].numpy(), it[0][0],
+                               atol=2e-4 / 255 / 255)
