@@ -10,11 +10,11 @@ applied to the neighbours' indices. Nearest-neighbour (order 0) is one
 ``ImageProjectiveTransformV3`` call. Channel shift, brightness and standardisation follow
 in Keras 2's order as batched ops.
 
-Known differences from the reference (SciPy) path, pinned by tests: bilinear
-interpolation may differ at the outermost pixels with ``fill_mode="constant"``,
-and brightness is rounded once more; ``fill_mode="wrap"`` and
-``interpolation_order`` other than 0 or 1 are not supported here (the iterator
-uses the reference path for them).
+Known differences from the reference (SciPy) path, pinned by tests: bilinear values
+within 2e-4 of a grey level; nearest-neighbour may pick the other pixel for points within
+float32 rounding of a half-pixel boundary; brightness is rounded once more.
+``fill_mode="wrap"`` and ``interpolation_order`` other than 0 or 1 are not supported here
+(the iterator uses the reference path for them).
 """
 
 from __future__ import annotations
