@@ -124,9 +124,15 @@ IMPORT_MOVES = {
        for name in LAYER_FILES},
 }
 
+# Keras 3 module -> the Keras 2 names kfitcompat adds to it (Keras 3 lacks them)
+ADDED_NAMES: dict[str, frozenset[str]] = {}
+for _row in SURFACE:
+    if _row.kind == ADD:
+        ADDED_NAMES[_row.module] = ADDED_NAMES.get(_row.module, frozenset()) | {_row.name}
+
 IMPORT_STAYS = {"keras.utils.np_utils": KERAS1_NP_UTILS,
-                "keras.utils.data_utils": ("OrderedEnqueuer", "GeneratorEnqueuer",
-                                           "SequenceEnqueuer")}
+                # the enqueuers: kfitcompat adds them to keras.utils, Keras 3 has none
+                "keras.utils.data_utils": tuple(sorted(ADDED_NAMES["keras.utils"]))}
 
 # Keras 2's cuDNN-only layer names -> the Keras 3 layer (whose defaults are cuDNN's).
 CUDNN_RENAMES = {name: LEGACY_LAYER_CLASSES[name][0] for name in CUDNN_CLASSES}
@@ -136,11 +142,6 @@ DIM_ORDERINGS = {"th": "channels_first", "tf": "channels_last"}
 
 # `K.set_value(v, x)` / `K.get_value(v)`: Keras 3's backend has neither; variables do it.
 BACKEND_NAMES = ("K", "backend", "keras.backend", "tf.keras.backend")
-# Keras 3 module -> the Keras 2 names kfitcompat adds to it (Keras 3 lacks them)
-ADDED_NAMES: dict[str, frozenset[str]] = {}
-for _row in SURFACE:
-    if _row.kind == ADD:
-        ADDED_NAMES[_row.module] = ADDED_NAMES.get(_row.module, frozenset()) | {_row.name}
 # the Keras 2 backend names kfitcompat adds to keras.backend
 KERAS2_BACKEND_ONLY = ADDED_NAMES["keras.backend"]
 BACKEND_VALUE_CALLS = {
