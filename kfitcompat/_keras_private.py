@@ -53,6 +53,7 @@ from typing import Any
 
 __all__ = [
     "CHECKED_KERAS",
+    "backend_nn_module",
     "K3_RAN_OUT",
     "KerasPrivateAPIWarning",
     "clear_symbolic_build",
@@ -268,6 +269,14 @@ def _module_of_get(module: str) -> ModuleType:
     from ._upstream import original
 
     return sys.modules[original(module, "get").__module__]
+
+
+def backend_nn_module() -> ModuleType:
+    """The active backend's ``nn`` module, whose ``conv`` / ``conv_transpose`` Keras 3's
+    ``keras.ops`` (and so its convolution layers) call."""
+    from keras.src import backend
+
+    return backend.nn  # type: ignore[no-any-return]
 
 
 def constraints_module() -> ModuleType:

@@ -293,6 +293,10 @@ def _keras2_rows() -> list[SurfaceRow]:
                         WRAP, "kfitcompat.keras2.layers:keras1_init", "Keras 1 keywords",
                         arg=layer)
              for layer in KERAS1_KEYWORDS]
+    rows += [SurfaceRow(KERAS_BACKEND_NN, name, WRAP,
+                        "kfitcompat.keras2.conv_layout:channels_first_on_cpu",
+                        "channels_first convolutions without a GPU (Keras 2 transposed)")
+             for name in ("conv", "conv_transpose")]
     rows += [SurfaceRow(path.rpartition(".")[0], path.rpartition(".")[2], MODULE,
                         f"kfitcompat.keras2.modules:{path}") for path in MODULES]
     return rows
@@ -344,10 +348,12 @@ TRAINER = "<keras class defining Model.compile>"
 KERAS_CONSTRAINTS = "<keras constraints module layers read>"
 KERAS_LOSSES = "<keras losses module compile reads>"
 KERAS_REGULARIZERS = "<keras regularizers module layers read>"
+KERAS_BACKEND_NN = "<keras backend nn module keras.ops calls>"
 _PRIVATE_OWNERS = {FUNCTIONAL: "functional_class", MONITOR: "monitor_callback_class",
                    TRAINER: "compile_owner_class",
                    KERAS_CONSTRAINTS: "constraints_module", KERAS_LOSSES: "losses_module",
-                   KERAS_REGULARIZERS: "regularizers_module"}
+                   KERAS_REGULARIZERS: "regularizers_module",
+                   KERAS_BACKEND_NN: "backend_nn_module"}
 
 SURFACE: tuple[SurfaceRow, ...] = (
     SurfaceRow("keras.utils", "Sequence", REPLACE, "kfitcompat.data.sequence:Sequence",

@@ -20,6 +20,7 @@ def installed():
     assert not kfitcompat.is_installed()
 
 
+@pytest.mark.slow  # a subprocess
 def test_import_patches_nothing_and_raises_no_deprecation_warning():
     code = (
         "import sys, kfitcompat\n"

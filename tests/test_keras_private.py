@@ -8,6 +8,7 @@ import re
 import warnings
 
 import keras
+import numpy as np
 import pytest
 import tensorflow as tf
 
@@ -158,6 +159,21 @@ def test_compile_args_from_training_config_reads_tf_keras_nesting():
     assert float(args["optimizer"].learning_rate) == 0.5, VERSION
 
 
+def _ops_call_its_convolutions(module) -> bool:
+    """``keras.ops.conv`` / ``conv_transpose`` reach ``module``'s functions of those names."""
+    called = []
+    saved = module.conv, module.conv_transpose
+    module.conv = lambda *a, **k: called.append("conv")
+    module.conv_transpose = lambda *a, **k: called.append("conv_transpose")
+    try:
+        x, kernel = np.zeros((1, 4, 4, 1), "float32"), np.zeros((2, 2, 1, 1), "float32")
+        keras.ops.conv(x, kernel)
+        keras.ops.conv_transpose(x, kernel)
+    finally:
+        module.conv, module.conv_transpose = saved
+    return called == ["conv", "conv_transpose"]
+
+
 def test_every_private_owner_of_a_surface_row_has_a_canary():
     """The surface rows whose owner is not public Keras (``surface._PRIVATE_OWNERS``) reach it
     through ``_keras_private``; each resolves to what the rows expect of it."""
@@ -170,7 +186,8 @@ def test_every_private_owner_of_a_surface_row_has_a_canary():
                 and keras.Model.compile is c.__dict__["compile"],
                 surface.KERAS_CONSTRAINTS: lambda m: m.get is keras.constraints.get,
                 surface.KERAS_LOSSES: lambda m: m.get is keras.losses.get,
-                surface.KERAS_REGULARIZERS: lambda m: m.get is keras.regularizers.get}
+                surface.KERAS_REGULARIZERS: lambda m: m.get is keras.regularizers.get,
+                surface.KERAS_BACKEND_NN: _ops_call_its_convolutions}
     assert set(expected) == set(surface._PRIVATE_OWNERS)
     for path, check in expected.items():
         found = surface.owner(path)

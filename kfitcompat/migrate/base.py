@@ -28,7 +28,8 @@ KFITCOMPAT = "kfitcompat"
 SHIMMED_RULES = frozenset({"fit_generator", "evaluate_generator", "predict_generator",
                            "nb_epoch", "samples_per_epoch", "nb_val_samples", "val_samples",
                            "loading-arguments", "image-import", "keras1-layer",
-                           "get-file-extract", "legacy-model-file", "rnn-initial-states"})
+                           "get-file-extract", "legacy-model-file", "rnn-initial-states",
+                           "channels-first"})
 
 
 # Steps of a whole module, not of a node: rule ids too (``--select``, ``--ignore``).

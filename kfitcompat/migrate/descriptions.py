@@ -12,6 +12,8 @@ DESCRIPTIONS = {
     "callback-monitor": "monitor='acc' / 'val_acc' on a callback -> 'accuracy' / "
                         "'val_accuracy', with mode='max'",
     "callback-period": "ModelCheckpoint(period=) (gone) -> save_freq",
+    "channels-first": "channels_first / dim_ordering='th' convolutions: Keras 3 runs them "
+                      "only on a GPU (reported)",
     "evaluate_generator": "model.evaluate_generator(...) -> model.evaluate(...)",
     "fit": "model.fit(...) with a Keras 1 argument (see nb_epoch)",
     "fit_generator": "model.fit_generator(...) -> model.fit(...)",

@@ -178,6 +178,7 @@ def _threads() -> set[str]:
     return {t.name for t in threading.enumerate() if t.is_alive()}
 
 
+@pytest.mark.slow  # 250 generated calls: tens of seconds
 @settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck))
 @given(method=st.sampled_from(sorted(CALLS)), kind=st.sampled_from(DATA),
        flow_batch=st.integers(2, 4), data=st.data())

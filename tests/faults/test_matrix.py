@@ -239,6 +239,7 @@ class Probe(keras.callbacks.Callback):
         self.rss.append(_rss_mb())
 
 
+@pytest.mark.slow  # a hundred epochs
 def test_a_hundred_epochs_keep_threads_and_memory_flat(model, loading, clean):
     probe = Probe()
     kfitcompat.fit_generator(model, FaultSequence("raise", at_pass=-1, length=4), epochs=100,

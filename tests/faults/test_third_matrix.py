@@ -76,6 +76,7 @@ def _wraps_once(method: Any, original: Any) -> bool:
     return getattr(method, "__wrapped__", None) is original
 
 
+@pytest.mark.slow  # a thread switch every few bytecodes: a minute of install() rounds
 def test_install_racing_itself_in_threads_installs_once_and_uninstalls_exactly():
     assert not is_installed()
     before = _patched_state()

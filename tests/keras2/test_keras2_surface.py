@@ -184,25 +184,6 @@ def test_image_dim_ordering(installed):
         K.set_image_dim_ordering("tf")
 
 
-def _trains_channels_first() -> bool:
-    """Whether this machine's TensorFlow can train a channels-first convolution on the CPU:
-    without oneDNN (TF_ENABLE_ONEDNN_OPTS, off by default on CPUs without AVX-512) its
-    gradient kernels take NHWC only, for Keras 3 and tf_keras alike."""
-    import tensorflow as tf
-
-    x = tf.zeros((1, 3, 6, 6))
-    kernel = tf.Variable(tf.zeros((3, 3, 3, 2)))
-    try:
-        with tf.GradientTape() as tape:
-            y = tf.nn.conv2d(x, kernel, 1, "VALID", data_format="NCHW")
-        tape.gradient(y, kernel)
-    except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError):
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _trains_channels_first(), reason="this TensorFlow build cannot train "
-                    "channels_first convolutions on this CPU (no oneDNN: NHWC-only kernels)")
 def test_keras1_th_script_under_a_channels_first_config(installed, tmp_path):
     """The Keras 1 blog script's setting (keras.json "th"): `Convolution2D(n, 3, 3)` on
     `input_shape=(3, w, h)`, `flow_from_directory` with no `data_format` (the configured one),

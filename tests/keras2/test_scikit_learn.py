@@ -57,6 +57,7 @@ def test_a_classifier_takes_labels_one_hot_rows_and_keras1_epochs(wrappers):
     assert est.score(x, names) == pytest.approx(accuracy)
 
 
+@pytest.mark.slow  # a grid search: tens of fits
 def test_scikit_learn_clones_cross_validates_and_grid_searches_it(wrappers):
     import keras
 

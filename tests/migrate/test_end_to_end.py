@@ -35,6 +35,7 @@ def _run(path: str) -> subprocess.CompletedProcess:
                           env=env, cwd=os.path.dirname(path))
 
 
+@pytest.mark.slow  # subprocesses
 def test_the_legacy_scripts_fail_on_plain_keras3():
     """Why the tool exists: unmigrated, the first one fails at its import."""
     out = _run(os.path.join(SCRIPTS, "cifar10_cnn_style.py"))

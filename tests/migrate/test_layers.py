@@ -16,14 +16,14 @@ CASES = [
         _d("""
         from keras.layers import Convolution2D, Conv2D, Dense, Dropout
         model.add(Convolution2D(32, 3, 3, border_mode='same', init='he_normal'))
-        model.add(Conv2D(24, 5, 5, subsample=(2, 2), dim_ordering='th'))
+        model.add(Conv2D(24, 5, 5, subsample=(2, 2), dim_ordering='tf'))
         model.add(Dense(output_dim=10, W_regularizer=reg))
         model.add(Dropout(p=0.5))
         """),
         _d("""
         from keras.layers import Conv2D, Dense, Dropout
         model.add(Conv2D(32, (3, 3), padding='same', kernel_initializer='he_normal'))
-        model.add(Conv2D(24, (5, 5), strides=(2, 2), data_format='channels_first'))
+        model.add(Conv2D(24, (5, 5), strides=(2, 2), data_format='channels_last'))
         model.add(Dense(units=10, kernel_regularizer=reg))
         model.add(Dropout(rate=0.5))
         """), id="keras1-layers"),
@@ -97,6 +97,32 @@ def test_rewrite_with_helpers_written_into_the_module(before, after):
 @pytest.mark.parametrize("source", MUST_NOT_CHANGE)
 def test_must_not_change(source):
     check_unchanged(source)
+
+
+def test_channels_first_convolutions_are_reported_as_gpu_only_in_keras3():
+    """Keras 3 (TensorFlow) has no channels_first convolution on a CPU; Keras 2 transposed.
+    The convolution calls and the global setting are reported (a note above each); the
+    layout test of a portable script and a pooling layer are not."""
+    source = _d("""
+        from keras import backend as K
+        K.set_image_dim_ordering('th')
+        model.add(Convolution2D(32, 3, 3, dim_ordering='th'))
+        x = Conv2DTranspose(8, 3, data_format="channels_first")(x)
+        model.add(MaxPooling2D(pool_size=(2, 2), data_format="channels_first"))
+        if K.image_data_format() == 'channels_first':
+            shape = (1, 28, 28)
+        """)
+    new, findings = migrate_source(source)
+    assert [(f.line, f.changed) for f in findings if f.rule == "channels-first"] == [
+        (2, False), (3, False), (4, False)]
+    note = "# kfitcompat: channels_first: Keras 3 runs these convolutions only on a GPU"
+    assert new.count(note) == 3
+    assert "K.set_image_data_format('channels_first')" in new
+    assert "Conv2D(32, (3, 3), data_format='channels_first')" in new
+    again, _ = migrate_source(new)
+    assert again == new
+    under_install, _ = migrate_source(source, target="kfitcompat")  # install() transposes
+    assert note not in under_install
 
 
 @pytest.mark.parametrize(("before", "after"), [

@@ -28,8 +28,9 @@ from ..rules import (
     SPECIAL,
 )
 
-__all__ = ["keras1_layer", "keras1_layer_import", "layer_batch_shape", "leaky_relu_alpha",
-           "listed_weights", "sequential_batch_shape", "sequential_list_batch_shape"]
+__all__ = ["channels_first", "keras1_layer", "keras1_layer_import", "layer_batch_shape",
+           "leaky_relu_alpha", "listed_weights", "sequential_batch_shape",
+           "sequential_list_batch_shape"]
 
 _DATA_FORMATS = {"'th'": "'channels_first'", '"th"': '"channels_first"',
                  "'tf'": "'channels_last'", '"tf"': '"channels_last"'}
@@ -412,4 +413,31 @@ def listed_weights(ctx: Context, original: cst.Assign, updated: cst.Assign) -> A
                        "line", False, f"{node.attr.value} is read-only in Keras 3: give "
                        "add_weight(trainable=...) and drop this line")
             break
+    return updated
+
+
+_CHANNELS_FIRST = ("channels_first", "th")
+_SET_FORMAT = ("set_image_data_format", "set_image_dim_ordering")
+
+
+@REGISTRY.register("Call", "channels-first")
+def channels_first(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
+    """A convolution in ``data_format='channels_first'`` (``dim_ordering='th'``, or the
+    global ``set_image_data_format('channels_first')``): reported, as Keras 3 runs it only on
+    a GPU (TensorFlow has no NCHW convolution on a CPU; Keras 2 transposed, and
+    ``kfitcompat.install()`` does, ``kfitcompat.keras2.conv_layout``)."""
+    name = call_name(original) or ""
+    values = [a.value for a in original.args if a.keyword is not None
+              and a.keyword.value in ("data_format", "dim_ordering")] if (
+        "Conv" in name or "Deconv" in name) else []
+    if name in _SET_FORMAT and original.args and original.args[0].keyword is None:
+        values.append(original.args[0].value)
+    if not any(isinstance(v, cst.SimpleString) and v.evaluated_value in _CHANNELS_FIRST
+               for v in values):
+        return updated
+    ctx.report(original, "channels-first", "Keras 3 runs `channels_first` convolutions only "
+               "on a GPU (TensorFlow has no NCHW convolution on a CPU; Keras 2 transposed)",
+               "channels_last data (np.moveaxis(x, 1, -1)), or kfitcompat.install()", False,
+               "channels_first: Keras 3 runs these convolutions only on a GPU; use "
+               "channels_last data to run on a CPU")
     return updated
