@@ -293,6 +293,9 @@ def _keras2_rows() -> list[SurfaceRow]:
                         WRAP, "kfitcompat.keras2.layers:keras1_init", "Keras 1 keywords",
                         arg=layer)
              for layer in KERAS1_KEYWORDS]
+    rows += [SurfaceRow(where, "_keras_shape", ADD, "kfitcompat.keras2.tensor_attrs:keras_shape",
+                        "Keras 2's x._keras_shape: tuple(x.shape)")
+             for where in ("keras.KerasTensor", "tensorflow.Tensor")]
     rows += [SurfaceRow(KERAS_BACKEND_NN, name, WRAP,
                         "kfitcompat.keras2.conv_layout:channels_first_on_cpu",
                         "channels_first convolutions without a GPU (Keras 2 transposed)")

@@ -36,7 +36,7 @@ REEXPORT_MODULES = {
 PRIVATE_SOURCES = ("keras.utils.generic_utils", "keras.legacy.interfaces")
 _SKIP_FILES = ("theano_backend", "cntk_backend", "numpy_backend")
 #: Keras 2 modules that hold its machinery, not API a script imports from.
-INTERNAL_MODULES = {"keras.legacy.interfaces", "keras.engine.training_utils",
+INTERNAL_MODULES = {"keras.engine.training_utils",
                     "keras.engine.training_arrays", "keras.engine.training_generator",
                     "keras.utils.test_utils", "keras.backend.load_backend"}
 REQUIRED = "<required>"  # default of a parameter without one

@@ -31,6 +31,7 @@ __all__ = ["REFUSAL_MODULES", "RefusedKeras2API", "install_refusals", "refusal",
 #: Keras modules (Keras 3's, and the Keras 2 paths ``install()`` brings back) that had names
 #: the table refuses; a test keeps this equal to the table.
 REFUSAL_MODULES: tuple[str, ...] = (
+    "keras",  # `from keras import initializations` (a refused module of a Keras 3 package)
     "keras.applications", "keras.applications.imagenet_utils", "keras.applications.inception_v3",
     "keras.applications.resnet50", "keras.applications.vgg16", "keras.applications.vgg19",
     "keras.applications.xception", "keras.backend", "keras.backend.common",
@@ -39,11 +40,11 @@ REFUSAL_MODULES: tuple[str, ...] = (
     "keras.engine.training", "keras.initializers", "keras.layers",
     "keras.layers.advanced_activations", "keras.layers.convolutional",
     "keras.layers.convolutional_recurrent", "keras.layers.core", "keras.layers.local",
-    "keras.layers.recurrent", "keras.losses", "keras.metrics", "keras.models", "keras.objectives",
-    "keras.optimizers", "keras.preprocessing.image", "keras.preprocessing.text",
-    "keras.regularizers", "keras.utils", "keras.utils.data_utils", "keras.utils.generic_utils",
-    "keras.utils.layer_utils", "keras.utils.losses_utils", "keras.utils.np_utils",
-    "keras.utils.vis_utils",
+    "keras.layers.recurrent", "keras.legacy", "keras.losses", "keras.metrics", "keras.models",
+    "keras.objectives", "keras.optimizers", "keras.preprocessing.image",
+    "keras.preprocessing.text", "keras.regularizers", "keras.utils", "keras.utils.data_utils",
+    "keras.utils.generic_utils", "keras.utils.layer_utils", "keras.utils.losses_utils",
+    "keras.utils.np_utils", "keras.utils.vis_utils",
 )
 
 

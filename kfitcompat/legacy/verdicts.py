@@ -177,6 +177,10 @@ RULES: tuple[Rule, ...] = (
        "module", path="keras.layers.cudnn_recurrent"),
     _r(INTERNAL, "module", path="keras.utils.*_utils"),
     _r(INTERNAL, "module", path="keras.legacy.layers"),
+    _r("decorators that converted Keras 1 arguments of Keras 2's own layers and optimizers; a "
+       "custom optimizer written on get_updates(loss, params) must be rewritten on Keras 3's "
+       "Optimizer (build, update_step), a custom layer needs no decorator",
+       "module", "name", path="keras.legacy.interfaces*"),
     _r(INTERNAL, "module", path="keras.datasets.cifar"),
 
     # ---- names -----------------------------------------------------------------------------

@@ -27,6 +27,7 @@ DESCRIPTIONS = {
                     "kfitcompat.image",
     "import-moved": "imports from modules Keras 3 removed (keras.layers.core, "
                     "keras.utils.np_utils, ...)",
+    "keras-shape": "x._keras_shape (Keras 2's tensor attribute) -> tuple(x.shape)",
     "keras1-layer": "Keras 1 layer names and keywords (Convolution2D, border_mode=, "
                     "init=, ...) -> Keras 2/3 spellings",
     "keras2-alias-import": "Keras 2 aliases Keras 3 dropped (keras.losses.mse, "

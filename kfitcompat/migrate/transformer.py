@@ -223,6 +223,9 @@ class LegacyKerasTransformer(FastDispatch, cst.CSTTransformer):
         return self._run("ImportFrom", cst.ImportFrom, original,  # type: ignore[no-any-return]
                          updated)
 
+    def leave_Import(self, original: cst.Import, updated: cst.Import) -> cst.Import:
+        return self._run("Import", cst.Import, original, updated)  # type: ignore[no-any-return]
+
 
 class _Facts(FastDispatch, ModuleFacts):
     """``ModuleFacts`` and ``BatchSizes`` in one traversal."""

@@ -899,3 +899,43 @@ def test_the_notebooks_gpu_check(installed):
     gpus = K.tensorflow_backend._get_available_gpus()
     assert gpus == [d.name for d in tf.config.list_logical_devices("GPU")]
     assert all("GPU" in name for name in gpus)
+
+
+def test_keras_shape_of_tensors_as_keras2_set_it(installed):
+    """Keras 2 set ``_keras_shape`` on Input tensors and every layer output, and custom layers
+    read it in ``call``; tf_keras has no such attribute (Keras 2.2.4 is the rule)."""
+    import tensorflow as tf
+
+    seen = []
+
+    class Half(keras.layers.Layer):
+        def call(self, inputs):
+            seen.append(inputs._keras_shape)
+            return inputs[:, :, :, : inputs._keras_shape[-1] // 2]
+
+    x = keras.layers.Input((8, 8, 3))
+    y = keras.layers.Conv2D(4, 3)(x)
+    assert x._keras_shape == (None, 8, 8, 3)
+    assert y._keras_shape == (None, 6, 6, 4)
+    z = Half()(y)
+    assert z._keras_shape == (None, 6, 6, 2)
+    model = keras.Model(x, z)
+    model.compile("sgd", "mse")
+    model.fit(np.zeros((4, 8, 8, 3)), np.zeros((4, 6, 6, 2)), batch_size=2, verbose=0)
+    assert seen and all(shape[1:] == (6, 6, 4) for shape in seen)
+    eager = tf.zeros((2, 3))
+    assert eager._keras_shape == (2, 3)
+    eager._keras_shape = (None, 3)  # Keras 2 code set it by hand after a backend op
+    assert eager._keras_shape == (None, 3)
+    assert tf.zeros((2, 3))._keras_shape == (2, 3)
+    with pytest.raises(AttributeError):
+        tfk.layers.Input((3,))._keras_shape  # noqa: B018
+
+
+def test_keras_shape_is_gone_after_uninstall():
+    import tensorflow as tf
+
+    kfitcompat.install()
+    kfitcompat.uninstall()
+    assert not hasattr(keras.layers.Input((3,)), "_keras_shape")
+    assert not hasattr(tf.Tensor, "_keras_shape")

@@ -207,6 +207,14 @@ def test_refused_names_say_why_and_feature_detection_still_works(installed):
         importlib.import_module("keras.layers.cudnn_recurrent")
     assert not hasattr(keras.layers, "Highway")
     assert not hasattr(keras.layers, "NoSuchLayer")
+    # a refused module named from a package Keras 3 has (the package's own name lookup)
+    with pytest.raises(ImportError, match="keras.initializations.*Keras 1 only"):
+        from keras import initializations  # noqa: F401
+    with pytest.raises(ImportError, match="keras.legacy.interfaces.*update_step"):
+        from keras.legacy import interfaces  # noqa: F401
+    with pytest.raises(ImportError, match="cannot import name 'no_such_name'"):
+        from keras import no_such_name  # noqa: F401
+    assert not hasattr(keras, "initializations")
 
 
 @pytest.mark.parametrize("build", [

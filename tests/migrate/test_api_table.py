@@ -15,6 +15,13 @@ from .golden import _d, check_unchanged  # noqa: E402
 #: (source, [(line, the finding's message starts with)]): reported, the text kept
 REPORTS = [
     pytest.param(_d("""
+        import keras.utils.visualize_util
+        import keras.legacy.interfaces as interfaces
+        import tensorflow.keras.layers
+        """), [(1, "`keras.utils.visualize_util`: Keras 2 API kfitcompat does not translate"),
+               (2, "`keras.legacy.interfaces`: Keras 2 API kfitcompat does not translate")],
+        id="import-of-a-module"),
+    pytest.param(_d("""
         import keras
         shape = model.layers[0].output_shape
         """), [(2, "`.output_shape`: Keras 2 API; kfitcompat.install() gives it Keras 2's")],

@@ -75,6 +75,22 @@ CASES = [
 ]
 
 
+CASES += [
+    pytest.param(
+        _d("""
+        x = Input((8, 8, 3))
+        channels = conv(x)._keras_shape[-1]
+        def call(self, inputs):
+            return inputs[:, :inputs._keras_shape[1] // 2]
+        """),
+        _d("""
+        x = Input((8, 8, 3))
+        channels = tuple(conv(x).shape)[-1]
+        def call(self, inputs):
+            return inputs[:, :tuple(inputs.shape)[1] // 2]
+        """), id="keras-shape"),
+]
+
 HELPER_CASES = [
     pytest.param(
         _d("""
@@ -119,3 +135,12 @@ def test_rewrite_with_helpers_written_into_the_module(before, after):
 @pytest.mark.parametrize("source", MUST_NOT_CHANGE)
 def test_must_not_change(source):
     check_unchanged(source)
+
+
+def test_an_assignment_to_keras_shape_is_reported_not_rewritten():
+    from kfitcompat.migrate import migrate_source
+
+    source = "y = f(x)\ny._keras_shape = (None, 4)\n"
+    new, findings = migrate_source(source)
+    assert new == source
+    assert [(f.line, f.rule, f.changed) for f in findings] == [(2, "keras-shape", False)]

@@ -25,7 +25,8 @@ from ...legacy.verdicts import REFUSED, SAME, TRANSLATED
 from ..base import REGISTRY, Context
 from ..rules import ADDED_NAMES, IMPORT_MOVES
 
-__all__ = ["RULE", "FIXES", "MOVED", "api_call", "api_import", "api_attribute"]
+__all__ = ["RULE", "FIXES", "MOVED", "api_attribute", "api_call", "api_import",
+           "api_import_module"]
 
 RULE = "keras2-api"
 #: The Keras 3 spelling of translated rows no other rule rewrites (by row id suffix).
@@ -135,6 +136,16 @@ def api_import(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom) 
     for alias in original.names:
         name = get_full_name_for_node(alias.name) or ""
         _report(ctx, original, f"{module}.{name}", _verdict(f"{module}.{name}"), name)
+    return updated
+
+
+@REGISTRY.register("Import", RULE)
+def api_import_module(ctx: Context, original: cst.Import, updated: cst.Import) -> Any:
+    """``import keras.utils.visualize_util``: the module's own row."""
+    for alias in original.names:
+        module = _keras_path(get_full_name_for_node(alias.name) or "")
+        if module.startswith("keras."):
+            _report(ctx, original, module, _verdict(module), module.rsplit(".", 1)[-1])
     return updated
 
 

@@ -19,7 +19,7 @@ from ..rules import (
 )
 
 __all__ = ["backend_ops", "backend_value", "dim_ordering", "dim_ordering_comparison",
-           "set_dim_ordering"]
+           "keras_shape", "set_dim_ordering"]
 
 
 @REGISTRY.register("Call", "backend-ops")
@@ -215,4 +215,24 @@ def set_dim_ordering(ctx: Context, original: cst.Call, updated: cst.Call) -> Any
     if ctx.report(original, "image-dim-ordering", "`K.set_image_dim_ordering` is gone",
                   code_of(new), True):
         return new
+    return updated
+
+
+@REGISTRY.register("Attribute", "keras-shape")
+def keras_shape(ctx: Context, original: cst.Attribute, updated: cst.Attribute) -> Any:
+    """``x._keras_shape`` -> ``tuple(x.shape)``; an assignment to it is reported (Keras 3
+    computes shapes itself and never reads it)."""
+    if updated.attr.value != "_keras_shape":
+        return updated
+    parent = ctx.parent(original)
+    if isinstance(parent, (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del)) and (
+            getattr(parent, "target", None) is original):
+        ctx.report(original, "keras-shape", "`x._keras_shape = ...`: Keras 3 computes "
+                   "tensor shapes itself and never reads this attribute",
+                   "remove the assignment (Keras 3 infers the shape)", False)
+        return updated
+    shape = cst.parse_expression(f"tuple({code_of(updated.value)}.shape)")
+    if ctx.report(original, "keras-shape", "`x._keras_shape` is gone (Keras 2 set it on every "
+                  "layer output)", code_of(shape), True):
+        return shape
     return updated
