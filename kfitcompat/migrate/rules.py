@@ -38,7 +38,7 @@ from ..surface import ADD, SURFACE
 
 __all__ = [
     "DELETED_KEYWORDS", "MethodRule", "METHOD_RULES", "OPTIMIZERS", "LOADING_ARGS",
-    "IMAGE_NAMES_TO_KFITCOMPAT",
+    "IMAGE_NAMES_TO_KFITCOMPAT", "PORTABLE_MODULES",
     "IMPORT_MOVES", "IMPORT_STAYS", "CALLBACK_RULES", "BACKEND_VALUE_CALLS", "BACKEND_NAMES",
     "CUDNN_CLASSES", "CUDNN_RENAMES", "DROPPED", "IMPLEMENTATIONS", "KERAS2_DEFAULT_LR",
     "KERAS3_DEFAULT_LR", "KERAS1_CLASSES",
@@ -133,6 +133,12 @@ for _row in SURFACE:
 IMPORT_STAYS = {"keras.utils.np_utils": KERAS1_NP_UTILS,
                 # the enqueuers: kfitcompat adds them to keras.utils, Keras 3 has none
                 "keras.utils.data_utils": tuple(sorted(ADDED_NAMES["keras.utils"]))}
+
+# kfitcompat modules a migrated script may import: they run on plain Keras 3, without
+# install() (Keras 2's scikit-learn wrappers: Keras 3's keras.wrappers.SKLearnClassifier has
+# another contract, a model function of (X, y) and Keras 3's fit arguments). As
+# kfitcompat.image for ImageDataGenerator.
+PORTABLE_MODULES = ("kfitcompat.keras2.scikit_learn",)
 
 # Keras 2's cuDNN-only layer names -> the Keras 3 layer (whose defaults are cuDNN's).
 CUDNN_RENAMES = {name: LEGACY_LAYER_CLASSES[name][0] for name in CUDNN_CLASSES}

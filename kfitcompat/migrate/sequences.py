@@ -12,7 +12,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from .edits import call_name, code_of, saved_file
+from .edits import call_name, code_of, file_arg, saved_file
 from .fastvisit import FastDispatch
 
 __all__ = ["ModuleFacts", "SequenceMover", "LOADING_RENAMES"]
@@ -33,6 +33,10 @@ class ModuleFacts(cst.CSTVisitor):
         self.attributes: dict[str, set[str]] = {}
         self.imported: set[str] = set()  # top-level names bound by `import a.b` / `import a as b`
         self.saved: dict[str, bool] = {}  # string literals the module saves to -> weights only
+        # `x.save('m.h5')` / `load_model('m.h5')` string literals: a model file the module
+        # writes and reads back is renamed to .keras in both places (rule h5-filename)
+        self.model_saved: set[str] = set()
+        self.model_loaded: set[str] = set()
         self.main_guard = False  # an `if __name__ == "__main__":` anywhere
         # names bound to what is a plain iterator, never a Sequence: a generator expression
         # or the call of a function (a lowercase name, as PEP 8 spells functions)
@@ -75,6 +79,15 @@ class ModuleFacts(cst.CSTVisitor):
         target = saved_file(node)
         if target is not None and isinstance(target[0].value, cst.SimpleString):
             self.saved[target[0].value.evaluated_value] = target[1]  # type: ignore[index]
+        name = call_name(node)
+        if name in ("save", "load_model") and (name == "load_model" or isinstance(
+                node.func, cst.Attribute)):
+            arg = file_arg(node)
+            if arg is not None and isinstance(arg.value, cst.SimpleString):
+                path = arg.value.evaluated_value
+                (self.model_saved if name == "save" else self.model_loaded).add(path)  # type: ignore[arg-type]
+                if path in self.model_saved and path in self.model_loaded:
+                    self.saved[path] = False  # type: ignore[index]
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:

@@ -132,3 +132,32 @@ def test_predicting_no_samples_gives_an_empty_array_of_the_output_shape(wrappers
     reg.fit(x, x[:, 0])
     assert reg.predict(x[:0]).shape == (0,)  # Keras 3's predict fails on no samples
     assert est.predict_proba(x[:0]).shape == (0, 3)
+
+
+def test_a_migrated_script_runs_the_wrappers_on_plain_keras3():
+    """`migrate` rewrites `from keras.wrappers.scikit_learn import ...` to kfitcompat's module
+    (Keras 3's SKLearnClassifier has another contract): it must run without install()."""
+    pytest.importorskip("libcst")
+    from kfitcompat.migrate import migrate_source
+
+    source = (
+        "import numpy as np\n"
+        "from keras.models import Sequential\n"
+        "from keras.layers import Dense\n"
+        "from keras.wrappers.scikit_learn import KerasClassifier\n"
+        "from sklearn.model_selection import cross_val_score\n"
+        "def create():\n"
+        "    model = Sequential()\n"
+        "    model.add(Dense(8, input_dim=4, activation='relu'))\n"
+        "    model.add(Dense(3, activation='softmax'))\n"
+        "    model.compile(loss='categorical_crossentropy', optimizer='adam', metrics=['acc'])\n"
+        "    return model\n"
+        "est = KerasClassifier(build_fn=create, nb_epoch=1, batch_size=16, verbose=0)\n"
+        "scores = cross_val_score(est, X, Y, cv=2)\n")
+    migrated, findings = migrate_source(source)
+    assert "from kfitcompat.keras2.scikit_learn import KerasClassifier" in migrated
+    assert not kfitcompat.is_installed()
+    x, labels = _data()
+    scope = {"X": x, "Y": labels}
+    exec(compile(migrated, "migrated.py", "exec"), scope)
+    assert len(scope["scores"]) == 2 and all(0 <= s <= 1 for s in scope["scores"])

@@ -52,6 +52,17 @@ CASES = [
         # kfitcompat: a Keras 2 file: run `kfitcompat convert keras2-model.h5 keras2-model.keras` once and load 'keras2-model.keras' (kfitcompat.install() reads the .h5 as it is)
         other = keras.models.load_model('keras2-model.h5')
         """), id="h5-loads-follow-the-saves"),
+    pytest.param(  # a model file the module writes and reads back: .keras in both places
+        _d("""
+        model.save('my_model.h5')
+        del model
+        model = load_model('my_model.h5')
+        """),
+        _d("""
+        model.save('my_model.keras')
+        del model
+        model = load_model('my_model.keras')
+        """), id="model-saved-and-loaded-back"),
 ]
 
 
@@ -60,6 +71,7 @@ MUST_NOT_CHANGE = [
                  id="keras3-monitor"),
     pytest.param("model.save_weights('w.weights.h5')\ncb = ModelCheckpoint('m.keras')\n",
                  id="keras3-filenames"),
+    pytest.param("model.save('model.h5')\n", id="a-model-saved-only-keeps-its-name"),
 ]
 
 

@@ -73,7 +73,7 @@ def h5_filenames(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     ``ModelCheckpoint('m.hdf5')``, ``model.save_weights('w.h5')``. A later
     ``load_model('m.hdf5')`` / ``load_weights('w.h5')`` of a file this module saves is
     renamed with it; one of any other ``.h5`` file is left to rule ``legacy-model-file``."""
-    target = saved_file(updated)
+    target = saved_file(updated) or _saved_and_loaded(ctx, updated)
     if target is None:
         return _loaded_h5(ctx, original, updated)
     arg, weights = target
@@ -87,6 +87,20 @@ def h5_filenames(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
         return updated
     return updated.with_changes(args=[a.with_changes(value=new) if a is arg else a
                                       for a in updated.args])
+
+
+def _saved_and_loaded(ctx: Context, call: cst.Call) -> tuple[cst.Arg, bool] | None:
+    """``model.save('m.h5')`` of a file the module also loads with ``load_model``: Keras 3
+    writes .h5 as a legacy format and does not always read its own file back (a loss compiled
+    as ``'mse'``); the pair becomes ``.keras``. A ``.save`` alone keeps its name."""
+    if not (call_name(call) == "save" and isinstance(call.func, cst.Attribute)):
+        return None
+    arg = file_arg(call)
+    if arg is None or not isinstance(arg.value, cst.SimpleString):
+        return None
+    path = arg.value.evaluated_value
+    return (arg, False) if ctx.facts.saved.get(path) is False and (  # type: ignore[arg-type]
+        path in ctx.facts.model_saved) else None
 
 
 def _loaded_h5(ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:

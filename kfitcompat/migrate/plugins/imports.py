@@ -10,7 +10,13 @@ from libcst.helpers import get_full_name_for_node
 
 from ...keras2.modules import LEGACY, MODULES
 from ..base import REGISTRY, Context
-from ..rules import ADDED_NAMES, IMAGE_NAMES_TO_KFITCOMPAT, IMPORT_MOVES, IMPORT_STAYS
+from ..rules import (
+    ADDED_NAMES,
+    IMAGE_NAMES_TO_KFITCOMPAT,
+    IMPORT_MOVES,
+    IMPORT_STAYS,
+    PORTABLE_MODULES,
+)
 
 __all__ = ["FOLDED_UTILS", "import_from", "split_folded_utils", "split_image_import"]
 
@@ -80,7 +86,8 @@ def _module_names(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFro
         where, _, attr = target.partition(":")
         found.append((alias, where, attr))
     homes = {where for _, where, _ in found}
-    if len(homes) == 1 and all(w.startswith("keras") for w in homes):
+    if len(homes) == 1 and all(w.startswith("keras") or w in PORTABLE_MODULES
+                               for w in homes):
         home = homes.pop()
         if not ctx.report(original, "import-moved", f"`{module}` is gone",
                           f"from {home} import ...", True):
