@@ -268,6 +268,9 @@ def _keras2_rows() -> list[SurfaceRow]:
                            "tf.keras 2's reduction names (the strings Keras 3 takes)"))
     rows += [SurfaceRow("keras.backend", name, ADD, f"kfitcompat.keras2.backend:{name}",
                         "Keras 2 backend function") for name in BACKEND_NAMES]
+    # Keras 2's backend module held `import tensorflow as tf`: K.tf.where(...), K.tf.image...
+    rows.append(SurfaceRow("keras.backend", "tf", ADD, "importlib:import_module",
+                           "the tensorflow module (K.tf)", arg="tensorflow"))
     # private, but the GPU check of many notebooks: K.tensorflow_backend._get_available_gpus()
     rows.append(SurfaceRow("keras.backend", "_get_available_gpus", ADD,
                            "kfitcompat.keras2.backend:available_gpus", "the GPUs' names"))

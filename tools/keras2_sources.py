@@ -39,6 +39,10 @@ _SKIP_FILES = ("theano_backend", "cntk_backend", "numpy_backend")
 INTERNAL_MODULES = {"keras.engine.training_utils",
                     "keras.engine.training_arrays", "keras.engine.training_generator",
                     "keras.utils.test_utils", "keras.backend.load_backend"}
+#: Modules a Keras backend imported and scripts reached through it (``K.tf.where(...)``:
+#: ``keras.backend`` star-imported its TensorFlow backend, ``import tensorflow as tf``
+#: included): rows of kind name whose value is that module.
+EXTERNAL_NAMES = {"keras.backend.tensorflow_backend": {"tf": "tensorflow"}}
 REQUIRED = "<required>"  # default of a parameter without one
 NOT_LITERAL = "<expr>"
 
@@ -301,6 +305,8 @@ class _Reader:
         for local in module.defined:
             if not local.startswith("_"):
                 out[local] = self._follow_assignment(module, local)
+        for local, external in EXTERNAL_NAMES.get(name, {}).items():
+            out[local] = (external, "<module>")
         self._public[name] = out
         return out
 

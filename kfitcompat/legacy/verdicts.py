@@ -140,6 +140,8 @@ RULES: tuple[Rule, ...] = (
        path="keras.backend*.local_conv*"),
     _t("Keras 1 regularizer names build L1L2 (keras2/regularizers.py)", "name", "param",
        path="keras.regularizers.*"),
+    _t("the tensorflow module, which Keras 2's TensorFlow backend imported as tf (K.tf)",
+       "name", path="keras.backend*.tf", migrate="backend-tf"),
     _t("Keras 2 module path importable again (keras2/modules.py MODULES)", "module", "name",
        migrate="import-moved"),
     _t("kfitcompat's ImageDataGenerator API (kfitcompat.image)", "name", "attr", "param",

@@ -9,7 +9,7 @@ registered handlers of a node type in registration order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -67,6 +67,7 @@ class Context(Protocol):
     facts gathered about the module before the rewrite, and the Sequence moves it asks for."""
 
     facts: ModuleFacts
+    lines: Sequence[str]  # the module's source lines
     batch_sizes: dict[str, str]
     moves: dict[str, dict[str, cst.BaseExpression]]
     classes_to_patch: set[str]

@@ -7,6 +7,7 @@ __all__ = ["DESCRIPTIONS"]
 DESCRIPTIONS = {
     "backend-ops": "Keras 2 backend functions Keras 3's keras.backend dropped (K.sum, "
                    "K.batch_dot, ...) -> keras.ops / a helper",
+    "backend-tf": "K.tf (Keras 2's backend held the tensorflow module) -> tf, imported",
     "backend-value": "K.set_value(v, x) / K.get_value(v) -> v.assign(x) / v.numpy()",
     "callback-epsilon": "ReduceLROnPlateau(epsilon=) (ignored by Keras 3) -> min_delta",
     "callback-monitor": "monitor='acc' / 'val_acc' on a callback -> 'accuracy' / "

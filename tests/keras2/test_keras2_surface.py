@@ -939,3 +939,13 @@ def test_keras_shape_is_gone_after_uninstall():
     kfitcompat.uninstall()
     assert not hasattr(keras.layers.Input((3,)), "_keras_shape")
     assert not hasattr(tf.Tensor, "_keras_shape")
+
+
+def test_backend_tf_is_the_tensorflow_module(installed):
+    """Keras 2's backend module held ``import tensorflow as tf``: ``K.tf.where(...)``."""
+    import tensorflow as tf
+    from keras import backend as K
+
+    assert K.tf is tf
+    assert K.tensorflow_backend.tf is tf
+    assert K.eval(K.tf.reduce_sum(K.variable(np.ones(3)))) == 3

@@ -89,6 +89,16 @@ CASES += [
         def call(self, inputs):
             return inputs[:, :tuple(inputs.shape)[1] // 2]
         """), id="keras-shape"),
+    pytest.param(
+        _d("""
+        from keras import backend as K
+        y = K.tf.where(x > 0)
+        """),
+        _d("""
+        import tensorflow as tf
+        from keras import backend as K
+        y = tf.where(x > 0)
+        """), id="backend-tf"),
 ]
 
 HELPER_CASES = [
@@ -144,3 +154,12 @@ def test_an_assignment_to_keras_shape_is_reported_not_rewritten():
     new, findings = migrate_source(source)
     assert new == source
     assert [(f.line, f.rule, f.changed) for f in findings] == [(2, "keras-shape", False)]
+
+
+def test_backend_tf_beside_another_tf_is_reported_not_rewritten():
+    from kfitcompat.migrate import migrate_source
+
+    source = "import tensorflow.compat.v1 as tf\nfrom keras import backend as K\ny = K.tf.where(c)\n"
+    new, findings = migrate_source(source)
+    assert new == source
+    assert [(f.line, f.rule, f.changed) for f in findings] == [(3, "backend-tf", False)]

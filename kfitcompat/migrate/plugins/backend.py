@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import libcst as cst
@@ -18,7 +19,7 @@ from ..rules import (
     KERAS3_SPELLINGS,
 )
 
-__all__ = ["backend_ops", "backend_value", "dim_ordering", "dim_ordering_comparison",
+__all__ = ["backend_ops", "backend_tf", "backend_value", "dim_ordering", "dim_ordering_comparison",
            "keras_shape", "set_dim_ordering"]
 
 
@@ -236,3 +237,26 @@ def keras_shape(ctx: Context, original: cst.Attribute, updated: cst.Attribute) -
                   "layer output)", code_of(shape), True):
         return shape
     return updated
+
+
+_TF_BINDING = re.compile(r"\s*(?:from\s+\S+\s+)?import\s.*\bas\s+tf\b|\s*tf\s*=")
+
+
+@REGISTRY.register("Attribute", "backend-tf")
+def backend_tf(ctx: Context, original: cst.Attribute, updated: cst.Attribute) -> Any:
+    """``K.tf.where(...)`` -> ``tf.where(...)`` with ``import tensorflow as tf``: Keras 2's
+    backend module held the tensorflow module as ``tf``. Reported where the module binds
+    ``tf`` to something else (``import tensorflow.compat.v1 as tf``)."""
+    if not (updated.attr.value == "tf" and get_full_name_for_node(updated.value)
+            in BACKEND_NAMES):
+        return updated
+    if any(_TF_BINDING.match(line) and line.strip() != "import tensorflow as tf"
+           for line in ctx.lines):
+        ctx.report(original, "backend-tf", "`K.tf`: Keras 3's keras.backend has no tf",
+                   "import tensorflow under another name and use it", False)
+        return updated
+    if not ctx.report(original, "backend-tf", "`K.tf`: Keras 3's keras.backend has no tf",
+                      "tf (import tensorflow as tf)", True):
+        return updated
+    ctx.require_import("import tensorflow as tf")
+    return cst.Name("tf")
