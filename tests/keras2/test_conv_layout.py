@@ -4,8 +4,6 @@ The oracle is the same layer, same weights, in channels_last on the transposed i
 
 from __future__ import annotations
 
-import warnings
-
 import keras
 import numpy as np
 import pytest
@@ -26,17 +24,6 @@ LAYERS = {
     "ConvLSTM2D": (lambda fmt: keras.layers.ConvLSTM2D(2, 3, padding="same", data_format=fmt),
                    (2, 3, 5, 5)),
 }
-
-
-@pytest.fixture
-def installed():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", kfitcompat.LegacyArgumentWarning)
-        kfitcompat.install()
-        try:
-            yield
-        finally:
-            kfitcompat.uninstall()
 
 
 def _to_last(x, sequence=False):
