@@ -54,6 +54,7 @@ from typing import Any
 __all__ = [
     "CHECKED_KERAS",
     "backend_nn_module",
+    "callback_logs_module",
     "K3_RAN_OUT",
     "KerasPrivateAPIWarning",
     "clear_symbolic_build",
@@ -277,6 +278,14 @@ def backend_nn_module() -> ModuleType:
     from keras.src import backend
 
     return backend.nn  # type: ignore[no-any-return]
+
+
+def callback_logs_module() -> ModuleType:
+    """The module whose ``pythonify_logs`` Keras 3's ``CallbackList`` calls to build the
+    ``logs`` dict it hands each callback."""
+    from keras.src.callbacks import callback_list
+
+    return callback_list.python_utils  # type: ignore[no-any-return]
 
 
 def constraints_module() -> ModuleType:

@@ -322,6 +322,10 @@ def _model_rows() -> list[SurfaceRow]:
         SurfaceRow("keras.Model", "metrics_names", WRAP, f"{where}:legacy_metrics_names",
                    "['loss', 'accuracy', ...] as Keras 2 listed them"),
     ]
+    # the logs every callback of a training call gets: logs['acc'] as in Keras 2.2.4
+    rows.append(SurfaceRow(CALLBACK_LOGS, "pythonify_logs", WRAP,
+                           "kfitcompat.training.history:aliased_logs",
+                           "a callback's logs['acc'] / logs['accuracy'] both answer"))
     rows += [SurfaceRow("keras.Model", name, ADD, f"{where}:generator_method",
                         "Keras 2's method: fit / evaluate / predict with the generator", arg=name)
              for name in GENERATOR_METHODS]
@@ -355,11 +359,13 @@ KERAS_CONSTRAINTS = "<keras constraints module layers read>"
 KERAS_LOSSES = "<keras losses module compile reads>"
 KERAS_REGULARIZERS = "<keras regularizers module layers read>"
 KERAS_BACKEND_NN = "<keras backend nn module keras.ops calls>"
+CALLBACK_LOGS = "<keras module whose pythonify_logs the callback list calls>"
 _PRIVATE_OWNERS = {FUNCTIONAL: "functional_class", MONITOR: "monitor_callback_class",
                    TRAINER: "compile_owner_class",
                    KERAS_CONSTRAINTS: "constraints_module", KERAS_LOSSES: "losses_module",
                    KERAS_REGULARIZERS: "regularizers_module",
-                   KERAS_BACKEND_NN: "backend_nn_module"}
+                   KERAS_BACKEND_NN: "backend_nn_module",
+                   CALLBACK_LOGS: "callback_logs_module"}
 
 SURFACE: tuple[SurfaceRow, ...] = (
     SurfaceRow("keras.utils", "Sequence", REPLACE, "kfitcompat.data.sequence:Sequence",

@@ -174,6 +174,24 @@ def _ops_call_its_convolutions(module) -> bool:
     return called == ["conv", "conv_transpose"]
 
 
+def _callback_list_builds_its_logs_with_it(module) -> bool:
+    """``CallbackList.on_epoch_end`` hands its callbacks what ``module.pythonify_logs``
+    returns."""
+    made, seen = {"made": 1.0}, []
+
+    class Spy(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append(logs)
+
+    saved = module.pythonify_logs
+    module.pythonify_logs = lambda logs: made
+    try:
+        keras.callbacks.CallbackList([Spy()]).on_epoch_end(0, {"loss": 1.0})
+    finally:
+        module.pythonify_logs = saved
+    return seen == [made] and seen[0] is made
+
+
 def test_every_private_owner_of_a_surface_row_has_a_canary():
     """The surface rows whose owner is not public Keras (``surface._PRIVATE_OWNERS``) reach it
     through ``_keras_private``; each resolves to what the rows expect of it."""
@@ -187,7 +205,8 @@ def test_every_private_owner_of_a_surface_row_has_a_canary():
                 surface.KERAS_CONSTRAINTS: lambda m: m.get is keras.constraints.get,
                 surface.KERAS_LOSSES: lambda m: m.get is keras.losses.get,
                 surface.KERAS_REGULARIZERS: lambda m: m.get is keras.regularizers.get,
-                surface.KERAS_BACKEND_NN: _ops_call_its_convolutions}
+                surface.KERAS_BACKEND_NN: _ops_call_its_convolutions,
+                surface.CALLBACK_LOGS: _callback_list_builds_its_logs_with_it}
     assert set(expected) == set(surface._PRIVATE_OWNERS)
     for path, check in expected.items():
         found = surface.owner(path)

@@ -1,15 +1,22 @@
-"""``History`` keys as legacy scripts read them: ``acc`` and ``accuracy`` both work.
+"""``History`` keys and callback logs as legacy scripts read them: ``acc`` and ``accuracy``
+both work.
 
 Keras 2.2.4 logged ``metrics=['accuracy']`` as ``acc``/``val_acc``; tf.keras 2.x
 and Keras 3 log the string as passed. ``AliasDict`` answers either
-spelling without adding keys, so code that iterates the dict is unchanged.
+spelling without adding keys, so code that iterates the dict is unchanged. After
+``install()``, ``fit`` returns a ``History`` whose ``history`` is one, and the callbacks of a
+training call get their ``logs`` as one (``logs['acc']``, ``logs.get('val_acc')`` in a custom
+callback, as in Keras 2.2.4): Keras 3's ``CallbackList`` builds each callback's ``logs`` with
+a function of its own, which ``install()`` wraps (``_keras_private.callback_logs_module``).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["AliasDict", "legacy_history", "ALIASES"]
+__all__ = ["AliasDict", "aliased_logs", "legacy_history", "ALIASES"]
 
 ALIASES: dict[str, str] = {"acc": "accuracy", "accuracy": "acc"}
 
@@ -48,3 +55,15 @@ def legacy_history(history: Any) -> Any:
         history.history = AliasDict(getattr(history, "history", None) or {})
     return history
 
+
+
+def aliased_logs(original: Callable[..., Any]) -> Callable[..., Any]:
+    """The function Keras 3's ``CallbackList`` turns each ``logs`` dict into Python numbers
+    with (``original``), giving an ``AliasDict``: every callback of a training call, a
+    script's own included, then reads ``logs['acc']`` as in Keras 2.2.4."""
+
+    @functools.wraps(original)
+    def pythonify(logs: Any) -> Any:
+        return AliasDict(original(logs))
+
+    return pythonify

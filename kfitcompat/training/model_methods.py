@@ -29,6 +29,7 @@ from ..legacy_table import FIT, GENERATOR_METHODS, LOADING_DEFAULTS, legacy_args
 from . import entry_points
 from .call import bind
 from .distribute import needs_workarounds
+from .history import legacy_history
 from .metrics import metrics_names as _legacy_metrics_names
 from .runner import run_inference
 from .translate import drop_ignored
@@ -67,7 +68,7 @@ def legacy_fit(original: Callable[..., Any]) -> Callable[..., Any]:
         if legacy or data.is_stream and not _is_plain_k3(x) or needs_workarounds(self):
             return entry_points.fit(self, data, *args, **kwargs)
         give_validation_data(kwargs.get("callbacks"), kwargs.get("validation_data"))
-        return original(self, x, *args, **kwargs)
+        return legacy_history(original(self, x, *args, **kwargs))
 
     return accepts(fit, legacy_args_for(FIT))
 

@@ -24,3 +24,30 @@ def test_history_compiled_with_acc_answers_accuracy(data):
     assert list(h.history) == ["acc", "loss", "val_acc", "val_loss"]
     assert h.history["accuracy"] == h.history["acc"]
     assert h.history["val_accuracy"] == h.history["val_acc"]
+
+
+def test_a_plain_fit_and_its_callbacks_answer_keras2_names_after_install(data, installed):
+    """Keras 2.2.4 logged metrics=['accuracy'] as acc / val_acc: a script that reads
+    ``history.history['val_acc']`` after a plain ``fit`` (no legacy argument), or
+    ``logs['acc']`` / ``logs.get('acc')`` in its own callback, gets the values; the keys
+    Keras 3 logs are unchanged."""
+    x, y = data
+    model = build(keras, metrics=("accuracy",))
+    seen: list = []
+
+    class Legacy(keras.callbacks.Callback):
+        def on_batch_end(self, batch, logs={}):  # noqa: B006 (Keras 2 callbacks wrote this)
+            seen.append(("batch", logs.get("acc")))
+
+        def on_epoch_end(self, epoch, logs={}):  # noqa: B006
+            seen.append(("epoch", logs["acc"], logs.get("val_acc"), "val_acc" in logs))
+
+    history = model.fit(x, y, epochs=2, validation_split=0.25, verbose=0,
+                        callbacks=[Legacy()])
+    assert list(history.history) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+    assert history.history["val_acc"] == history.history["val_accuracy"]
+    epochs = [s for s in seen if s[0] == "epoch"]
+    assert [s[1] for s in epochs] == history.history["accuracy"]
+    assert [s[2] for s in epochs] == history.history["val_accuracy"]
+    assert all(s[3] for s in epochs)
+    assert all(s[1] is not None for s in seen if s[0] == "batch")
