@@ -37,6 +37,7 @@ __all__ = [
     "FIT",
     "FIT_GENERATOR",
     "GENERATOR_METHODS",
+    "KERAS224_LOG_NAMES",
     "LEGACY_ARGS",
     "LOADING_DEFAULTS",
     "LegacyArg",
@@ -146,3 +147,12 @@ def legacy_args_for(method: str, action: str | None = None) -> dict[str, LegacyA
         for row in LEGACY_ARGS
         if method in row.methods and (action is None or row.action == action)
     }
+
+#: The name Keras 2.2.4 logged a metric string under in ``History`` and callback logs (the
+#: metric function's name; ``acc`` for ``'accuracy'``) -> the name Keras 3 logs for the same
+#: string (``training.history`` answers each for the other; ``migrate`` rewrites a lookup).
+KERAS224_LOG_NAMES: dict[str, str] = {
+    "acc": "accuracy", "mean_squared_error": "mse", "mean_absolute_error": "mae",
+    "mean_absolute_percentage_error": "mape", "mean_squared_logarithmic_error": "msle",
+    "kullback_leibler_divergence": "kld",
+}

@@ -4,9 +4,9 @@
 After ``kfitcompat.install``:
 
 * the callbacks that monitor a metric (``EarlyStopping``, ``ModelCheckpoint``,
-  ``ReduceLROnPlateau``) see each accuracy under both names, ``acc``/``val_acc`` (Keras
-  2.2.4) and ``accuracy``/``val_accuracy`` (Keras 3), whichever the model logs; a file name
-  template may name either;
+  ``ReduceLROnPlateau``) see each metric under both names, ``acc``/``val_acc`` or
+  ``val_mean_absolute_error`` (Keras 2.2.4) and ``accuracy``/``val_accuracy`` or ``val_mae``
+  (Keras 3), whichever the model logs; a file name template may name either;
 * ``mode='auto'`` follows Keras 2: maximise a monitored name that contains ``acc`` (or
   starts with ``fmeasure``), minimise one Keras 3 cannot place (Keras 3 raises);
 * ``callback.validation_data`` holds ``[x_val, y_val, sample_weights]`` when ``fit`` or
@@ -35,7 +35,7 @@ from typing import Any
 from .._warnings import warn_at_caller
 from ..legacy.accepts import accepts
 
-__all__ = ["ANY", "TENSORBOARD_DROPPED", "with_accuracy_aliases", "monitored_epoch_end",
+__all__ = ["ANY", "TENSORBOARD_DROPPED", "with_log_aliases", "monitored_epoch_end",
            "set_monitor_op", "checkpoint_init", "model_property", "reduce_lr_init",
            "give_validation_data", "tensorboard_init"]
 
@@ -46,16 +46,19 @@ TENSORBOARD_DROPPED: dict[str, Any] = {"batch_size": ANY, "write_grads": False,
                                        "embeddings_layer_names": None, "embeddings_data": None}
 
 
-def with_accuracy_aliases(logs: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A copy of ``logs`` where each accuracy answers to ``acc`` and ``accuracy`` names."""
+def with_log_aliases(logs: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A copy of ``logs`` where each metric answers to its Keras 2.2.4 and Keras 3 names
+    (``acc`` / ``accuracy``, ``mean_absolute_error`` / ``mae``: ``training.history.ALIASES``),
+    both present as keys, so that a ``{val_acc}`` file name field formats too."""
     if not logs:
         return logs
-    out = dict(logs)
+    from ..training.history import AliasDict, alias_of  # training imports this module
+
+    out = AliasDict(logs)
     for key, value in logs.items():
-        if key.endswith("accuracy"):
-            out.setdefault(key[: -len("accuracy")] + "acc", value)
-        elif key.endswith("acc") and (len(key) == 3 or key[-4] == "_"):
-            out.setdefault(key + "uracy", value)
+        other = alias_of(key)
+        if other is not None:
+            out.setdefault(other, value)
     return out
 
 
@@ -71,7 +74,7 @@ def monitored_epoch_end(original: Callable[..., Any]) -> Callable[..., Any]:
             if self._kfitcompat_epochs_since_save < period:
                 return None
             self._kfitcompat_epochs_since_save = 0
-        result = original(self, epoch, with_accuracy_aliases(logs))
+        result = original(self, epoch, with_log_aliases(logs))
         _rename_written(self, epoch, logs)
         return result
 
@@ -139,7 +142,7 @@ def _rename_written(callback: Any, epoch: int, logs: dict[str, Any] | None) -> N
     if not suffix:
         return
     try:
-        written = callback.filepath.format(epoch=epoch + 1, **(with_accuracy_aliases(logs)
+        written = callback.filepath.format(epoch=epoch + 1, **(with_log_aliases(logs)
                                                                 or {}))
     except (KeyError, IndexError, ValueError):
         return

@@ -128,14 +128,19 @@ def keras2_add_loss(model, loss):  # type: ignore[no-untyped-def]
 
 def keras2_history(history):  # type: ignore[no-untyped-def]
     """Keras 2's ``history.history`` in Keras 3 (written by ``kfitcompat migrate``): the dict
-    of logs where Keras 2's accuracy names answer too. Keras 2.2.4 logged ``acc`` and
-    ``val_acc`` for ``metrics=['accuracy']``; Keras 3 logs the name the script passed
-    (``accuracy``, ``val_accuracy``): each spelling is added beside the other."""
+    of logs where Keras 2.2.4's names answer too. Keras 2.2.4 logged ``acc`` / ``val_acc`` for
+    ``metrics=['accuracy']`` and ``mean_absolute_error`` for ``metrics=['mae']``; Keras 3 logs
+    the name the script passed (``accuracy``, ``mae``): each spelling is added beside the
+    other."""
+    pairs = (("acc", "accuracy"), ("mean_squared_error", "mse"),
+             ("mean_absolute_error", "mae"), ("mean_absolute_percentage_error", "mape"),
+             ("mean_squared_logarithmic_error", "msle"), ("kullback_leibler_divergence", "kld"))
     logs = dict(getattr(history, "history", history))
     for name in list(logs):
-        for long, short in (("accuracy", "acc"), ("acc", "accuracy")):
-            if name == long or name.endswith("_" + long):
-                logs.setdefault(name[:len(name) - len(long)] + short, logs[name])
+        for old, new in pairs + tuple((b, a) for a, b in pairs):
+            if name == old or name.endswith("_" + old):
+                logs.setdefault(name[:len(name) - len(old)] + new, logs[name])
+                break
     return logs
 
 

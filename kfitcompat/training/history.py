@@ -1,8 +1,9 @@
 """``History`` keys and callback logs as legacy scripts read them: ``acc`` and ``accuracy``
-both work.
+both work, and so do ``mean_absolute_error`` and ``mae``.
 
-Keras 2.2.4 logged ``metrics=['accuracy']`` as ``acc``/``val_acc``; tf.keras 2.x
-and Keras 3 log the string as passed. ``AliasDict`` answers either
+Keras 2.2.4 logged ``metrics=['accuracy']`` as ``acc``/``val_acc`` and ``metrics=['mae']`` as
+``mean_absolute_error`` (the function's name); tf.keras 2.x and Keras 3 log the string as
+passed. ``AliasDict`` answers either
 spelling without adding keys, so code that iterates the dict is unchanged. After
 ``install()``, ``fit`` returns a ``History`` whose ``history`` is one, and the callbacks of a
 training call get their ``logs`` as one (``logs['acc']``, ``logs.get('val_acc')`` in a custom
@@ -16,25 +17,34 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["AliasDict", "aliased_logs", "legacy_history", "ALIASES"]
+from ..legacy_table import KERAS224_LOG_NAMES
 
-ALIASES: dict[str, str] = {"acc": "accuracy", "accuracy": "acc"}
+__all__ = ["AliasDict", "aliased_logs", "alias_of", "legacy_history", "ALIASES",
+           "KERAS224_LOG_NAMES"]
+
+#: Each name answers for the other, with a ``val_`` or ``<output>_`` prefix too.
+ALIASES: dict[str, str] = {**KERAS224_LOG_NAMES,
+                           **{new: old for old, new in KERAS224_LOG_NAMES.items()}}
 
 
-def _alias(key: Any) -> Any:
+def alias_of(key: Any) -> str | None:
+    """The other spelling of a log name (``val_mean_absolute_error`` -> ``val_mae``,
+    ``dense_2_accuracy`` -> ``dense_2_acc``), or None."""
     if not isinstance(key, str):
         return None
-    prefix = "val_" if key.startswith("val_") else ""
-    name = key[len(prefix):]
-    other = ALIASES.get(name)
-    return prefix + other if other else None
+    for name, other in ALIASES.items():
+        if key == name or key.endswith("_" + name):
+            return key[: len(key) - len(name)] + other
+    return None
 
 
 class AliasDict(dict):
-    """A dict whose ``acc``/``accuracy`` (and ``val_`` twins) keys answer for each other."""
+    """A dict whose Keras 2.2.4 and Keras 3 log names (``ALIASES``: ``acc`` / ``accuracy``,
+    ``mean_absolute_error`` / ``mae``, ..., and their ``val_`` twins) answer for each
+    other."""
 
     def __missing__(self, key: Any) -> Any:
-        other = _alias(key)
+        other = alias_of(key)
         if other is not None and dict.__contains__(self, other):
             return dict.__getitem__(self, other)
         raise KeyError(key)
@@ -42,7 +52,7 @@ class AliasDict(dict):
     def __contains__(self, key: object) -> bool:
         if dict.__contains__(self, key):
             return True
-        other = _alias(key)
+        other = alias_of(key)
         return other is not None and dict.__contains__(self, other)
 
     def get(self, key: Any, default: Any = None) -> Any:

@@ -51,3 +51,17 @@ def test_a_plain_fit_and_its_callbacks_answer_keras2_names_after_install(data, i
     assert [s[2] for s in epochs] == history.history["val_accuracy"]
     assert all(s[3] for s in epochs)
     assert all(s[1] is not None for s in seen if s[0] == "batch")
+
+
+def test_keras224_names_of_other_metrics_answer_in_history_and_callbacks(data, installed):
+    """Keras 2.2.4 logged ``metrics=['mae']`` as ``mean_absolute_error`` (DLwP's Boston
+    housing reads ``history.history['val_mean_absolute_error']``); callbacks that monitor it
+    find it, and a checkpoint file name may format it."""
+    x, y = data
+    model = build(keras, metrics=("mae", "mse"))
+    stop = keras.callbacks.EarlyStopping(monitor="val_mean_absolute_error", patience=5)
+    history = model.fit(x, y, epochs=2, validation_split=0.25, verbose=0, callbacks=[stop])
+    assert history.history["val_mean_absolute_error"] == history.history["val_mae"]
+    assert history.history["mean_squared_error"] == history.history["mse"]
+    assert "val_mean_absolute_error" not in list(history.history)
+    assert stop.best == min(history.history["val_mae"])  # it monitored the metric

@@ -1,12 +1,11 @@
-"""History and log-name rules: Keras 2's accuracy names read back from a training call.
+"""History and log-name rules: Keras 2's metric names read back from a training call.
 
-Keras 2.2.4 logged ``acc`` / ``val_acc`` for ``metrics=['accuracy']``; Keras 3 logs the name
-the script passed. ``history.history['acc']`` becomes ``keras2_history(history)['acc']`` (a
-helper written into the module: the logs with both spellings, whatever the metric was
-named); any other ``['acc']`` / ``['val_acc']`` lookup is reported; a ``ModelCheckpoint`` path
-built at run time is reported (Keras 3 needs ``.keras`` / ``.weights.h5`` and its own log
-names in ``{...}`` fields).
-"""
+Keras 2.2.4 logged ``acc`` / ``val_acc`` for ``metrics=['accuracy']`` and
+``mean_absolute_error`` for ``metrics=['mae']``; Keras 3 logs the name the script passed.
+``history.history['acc']`` becomes ``keras2_history(history)['acc']`` (a helper written into
+the module: the logs with both spellings, whatever the metric was named); any other such
+lookup is reported; a ``ModelCheckpoint`` path built at run time is reported (Keras 3 needs
+``.keras`` / ``.weights.h5`` and its own log names in ``{...}`` fields)."""
 
 from __future__ import annotations
 
@@ -14,44 +13,45 @@ from typing import Any
 
 import libcst as cst
 
+from ...legacy_table import KERAS224_LOG_NAMES
 from ..base import REGISTRY, Context, call_name
 from ..edits import file_arg
 
-__all__ = ["ACCURACY_KEYS", "batch_as_list", "checkpoint_path", "history_keys"]
+__all__ = ["batch_as_list", "checkpoint_path", "history_keys"]
 
 HELPER = "keras2_history"
 
 
-def _accuracy_key(node: cst.BaseExpression) -> str | None:
+def _keras2_log_key(node: cst.BaseExpression) -> str | None:
+    """A string naming a Keras 2.2.4 log name (``'acc'``, ``'val_mean_absolute_error'``,
+    ``'out_acc'``): ``legacy_table.KERAS224_LOG_NAMES``."""
     if not isinstance(node, cst.SimpleString):
         return None
     key = node.evaluated_value
     if not isinstance(key, str):
         return None
-    return key if key in ("acc", "val_acc") or key.endswith("_acc") else None
-
-
-ACCURACY_KEYS = ("acc", "val_acc", "<output>_acc")
+    return key if any(key == old or key.endswith("_" + old)
+                      for old in KERAS224_LOG_NAMES) else None
 
 
 @REGISTRY.register("Subscript", "history-keys")
 def history_keys(ctx: Context, original: cst.Subscript, updated: cst.Subscript) -> Any:
     if len(updated.slice) != 1 or not isinstance(updated.slice[0].slice, cst.Index):
         return updated
-    key = _accuracy_key(updated.slice[0].slice.value)
+    key = _keras2_log_key(updated.slice[0].slice.value)
     if key is None:
         return updated
     value = updated.value
     if isinstance(value, cst.Attribute) and value.attr.value == "history":
         if ctx.report(original, "history-keys", f"`.history['{key}']`: Keras 3 logs the "
                       "metric under the name compile() was given ('accuracy' -> "
-                      "'accuracy', 'val_accuracy')", f"{HELPER}(...)['{key}']", True):
+                      "'accuracy', 'mae' -> 'mae')", f"{HELPER}(...)['{key}']", True):
             ctx.require_helper(HELPER)
             call = cst.Call(cst.Name(HELPER), [cst.Arg(value.value)])
             return updated.with_changes(value=call)
         return updated
     ctx.report(original, "history-keys", f"`['{key}']`: Keras 2's log name; Keras 3 logs "
-               "'accuracy' / 'val_accuracy' for metrics=['accuracy']",
+               "'accuracy' / 'val_accuracy' for metrics=['accuracy'], 'mae' for ['mae']",
                "read the key compile()'s metric produces", False)
     return updated
 
