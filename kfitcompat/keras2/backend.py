@@ -191,7 +191,36 @@ def reshape(x: Any, shape: Any) -> Any:
 
 
 def stack(x: Any, axis: int = 0) -> Any:
-    return _ops().stack(x, axis=axis)
+    import keras
+
+    # Keras 3's stack of Keras variables fails (TensorFlow reads their dtype as a string)
+    return _ops().stack([t.value if isinstance(t, keras.Variable) else t for t in x],
+                        axis=axis)
+
+
+def update(x: Any, new_x: Any) -> Any:
+    """Keras 2 ``K.update(x, new_x)``: assign ``new_x`` to the variable; returns it. Modern:
+    ``x.assign(new_x)`` (in a layer's ``call``)."""
+    x.assign(new_x)
+    return x
+
+
+def update_add(x: Any, increment: Any) -> Any:
+    """Keras 2 ``K.update_add(x, increment)``; modern: ``x.assign_add(increment)``."""
+    x.assign_add(increment)
+    return x
+
+
+def update_sub(x: Any, decrement: Any) -> Any:
+    """Keras 2 ``K.update_sub(x, decrement)``; modern: ``x.assign_sub(decrement)``."""
+    x.assign_sub(decrement)
+    return x
+
+
+def _slice(x: Any, start: Any, size: Any) -> Any:
+    """Keras 2 ``K.slice(x, start, size)`` (``tf.slice``: a size of -1 takes the rest of the
+    axis); modern: ``keras.ops.slice(x, start, size)``."""
+    return _ops().slice(x, start, size)
 
 
 def squeeze(x: Any, axis: Any) -> Any:
@@ -414,7 +443,7 @@ _DEFINED = ("argmax",
             "l2_normalize", "binary_crossentropy", "categorical_crossentropy", "count_params",
             "permute_dimensions", "random_normal", "random_uniform",
             "concatenate", "expand_dims", "cumsum", "cumprod", "repeat", "gather", "reverse",
-            "switch", *_SIGNED)
+            "switch", "update", "update_add", "update_sub", *_SIGNED)
 
 #: name -> function, every Keras 2 backend name kfitcompat adds to ``keras.backend``.
 BACKEND_FUNCTIONS: dict[str, Any] = {
@@ -422,6 +451,7 @@ BACKEND_FUNCTIONS: dict[str, Any] = {
     **{name: _reduction(name) for name in _REDUCTIONS},
     **{name: globals()[name] for name in _DEFINED},
     **{f"conv{rank}d": _conv(rank) for rank in (1, 2, 3)},
+    "slice": _slice,
     **GRAPH_FUNCTIONS,
 }
 globals().update({n: f for n, f in BACKEND_FUNCTIONS.items() if n not in globals()})
@@ -440,6 +470,7 @@ KERAS3_SPELLINGS: dict[str, tuple[str, dict[str, tuple[int, str]]]] = {
         "greater_equal", "less", "less_equal", "cast", "reshape", "stack", "squeeze",
         "softmax", "one_hot", "tile", "zeros_like", "ones_like", "stop_gradient", "arange")},
     "pow": ("keras.ops.power", {}),
+    "slice": ("keras.ops.slice", {}),
     "permute_dimensions": ("keras.ops.transpose", {}),
     "concatenate": ("keras.ops.concatenate", {"axis": (1, "-1")}),
     "expand_dims": ("keras.ops.expand_dims", {"axis": (1, "-1")}),
@@ -463,6 +494,5 @@ FROM_KERAS3_LEGACY: tuple[str, ...] = (
     "moving_average_update", "name_scope", "pool2d", "pool3d", "random_normal_variable",
     "random_uniform_variable", "repeat_elements", "resize_images", "resize_volumes", "rnn",
     "separable_conv2d", "sparse_categorical_crossentropy", "spatial_2d_padding",
-    "spatial_3d_padding", "temporal_padding", "to_dense", "truncated_normal", "update",
-    "update_add", "update_sub",
+    "spatial_3d_padding", "temporal_padding", "to_dense", "truncated_normal",
 )

@@ -243,6 +243,27 @@ def test_backend_functions_match_tf_keras(installed):
     assert K.epsilon() == tfk.backend.epsilon()
 
 
+def test_backend_updates_stack_and_slice_of_variables_as_tf_keras(installed):
+    """``K.update`` / ``update_add`` / ``update_sub`` on a ``K.variable`` (a custom layer's
+    state) and ``K.stack`` of variables: the values tf_keras gives; ``K.slice`` (gone from
+    tf_keras): Keras 2.2.4's ``tf.slice``."""
+    from keras import backend as K
+
+    ours, theirs = K.variable(np.ones((3, 2))), tfk.backend.variable(np.ones((3, 2)))
+    for name, value in (("update", np.full((3, 2), 5.)), ("update_add", np.ones((3, 2))),
+                        ("update_sub", np.full((3, 2), 2.))):
+        getattr(K, name)(ours, value)
+        getattr(tfk.backend, name)(theirs, value)
+        np.testing.assert_allclose(K.get_value(ours), tfk.backend.get_value(theirs))
+    np.testing.assert_allclose(K.eval(K.stack([ours, ours], axis=1)),
+                               tfk.backend.eval(tfk.backend.stack([theirs, theirs], axis=1)))
+    import tensorflow as tf
+
+    x = np.arange(24, dtype="float32").reshape(2, 3, 4)  # Keras 2.2.4's K.slice is tf.slice
+    np.testing.assert_allclose(K.slice(x, (0, 1, 1), (-1, 2, 2)),
+                               tf.slice(x, (0, 1, 1), (-1, 2, 2)))
+
+
 @pytest.mark.parametrize("call", [
     "concatenate([a, b])", "expand_dims(a)", "cumsum(a)", "cumprod(a)", "repeat(a, 3)",
     "gather(a, [2, 0])", "reverse(a, 1)", "switch(a > 0, a, 0 * a)", "stack([a, a])",
