@@ -3,8 +3,8 @@ both work, and so do ``mean_absolute_error`` and ``mae``.
 
 Keras 2.2.4 logged ``metrics=['accuracy']`` as ``acc``/``val_acc`` and ``metrics=['mae']`` as
 ``mean_absolute_error`` (the function's name); tf.keras 2.x and Keras 3 log the string as
-passed. ``AliasDict`` answers either
-spelling without adding keys, so code that iterates the dict is unchanged. After
+passed. ``AliasDict`` answers either spelling without adding keys, so code that iterates the
+dict is unchanged. After
 ``install()``, ``fit`` returns a ``History`` whose ``history`` is one, and the callbacks of a
 training call get their ``logs`` as one (``logs['acc']``, ``logs.get('val_acc')`` in a custom
 callback, as in Keras 2.2.4): Keras 3's ``CallbackList`` builds each callback's ``logs`` with
@@ -64,7 +64,6 @@ def legacy_history(history: Any) -> Any:
     if history is not None and not isinstance(getattr(history, "history", None), AliasDict):
         history.history = AliasDict(getattr(history, "history", None) or {})
     return history
-
 
 
 def aliased_logs(original: Callable[..., Any]) -> Callable[..., Any]:
