@@ -19,8 +19,7 @@ from typing import Any
 
 from ..legacy_table import KERAS224_LOG_NAMES
 
-__all__ = ["AliasDict", "aliased_logs", "alias_of", "legacy_history", "ALIASES",
-           "KERAS224_LOG_NAMES"]
+__all__ = ["AliasDict", "aliased_logs", "alias_of", "legacy_history", "ALIASES"]
 
 #: Each name answers for the other, with a ``val_`` or ``<output>_`` prefix too.
 ALIASES: dict[str, str] = {**KERAS224_LOG_NAMES,
