@@ -22,6 +22,9 @@ Touchpoints (all checked against Keras 3.15.1 and TensorFlow 2.21):
 * ``Model._eval_epoch_iterator``: dropped when ``fit`` raises (Keras 3 drops it on success).
 * ``Model._initial_epoch``: the epoch ``BackupAndRestore`` restored; forgotten after the
   first of the one-epoch ``fit`` calls that run a ``Sequence`` of changing length.
+* ``KerasTensor._keras_history`` (operation, node index, tensor index) and the operation's
+  ``_inbound_nodes[i].input_tensors``: the ``keras.Input`` tensors a symbolic tensor is
+  computed from (Keras 2's ``K.gradients`` of a symbolic loss).
 * ``keras.src.saving.serialization_lib.SafeModeScope``: a legacy ``.h5`` file's ``Lambda``
   layers are built under the ``safe_mode`` the caller gave ``load_model`` (as Keras 3's own
   ``.h5`` loader does).
@@ -78,6 +81,7 @@ __all__ = [
     "legacy_name",
     "node_count",
     "node_tensors",
+    "symbolic_sources",
     "legacy_module",
     "tensorflow_keras_twin",
     "warn_unavailable",
@@ -262,6 +266,29 @@ def node_tensors(layer: Any, index: int, which: str) -> Any:
     """The input or output (``which``) tensors of ``layer``'s node ``index``, as Keras 3's
     ``layer.input`` / ``layer.output`` give them for node 0."""
     return layer._get_node_attribute_at_index(index, f"{which}_tensors", which)
+
+
+def symbolic_sources(tensors: list[Any]) -> list[Any]:
+    """The ``keras.Input`` tensors the symbolic ``tensors`` are computed from, in the order
+    they are met (a tensor whose node has no input tensors is an input)."""
+    seen: set[int] = set()
+    sources: list[Any] = []
+    stack = list(reversed(tensors))
+    while stack:
+        tensor = stack.pop()
+        if id(tensor) in seen:
+            continue
+        seen.add(id(tensor))
+        history = getattr(tensor, "_keras_history", None)
+        if history is None:
+            continue
+        operation, node_index, _ = history
+        parents = operation._inbound_nodes[node_index].input_tensors
+        if parents:
+            stack.extend(reversed(parents))
+        else:
+            sources.append(tensor)
+    return sources
 
 
 def _module_of_get(module: str) -> ModuleType:

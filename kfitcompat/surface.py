@@ -124,6 +124,7 @@ def _keras2_rows() -> list[SurfaceRow]:
     from .keras2.modules import MODULES
     from .keras2.optimizers import LOWER_CASE_NAMES
     from .keras2.regularizers import KERAS1_REGULARIZERS
+    from .keras2.variable_ops import REFLECTED as VARIABLE_OPERATORS
 
     rows = [SurfaceRow("keras.optimizers", lower, ADD, f"keras.optimizers:{cls}",
                        "Keras 2's lower-case alias") for lower, cls in LOWER_CASE_NAMES.items()]
@@ -299,6 +300,10 @@ def _keras2_rows() -> list[SurfaceRow]:
     rows += [SurfaceRow(where, "_keras_shape", ADD, "kfitcompat.keras2.tensor_attrs:keras_shape",
                         "Keras 2's x._keras_shape: tuple(x.shape)")
              for where in ("keras.KerasTensor", "tensorflow.Tensor")]
+    rows += [SurfaceRow("keras.Variable", name, WRAP,
+                        "kfitcompat.keras2.variable_ops:symbolic_operator",
+                        "K.variable(0.) + layer.output builds a symbolic tensor", arg=name)
+             for name in VARIABLE_OPERATORS]
     rows += [SurfaceRow(KERAS_BACKEND_NN, name, WRAP,
                         "kfitcompat.keras2.conv_layout:channels_first_on_cpu",
                         "channels_first convolutions without a GPU (Keras 2 transposed)")

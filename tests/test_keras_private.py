@@ -235,3 +235,14 @@ def test_tensorflow_keras_twin_is_keras3s_tf_keras_copy_of_the_same_module():
     twin = private.tensorflow_keras_twin("tensorflow.keras.preprocessing.image")
     assert twin is not None and hasattr(twin, "ImageDataGenerator")
     assert private.tensorflow_keras_twin("keras.preprocessing.image") is None
+
+
+def test_symbolic_sources_finds_the_inputs_a_tensor_is_computed_from():
+    from kfitcompat._keras_private import symbolic_sources
+
+    a, b, unused = keras.Input((3,)), keras.Input((3,)), keras.Input((3,))
+    out = keras.layers.Dense(2)(keras.layers.Add()([a, keras.ops.square(b)]))
+    assert [x is s for x, s in zip(symbolic_sources([out]), (a, b))] == [True, True]
+    assert len(symbolic_sources([out])) == 2
+    assert symbolic_sources([out, unused])[-1] is unused
+    assert symbolic_sources([a]) == [a]

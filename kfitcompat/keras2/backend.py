@@ -170,7 +170,7 @@ def _binary(name: str, target: str | None = None) -> Any:
 
 
 _UNARY = ("square", "sqrt", "abs", "exp", "log", "round", "sign", "sigmoid", "tanh",
-          "softplus", "softsign", "cos", "sin", "transpose", "shape")
+          "softplus", "softsign", "cos", "sin", "transpose")
 _BINARY = {"maximum": None, "minimum": None, "dot": "dot", "equal": None,
            "not_equal": None, "greater": None, "greater_equal": None, "less": None,
            "less_equal": None}
@@ -466,8 +466,8 @@ BACKEND_NAMES: tuple[str, ...] = tuple(sorted(BACKEND_FUNCTIONS))
 #: Names missing here have no one-to-one spelling and are reported.
 KERAS3_SPELLINGS: dict[str, tuple[str, dict[str, tuple[int, str]]]] = {
     **{name: (f"keras.ops.{name}", {}) for name in (
-        *_UNARY, *_REDUCTIONS, "maximum", "minimum", "dot", "equal", "not_equal", "greater",
-        "greater_equal", "less", "less_equal", "cast", "reshape", "stack", "squeeze",
+        *_UNARY, *_REDUCTIONS, "shape", "maximum", "minimum", "dot", "equal", "not_equal",
+        "greater", "greater_equal", "less", "less_equal", "cast", "reshape", "stack", "squeeze",
         "softmax", "one_hot", "tile", "zeros_like", "ones_like", "stop_gradient", "arange")},
     "pow": ("keras.ops.power", {}),
     "slice": ("keras.ops.slice", {}),
@@ -490,7 +490,7 @@ KERAS3_SPELLINGS: dict[str, tuple[str, dict[str, tuple[int, str]]]] = {
 FROM_KERAS3_LEGACY: tuple[str, ...] = (
     "batch_normalization", "bias_add", "cast_to_floatx", "conv2d_transpose", "ctc_batch_cost",
     "ctc_decode", "ctc_label_dense_to_sparse", "depthwise_conv2d", "dropout", "elu", "eval",
-    "foldl", "foldr", "gradients", "hard_sigmoid", "in_top_k", "is_sparse", "map_fn",
+    "foldl", "foldr", "hard_sigmoid", "in_top_k", "is_sparse", "map_fn",
     "moving_average_update", "name_scope", "pool2d", "pool3d", "random_normal_variable",
     "random_uniform_variable", "repeat_elements", "resize_images", "resize_volumes", "rnn",
     "separable_conv2d", "sparse_categorical_crossentropy", "spatial_2d_padding",

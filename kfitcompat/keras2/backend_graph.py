@@ -11,8 +11,11 @@ says otherwise, and ``K.function(inputs, outputs)`` runs a model built from the 
 from __future__ import annotations
 
 import builtins
+import functools
 import warnings
 from typing import Any
+
+from .gradients import gradients
 
 __all__ = ["GRAPH_FUNCTIONS"]
 
@@ -155,6 +158,34 @@ def is_variable(x: Any) -> bool:
     return isinstance(x, keras.Variable)
 
 
+@functools.cache
+def _shape_layer() -> type:
+    import keras
+    import tensorflow as tf
+
+    class Shape(keras.layers.Layer):
+        """The run-time shape of its input, as an int32 tensor."""
+
+        def call(self, x: Any) -> Any:
+            return tf.shape(x)
+
+        def compute_output_spec(self, x: Any) -> Any:
+            return keras.KerasTensor((len(x.shape),), dtype="int32")
+
+    return Shape
+
+
+def shape(x: Any) -> Any:
+    """Keras 2 ``K.shape(x)``: the shape of ``x``. Of a symbolic tensor with unknown
+    dimensions (a layer's output), a symbolic int32 tensor as Keras 2 gave, so that
+    ``K.prod(K.cast(K.shape(x), 'float32'))`` builds; modern: ``keras.ops.shape``."""
+    import keras
+
+    if isinstance(x, keras.KerasTensor) and None in tuple(x.shape):
+        return _shape_layer()()(x)
+    return _ops().shape(x)
+
+
 def identity(x: Any, name: Any = None) -> Any:
     """Keras 2 ``K.identity``: a tensor equal to ``x``; modern: ``keras.ops.copy``."""
     return _ops().copy(x)
@@ -199,7 +230,8 @@ def _builtin(name: str) -> Any:
 
 #: name -> function: the Keras 2 backend names of this module.
 GRAPH_FUNCTIONS: dict[str, Any] = {
-    "function": function, "learning_phase": learning_phase, "in_train_phase": in_train_phase,
+    "function": function, "gradients": gradients, "shape": shape,
+    "learning_phase": learning_phase, "in_train_phase": in_train_phase,
     "in_test_phase": in_test_phase,
     "set_learning_phase": set_learning_phase, "set_session": set_session,
     "print_tensor": print_tensor, "normalize_data_format": normalize_data_format,

@@ -51,9 +51,16 @@ def test_channels_first_layer_matches_channels_last_with_the_same_weights(instal
 
 
 def test_keras3_alone_has_no_channels_first_convolution_without_a_gpu():
+    """Why the translation exists. Some TensorFlow builds run NCHW on the CPU themselves
+    (seen with TensorFlow 2.21.0 on a CPU with AVX-512): there the translation is not needed
+    (and the tests above show it gives the same result)."""
     layer = keras.layers.Conv2D(2, 3, data_format="channels_first")
-    with pytest.raises(Exception, match="NHWC"):
+    try:
         layer(np.zeros((1, 3, 6, 6), "float32"))
+    except Exception as exc:  # noqa: BLE001 - TensorFlow's UnimplementedError
+        assert "NHWC" in str(exc)
+    else:
+        pytest.skip("this TensorFlow build has an NCHW convolution kernel for the CPU")
 
 
 def test_keras1_theano_ordered_script_trains(installed):
