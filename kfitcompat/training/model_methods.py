@@ -32,6 +32,7 @@ from .distribute import needs_workarounds
 from .history import legacy_history
 from .metrics import metrics_names as _legacy_metrics_names
 from .runner import run_inference
+from .targets import single_output_call
 from .translate import drop_ignored
 
 __all__ = ["generator_method", "legacy_fit", "legacy_inference",
@@ -63,6 +64,7 @@ def legacy_fit(original: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(original)
     def fit(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
+        args, kwargs = single_output_call(self, args, kwargs)
         legacy = set(kwargs) - names
         data = classify(x)  # once for the whole call: entry_points.fit takes it as it is
         if legacy or data.is_stream and not _is_plain_k3(x) or needs_workarounds(self):
@@ -85,6 +87,8 @@ def legacy_inference(original: Callable[..., Any], method: str) -> Callable[...,
     @functools.wraps(original)
     def call(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
         kwargs = drop_ignored(mode, kwargs)
+        if mode == "evaluate":
+            args, kwargs = single_output_call(self, args, kwargs)
         data = classify(x)  # once for the whole call: bind takes it as it is
         if not data.is_stream or (_is_plain_k3(x) and not _LOADING_NAMES & set(kwargs)):
             plain = {k: v for k, v in kwargs.items() if k not in _LOADING_NAMES}
