@@ -17,8 +17,8 @@ from .._warnings import warn_at_caller
 from ..legacy.accepts import accepts
 from .portable import keras2_add_loss, keras2_reset_states
 
-__all__ = ["compile_method", "functional_add_loss", "functional_init",
-           "model_new", "predict_classes", "predict_proba", "reset_states"]
+__all__ = ["compile_method", "functional_add_loss", "functional_init", "input_names",
+           "model_new", "output_names", "predict_classes", "predict_proba", "reset_states"]
 
 
 def _renamed(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -191,6 +191,39 @@ def predict_classes(self: Any, x: Any, batch_size: int = 32, verbose: int = 0) -
     if proba.shape[-1] > 1:
         return proba.argmax(axis=-1)
     return (proba > 0.5).astype("int32")
+
+
+_OWN_INPUT_NAMES = "_kfitcompat_input_names"
+
+
+def _input_names(self: Any) -> list[str]:
+    import keras
+
+    if _OWN_INPUT_NAMES in self.__dict__:  # a subclass that sets its own
+        return self.__dict__[_OWN_INPUT_NAMES]  # type: ignore[no-any-return]
+    if isinstance(self, keras.Sequential):  # Keras 2 named its input layer so
+        return [f"{self.layers[0].name}_input"] if self.layers else []
+    by_tensor = {id(layer.output): layer.name for layer in self.layers
+                 if isinstance(layer, keras.layers.InputLayer)}
+    return [by_tensor.get(id(tensor), tensor.name) for tensor in self.inputs]
+
+
+def _set_input_names(self: Any, value: Any) -> None:
+    self.__dict__[_OWN_INPUT_NAMES] = value
+
+
+input_names = property(_input_names, _set_input_names, doc=(
+    "Keras 2 ``model.input_names``: the names of the model's input layers; modern: "
+    "``[t.name for t in model.inputs]``."))
+
+
+def _output_names(self: Any) -> list[str]:
+    return [self.layers[-1].name] if self.layers else []
+
+
+output_names = property(_output_names, doc=(
+    "Keras 2 ``Sequential.output_names``: the name of the last layer; modern: "
+    "``model.layers[-1].name``."))
 
 
 def reset_states(self: Any) -> None:

@@ -970,3 +970,30 @@ def test_backend_tf_is_the_tensorflow_module(installed):
     assert K.tf is tf
     assert K.tensorflow_backend.tf is tf
     assert K.eval(K.tf.reduce_sum(K.variable(np.ones(3)))) == 3
+
+
+def test_input_names_and_sequential_output_names_as_keras2_named_them(installed):
+    import tf_keras
+
+    def build(k):
+        a = k.Input((3,), name="a")
+        b = k.Input((2,))
+        out = k.layers.Dense(1, name="o")(k.layers.Concatenate()([a, b]))
+        return k.Model([a, b], out)
+
+    ours, theirs = build(keras), build(tf_keras)
+    assert ours.input_names[0] == theirs.input_names[0] == "a"
+    assert ours.input_names[1] == ours.layers[1].name  # the unnamed Input's layer
+    assert ours.output_names == theirs.output_names == ["o"]
+    sequential = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, name="last")])
+    tf_sequential = tf_keras.Sequential([tf_keras.layers.Dense(1, name="last",
+                                                               input_shape=(3,))])
+    assert sequential.output_names == tf_sequential.output_names == ["last"]
+    assert sequential.input_names == tf_sequential.input_names == ["last_input"]
+
+    class Named(keras.Model):  # a subclass that sets its own keeps it
+        def __init__(self):
+            super().__init__()
+            self.input_names = ["mine"]
+
+    assert Named().input_names == ["mine"]
