@@ -148,6 +148,8 @@ RULES: tuple[Rule, ...] = (
        "keras1", path="keras.preprocessing.image*", migrate="image-import"),
     _t("Keras 2 backend function (keras2/backend.py, backend_graph.py, or Keras 3's own "
        "tf.keras 2 backend)", "name", "param", path="keras.backend*", migrate="backend-ops"),
+    *(_t("Keras 2's model attributes (keras2/models.py)", "attr", member=member)
+      for member in ("input_names", "output_names")),
     _t("the legacy training methods and arguments (training/, legacy_table.py)", "attr",
        "param", "keras1", path="keras.Model*", migrate="fit_generator"),
     _t("the legacy training methods and arguments (training/, legacy_table.py)", "attr",

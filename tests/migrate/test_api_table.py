@@ -28,6 +28,12 @@ REPORTS = [
         id="translated-attribute"),
     pytest.param(_d("""
         import keras
+        names = model.input_names
+        outputs = model.output_names
+        """), [(2, "`.input_names`: Keras 2 API; kfitcompat.install() gives it Keras 2's")],
+        id="input-names-not-output-names-which-keras3-functional-models-have"),
+    pytest.param(_d("""
+        import keras
         layer = keras.layers.Highway(8)
         """), [(2, "`keras.layers.Highway`: Keras 2 API kfitcompat does not "
                    "translate: Keras 2's legacy layers")], id="refused-name"),

@@ -38,6 +38,8 @@ FIXES = {
     "get_output_shape_at": "keep the tensor the call returned and read its `.shape`",
     "get_input_shape_at": "keep the tensor passed to the call and read its `.shape`",
     "stateful": "`getattr(layer, 'stateful', False)`",
+    "input_names": "`[t.name for t in model.inputs]` (Keras 3 names an input tensor after "
+                   "its `keras.Input(name=...)`)",
     "input_length": "`keras.Input(shape=(length,))` before the layer",
     "get_output_shape_for": "`layer.compute_output_shape(input_shape)`",
     "input_shape=": "start the model with `keras.Input(shape=...)`",
