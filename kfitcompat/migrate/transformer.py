@@ -18,12 +18,13 @@ from typing import Any
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper
 
 from . import plugins  # noqa: F401  (registers every rule family)
 from .base import KERAS3, KFITCOMPAT, REGISTRY, SHIMMED_RULES, BatchSizes, Finding, RuleSelection
 from .edits import insert_helpers, insert_statements
 from .fastvisit import FastDispatch
+from .positions import Positions
 from .sequences import ModuleFacts, SequenceMover
 
 __all__ = ["Finding", "migrate_source", "KERAS3", "KFITCOMPAT"]
@@ -56,8 +57,9 @@ class LegacyKerasTransformer(FastDispatch, cst.CSTTransformer):
     def __init__(self, target: str, batch_sizes: dict[str, str], rewrite: bool,
                  lines: Sequence[str] = (), facts: ModuleFacts | None = None,
                  rules: RuleSelection | None = None,
-                 wrapper: MetadataWrapper | None = None) -> None:
+                 wrapper: MetadataWrapper | None = None, source: str | None = None) -> None:
         super().__init__()
+        self._source = "\n".join(lines) if source is None else source
         self.rules = rules or RuleSelection()
         self.lines = lines
         self._wrapper = wrapper  # the module visited: positions and parents, on demand
@@ -89,7 +91,7 @@ class LegacyKerasTransformer(FastDispatch, cst.CSTTransformer):
     def _position(self, node: cst.CSTNode) -> CodeRange:
         if self._positions is None:
             assert self._wrapper is not None, "migrate_source sets the module's wrapper"
-            self._positions = self._wrapper.resolve(PositionProvider)
+            self._positions = Positions(self._wrapper.module, self._source, self.parent)
         return self._positions[node]  # type: ignore[no-any-return]
 
     def require_import(self, line: str) -> None:
@@ -282,7 +284,7 @@ def migrate_source(source: str, target: str = KERAS3, rewrite: bool = True,
     # the module was parsed here and is not changed in place: no defensive copy
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     transformer = LegacyKerasTransformer(target, sizes.sizes, rewrite, source.splitlines(),
-                                         facts, rules, wrapper)
+                                         facts, rules, wrapper, source)
     new_module = module.visit(transformer)
     if transformer.classes_to_patch:
         new_module = new_module.visit(SequenceMover(transformer.moves,
