@@ -162,6 +162,8 @@ def _keras2_rows() -> list[SurfaceRow]:
                    "compile(opt, loss, metrics), sample_weight_mode, one loss per output"),
         SurfaceRow(FUNCTIONAL, "add_loss", WRAP, "kfitcompat.keras2.models:functional_add_loss",
                    "model.add_loss(symbolic tensor)"),
+        SurfaceRow("keras.models", "clone_model", WRAP, "kfitcompat.keras2.models:clone_model",
+                   "a model with Lambda layers clones"),
         SurfaceRow("keras.Model", "input_names", ADD, "kfitcompat.keras2.models:input_names",
                    "the input layers' names"),
         SurfaceRow("keras.Sequential", "output_names", ADD,

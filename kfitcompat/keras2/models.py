@@ -7,6 +7,7 @@ with a warning. Calls that use ``inputs`` / ``outputs`` are unchanged.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import weakref
 from collections.abc import Callable
@@ -17,8 +18,9 @@ from .._warnings import warn_at_caller
 from ..legacy.accepts import accepts
 from .portable import keras2_add_loss, keras2_reset_states
 
-__all__ = ["compile_method", "functional_add_loss", "functional_init", "input_names",
-           "model_new", "output_names", "predict_classes", "predict_proba", "reset_states"]
+__all__ = ["clone_model", "compile_method", "functional_add_loss", "functional_init",
+           "input_names", "model_new", "output_names", "predict_classes", "predict_proba",
+           "reset_states"]
 
 
 def _renamed(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -224,6 +226,21 @@ def _output_names(self: Any) -> list[str]:
 output_names = property(_output_names, doc=(
     "Keras 2 ``Sequential.output_names``: the name of the last layer; modern: "
     "``model.layers[-1].name``."))
+
+
+def clone_model(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``keras.models.clone_model`` that clones a model holding ``Lambda(lambda x: ...)``, as
+    Keras 2's did: Keras 3 clones through its serialization, whose safe mode refuses a Python
+    lambda. The function is the caller's own, in memory (safe mode guards files); other
+    calls are unchanged."""
+    from .._keras_private import safe_mode_scope
+
+    @functools.wraps(original)
+    def clone(*args: Any, **kwargs: Any) -> Any:
+        with safe_mode_scope(False):
+            return original(*args, **kwargs)
+
+    return clone
 
 
 def reset_states(self: Any) -> None:

@@ -22,7 +22,8 @@ TRICKY = {
     "semicolons": "a = 1; b = keras.layers.Dense(2); c = 3\nif a: b = 2; c = 4\nd = 5\n",
     "tabs-and-crlf": "def f():\r\n\tif x:\r\n\t\treturn K.sum(x)\r\n\treturn 0\r\n",
     "two-space-indent": "class A:\n  def f(self):\n    return keras.ops.sum(\n      x)\n",
-    "continuations": "x = 1 + \\\n    2\ny = (K.mean(a,\n           axis=1))\n\"\"\"doc\nstring\"\"\"\n",
+    "continuations": ("x = 1 + \\\n    2\ny = (K.mean(a,\n           axis=1))\n"
+                      "\"\"\"doc\nstring\"\"\"\n"),
     "form-feed": "a = 1\n\x0c\ndef f():\n    return K.abs(a)\n",
     "no-trailing-newline": "import keras\nm = keras.Model(i, o)",
     "async-and-match": (
