@@ -759,6 +759,20 @@ def test_tensorboard_takes_keras2s_documented_signature(installed, tmp_path):
         keras.callbacks.TensorBoard(log_dir=str(tmp_path), write_histograms=True)
 
 
+def test_keras2_tensorboard_callback_writes_its_logs(installed, tmp_path):
+    """TensorFlow 2.21 no longer requires TensorBoard; the extras that install TensorFlow add
+    it, so a Keras 2 script's TensorBoard callback runs (TBNotInstalledError without it)."""
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    board = keras.callbacks.TensorBoard(log_dir=str(tmp_path), histogram_freq=1, batch_size=32,
+                                        write_graph=True, write_grads=False)
+    x = np.ones((8, 3), "float32")
+    model.fit(x, np.ones((8, 1)), nb_epoch=1, verbose=0, validation_data=(x, np.ones((8, 1))),
+              callbacks=[board])
+    events = sorted(p.parent.name for p in tmp_path.rglob("events.out.tfevents.*"))
+    assert events == ["train", "validation"]
+
+
 def test_nadam_schedule_decay_and_keras1_nb_classes(installed):
     nadam = keras.optimizers.Nadam(lr=0.002, schedule_decay=0.004)  # Keras 2's defaults
     assert nadam.learning_rate.numpy() == pytest.approx(0.002)
