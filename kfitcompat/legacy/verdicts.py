@@ -142,8 +142,6 @@ RULES: tuple[Rule, ...] = (
        path="keras.regularizers.*"),
     _t("the tensorflow module, which Keras 2's TensorFlow backend imported as tf (K.tf)",
        "name", path="keras.backend*.tf", migrate="backend-tf"),
-    _t("Keras 2 module path importable again (keras2/modules.py MODULES)", "module", "name",
-       migrate="import-moved"),
     _t("kfitcompat's ImageDataGenerator API (kfitcompat.image)", "name", "attr", "param",
        "keras1", path="keras.preprocessing.image*", migrate="image-import"),
     _t("Keras 2 backend function (keras2/backend.py, backend_graph.py, or Keras 3's own "
@@ -172,6 +170,8 @@ RULES: tuple[Rule, ...] = (
        "attr", path="keras.models*", migrate="keras2-api"),
     _t("Keras 3's own tf.keras 2 copy (keras.preprocessing.text / sequence)", "name",
        "param", "attr", path="keras.preprocessing.*", migrate="keras2-api"),
+    _t("Keras 2 module path importable again (keras2/modules.py MODULES)", "module", "name",
+       migrate="import-moved"),
 
     # ---- Keras 1 only: Keras 2 had already dropped these -----------------------------------
     _r(K1_REMOVED, "module", "name", "param", "attr", "keras1", keras1_only=True),

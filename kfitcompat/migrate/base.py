@@ -79,8 +79,9 @@ class Context(Protocol):
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         """The node an original node sits in (``None`` for the module)."""
 
-    def reported_at(self, node: cst.CSTNode) -> bool:
-        """Whether a rule has already reported a finding where ``node`` starts."""
+    def reported_at(self, node: cst.CSTNode, rule: str = "") -> bool:
+        """Whether a rule has already reported a finding where ``node`` starts (``rule``:
+        or that rule anywhere on the line ``node`` starts on)."""
 
     def applies(self, rule: str) -> bool:
         """Whether this rule rewrites under the current target."""

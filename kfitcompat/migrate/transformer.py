@@ -142,9 +142,12 @@ class LegacyKerasTransformer(FastDispatch, cst.CSTTransformer):
             self._pending[-1].append(comment)
         return applied
 
-    def reported_at(self, node: cst.CSTNode) -> bool:
+    def reported_at(self, node: cst.CSTNode, rule: str = "") -> bool:
+        if not self.findings:
+            return False
         pos = self._position(node).start
-        return any(f.line == pos.line and f.col == pos.column + 1 for f in self.findings)
+        return any(f.line == pos.line and (f.col == pos.column + 1 or f.rule == rule)
+                   for f in self.findings)
 
     def _suppressed(self, node: cst.CSTNode, rule: str) -> bool:
         if not self.comments:

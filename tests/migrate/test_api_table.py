@@ -93,3 +93,34 @@ def test_reports_and_keeps_the_text(source, expected):
 @pytest.mark.parametrize("source", MUST_NOT_CHANGE)
 def test_must_not_change(source):
     check_unchanged(source)
+
+
+def test_every_translated_name_is_rewritten_or_reported_where_it_is_used():
+    """Never silence: each name row install() translates, imported from its Keras 2 module
+    or reached through the module's attribute, gets a finding on that line (a rewrite, or a
+    report naming what to do)."""
+    from kfitcompat.legacy.api import keras2_rows
+    from kfitcompat.legacy.lookup import verdict_of
+    from kfitcompat.legacy.verdicts import TRANSLATED
+
+    silent, count = [], 0
+    for row in keras2_rows():
+        if row.kind != "name" or row.keras1_only or verdict_of(row.id).verdict != TRANSLATED:
+            continue
+        count += 1
+        module, _, name = row.path.rpartition(".")
+        for source in (f"from {module} import {name}\n", f"import {module}\n{row.path}(1)\n"):
+            _, findings = migrate_source(source, rewrite=False)
+            if not any(f.line == source.count("\n") for f in findings):
+                silent.append(source)
+    assert count > 500
+    assert not silent, silent[:5]
+
+
+def test_a_backend_name_has_the_backend_rows_reason():
+    from kfitcompat.legacy.lookup import verdict_of
+
+    found = verdict_of("name keras.backend.gradients")
+    assert "backend function" in found.why and found.migrate == "backend-ops"
+    _, findings = migrate_source("from keras.backend import gradients\n", rewrite=False)
+    assert [f.rule for f in findings] == ["keras2-api"]

@@ -102,14 +102,19 @@ def _keras_path(module: str) -> str:
     return module
 
 
-def _report(ctx: Context, node: cst.CSTNode, what: str, found: Verdict, member: str) -> None:
-    if ctx.reported_at(node):  # another rule family rewrote or reported it
+def _report(ctx: Context, node: cst.CSTNode, what: str, found: Verdict, member: str,
+            imported: bool = False) -> None:
+    """Report a use of a refused row, or of a translated one no other rule answers there
+    (``imported``: the use is an import statement, which rule ``import-moved`` rewrites for
+    the modules Keras 3 removed; it does not see a use through the module's attribute,
+    ``keras.layers.convolutional.Conv2D``)."""
+    if ctx.reported_at(node, found.migrate):  # another rule rewrote or reported it
         return
     if found.verdict == REFUSED:
         ctx.report(node, RULE, f"`{what}`: Keras 2 API kfitcompat does not translate: "
                    f"{found.why}", "rewrite for Keras 3 (docs/api_coverage.md)", False)
-    elif found.verdict == TRANSLATED and (found.migrate in ("", RULE) or (
-            found.migrate == "import-moved" and what.rsplit(".", 1)[0] not in MOVED)):
+    elif found.verdict == TRANSLATED and (found.migrate != "import-moved" or not imported
+                                          or what.rsplit(".", 1)[0] not in MOVED):
         fix = FIXES.get(member, "see docs/api_coverage.md")
         ctx.report(node, RULE, f"`{what}`: Keras 2 API; kfitcompat.install() gives it Keras "
                    "2's meaning, Keras 3 alone does not", fix, False)
@@ -133,12 +138,23 @@ def api_import(ctx: Context, original: cst.ImportFrom, updated: cst.ImportFrom) 
         return updated
     found = _verdict(module)
     if found.verdict == REFUSED:
-        _report(ctx, original, module, found, module.rsplit(".", 1)[-1])
+        _report(ctx, original, module, found, module.rsplit(".", 1)[-1], imported=True)
         return updated
+    kept = _imported_names(updated)
     for alias in original.names:
         name = get_full_name_for_node(alias.name) or ""
-        _report(ctx, original, f"{module}.{name}", _verdict(f"{module}.{name}"), name)
+        if kept is not None and name not in kept:
+            continue  # another rule rewrote the import and its uses (CuDNNLSTM -> LSTM)
+        _report(ctx, original, f"{module}.{name}", _verdict(f"{module}.{name}"), name,
+                imported=True)
     return updated
+
+
+def _imported_names(node: Any) -> set[str] | None:
+    """The names an import statement still brings after earlier rules (None: any)."""
+    if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
+        return None
+    return {get_full_name_for_node(alias.name) or "" for alias in node.names}
 
 
 @REGISTRY.register("Import", RULE)
@@ -147,7 +163,8 @@ def api_import_module(ctx: Context, original: cst.Import, updated: cst.Import) -
     for alias in original.names:
         module = _keras_path(get_full_name_for_node(alias.name) or "")
         if module.startswith("keras."):
-            _report(ctx, original, module, _verdict(module), module.rsplit(".", 1)[-1])
+            _report(ctx, original, module, _verdict(module), module.rsplit(".", 1)[-1],
+                    imported=True)
     return updated
 
 
