@@ -23,8 +23,9 @@ from .any_name import is_hdf5_file, other_name
 from .h5_configs import LegacyFileError, keras_major
 from .h5_weights import convert_weights, legacy_weights
 
-__all__ = ["LEGACY_SUFFIXES", "attribute_list", "file_json", "is_legacy_weights_path",
-           "legacy_model_version", "load_weights_into", "open_h5", "saved_layers"]
+__all__ = ["LEGACY_SUFFIXES", "attribute_list", "file_json", "is_hdf5_model",
+           "is_legacy_weights_path", "legacy_model_version", "load_weights_into", "open_h5",
+           "saved_layers"]
 
 #: File names Keras 2 saved models and weights under (``.weights.h5`` is Keras 3's format).
 LEGACY_SUFFIXES = (".h5", ".hdf5", ".hd5", ".keras.h5")
@@ -84,6 +85,21 @@ def legacy_model_version(filepath: Any) -> str | None:
         if hasattr(filepath, "seek"):
             filepath.seek(0)
     return version if keras_major(version) < 3 else None
+
+
+def is_hdf5_model(filepath: Any) -> bool:
+    """Whether ``filepath`` (a path under any name, or an open ``h5py`` file) holds an HDF5
+    model: a ``model_config`` attribute."""
+    path = _path(filepath)
+    if path is None and not _is_h5_object(filepath):
+        return False
+    if path is not None and not (os.path.isfile(path) and is_hdf5_file(path)):
+        return False
+    try:
+        with open_h5(filepath) as f:
+            return "model_config" in f.attrs
+    except OSError:
+        return False
 
 
 def _text(value: Any) -> str:

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..keras2.optimizers import KERAS2_SLOTS
 
-__all__ = ["restore_optimizer_state"]
+__all__ = ["rebuild_on_model_variables", "restore_optimizer_state"]
 
 
 def _without_second(name: str) -> str:
@@ -69,3 +69,29 @@ def restore_optimizer_state(optimizer: Any, class_name: str, variables: list[Any
         optimizer.iterations.assign(int(iterations))
         restored += f", iterations={int(iterations)}"
     return f"{class_name}: optimizer state restored ({restored})"
+
+
+def rebuild_on_model_variables(model: Any, f: Any) -> None:
+    """A Keras 3 ``.h5`` model file (``model.save('m.h5')``) loaded by Keras 3's own loader:
+    it builds the optimizer on ``model._trainable_variables``, the variables the model object
+    tracks itself (none for a ``Sequential`` or functional model), so the saved state is not
+    restored (Keras warns) and the next ``fit`` fails with "Unknown variable". Keras 2 resumed
+    training from such a file. A fresh optimizer of the same configuration is built on the
+    model's trainable variables and given the state the file ``f`` (an open HDF5 file) holds,
+    when it has the same layout; otherwise it starts fresh, as Keras 3 warned."""
+    import keras
+
+    from .h5_files import attribute_list
+
+    optimizer = getattr(model, "optimizer", None)
+    if (not isinstance(optimizer, keras.optimizers.Optimizer) or not optimizer.built
+            or isinstance(optimizer, keras.optimizers.LossScaleOptimizer)):
+        return
+    fresh = type(optimizer).from_config(optimizer.get_config())
+    fresh.build(model.trainable_variables)
+    if "optimizer_weights" in f:
+        group = f["optimizer_weights"]
+        values = [np.asarray(group[name]) for name in attribute_list(group, "weight_names")]
+        if [v.shape for v in values] == [tuple(v.shape) for v in fresh.variables]:
+            fresh.set_weights(values)
+    model.optimizer = fresh

@@ -22,12 +22,13 @@ from .any_name import h5_alias, is_hdf5_file, other_name
 from .h5_configs import MODEL_CLASSES, LegacyFileError, upgrade_model_config
 from .h5_files import (
     file_json,
+    is_hdf5_model,
     is_legacy_weights_path,
     legacy_model_version,
     load_weights_into,
     open_h5,
 )
-from .h5_optimizer import restore_optimizer_state
+from .h5_optimizer import rebuild_on_model_variables, restore_optimizer_state
 
 __all__ = ["LegacyFileWarning", "build_legacy_model", "compile_legacy_model", "installed",
            "load_legacy_model", "load_model", "load_weights", "model_from_config",
@@ -220,10 +221,15 @@ def load_model(original: Callable[..., Any]) -> Callable[..., Any]:
             path = other_name(filepath)
             if path is not None and is_hdf5_file(path):  # Keras 2's model.save('name')
                 with h5_alias(path) as alias:
-                    return original(alias, custom_objects=custom_objects, compile=compile,
-                                    safe_mode=safe_mode)
-            return original(filepath, custom_objects=custom_objects, compile=compile,
-                            safe_mode=safe_mode)
+                    model = original(alias, custom_objects=custom_objects, compile=compile,
+                                     safe_mode=safe_mode)
+            else:
+                model = original(filepath, custom_objects=custom_objects, compile=compile,
+                                 safe_mode=safe_mode)
+            if compile and is_hdf5_model(filepath):
+                with open_h5(filepath) as f:
+                    rebuild_on_model_variables(model, f)
+            return model
         model, notes = load_legacy_model(filepath, custom_objects, compile, safe_mode)
         name = _name(filepath)
         _warn_loaded(name, notes, f"`kfitcompat convert {name} NEW.keras` writes it once as "
