@@ -6,6 +6,10 @@ name in its HDF5 weights layout: root attributes ``layer_names``, ``backend``,
 weight, in ``layer.weights`` order. After ``kfitcompat.install``, a name ending in
 ``.h5`` or ``.hdf5`` (but not ``.weights.h5``) is written in that layout, which Keras 3's
 own ``load_weights`` and tf_keras read; loading such files is Keras 3's own code.
+Any name Keras 3 refuses (``'weights'``, ``'model_weights.hdf5'``, ``'cp-{epoch}'`` of a
+``ModelCheckpoint``) is written so, as Keras 2.2.4 did; tf.keras 2 wrote a TensorFlow
+checkpoint under a name without ``.h5``, which Keras 3 cannot read, so Keras 2.2.4's rule is
+followed.
 """
 
 from __future__ import annotations
@@ -17,12 +21,16 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["save_weights", "write_keras2_weights"]
+__all__ = ["KERAS3_WEIGHTS_SUFFIXES", "save_weights", "write_keras2_weights"]
+
+
+#: The weights file names Keras 3 writes itself; Keras 2 wrote HDF5 under any other name.
+KERAS3_WEIGHTS_SUFFIXES = (".weights.h5", ".weights.json")
 
 
 def _is_keras2_name(filepath: Any) -> bool:
     path = os.fspath(filepath) if isinstance(filepath, (str, os.PathLike)) else ""
-    return path.endswith((".h5", ".hdf5")) and not path.endswith(".weights.h5")
+    return bool(path) and not path.endswith(KERAS3_WEIGHTS_SUFFIXES)
 
 
 def write_keras2_weights(model: Any, filepath: str) -> None:
@@ -45,7 +53,7 @@ def write_keras2_weights(model: Any, filepath: str) -> None:
 
 
 def save_weights(original: Callable[..., Any]) -> Callable[..., Any]:
-    """``Model.save_weights`` that also takes Keras 2's ``.h5`` names."""
+    """``Model.save_weights`` that also takes Keras 2's names (any but Keras 3's own)."""
 
     def method(self: Any, filepath: Any, overwrite: bool = True, *args: Any,
                **kwargs: Any) -> Any:

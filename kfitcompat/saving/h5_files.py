@@ -36,11 +36,14 @@ def _path(filepath: Any) -> str | None:
 
 
 def is_legacy_weights_path(filepath: Any) -> bool:
-    """A Keras 2 weights file name (``w.h5``), an open ``h5py`` file or a binary stream."""
+    """A Keras 2 weights file name (``w.h5``; an HDF5 file under any name but Keras 3's
+    ``.weights.h5``), an open ``h5py`` file or a binary stream."""
     path = _path(filepath)
     if path is None:
         return _is_h5_object(filepath) or hasattr(filepath, "read")
-    return path.endswith(LEGACY_SUFFIXES) and not path.endswith(".weights.h5")
+    if path.endswith(".weights.h5"):
+        return False
+    return path.endswith(LEGACY_SUFFIXES) or (os.path.isfile(path) and is_hdf5_file(path))
 
 
 def _is_h5_object(obj: Any) -> bool:

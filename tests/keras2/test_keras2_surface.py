@@ -1029,3 +1029,20 @@ def test_clone_model_of_a_model_with_a_python_lambda(installed):
     from keras.src.saving import serialization_lib
 
     assert serialization_lib.in_safe_mode() in (None, True)
+
+
+@pytest.mark.parametrize("name", ["weights", "model_weights.best", "cp-0003"])
+def test_save_weights_under_any_name_writes_keras2_hdf5(installed, tmp_path, name):
+    """Keras 2.2.4 wrote HDF5 under any name (tf.keras 2 a TensorFlow checkpoint, which Keras 3
+    cannot read); Keras 3 alone refuses a name without `.weights.h5`."""
+    import h5py
+
+    def model():
+        return keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+
+    saved, restored = model(), model()
+    saved.save_weights(str(tmp_path / name))
+    assert h5py.is_hdf5(tmp_path / name)
+    restored.load_weights(str(tmp_path / name))
+    for a, b in zip(saved.get_weights(), restored.get_weights()):
+        np.testing.assert_array_equal(a, b)

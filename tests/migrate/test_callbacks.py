@@ -63,6 +63,19 @@ CASES = [
         del model
         model = load_model('my_model.keras')
         """), id="model-saved-and-loaded-back"),
+    pytest.param(  # Keras 2 wrote HDF5 under any name; Keras 3 wants its suffixes
+        _d("""
+        model.save_weights('weights')
+        model.load_weights('weights')
+        cb = ModelCheckpoint('cp-{epoch:04d}.ckpt', save_weights_only=True)
+        best = ModelCheckpoint('best_model', save_best_only=True)
+        """),
+        _d("""
+        model.save_weights('weights.weights.h5')
+        model.load_weights('weights.weights.h5')
+        cb = ModelCheckpoint('cp-{epoch:04d}.ckpt.weights.h5', save_weights_only=True)
+        best = ModelCheckpoint('best_model.keras', save_best_only=True)
+        """), id="names-without-a-keras3-suffix"),
 ]
 
 

@@ -56,15 +56,19 @@ def accuracy_monitor(ctx: Context, original: cst.Call, updated: cst.Call) -> Any
 
 
 def _renamed_h5(literal: cst.SimpleString, weights: bool) -> cst.SimpleString | None:
-    """``'w.{epoch:02d}.hdf5'`` -> ``'w.{epoch:02d}.keras'`` (``.weights.h5`` for weights)."""
+    """``'w.{epoch:02d}.hdf5'`` -> ``'w.{epoch:02d}.keras'`` (``.weights.h5`` for weights);
+    a name Keras 3 refuses for any other reason (``'weights'``, ``'model.ckpt'``: Keras 2
+    wrote HDF5 under any name) gets the suffix added."""
     text = literal.value
     quote = text[-1]
     body = text[:-1]
+    suffix = ".weights.h5" if weights else ".keras"
+    if body.endswith((".weights.h5", ".weights.json", ".keras")) or not body.strip(quote + "'\""):
+        return None
     for ext in (".hdf5", ".h5"):
-        if body.endswith(ext) and not body.endswith(".weights.h5"):
-            return cst.SimpleString(body[:-len(ext)] + (".weights.h5" if weights else ".keras")
-                                    + quote)
-    return None
+        if body.endswith(ext):
+            return cst.SimpleString(body[:-len(ext)] + suffix + quote)
+    return cst.SimpleString(body + suffix + quote)
 
 
 @REGISTRY.register("Call", "h5-filename")
