@@ -68,7 +68,7 @@ def install() -> Installation:
 def _patch() -> None:
     from . import _upstream  # noqa: F401  (captures Keras' originals before any row patches)
     from .legacy.refusals import install_refusals
-    from .surface import install_surface
+    from .surface_install import install_surface
 
     _UNDO["surface"] = install_surface()
     _UNDO["refusals"] = install_refusals()
@@ -89,7 +89,7 @@ def _restore() -> None:
 
         uninstall_refusals(refusals)
     if surface is not None:
-        from .surface import uninstall_surface
+        from .surface_install import uninstall_surface
 
         uninstall_surface(surface)
 

@@ -6,7 +6,7 @@ import ImageDataGenerator`` find kfitcompat's objects. Each row of ``SURFACE`` n
 module, the attribute, what kfitcompat puts there and its *kind*:
 
 * ``add``: Keras 3 lacks the name. If a future Keras brings it back, ``install()`` warns
-  (``SurfaceWarning``) and still installs ours, and a test fails.
+  (``kfitcompat.surface_install.SurfaceWarning``) and still installs ours, and a test fails.
 * ``replace``: Keras 3 has the name; ours wraps or subclasses the captured original
   (``kfitcompat._upstream``), and Keras 3's own class keeps its identity and
   ``isinstance`` relations.
@@ -20,39 +20,27 @@ module, the attribute, what kfitcompat puts there and its *kind*:
   a module of re-exported names (``kfitcompat.keras2.modules``).
 
 The table imports neither TensorFlow nor Keras; targets are ``"module:attribute"`` strings
-resolved at install time. Everything set is restored by ``uninstall()``.
+resolved at install time by ``kfitcompat.surface_install``, which sets the rows and restores
+everything at ``uninstall()``.
 """
 
 from __future__ import annotations
 
-import importlib
-import warnings
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 __all__ = [
     "ADD",
     "ALIAS",
     "MODULE",
+    "PRIVATE_OWNERS",
     "LEGACY_IMAGE_NAMES",
     "REPLACE",
     "SURFACE",
     "SurfaceRow",
-    "SurfaceWarning",
     "WRAP",
-    "install_surface",
-    "legacy_surface",
-    "owners",
-    "uninstall_surface",
 ]
 
 ADD, REPLACE, ALIAS, WRAP, MODULE = "add", "replace", "alias", "wrap", "module"
-
-_ABSENT = object()
-
-
-class SurfaceWarning(RuntimeWarning):
-    """Keras itself now has a name kfitcompat adds: the row should become ``replace``."""
-
 
 class SurfaceRow(NamedTuple):
     module: str     # the legacy import path ("keras.preprocessing.image") or a Keras class
@@ -162,6 +150,10 @@ def _keras2_rows() -> list[SurfaceRow]:
                    "compile(opt, loss, metrics), sample_weight_mode, one loss per output"),
         SurfaceRow(FUNCTIONAL, "add_loss", WRAP, "kfitcompat.keras2.models:functional_add_loss",
                    "model.add_loss(symbolic tensor)"),
+        *(SurfaceRow("keras.Model", name, ADD, f"kfitcompat.keras2.models:{name}",
+                     "model.make_*_function()")
+          for name in ("_make_train_function", "_make_test_function",
+                       "_make_predict_function")),
         SurfaceRow("keras.models", "clone_model", WRAP, "kfitcompat.keras2.models:clone_model",
                    "a model with Lambda layers clones"),
         SurfaceRow("keras.Model", "input_names", ADD, "kfitcompat.keras2.models:input_names",
@@ -371,7 +363,7 @@ KERAS_LOSSES = "<keras losses module compile reads>"
 KERAS_REGULARIZERS = "<keras regularizers module layers read>"
 KERAS_BACKEND_NN = "<keras backend nn module keras.ops calls>"
 CALLBACK_LOGS = "<keras module whose pythonify_logs the callback list calls>"
-_PRIVATE_OWNERS = {FUNCTIONAL: "functional_class", MONITOR: "monitor_callback_class",
+PRIVATE_OWNERS = {FUNCTIONAL: "functional_class", MONITOR: "monitor_callback_class",
                    TRAINER: "compile_owner_class",
                    KERAS_CONSTRAINTS: "constraints_module", KERAS_LOSSES: "losses_module",
                    KERAS_REGULARIZERS: "regularizers_module",
@@ -391,110 +383,3 @@ SURFACE: tuple[SurfaceRow, ...] = (
     *_keras2_rows(),
     *_saving_rows(),
 )
-
-
-def _resolve(target: str) -> Any:
-    module, _, name = target.partition(":")
-    if module == "kfitcompat.keras2.modules" and "." in name:
-        from .keras2.modules import build_module
-
-        return build_module(name)
-    return getattr(importlib.import_module(module), name)
-
-
-def owner(path: str) -> Any:
-    """The module or Keras class a row's attribute lives on."""
-    if path in _PRIVATE_OWNERS:
-        from . import _keras_private
-
-        return getattr(_keras_private, _PRIVATE_OWNERS[path])()
-    parts = path.split(".")
-    for i in range(len(parts), 0, -1):
-        try:
-            found: Any = importlib.import_module(".".join(parts[:i]))
-        except ImportError:
-            continue
-        for part in parts[i:]:
-            found = getattr(found, part)
-        return found
-    raise ImportError(path)
-
-
-def owners(path: str) -> list[Any]:
-    """``owner(path)``, and for a ``tensorflow.keras.*`` module also the module of Keras 3's
-    tf.keras 2 copy that may serve the same import (``_keras_private.tensorflow_keras_twin``)
-    when it is another object: a row sets its name on both."""
-    found = [owner(path)]
-    from ._keras_private import tensorflow_keras_twin
-
-    twin = tensorflow_keras_twin(path)
-    if twin is not None and twin is not found[0]:
-        found.append(twin)
-    return found
-
-
-def _value(row: SurfaceRow, previous: Any, where: Any) -> Any:
-    if row.kind == WRAP:
-        original = previous if previous is not _ABSENT else getattr(where, row.name)
-        factory = _resolve(row.target)
-        return factory(original, row.arg) if row.arg else factory(original)
-    if row.arg:
-        return _resolve(row.target)(row.arg)
-    return _resolve(row.target)
-
-
-def legacy_surface() -> list[tuple[str, str, Any]]:
-    """(module path, attribute name, object) of every ``add``/``replace``/``alias`` row."""
-    return [(row.module, row.name, _value(row, _ABSENT, None)) for row in SURFACE
-            if row.kind in (ADD, REPLACE, ALIAS) and not row.arg]
-
-
-def install_surface() -> list[tuple[Any, str, Any]]:
-    """Set every row but the aliases; returns what ``uninstall_surface`` restores.
-    A row that fails puts back the rows set before it: nothing is left half-installed."""
-    saved: list[tuple[Any, str, Any]] = []
-    try:
-        _install_rows(saved)
-    except BaseException:
-        uninstall_surface(saved)
-        raise
-    return saved
-
-
-def _install_rows(saved: list[tuple[Any, str, Any]]) -> None:
-    import sys
-
-    for row in SURFACE:
-        if row.kind == ALIAS:
-            continue
-        where, *twins = owners(row.module)
-        previous = where.__dict__.get(row.name, _ABSENT)
-        path = f"{row.module}.{row.name}"
-        present = path in sys.modules if row.kind == MODULE else hasattr(where, row.name)
-        if row.kind == ADD and present or row.kind == MODULE and present:
-            warnings.warn(f"{row.module}.{row.name} exists in this Keras; kfitcompat replaces "
-                          "it with its legacy version (its surface table says it should be "
-                          "absent)", SurfaceWarning, stacklevel=5)
-        value = _value(row, previous, where)
-        if row.kind == MODULE:  # Keras 1's merge() keeps the attribute keras.layers.merge
-            saved.append((sys.modules, path, sys.modules.get(path, _ABSENT)))
-            sys.modules[path] = value
-            if hasattr(where, row.name):
-                continue
-        for each in (where, *twins):
-            saved.append((each, row.name, each.__dict__.get(row.name, _ABSENT)))
-            setattr(each, row.name, value)
-
-
-def uninstall_surface(saved: list[tuple[Any, str, Any]]) -> None:
-    """Put back what ``install_surface`` replaced, and remove what it added."""
-    for where, name, previous in reversed(saved):
-        if isinstance(where, dict):  # sys.modules
-            if previous is _ABSENT:
-                where.pop(name, None)
-            else:
-                where[name] = previous
-        elif previous is _ABSENT:
-            delattr(where, name)
-        else:
-            setattr(where, name, previous)

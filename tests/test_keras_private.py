@@ -193,9 +193,9 @@ def _callback_list_builds_its_logs_with_it(module) -> bool:
 
 
 def test_every_private_owner_of_a_surface_row_has_a_canary():
-    """The surface rows whose owner is not public Keras (``surface._PRIVATE_OWNERS``) reach it
+    """The surface rows whose owner is not public Keras (``surface.PRIVATE_OWNERS``) reach it
     through ``_keras_private``; each resolves to what the rows expect of it."""
-    from kfitcompat import surface
+    from kfitcompat import surface, surface_install
 
     expected = {surface.FUNCTIONAL: lambda c: isinstance(c, type) and issubclass(c, keras.Model),
                 surface.MONITOR: lambda c: isinstance(c, type)
@@ -207,9 +207,9 @@ def test_every_private_owner_of_a_surface_row_has_a_canary():
                 surface.KERAS_REGULARIZERS: lambda m: m.get is keras.regularizers.get,
                 surface.KERAS_BACKEND_NN: _ops_call_its_convolutions,
                 surface.CALLBACK_LOGS: _callback_list_builds_its_logs_with_it}
-    assert set(expected) == set(surface._PRIVATE_OWNERS)
+    assert set(expected) == set(surface.PRIVATE_OWNERS)
     for path, check in expected.items():
-        found = surface.owner(path)
+        found = surface_install.owner(path)
         assert check(found), f"{VERSION}: {path} -> {found!r}"
         assert any(row.module == path for row in surface.SURFACE), path
 

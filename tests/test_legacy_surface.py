@@ -13,7 +13,8 @@ import pytest
 import tensorflow as tf
 
 import kfitcompat
-from kfitcompat.surface import ADD, ALIAS, REPLACE, SURFACE, SurfaceWarning, legacy_surface
+from kfitcompat.surface import ADD, ALIAS, REPLACE, SURFACE
+from kfitcompat.surface_install import SurfaceWarning, legacy_surface
 
 kp_image = pytest.importorskip("keras_preprocessing.image")
 tfk = pytest.importorskip("tf_keras")
@@ -68,7 +69,8 @@ def test_every_row_is_installed_and_removed():
     import importlib
     import sys
 
-    from kfitcompat.surface import MODULE, WRAP, owner
+    from kfitcompat.surface import MODULE, WRAP
+    from kfitcompat.surface_install import owner
 
     def present(r):
         if r.kind == MODULE:

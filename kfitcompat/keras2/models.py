@@ -18,9 +18,9 @@ from .._warnings import warn_at_caller
 from ..legacy.accepts import accepts
 from .portable import keras2_add_loss, keras2_reset_states
 
-__all__ = ["clone_model", "compile_method", "functional_add_loss", "functional_init",
-           "input_names", "model_new", "output_names", "predict_classes", "predict_proba",
-           "reset_states"]
+__all__ = ["MAKE_FUNCTIONS", "clone_model", "compile_method", "functional_add_loss",
+           "functional_init", "input_names", "model_new", "output_names", "predict_classes",
+           "predict_proba", "reset_states"]
 
 
 def _renamed(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -241,6 +241,24 @@ def clone_model(original: Callable[..., Any]) -> Callable[..., Any]:
             return original(*args, **kwargs)
 
     return clone
+
+
+def _make_function(kind: str) -> Any:
+    def method(self: Any) -> Any:
+        return getattr(self, f"make_{kind}_function")()
+
+    method.__name__ = method.__qualname__ = f"_make_{kind}_function"
+    method.__doc__ = (f"Keras 2's private ``model._make_{kind}_function()``, which web-serving "
+                      f"scripts call once before threads predict; modern: "
+                      f"``model.make_{kind}_function()`` (or nothing: Keras 3 builds it on the "
+                      "first call).")
+    return method
+
+
+#: Keras 2's ``model._make_{train,test,predict}_function()``.
+MAKE_FUNCTIONS = {f"_make_{kind}_function": _make_function(kind)
+                  for kind in ("train", "test", "predict")}
+globals().update(MAKE_FUNCTIONS)
 
 
 def reset_states(self: Any) -> None:

@@ -25,7 +25,7 @@ from PIL import Image
 import kfitcompat
 from kfitcompat.image import ImageDataGenerator
 from kfitcompat.installer import install, is_installed, uninstall
-from kfitcompat.surface import SurfaceWarning
+from kfitcompat.surface_install import SurfaceWarning
 
 # -- row 1: install() racing itself -------------------------------------------------------
 
@@ -35,7 +35,8 @@ _GONE = object()
 
 def _patched_state() -> dict[tuple[Any, str], Any]:
     """Every attribute and ``sys.modules`` entry install() may set, as it is now."""
-    from kfitcompat.surface import ALIAS, MODULE, SURFACE, owner
+    from kfitcompat.surface import ALIAS, MODULE, SURFACE
+    from kfitcompat.surface_install import owner
 
     state: dict[tuple[Any, str], Any] = {}
     for name in ("fit", "evaluate", "predict", "metrics_names", "fit_generator",

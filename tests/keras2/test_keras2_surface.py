@@ -1046,3 +1046,15 @@ def test_save_weights_under_any_name_writes_keras2_hdf5(installed, tmp_path, nam
     restored.load_weights(str(tmp_path / name))
     for a, b in zip(saved.get_weights(), restored.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_make_predict_function_of_web_serving_scripts(installed):
+    """`model._make_predict_function()` (Keras 2, private; called before threads serve
+    requests): builds Keras 3's predict function."""
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile("sgd", "mse")
+    model._make_predict_function()
+    assert model.predict_function is not None
+    model._make_train_function()
+    model._make_test_function()
+    assert model.train_function is not None and model.test_function is not None
