@@ -62,7 +62,11 @@ def rnn_reset_states(original: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def rnn_call(original: Callable[..., Any]) -> Callable[..., Any]:
-    """``RNN.__call__`` taking Keras 2's ``layer([inputs, *initial_states])``."""
+    """``RNN.__call__`` taking Keras 2's ``layer([inputs, *initial_states])``, and masking
+    the sequence by its own mask when initial states are given (``layer(x, initial_state=s)``
+    after ``Masking`` or ``Embedding(mask_zero=True)``, the seq2seq decoder): Keras 3 fills
+    ``mask`` in only for a call with one tensor argument, and so ran every masked step."""
+    from .._keras_private import keras_mask
 
     @functools.wraps(original)
     def __call__(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -70,13 +74,10 @@ def rnn_call(original: Callable[..., Any]) -> Callable[..., Any]:
                 and kwargs.get("initial_state") is None and "constants" not in kwargs):
             inputs, *states = args[0]
             kwargs["initial_state"] = list(states)
-            if kwargs.get("mask") is None and len(args) < 2:
-                # Keras 2 masked the sequence by its own mask; Keras 3 fills ``mask`` in only
-                # for a call with one tensor argument
-                from .._keras_private import keras_mask
-
-                kwargs["mask"] = keras_mask(inputs)
-            return original(self, inputs, *args[1:], **kwargs)
+            args = (inputs, *args[1:])
+        if (args and kwargs.get("initial_state") is not None and kwargs.get("mask") is None
+                and len(args) < 2 and not isinstance(args[0], (list, tuple))):
+            kwargs["mask"] = keras_mask(args[0])
         return original(self, *args, **kwargs)
 
     return __call__

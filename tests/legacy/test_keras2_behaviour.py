@@ -370,6 +370,33 @@ def test_rnn_reset_states_with_values_and_initial_states_in_the_input_list(insta
                                explicit([x, *one]), rtol=1e-6)
 
 
+@pytest.mark.parametrize("layer_class", ["GRU", "LSTM"])
+def test_a_seq2seq_decoder_is_masked_when_it_gets_initial_states(installed, layer_class):
+    """``Embedding(mask_zero=True)`` then ``LSTM(...)(x, initial_state=states)``: Keras 2 and
+    tf_keras mask the padded steps; Keras 3 alone drops the mask when the call has more than one
+    tensor argument. Oracle: tf_keras 2.21 with the same weights."""
+    import tf_keras
+
+    count = 2 if layer_class == "LSTM" else 1
+
+    def decoder(k):
+        tokens = k.Input((6,), dtype="int32")
+        states = [k.Input((3,)) for _ in range(count)]
+        embedded = k.layers.Embedding(10, 4, mask_zero=True)(tokens)
+        out = getattr(k.layers, layer_class)(3, return_sequences=True)(
+            embedded, initial_state=states)
+        return k.Model([tokens, *states], out)
+
+    ours, theirs = decoder(keras), decoder(tf_keras)
+    theirs.set_weights(ours.get_weights())
+    tokens = np.array([[3, 4, 5, 0, 0, 0], [1, 2, 3, 4, 5, 6]])
+    states = [np.random.default_rng(i).random((2, 3)).astype("float32") for i in range(count)]
+    got = ours.predict([tokens, *states], verbose=0)
+    np.testing.assert_allclose(got, theirs.predict([tokens, *states], verbose=0), rtol=1e-5,
+                               atol=1e-6)
+    np.testing.assert_allclose(got[0, 3:], np.repeat(got[0, 2:3], 3, axis=0))  # held
+
+
 def test_keras1_get_output_shape_for_and_locally_connected_keywords(installed):
     """Keras 1's ``get_output_shape_for`` (Keras 2's ``compute_output_shape``) and the Keras 1
     / Keras 2 interfaces Keras 2 gave LocallyConnected1D / 2D (those of Conv1D / Conv2D)."""
