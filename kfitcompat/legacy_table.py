@@ -155,4 +155,5 @@ KERAS224_LOG_NAMES: dict[str, str] = {
     "acc": "accuracy", "mean_squared_error": "mse", "mean_absolute_error": "mae",
     "mean_absolute_percentage_error": "mape", "mean_squared_logarithmic_error": "msle",
     "kullback_leibler_divergence": "kld",
+    "lr": "learning_rate",  # ReduceLROnPlateau (and 2.3's LearningRateScheduler) logged `lr`
 }

@@ -110,7 +110,7 @@ def _keras2_rows() -> list[SurfaceRow]:
     )
     from .keras2.losses import KERAS2_LOSS_NAMES as LOSS_NAMES
     from .keras2.modules import MODULES
-    from .keras2.optimizers import LOWER_CASE_NAMES
+    from .keras2.optimizers import EPSILON_CLASSES, LOWER_CASE_NAMES
     from .keras2.regularizers import KERAS1_REGULARIZERS
     from .keras2.variable_ops import REFLECTED as VARIABLE_OPERATORS
 
@@ -119,6 +119,9 @@ def _keras2_rows() -> list[SurfaceRow]:
     rows += [
         SurfaceRow("keras.optimizers.Optimizer", "__init__", WRAP,
                    "kfitcompat.keras2.optimizers:optimizer_init", "lr= and decay= (Keras 2)"),
+        *(SurfaceRow(f"keras.optimizers.{cls}", "__init__", WRAP,
+                     "kfitcompat.keras2.optimizers:epsilon_init", "epsilon=None (K.epsilon())")
+          for cls in EPSILON_CLASSES),
         SurfaceRow("keras.optimizers.Optimizer", "lr", ADD,
                    "kfitcompat.keras2.optimizers:lr_property", "optimizer.lr"),
         SurfaceRow("keras.Model", "__new__", WRAP, "kfitcompat.keras2.models:model_new",

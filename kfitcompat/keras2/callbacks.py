@@ -74,7 +74,13 @@ def monitored_epoch_end(original: Callable[..., Any]) -> Callable[..., Any]:
             if self._kfitcompat_epochs_since_save < period:
                 return None
             self._kfitcompat_epochs_since_save = 0
-        result = original(self, epoch, with_log_aliases(logs))
+        aliased = with_log_aliases(logs)
+        given = set(aliased) if aliased is not None else set()
+        result = original(self, epoch, aliased)
+        if aliased is not logs and logs is not None and aliased is not None:
+            # what the callback logged (ReduceLROnPlateau's learning_rate) reaches History
+            for key in set(aliased) - given:
+                logs[key] = aliased[key]
         _rename_written(self, epoch, logs)
         return result
 

@@ -7,6 +7,8 @@ After ``kfitcompat.install``:
   ``learning_rate=keras.optimizers.schedules.InverseTimeDecay(lr, 1, d)``); Keras 3 ignores
   ``decay`` with a warning, so training differed silently;
 * ``optimizer.lr`` reads and assigns ``optimizer.learning_rate``;
+* ``epsilon=None`` (Keras 2.2's documented signatures, ``Adam(..., epsilon=None)``) means
+  ``K.epsilon()``, 1e-7 (Keras 3 refuses None);
 * the Keras 2 lower-case names ``keras.optimizers.sgd``, ``rmsprop``, ``adam``, ... exist.
 
 Valid Keras 3 code never passes ``lr`` or ``decay`` (one is an error, the other ignored), so
@@ -22,8 +24,9 @@ from typing import Any
 from .._warnings import warn_at_caller
 from ..legacy.accepts import accepts
 
-__all__ = ["KERAS2_DEFAULT_LR", "KERAS2_SLOTS", "KERAS3_DEFAULT_LR", "LOWER_CASE_NAMES",
-           "REMOVED_OPTIMIZER_KEYS", "optimizer_init", "lr_property"]
+__all__ = ["EPSILON_CLASSES", "KERAS2_DEFAULT_LR", "KERAS2_SLOTS", "KERAS3_DEFAULT_LR",
+           "LOWER_CASE_NAMES", "REMOVED_OPTIMIZER_KEYS", "epsilon_init", "optimizer_init",
+           "lr_property"]
 
 #: Keras 2.2.4 ``keras.optimizers``: lower-case aliases of the classes.
 LOWER_CASE_NAMES = {"sgd": "SGD", "rmsprop": "RMSprop", "adagrad": "Adagrad",
@@ -108,6 +111,28 @@ def optimizer_init(original: Callable[..., None]) -> Callable[..., None]:
     # Keras reads the layer's constructor arguments from the signature
     __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
     return accepts(__init__, ("lr", "decay", *REMOVED_OPTIMIZER_KEYS))
+
+
+#: Keras 2 optimizers whose ``epsilon=None`` meant ``K.epsilon()`` (each class's own
+#: ``__init__`` takes ``epsilon``; the base class never sees it).
+EPSILON_CLASSES = ("RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam")
+
+
+def epsilon_init(original: Callable[..., None]) -> Callable[..., None]:
+    """``Adam.__init__`` (and the others of ``EPSILON_CLASSES``) taking Keras 2.2's
+    ``epsilon=None`` (its documented signatures: ``Adam(lr=0.001, beta_1=0.9, beta_2=0.999,
+    epsilon=None, decay=0.0, amsgrad=False)``) as ``K.epsilon()``, 1e-7; Keras 3 stores None
+    and fails at the first step ("None values not supported")."""
+    import keras
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if "epsilon" in kwargs and kwargs["epsilon"] is None:
+            kwargs["epsilon"] = keras.config.epsilon()
+        original(self, *args, **kwargs)
+
+    __init__.__signature__ = inspect.signature(original)  # type: ignore[attr-defined]
+    __init__.__wrapped__ = original  # type: ignore[attr-defined]
+    return __init__
 
 
 def _removed_key(optimizer: str, key: str, value: Any) -> None:

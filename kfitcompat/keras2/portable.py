@@ -134,7 +134,8 @@ def keras2_history(history):  # type: ignore[no-untyped-def]
     other."""
     pairs = (("acc", "accuracy"), ("mean_squared_error", "mse"),
              ("mean_absolute_error", "mae"), ("mean_absolute_percentage_error", "mape"),
-             ("mean_squared_logarithmic_error", "msle"), ("kullback_leibler_divergence", "kld"))
+             ("mean_squared_logarithmic_error", "msle"), ("kullback_leibler_divergence", "kld"),
+             ("lr", "learning_rate"))
     logs = dict(getattr(history, "history", history))
     for name in list(logs):
         for old, new in pairs + tuple((b, a) for a, b in pairs):

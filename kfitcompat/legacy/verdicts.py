@@ -152,6 +152,8 @@ RULES: tuple[Rule, ...] = (
        "param", "keras1", path="keras.Model*", migrate="fit_generator"),
     _t("the legacy training methods and arguments (training/, legacy_table.py)", "attr",
        "param", "keras1", path="keras.Sequential*", migrate="predict_classes"),
+    _t("decay= (keras2/optimizers.py)", "param", path="keras.optimizers.*", member="decay",
+       migrate="optimizer-decay"),
     _t("lr= and decay= (keras2/optimizers.py)", "param", "attr", "name",
        path="keras.optimizers.*", migrate="optimizer-lr"),
     _t("Keras 2's TensorBoard arguments for TensorFlow 1 summaries: accepted, dropped with a "
@@ -224,6 +226,8 @@ RULES: tuple[Rule, ...] = (
     _s(SAME_MEANING, "param", path="keras.callbacks.*TensorBoard", member="log_dir"),
     _s(SAME_MEANING + ": Keras 2's 'normal' drew from a truncated normal", "param",
        path="keras.initializers.VarianceScaling", member="distribution"),
+    # omitted, the two defaults are one value; an explicit `epsilon=None` is translated by
+    # install() (keras2/optimizers.py epsilon_init) and rewritten by rule optimizer-epsilon
     _s(SAME_MEANING + ": None meant K.epsilon() (1e-7)", "param", path="keras.optimizers.*",
        member="epsilon", statuses=("default",)),
     _s(K3_KWARGS + " and ignores it: it only chose among Keras 2's kernels for the same math",

@@ -45,6 +45,8 @@ DESCRIPTIONS = {
                        "schedule",
     "optimizer-default-rate": "Adadelta() / Adagrad() / Adamax() / Nadam() without a rate: "
                               "Keras 2's default rate written out",
+    "optimizer-epsilon": "Optimizer(epsilon=None) (Keras 2.2's documented default, "
+                         "K.epsilon()) -> epsilon=1e-7",
     "optimizer-lr": "Optimizer(lr=) -> learning_rate=",
     "optimizer-lr-attribute": "model.optimizer.lr -> model.optimizer.learning_rate",
     "optimizer-name": "keras.optimizers.rmsprop() & other lower-case names -> RMSprop()",

@@ -1058,3 +1058,31 @@ def test_make_predict_function_of_web_serving_scripts(installed):
     model._make_train_function()
     model._make_test_function()
     assert model.train_function is not None and model.test_function is not None
+
+
+@pytest.mark.parametrize("name", ["RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam"])
+def test_keras2_documented_epsilon_none_is_k_epsilon(installed, name):
+    """Keras 2.2.4's docs: `Adam(lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0.0,
+    amsgrad=False)`; Keras 3 stores None and fails at the first step."""
+    x = np.random.default_rng(0).random((16, 3)).astype("float32")
+    weights = []
+    for epsilon in (None, 1e-7):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        model.compile(getattr(keras.optimizers, name)(lr=0.01, epsilon=epsilon), "mse")
+        model.fit(x, x[:, :1], epochs=2, shuffle=False, verbose=0)
+        weights.append(model.get_weights())
+    for a, b in zip(*weights):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_callbacks_that_log_keep_their_keys_and_lr_answers(installed):
+    """ReduceLROnPlateau logs `learning_rate` (Keras 2: `lr`): History keeps it and answers
+    both names, as Keras 2 scripts plot `history.history['lr']`."""
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x = np.ones((8, 3), "float32")
+    history = model.fit(x, np.ones((8, 1)), epochs=2, verbose=0, validation_split=0.25,
+                        callbacks=[keras.callbacks.ReduceLROnPlateau(patience=0)])
+    assert "learning_rate" in dict(history.history)
+    assert history.history["lr"] == history.history["learning_rate"]

@@ -35,6 +35,10 @@ CASES = [
         "opt = keras.optimizers.SGD(lr=0.01, decay=1e-6)\n",
         "import keras\nopt = keras.optimizers.SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay("
         "0.01, decay_steps=1, decay_rate=1e-6))\n", id="optimizer-lr-and-decay-in-one-pass"),
+    pytest.param(  # Keras 2.2.4's documented signature, copied into countless scripts
+        "opt = Adam(lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0.0, amsgrad=False)\n",
+        "opt = Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False)\n",
+        id="optimizer-epsilon-none-and-zero-decay"),
     pytest.param(
         "print(float(model.optimizer.lr))\n",
         "print(float(model.optimizer.learning_rate))\n", id="optimizer-lr-attribute"),

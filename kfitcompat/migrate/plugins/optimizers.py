@@ -16,7 +16,7 @@ __all__ = ["optimizer_arguments", "optimizer_lr_attribute"]
 
 
 @REGISTRY.register("Call", "optimizer-lr", "optimizer-decay", "optimizer-name",
-                   "optimizer-default-rate")
+                   "optimizer-default-rate", "optimizer-epsilon")
 def optimizer_arguments(ctx: Context, original: cst.Call, updated: cst.Call) -> Any:
     """``SGD(lr=...)`` -> ``SGD(learning_rate=...)``; ``rmsprop(...)`` -> ``RMSprop(...)``;
     ``decay=d`` -> ``learning_rate=InverseTimeDecay(lr, 1, d)`` (Keras 2's
@@ -32,6 +32,12 @@ def optimizer_arguments(ctx: Context, original: cst.Call, updated: cst.Call) -> 
             name = new
     if name not in OPTIMIZERS:
         return updated
+    epsilon = keyword_arg(updated, "epsilon")
+    if epsilon is not None and code_of(epsilon.value) == "None" and ctx.report(
+            original, "optimizer-epsilon", f"`{name}(epsilon=None)`: Keras 3 raises "
+            "ValueError (\"None values not supported\"); Keras 2 meant K.epsilon()",
+            "epsilon=1e-7", True):
+        updated = rename_keyword(updated, "epsilon", "epsilon", cst.parse_expression("1e-7"))
     if keyword_arg(updated, "lr") is not None:
         if ctx.report(original, "optimizer-lr", f"`{name}(lr=...)`: Keras 3 raises "
                       "ValueError (\"Argument(s) not recognized\")", "lr= -> learning_rate=",
@@ -43,7 +49,12 @@ def optimizer_arguments(ctx: Context, original: cst.Call, updated: cst.Call) -> 
         default = KERAS2_DEFAULT_LR.get(name)  # the schedule needs one when the call gives none
         lr = code_of(rate.value) if rate is not None else (
             None if default is None else repr(default))
-        if lr is None or code_of(decay.value) in ("0", "0.", "0.0"):
+        if code_of(decay.value) in ("0", "0.", "0.0"):  # Keras 2.2's documented default
+            if ctx.report(original, "optimizer-decay", f"`{name}(decay=0.0)`: Keras 3 warns "
+                          "that it ignores `decay`; 0.0 asked for no decay", "drop it", True):
+                updated = drop_args(updated, {"decay"})
+            return _keras2_default_rate(ctx, original, updated, name)
+        if lr is None:
             ctx.report(original, "optimizer-decay", f"`{name}(decay=...)` is ignored by "
                        "Keras 3 (a warning only)", "use a learning-rate schedule, e.g. "
                        "keras.optimizers.schedules.InverseTimeDecay(lr, 1, decay)", False,
