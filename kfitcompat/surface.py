@@ -325,6 +325,9 @@ def _model_rows() -> list[SurfaceRow]:
         *(SurfaceRow("keras.Model", method, WRAP, f"{where}:legacy_inference",
                      "workers=, use_multiprocessing=, generators and Keras 2 Sequences",
                      arg=method) for method in ("evaluate", "predict")),
+        *(SurfaceRow("keras.Model", method, WRAP, f"{where}:legacy_on_batch",
+                     "targets keyed by the output name, lists of numbers")
+          for method in ("train_on_batch", "test_on_batch")),
         SurfaceRow("keras.Model", "metrics_names", WRAP, f"{where}:legacy_metrics_names",
                    "['loss', 'accuracy', ...] as Keras 2 listed them"),
     ]

@@ -36,7 +36,7 @@ from .targets import single_output_call
 from .translate import drop_ignored
 
 __all__ = ["generator_method", "legacy_fit", "legacy_inference",
-           "legacy_metrics_names"]
+           "legacy_metrics_names", "legacy_on_batch"]
 
 _LOADING = tuple(LOADING_DEFAULTS)  # workers, use_multiprocessing, max_queue_size
 _LOADING_NAMES = frozenset(_LOADING)
@@ -98,6 +98,18 @@ def legacy_inference(original: Callable[..., Any], method: str) -> Callable[...,
                              **legacy.others("steps"))
 
     return accepts(call, (*_LOADING, *legacy_args_for(mode, "ignore")))
+
+
+def legacy_on_batch(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``Model.train_on_batch`` / ``test_on_batch`` taking Keras 2's targets of a model with
+    one output (keyed by its name, or a list of numbers: ``training/targets.py``)."""
+
+    @functools.wraps(original)
+    def on_batch(self: Any, x: Any = None, *args: Any, **kwargs: Any) -> Any:
+        args, kwargs = single_output_call(self, args, kwargs)
+        return original(self, x, *args, **kwargs)
+
+    return on_batch
 
 
 def legacy_metrics_names(original: property) -> property:

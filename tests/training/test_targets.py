@@ -61,3 +61,30 @@ def test_a_dict_of_another_name_is_left_to_keras3(installed):
     x, y = _data()
     with pytest.raises(TypeError):
         _model().fit(x, {"not_the_output": y}, epochs=1, verbose=0)
+
+
+def test_keras3_alone_fails_on_a_python_list_of_labels():
+    x, y = _data()
+    with pytest.raises(ValueError):
+        _model().train_on_batch(x[:4], [0, 1, 1, 0])
+
+
+def test_a_python_list_of_numbers_is_one_target_array(installed):
+    """Keras 2.2.4's ``standardize_input_data``: a list whose items are numbers is one array
+    (Keras 2.3.1's ``test_with_list_as_targets``); a list of lists stays Keras 3's error, as
+    Keras 2 refused it for a model with one output."""
+    x, y = _data()
+    labels = [float(v) for v in y]
+    plain, listed = _model(), _model()
+    plain.fit(x, y, epochs=1, shuffle=False, verbose=0, validation_data=(x, y))
+    listed.fit(x, labels, epochs=1, shuffle=False, verbose=0, validation_data=(x, labels))
+    for a, b in zip(plain.get_weights(), listed.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+    np.testing.assert_allclose(plain.train_on_batch(x[:4], y[:4]),
+                               listed.train_on_batch(x[:4], labels[:4]), rtol=1e-6)
+    np.testing.assert_allclose(plain.test_on_batch(x, y), listed.test_on_batch(x, labels),
+                               rtol=1e-6)
+    np.testing.assert_allclose(plain.evaluate(x, y, verbose=0),
+                               listed.evaluate(x, labels, verbose=0), rtol=1e-6)
+    with pytest.raises(ValueError):
+        listed.train_on_batch(x[:2], [[0.0], [1.0]])
