@@ -14,7 +14,9 @@ commit, path) and every target it reports ``pass`` or the first failing line
 Each run extracts the files from a local mirror (``tools/mirrors.py``) into a temporary folder
 and runs them in a fresh subprocess (notebooks: ``nbclient`` with an ``ipykernel`` kernel). A
 prelude, applied after the target, replaces downloads by generated data of the same shapes and
-dtypes (``keras.datasets.*.load_data``; ``get_file`` raises unless the pin provides the archive),
+dtypes (``keras.datasets.*.load_data``; ``get_file`` raises unless the pin provides the archive,
+or the file is the ImageNet weights of a ``keras.applications`` model: then a stand-in of random
+weights in Keras 2's HDF5 layout, built by the target's Keras),
 and caps the work: ``epochs``/``nb_epoch`` to 1 and the step and sample counts to small values, by
 wrapping the model methods at the class level (History lists are padded back to the requested
 number of epochs, so that scripts plotting ``range(epochs)`` still run). Image folders and CSV files
@@ -726,14 +728,63 @@ def patch_get_file(target: str, allowed: set[str]) -> None:
             continue
         original = getattr(module, "get_file", None)
         if original is not None and not getattr(original, "_kfc_guard", False):
-            module.get_file = guarded_get_file(original, allowed)
+            module.get_file = guarded_get_file(original, allowed, target)
 
 
-def guarded_get_file(original: Callable[..., Any], allowed: set[str]) -> Callable[..., Any]:
+# The ImageNet weight files keras.applications downloads -> (application, include_top). The
+# runner writes a stand-in of random weights in Keras 2's HDF5 layout, built by the target's own
+# Keras with weights=None, so the script goes on to what it does with the model.
+APPLICATION_WEIGHTS = (
+    (r"vgg16_weights_tf_dim_ordering_tf_kernels(_notop)?\.h5", "VGG16"),
+    (r"vgg19_weights_tf_dim_ordering_tf_kernels(_notop)?\.h5", "VGG19"),
+    (r"resnet50_weights_tf_dim_ordering_tf_kernels(_notop)?\.h5", "ResNet50"),
+    (r"xception_weights_tf_dim_ordering_tf_kernels(_notop)?\.h5", "Xception"),
+    (r"inception_v3_weights_tf_dim_ordering_tf_kernels(_notop)?\.h5", "InceptionV3"),
+    (r"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1\.0_224(_no_top)?\.h5", "MobileNetV2"),
+)
+
+
+def stand_in_weights(fname: str, target: str) -> str | None:
+    """The path of a generated stand-in for the ImageNet weights file ``fname`` (random
+    weights, Keras 2's HDF5 layout), or None for any other file."""
+    for pattern, application in APPLICATION_WEIGHTS:
+        found = re.fullmatch(pattern, fname)
+        if found is None:
+            continue
+        import h5py
+        import numpy as np
+
+        keras_module = importlib.import_module("tf_keras" if target == "tf_keras" else "keras")
+        model = getattr(keras_module.applications, application)(
+            weights=None, include_top=found.group(1) is None)
+        folder = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "models"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / fname
+        with h5py.File(path, "w") as f:
+            f.attrs["layer_names"] = [layer.name.encode() for layer in model.layers]
+            f.attrs["backend"] = b"tensorflow"
+            f.attrs["keras_version"] = b"2.2.4"
+            for layer in model.layers:
+                group = f.create_group(layer.name)
+                names = [f"{layer.name}/w{i}:0".encode() for i in range(len(layer.weights))]
+                group.attrs["weight_names"] = names
+                for name, weight in zip(names, layer.weights):
+                    group.create_dataset(name.decode(), data=np.asarray(weight))
+        return str(path)
+    return None
+
+
+def guarded_get_file(original: Callable[..., Any], allowed: set[str],
+                     target: str = "") -> Callable[..., Any]:
     @functools.wraps(original)
     def get_file(fname: Any = None, *args: Any, **kwargs: Any) -> Any:
         if fname is not None and os.path.basename(str(fname)) in allowed:
             return original(fname, *args, **kwargs)  # generated archive, already in the cache
+        stand_in = stand_in_weights(os.path.basename(str(fname)), target) if fname else None
+        if stand_in is not None:
+            print(f"public_scripts: get_file({fname!r}): a stand-in of random weights",
+                  file=sys.stderr)
+            return stand_in
         raise RuntimeError(f"public_scripts: download blocked: get_file({fname!r}) "
                            "(no generated file for it in tools/public_scripts.toml)")
 
