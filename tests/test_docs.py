@@ -27,7 +27,11 @@ MACHINE_PATH = re.compile(r"(?<![\w.~$-])(?:/(?:work|home|root|Users|mnt|opt|srv
 ALLOWED_PATHS = {("tools/public_scripts.toml", path) for path in (
     "/Users/fchollet/Downloads/kaggle_original_data",
     "/home/sdjksdafji/Documents/others/Data558/training_data",
-    "/home/sdjksdafji/Documents/others/Data558/testing_data")}
+    "/home/sdjksdafji/Documents/others/Data558/testing_data",
+    "/mnt/D/Learning/MTSS/Sem",  # "Sem 4/...": the check reads a path up to a space
+    "/Users/ilyarudyak/data/cats_and_dogs_small/train",
+    "/Users/ilyarudyak/data/cats_and_dogs_small/validation",
+    "/Users/ilyarudyak/data/cats_and_dogs_small/test")}
 
 
 def _project_files() -> list[pathlib.Path]:
