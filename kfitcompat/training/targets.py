@@ -38,8 +38,7 @@ def _output_name(model: Any) -> str | None:
 def _is_number_list(value: Any) -> bool:
     """A list of Python (or NumPy scalar) numbers: Keras 2.2.4 made it one array."""
     return (isinstance(value, list) and bool(value)
-            and isinstance(value[0], (numbers.Number, np.bool_)) and not isinstance(
-                value[0], (np.ndarray,)))
+            and isinstance(value[0], (numbers.Number, np.bool_)))
 
 
 def _target(value: Any, name: str | None) -> Any:
